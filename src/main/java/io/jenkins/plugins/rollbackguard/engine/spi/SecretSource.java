@@ -1,0 +1,58 @@
+package io.jenkins.plugins.rollbackguard.engine.spi;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Looks secrets up by the name a policy gives them. The CLI reads environment variables or files;
+ * Jenkins looks credentials up for the running build.
+ */
+@FunctionalInterface
+public interface SecretSource {
+    /**
+     * Finds a secret.
+     *
+     * @param name
+     *         the name the policy uses (an environment variable, a credentials id)
+     * @return the secret, or empty if there is none of that name
+     */
+    Optional<Secret> find(String name);
+
+    /**
+     * Finds a secret that must exist.
+     *
+     * @param name
+     *         the name the policy uses
+     * @param field
+     *         the policy field that names it, for the error message
+     * @return the secret
+     * @throws IllegalArgumentException
+     *         if there is no secret of that name (the message names the field and the name, never a value)
+     */
+    default Secret require(final String name, final String field) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException(
+                "%s: no secret named '%s' is available".formatted(field, name)));
+    }
+
+    /** @return a source without any secret */
+    static SecretSource none() {
+        return name -> Optional.empty();
+    }
+
+    /**
+     * Returns a source backed by a map, for tests and for values already resolved by a host.
+     *
+     * @param secrets
+     *         plain values by name
+     * @return the source
+     */
+    static SecretSource of(final Map<String, String> secrets) {
+        Map<String, String> copy = Map.copyOf(secrets);
+        return name -> Optional.ofNullable(copy.get(name)).map(Secret::of);
+    }
+
+    /** @return a source reading environment variables of this process */
+    static SecretSource environment() {
+        return name -> Optional.ofNullable(System.getenv(name)).map(Secret::of);
+    }
+}
