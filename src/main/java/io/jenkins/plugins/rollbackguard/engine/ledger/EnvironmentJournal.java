@@ -1,0 +1,343 @@
+package io.jenkins.plugins.rollbackguard.engine.ledger;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The files of one environment: {@code snapshot-<g>.json} (a compacted state, written by temp file,
+ * fsync and atomic rename), {@code journal-<g>.jsonl} (events appended after that snapshot, each write
+ * fsync'ed before it is acknowledged), {@code audit.jsonl} (journals already compacted) and
+ * {@code ledger.lock}. Every operation holds the lock, first catches up with what other threads or
+ * processes wrote, then reads or appends.
+ */
+final class EnvironmentJournal {
+    static final String LOCK = "ledger.lock";
+    static final String AUDIT = "audit.jsonl";
+
+    private final Path dir;
+    private final EnvironmentName environment;
+    private final LedgerCodec codec;
+    private final Ledger.Options options;
+    private final SnapshotFiles snapshots;
+    private EnvironmentState state;
+    private long generation = -1; // -1: nothing loaded yet
+    private long journalOffset;
+    private long journalLines;
+    private boolean orphansChecked;
+
+    EnvironmentJournal(final Path dir, final EnvironmentName environment, final LedgerCodec codec,
+                       final Ledger.Options options) {
+        this.dir = dir;
+        this.environment = environment;
+        this.codec = codec;
+        this.options = options;
+        this.snapshots = new SnapshotFiles(dir, environment, codec, options);
+        this.state = new EnvironmentState(environment);
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    /** Reads the up-to-date state. */
+    <T> T read(final Function<EnvironmentState, T> query) {
+        return locked(() -> query.apply(state));
+    }
+
+    /**
+     * Changes the state: the mutation validates against the up-to-date state and appends records; they
+     * are fsync'ed before this returns.
+     */
+    <T> T write(final Function<Appender, T> mutation) {
+        return locked(() -> {
+            Appender appender = new Appender();
+            T result;
+            try {
+                result = mutation.apply(appender);
+                flush(appender.lines);
+            }
+            catch (RuntimeException | IOException e) {
+                generation = -1; // the state may hold records that never reached the disk: reload
+                throw e;
+            }
+            compactIfDue();
+            return result;
+        });
+    }
+
+    private <T> T locked(final FileLocks.IoSupplier<T> action) {
+        try {
+            Files.createDirectories(dir);
+            return FileLocks.withLock(dir.resolve(LOCK), () -> {
+                refresh();
+                recoverOrphans();
+                return action.get();
+            });
+        }
+        catch (IOException e) {
+            throw new LedgerException("Cannot access the ledger of environment '%s' in %s: %s"
+                    .formatted(environment, dir, e), e);
+        }
+    }
+
+    private void refresh() throws IOException {
+        if (generation < 0 || snapshots.changedSince(generation)) {
+            reload();
+        }
+        else {
+            tail();
+        }
+    }
+
+    private void reload() throws IOException {
+        state = new EnvironmentState(environment);
+        generation = snapshots.latestGeneration();
+        if (generation > 0) {
+            snapshots.load(generation, state);
+        }
+        journalOffset = 0;
+        journalLines = 0;
+        tail();
+    }
+
+    /** Reads the journal lines appended since the last look. */
+    private void tail() throws IOException {
+        Path journal = snapshots.journal(generation);
+        long size;
+        try {
+            size = Files.size(journal);
+        }
+        catch (NoSuchFileException e) {
+            return;
+        }
+        if (size < journalOffset) {
+            throw new LedgerCorruptException(journal, journalLines, "the file shrank below data already read", null);
+        }
+        if (size == journalOffset) {
+            return;
+        }
+        byte[] bytes = readRange(journal, journalOffset, size);
+        int start = 0;
+        while (start < bytes.length) {
+            int newline = indexOf(bytes, start);
+            if (newline < 0) {
+                dropTornTail(journal, start, "an incomplete last line");
+                break;
+            }
+            String line = new String(bytes, start, newline - start, StandardCharsets.UTF_8);
+            journalLines++;
+            if (!line.isBlank() && !applyLine(journal, line, newline + 1 >= bytes.length)) {
+                journalLines--;
+                dropTornTail(journal, start, "an unreadable last line");
+                break;
+            }
+            start = newline + 1;
+        }
+        journalOffset += start;
+    }
+
+    /** Applies a line; returns false for an unreadable last line (torn), throws for one elsewhere. */
+    private boolean applyLine(final Path journal, final String line, final boolean last) throws IOException {
+        JsonNode node;
+        try {
+            node = codec.tree(line);
+        }
+        catch (IOException e) {
+            if (last) {
+                return false;
+            }
+            throw new LedgerCorruptException(journal, journalLines, "not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+        }
+        try {
+            JournalRecord record = codec.read(codec.migrate(node, node.path("v").asInt(1)), JournalRecord.class);
+            if (record.seq() > state.lastSeq()) {
+                state.apply(record);
+            }
+            return true;
+        }
+        catch (IOException | IllegalArgumentException e) {
+            throw new LedgerCorruptException(journal, journalLines, e.getMessage(), e);
+        }
+    }
+
+    private void dropTornTail(final Path journal, final int start, final String what) throws IOException {
+        long keep = journalOffset + start;
+        options.warnings().accept("Ledger %s: dropped %s at byte %d (a write that was never acknowledged)"
+                .formatted(journal, what, keep));
+        try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            channel.truncate(keep);
+            channel.force(true);
+        }
+    }
+
+    private void flush(final List<String> lines) throws IOException {
+        if (lines.isEmpty()) {
+            return;
+        }
+        Path journal = snapshots.journal(generation);
+        boolean created = Files.notExists(journal);
+        byte[] bytes = String.join("", lines).getBytes(StandardCharsets.UTF_8);
+        try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            if (options.fsync()) {
+                channel.force(false);
+            }
+        }
+        if (created && options.fsync()) {
+            SnapshotFiles.fsyncDirectory(dir);
+        }
+        journalOffset += bytes.length;
+        journalLines += lines.size();
+    }
+
+    private void compactIfDue() {
+        if (journalLines <= Math.max(options.compactAfter(), state.size())) {
+            return;
+        }
+        try { // the caller holds the lock
+            generation = snapshots.compact(generation, state);
+            journalOffset = 0;
+            journalLines = 0;
+        }
+        catch (IOException e) {
+            // The journal still holds everything; compaction is retried after the next write.
+            options.warnings().accept("Ledger %s: compaction failed, will retry: %s".formatted(dir, e));
+        }
+    }
+
+    /** Marks in-flight points whose watcher process died on this host as INTERRUPTED, once per open. */
+    private void recoverOrphans() throws IOException {
+        if (orphansChecked) {
+            return;
+        }
+        orphansChecked = true;
+        Appender appender = new Appender();
+        for (RollbackPoint point : state.points()) {
+            if (point != null && point.status().isInFlight() && Owners.isDead(point.owner())) {
+                appender.status(point, PointStatus.INTERRUPTED, "ledger",
+                        "its watcher (" + point.owner() + ") is gone; the deploy's outcome is unknown", null);
+            }
+        }
+        try {
+            flush(appender.lines);
+        }
+        catch (IOException e) {
+            generation = -1;
+            options.warnings().accept("Ledger %s: cannot mark interrupted points: %s".formatted(dir, e));
+        }
+    }
+
+    private static byte[] readRange(final Path file, final long from, final long to) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(to - from));
+            while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) >= 0) {
+                // keep reading until the range is complete
+            }
+            return buffer.array();
+        }
+    }
+
+    private static int indexOf(final byte[] bytes, final int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Reads every event ever written: the compacted journals, then the current one. */
+    List<LedgerEvent> auditTrail() {
+        return locked(() -> {
+            List<LedgerEvent> events = new ArrayList<>();
+            long last = 0;
+            for (Path file : List.of(dir.resolve(AUDIT), snapshots.journal(generation))) {
+                if (Files.exists(file)) {
+                    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            last = readAuditLine(line, last, events);
+                        }
+                    }
+                }
+            }
+            return events;
+        });
+    }
+
+    private long readAuditLine(final String line, final long last, final List<LedgerEvent> events) {
+        try {
+            JsonNode node = codec.tree(line);
+            JournalRecord record = codec.read(codec.migrate(node, node.path("v").asInt(1)), JournalRecord.class);
+            if (record.seq() > last) { // a compaction interrupted after copying may have copied twice
+                events.add(record.event(environment));
+                return record.seq();
+            }
+        }
+        catch (IOException | IllegalArgumentException e) {
+            options.warnings().accept("Ledger %s: skipped an unreadable audit line".formatted(dir));
+        }
+        return last;
+    }
+
+    /** Builds journal records with the next sequence numbers, applying each at once. */
+    final class Appender {
+        private final List<String> lines = new ArrayList<>();
+
+        EnvironmentState state() {
+            return state;
+        }
+
+        void append(final JournalRecord draft) {
+            JournalRecord record = new JournalRecord(LedgerCodec.FORMAT, state.lastSeq() + 1, draft.at(), draft.type(),
+                    draft.pointId(), draft.actor(), draft.reason(), draft.from(), draft.to(), draft.point(),
+                    draft.circuit());
+            state.apply(record);
+            lines.add(codec.write(record) + "\n");
+        }
+
+        RollbackPoint status(final RollbackPoint point, final PointStatus to, final String actor, final String reason,
+                             final String verdict) {
+            if (!point.status().canMoveTo(to)) {
+                throw new IllegalTransitionException(point, to);
+            }
+            var now = options.clock().get();
+            RollbackPoint.Builder changed = point.toBuilder().status(to).updatedAt(now);
+            if (to == PointStatus.WATCHING) {
+                changed.deployedAt(now);
+            }
+            if (!to.isInFlight()) {
+                changed.owner(null);
+            }
+            else {
+                changed.owner(options.owner());
+            }
+            if (to == PointStatus.GOOD || to == PointStatus.BAD || to == PointStatus.INCONCLUSIVE) {
+                changed.decidedAt(now);
+            }
+            if (verdict != null) {
+                changed.verdict(verdict);
+            }
+            RollbackPoint result = changed.build();
+            append(new JournalRecord(0, 0, now, LedgerEvent.Type.STATUS_CHANGED, point.id(), actor, reason,
+                    point.status(), to, result, null));
+            return result;
+        }
+    }
+}

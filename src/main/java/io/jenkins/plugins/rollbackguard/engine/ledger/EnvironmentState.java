@@ -1,0 +1,168 @@
+package io.jenkins.plugins.rollbackguard.engine.ledger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The in-memory picture of one environment, built by replaying its snapshot and journal. Not thread
+ * safe: {@link EnvironmentJournal} only touches it under its lock.
+ */
+final class EnvironmentState {
+    static final int RECENT_EVENTS = 500;
+
+    private final EnvironmentName environment;
+    /** Points by id: ids are dense from 1, so the point with id n sits at index n - 1. */
+    private final List<RollbackPoint> points = new ArrayList<>();
+    /** Ids of GOOD and ADOPTED points; its last element is the last good point. */
+    private final TreeSet<Long> restorable = new TreeSet<>();
+    private final Deque<LedgerEvent> recent = new ArrayDeque<>();
+    private RollbackPoint lastGood; // cached so that lastGood() is O(1)
+    private Circuit circuit = Circuit.initial();
+    private long lastSeq;
+    private final DoraCounters dora = new DoraCounters();
+
+    EnvironmentState(final EnvironmentName environment) {
+        this.environment = environment;
+    }
+
+    EnvironmentName environment() {
+        return environment;
+    }
+
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    int size() {
+        return points.size();
+    }
+
+    Circuit circuit() {
+        return circuit;
+    }
+
+    Optional<RollbackPoint> lastGood() {
+        return Optional.ofNullable(lastGood);
+    }
+
+    Optional<RollbackPoint> point(final long id) {
+        return id >= 1 && id <= points.size() ? Optional.ofNullable(points.get((int) (id - 1))) : Optional.empty();
+    }
+
+    RollbackPoint require(final long id) {
+        return point(id).orElseThrow(() -> new UnknownPointException(environment, id, points.size()));
+    }
+
+    List<RollbackPoint> points() {
+        return Collections.unmodifiableList(points);
+    }
+
+    List<LedgerEvent> recentEvents() {
+        return List.copyOf(recent);
+    }
+
+    DoraCounters dora() {
+        return dora;
+    }
+
+    /**
+     * Applies one journal record.
+     *
+     * @param record
+     *         the record, already checked for format
+     */
+    void apply(final JournalRecord record) {
+        switch (record.type()) {
+            case POINT_RECORDED, POINT_UPDATED -> put(record.point());
+            case STATUS_CHANGED -> {
+                put(record.point());
+                dora.onStatus(record.point(), record.to(), record.at());
+            }
+            case CIRCUIT_OPENED, CIRCUIT_RESET -> circuit = record.circuit();
+            case NOTE -> { }
+        }
+        if (record.type() == LedgerEvent.Type.POINT_RECORDED) {
+            dora.onRecorded(record.point());
+        }
+        lastSeq = Math.max(lastSeq, record.seq());
+        remember(record.event(environment));
+    }
+
+    void remember(final LedgerEvent event) {
+        recent.addLast(event);
+        while (recent.size() > RECENT_EVENTS) {
+            recent.removeFirst();
+        }
+    }
+
+    void restoreHeader(final long seq, final Circuit savedCircuit) {
+        lastSeq = seq;
+        circuit = savedCircuit == null ? Circuit.initial() : savedCircuit;
+    }
+
+    /** Puts a point read from a snapshot or journal in its place and keeps the indexes right. */
+    void put(final RollbackPoint point) {
+        int index = (int) (point.id() - 1);
+        while (points.size() <= index) {
+            points.add(null);
+        }
+        points.set(index, point);
+        if (point.status().isRestorable()) {
+            restorable.add(point.id());
+        }
+        else {
+            restorable.remove(point.id());
+        }
+        lastGood = restorable.isEmpty() ? null : points.get((int) (restorable.last() - 1));
+    }
+
+    /** Running DORA counters, so that figures need no scan of the history. */
+    static final class DoraCounters {
+        long deploys;
+        long failures;
+        List<Long> restoreMillis = new ArrayList<>();
+        Instant failingSince;
+
+        void onRecorded(final RollbackPoint point) {
+            if (!point.isRevert() && point.status() != PointStatus.ADOPTED) {
+                deploys++;
+            }
+        }
+
+        void onStatus(final RollbackPoint point, final PointStatus to, final Instant at) {
+            if (to == PointStatus.BAD) {
+                if (!point.isRevert()) {
+                    failures++;
+                }
+                if (failingSince == null) {
+                    failingSince = at;
+                }
+            }
+            else if (to == PointStatus.GOOD && failingSince != null) {
+                restoreMillis.add(Duration.between(failingSince, at).toMillis());
+                failingSince = null;
+            }
+        }
+
+        DoraFigures figures(final EnvironmentName environment) {
+            List<Long> sorted = new ArrayList<>(restoreMillis);
+            Collections.sort(sorted);
+            Optional<Duration> median = Optional.empty();
+            Optional<Duration> mean = Optional.empty();
+            if (!sorted.isEmpty()) {
+                int n = sorted.size();
+                long mid = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+                median = Optional.of(Duration.ofMillis(mid));
+                mean = Optional.of(Duration.ofMillis(sorted.stream().mapToLong(Long::longValue).sum() / n));
+            }
+            return new DoraFigures(environment, deploys, failures, sorted.size(), median, mean);
+        }
+    }
+}

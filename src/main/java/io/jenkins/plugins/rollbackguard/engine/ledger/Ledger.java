@@ -1,0 +1,455 @@
+package io.jenkins.plugins.rollbackguard.engine.ledger;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The durable record of rollback points, circuits and events, one directory per environment under a
+ * root directory. Safe for many threads and for several processes sharing the root (the CLI and
+ * Jenkins may): writes are serialised by a file lock and fsync'ed before they return.
+ *
+ * <pre>{@code
+ * Ledger ledger = Ledger.open(Path.of("/var/lib/rollback-guard"));
+ * RollbackPoint point = ledger.record(RollbackPoint.builder(env, PointSource.cli("run-1")), "alice", "deploy v2");
+ * ledger.transition(env, point.id(), PointStatus.DEPLOYING, "guard", "deploy started");
+ * }</pre>
+ */
+public final class Ledger {
+    private final Path root;
+    private final Options options;
+    private final LedgerCodec codec = new LedgerCodec();
+    private final Map<EnvironmentName, EnvironmentJournal> journals = new ConcurrentHashMap<>();
+
+    private Ledger(final Path root, final Options options) {
+        this.root = root;
+        this.options = options;
+    }
+
+    /**
+     * Opens (and creates if needed) a ledger with default options.
+     *
+     * @param root
+     *         the root directory
+     * @return the ledger
+     */
+    public static Ledger open(final Path root) {
+        return open(root, Options.defaults());
+    }
+
+    /**
+     * Opens (and creates if needed) a ledger.
+     *
+     * @param root
+     *         the root directory
+     * @param options
+     *         durability, clock, warnings
+     * @return the ledger
+     * @throws LedgerException
+     *         if the root cannot be created
+     */
+    public static Ledger open(final Path root, final Options options) {
+        try {
+            Files.createDirectories(root);
+        }
+        catch (IOException e) {
+            throw new LedgerException("Cannot create the ledger directory %s: %s".formatted(root, e), e);
+        }
+        return new Ledger(root.toAbsolutePath().normalize(), options);
+    }
+
+    /** @return the root directory */
+    public Path root() {
+        return root;
+    }
+
+    /** @return the environments that have at least one record, sorted */
+    public List<EnvironmentName> environments() {
+        TreeSet<EnvironmentName> names = new TreeSet<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (EnvironmentName.isValid(name) && Files.exists(dir.resolve(EnvironmentJournal.LOCK))) {
+                    names.add(EnvironmentName.of(name));
+                }
+            }
+        }
+        catch (IOException e) {
+            throw new LedgerException("Cannot list the ledger directory %s: %s".formatted(root, e), e);
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * Records a new rollback point with the next id, status RECORDED (or ADOPTED if the draft says so).
+     *
+     * @param draft
+     *         the point's values
+     * @param actor
+     *         who records it
+     * @param reason
+     *         why, for the audit trail
+     * @return the recorded point
+     */
+    public RollbackPoint record(final RollbackPoint.Builder draft, final String actor, final String reason) {
+        RollbackPoint values = draft.build();
+        return journal(values.environment(), true).write(append -> {
+            EnvironmentState state = append.state();
+            if (values.revertOf() > 0) {
+                state.require(values.revertOf());
+            }
+            Instant now = options.clock().get();
+            PointStatus status = values.status() == PointStatus.ADOPTED ? PointStatus.ADOPTED : PointStatus.RECORDED;
+            RollbackPoint point = values.toBuilder().id(state.size() + 1L).status(status)
+                    .owner(status.isInFlight() ? options.owner() : null)
+                    .createdAt(now).updatedAt(now).build();
+            append.append(new JournalRecord(0, 0, now, LedgerEvent.Type.POINT_RECORDED, point.id(), actor, reason,
+                    null, status, point, null));
+            return point;
+        });
+    }
+
+    /**
+     * Moves a point in its lifecycle.
+     *
+     * @param environment
+     *         the environment
+     * @param id
+     *         the point
+     * @param to
+     *         the new status
+     * @param actor
+     *         who moves it
+     * @param reason
+     *         why
+     * @return the changed point
+     * @throws IllegalTransitionException
+     *         if the lifecycle does not allow the move
+     */
+    public RollbackPoint transition(final EnvironmentName environment, final long id, final PointStatus to,
+                                    final String actor, final String reason) {
+        return transition(environment, id, to, actor, reason, null);
+    }
+
+    /**
+     * Moves a point in its lifecycle and records the verdict's explanation.
+     *
+     * @param environment
+     *         the environment
+     * @param id
+     *         the point
+     * @param to
+     *         the new status
+     * @param actor
+     *         who moves it
+     * @param reason
+     *         why
+     * @param verdict
+     *         the one-line explanation to keep on the point, or null to keep the old one
+     * @return the changed point
+     */
+    public RollbackPoint transition(final EnvironmentName environment, final long id, final PointStatus to,
+                                    final String actor, final String reason, final String verdict) {
+        return journal(environment, false).write(
+                append -> append.status(append.state().require(id), to, actor, reason, verdict));
+    }
+
+    /**
+     * Changes a point's values (backups, artifacts, attributes); its status and id stay.
+     *
+     * @param environment
+     *         the environment
+     * @param id
+     *         the point
+     * @param actor
+     *         who changes it
+     * @param reason
+     *         why
+     * @param change
+     *         the change
+     * @return the changed point
+     */
+    public RollbackPoint update(final EnvironmentName environment, final long id, final String actor,
+                                final String reason, final UnaryOperator<RollbackPoint.Builder> change) {
+        return journal(environment, false).write(append -> {
+            RollbackPoint before = append.state().require(id);
+            Instant now = options.clock().get();
+            RollbackPoint after = change.apply(before.toBuilder()).id(id).status(before.status()).updatedAt(now).build();
+            append.append(new JournalRecord(0, 0, now, LedgerEvent.Type.POINT_UPDATED, id, actor, reason, null, null,
+                    after, null));
+            return after;
+        });
+    }
+
+    /**
+     * Adds a line to the environment's timeline (a phase, a hook's output, a notification).
+     *
+     * @param environment
+     *         the environment
+     * @param pointId
+     *         the point concerned, or 0
+     * @param actor
+     *         who writes it
+     * @param message
+     *         the line, already masked
+     */
+    public void note(final EnvironmentName environment, final long pointId, final String actor, final String message) {
+        journal(environment, false).write(append -> {
+            if (pointId > 0) {
+                append.state().require(pointId);
+            }
+            append.append(new JournalRecord(0, 0, options.clock().get(), LedgerEvent.Type.NOTE, pointId, actor,
+                    message, null, null, null, null));
+            return null;
+        });
+    }
+
+    /**
+     * Opens the circuit: the environment is frozen until {@link #resetCircuit}. Opening an open circuit
+     * keeps its first reason.
+     *
+     * @param environment
+     *         the environment
+     * @param reason
+     *         why
+     * @param actor
+     *         who or what opened it
+     * @param pointId
+     *         the point that tripped it, or 0
+     * @return the circuit
+     */
+    public Circuit openCircuit(final EnvironmentName environment, final String reason, final String actor,
+                               final long pointId) {
+        return journal(environment, true).write(append -> {
+            Circuit current = append.state().circuit();
+            if (current.isOpen()) {
+                return current;
+            }
+            Instant now = options.clock().get();
+            Circuit open = new Circuit(Circuit.State.OPEN, reason, now, actor, pointId);
+            append.append(new JournalRecord(0, 0, now, LedgerEvent.Type.CIRCUIT_OPENED, pointId, actor, reason, null,
+                    null, null, open));
+            return open;
+        });
+    }
+
+    /**
+     * Closes the circuit again.
+     *
+     * @param environment
+     *         the environment
+     * @param reason
+     *         why it is safe to deploy again; required
+     * @param actor
+     *         who resets it
+     * @return the closed circuit
+     * @throws IllegalArgumentException
+     *         if the reason is blank
+     */
+    public Circuit resetCircuit(final EnvironmentName environment, final String reason, final String actor) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("reason: a reason is required to reset the circuit of " + environment);
+        }
+        return journal(environment, false).write(append -> {
+            Instant now = options.clock().get();
+            Circuit closed = new Circuit(Circuit.State.CLOSED, reason, now, actor, 0);
+            append.append(new JournalRecord(0, 0, now, LedgerEvent.Type.CIRCUIT_RESET, 0, actor, reason, null, null,
+                    null, closed));
+            return closed;
+        });
+    }
+
+    /**
+     * Returns the newest GOOD or ADOPTED point, in constant time.
+     *
+     * @param environment
+     *         the environment
+     * @return the last good point, if any
+     */
+    public Optional<RollbackPoint> lastGood(final EnvironmentName environment) {
+        return journal(environment, false).read(EnvironmentState::lastGood);
+    }
+
+    /**
+     * Returns a point.
+     *
+     * @param environment
+     *         the environment
+     * @param id
+     *         its id
+     * @return the point
+     * @throws UnknownPointException
+     *         if there is no such point
+     */
+    public RollbackPoint point(final EnvironmentName environment, final long id) {
+        return journal(environment, false).read(state -> state.require(id));
+    }
+
+    /**
+     * Returns a page of the history, newest first.
+     *
+     * @param environment
+     *         the environment
+     * @param page
+     *         the page, from 0
+     * @param size
+     *         points per page, 1 to 1000
+     * @return the points of that page
+     */
+    public List<RollbackPoint> history(final EnvironmentName environment, final int page, final int size) {
+        if (page < 0 || size < 1 || size > 1000) {
+            throw new IllegalArgumentException("page/size: need page >= 0 and 1 <= size <= 1000, got %d/%d".formatted(page, size));
+        }
+        return journal(environment, false).read(state -> {
+            List<RollbackPoint> all = state.points();
+            List<RollbackPoint> result = new ArrayList<>(size);
+            for (long i = all.size() - 1L - (long) page * size; i >= 0 && result.size() < size; i--) {
+                result.add(all.get((int) i));
+            }
+            return result;
+        });
+    }
+
+    /**
+     * Returns how many points an environment has.
+     *
+     * @param environment
+     *         the environment
+     * @return the count
+     */
+    public int size(final EnvironmentName environment) {
+        return journal(environment, false).read(EnvironmentState::size);
+    }
+
+    /**
+     * Returns an environment's circuit.
+     *
+     * @param environment
+     *         the environment
+     * @return the circuit
+     */
+    public Circuit circuit(final EnvironmentName environment) {
+        return journal(environment, false).read(EnvironmentState::circuit);
+    }
+
+    /**
+     * Returns the most recent events, oldest first.
+     *
+     * @param environment
+     *         the environment
+     * @param limit
+     *         at most this many (the ledger keeps the last 500 at hand; see {@link #auditTrail})
+     * @return the events
+     */
+    public List<LedgerEvent> events(final EnvironmentName environment, final int limit) {
+        return journal(environment, false).read(state -> {
+            List<LedgerEvent> all = state.recentEvents();
+            return all.subList(Math.max(0, all.size() - limit), all.size());
+        });
+    }
+
+    /**
+     * Reads the whole audit trail of an environment from disk.
+     *
+     * @param environment
+     *         the environment
+     * @return every event ever recorded, oldest first
+     */
+    public List<LedgerEvent> auditTrail(final EnvironmentName environment) {
+        return journal(environment, false).auditTrail();
+    }
+
+    /**
+     * Returns the DORA figures of an environment.
+     *
+     * @param environment
+     *         the environment
+     * @return the figures
+     */
+    public DoraFigures dora(final EnvironmentName environment) {
+        return journal(environment, false).read(state -> state.dora().figures(environment));
+    }
+
+    /**
+     * Rebuilds an environment whose files are corrupt from every readable record, moving the damaged
+     * files aside ({@code .corrupt-<time>}).
+     *
+     * @param environment
+     *         the environment
+     * @return what was kept and what was dropped
+     */
+    public SalvageReport salvage(final EnvironmentName environment) {
+        SalvageReport report = new LedgerSalvage(root.resolve(environment.value()), environment, codec, options).run();
+        journals.remove(environment);
+        return report;
+    }
+
+    private EnvironmentJournal journal(final EnvironmentName environment, final boolean create) {
+        Objects.requireNonNull(environment, "environment");
+        Path dir = root.resolve(environment.value());
+        if (!create && !Files.exists(dir.resolve(EnvironmentJournal.LOCK))) {
+            throw new UnknownEnvironmentException(environment, environments());
+        }
+        return journals.computeIfAbsent(environment, env -> new EnvironmentJournal(dir, env, codec, options));
+    }
+
+    /**
+     * How the ledger writes and what it tells.
+     *
+     * @param fsync
+     *         whether each write is fsync'ed before it returns (turn off only to build benchmark data)
+     * @param compactAfter
+     *         journal lines after which a snapshot is written (at least as many as there are points)
+     * @param clock
+     *         the time source for timestamps
+     * @param warnings
+     *         receives warnings such as a dropped torn line
+     * @param owner
+     *         the name of this process for in-flight points
+     */
+    public record Options(boolean fsync, int compactAfter, Supplier<Instant> clock, Consumer<String> warnings,
+                          String owner) {
+        /** @return fsync on, compaction after 10,000 lines, system clock, warnings to standard error */
+        public static Options defaults() {
+            return new Options(true, 10_000, Instant::now, message -> System.err.println("WARNING: " + message),
+                    Owners.current());
+        }
+
+        /** @param value whether to fsync @return a copy */
+        public Options withFsync(final boolean value) {
+            return new Options(value, compactAfter, clock, warnings, owner);
+        }
+
+        /** @param value lines before compaction @return a copy */
+        public Options withCompactAfter(final int value) {
+            return new Options(fsync, value, clock, warnings, owner);
+        }
+
+        /** @param value the clock @return a copy */
+        public Options withClock(final Supplier<Instant> value) {
+            return new Options(fsync, compactAfter, value, warnings, owner);
+        }
+
+        /** @param value the warnings sink @return a copy */
+        public Options withWarnings(final Consumer<String> value) {
+            return new Options(fsync, compactAfter, clock, value, owner);
+        }
+
+        /** @param value the owner name @return a copy */
+        public Options withOwner(final String value) {
+            return new Options(fsync, compactAfter, clock, warnings, value);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.jenkins.plugins.rollbackguard.engine.ledger;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * Reads and writes ledger lines as JSON, and migrates lines written by older versions.
+ *
+ * <p>Format history: version 1 called a rolled-back point {@code ROLLED_BACK}; version 2 calls it
+ * {@code REVERTED}. A reader refuses files newer than {@link #FORMAT}.</p>
+ */
+final class LedgerCodec {
+    /** The format version this code writes. */
+    static final int FORMAT = 2;
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    String write(final Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        }
+        catch (JsonProcessingException e) {
+            throw new LedgerException("Cannot write ledger record " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    JsonNode tree(final String line) throws IOException {
+        JsonNode node = mapper.readTree(line);
+        if (node == null || !node.isObject()) {
+            throw new IOException("not a JSON object");
+        }
+        return node;
+    }
+
+    <T> T read(final JsonNode node, final Class<T> type) throws IOException {
+        return mapper.treeToValue(node, type);
+    }
+
+    /**
+     * Brings a record written in an older format up to date.
+     *
+     * @param node
+     *         the record
+     * @param version
+     *         the version it was written in
+     * @return the record in the current format
+     * @throws IOException
+     *         if the version is newer than this reader knows
+     */
+    JsonNode migrate(final JsonNode node, final int version) throws IOException {
+        if (version > FORMAT) {
+            throw new IOException("written in format %d, but this rollback-guard reads formats up to %d: upgrade it"
+                    .formatted(version, FORMAT));
+        }
+        if (version < 2) {
+            renameStatus(node);
+        }
+        return node;
+    }
+
+    /** Format 1 to 2: the status ROLLED_BACK became REVERTED, wherever a status appears. */
+    private static void renameStatus(final JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (String field : new String[] {"status", "from", "to"}) {
+                JsonNode value = object.get(field);
+                if (value != null && "ROLLED_BACK".equals(value.asText())) {
+                    object.set(field, TextNode.valueOf(PointStatus.REVERTED.name()));
+                }
+            }
+            object.elements().forEachRemaining(LedgerCodec::renameStatus);
+        }
+        else if (node != null && node.isArray()) {
+            node.elements().forEachRemaining(LedgerCodec::renameStatus);
+        }
+    }
+}

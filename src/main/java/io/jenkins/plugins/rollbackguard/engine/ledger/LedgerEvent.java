@@ -1,0 +1,62 @@
+package io.jenkins.plugins.rollbackguard.engine.ledger;
+
+import java.time.Instant;
+
+/**
+ * One entry of an environment's audit trail: who did what, when and why.
+ *
+ * @param seq
+ *         the event's sequence number in its environment
+ * @param at
+ *         when it happened
+ * @param environment
+ *         the environment
+ * @param type
+ *         what happened
+ * @param pointId
+ *         the point concerned, or 0
+ * @param actor
+ *         who or what did it (a user, "guard", "ledger")
+ * @param reason
+ *         why, as given
+ * @param from
+ *         the status before (for a status change), or null
+ * @param to
+ *         the status after (for a status change), or null
+ */
+public record LedgerEvent(long seq, Instant at, EnvironmentName environment, Type type, long pointId, String actor,
+                          String reason, PointStatus from, PointStatus to) {
+    /** Event types. */
+    public enum Type {
+        /** A point was recorded. */
+        POINT_RECORDED,
+        /** A point moved in its lifecycle. */
+        STATUS_CHANGED,
+        /** A point got backups, artifacts or other values. */
+        POINT_UPDATED,
+        /** The circuit opened: the environment is frozen. */
+        CIRCUIT_OPENED,
+        /** The circuit was reset. */
+        CIRCUIT_RESET,
+        /** A timeline note: a phase, a hook's output, a notification. */
+        NOTE
+    }
+
+    /** @return a one-line description */
+    public String describe() {
+        StringBuilder line = new StringBuilder().append(at).append(' ').append(type);
+        if (pointId > 0) {
+            line.append(" #").append(pointId);
+        }
+        if (from != null || to != null) {
+            line.append(' ').append(from).append(" -> ").append(to);
+        }
+        if (actor != null) {
+            line.append(" by ").append(actor);
+        }
+        if (reason != null && !reason.isBlank()) {
+            line.append(": ").append(reason);
+        }
+        return line.toString();
+    }
+}

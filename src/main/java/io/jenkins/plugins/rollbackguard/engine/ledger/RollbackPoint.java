@@ -1,0 +1,258 @@
+package io.jenkins.plugins.rollbackguard.engine.ledger;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A deploy that can be returned to: what was deployed (artifacts, commit, parameters, data version),
+ * the backups taken before it, and where it stands in its lifecycle. Immutable; the ledger assigns the
+ * id and the timestamps. Create a draft with {@link #builder(EnvironmentName, PointSource)} and hand it
+ * to {@link Ledger#record}.
+ *
+ * @param id
+ *         the point's number in its environment, from 1; 0 in a draft
+ * @param environment
+ *         the environment
+ * @param source
+ *         the build or run that deployed it
+ * @param artifacts
+ *         the deployed artifacts with their hashes
+ * @param gitCommit
+ *         the deployed commit, or null
+ * @param parameters
+ *         the build's parameters, secret ones left out
+ * @param dataVersion
+ *         the schema or data version the deploy expects (e.g. the last migration), or null
+ * @param backups
+ *         the backups taken before the deploy
+ * @param status
+ *         where the point stands
+ * @param verdict
+ *         a one-line explanation of the verdict, or null
+ * @param revertOf
+ *         the id of the point this one reverts, or 0
+ * @param owner
+ *         the process that deploys and watches it ({@code pid:start@host}), or null once decided
+ * @param createdAt
+ *         when it was recorded
+ * @param updatedAt
+ *         when it last changed
+ * @param deployedAt
+ *         when its watch began, or null
+ * @param decidedAt
+ *         when it got a verdict, or null
+ * @param attributes
+ *         further host-specific values (policy hash, build URL)
+ */
+public record RollbackPoint(long id, EnvironmentName environment, PointSource source, List<ArtifactRef> artifacts,
+                            String gitCommit, Map<String, String> parameters, String dataVersion,
+                            List<BackupRef> backups, PointStatus status, String verdict, long revertOf,
+                            String owner, Instant createdAt, Instant updatedAt, Instant deployedAt,
+                            Instant decidedAt, Map<String, String> attributes) implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L; // first release
+
+    /** Checks and copies the values. */
+    public RollbackPoint {
+        if (environment == null) {
+            throw new IllegalArgumentException("point.environment: required");
+        }
+        if (source == null) {
+            throw new IllegalArgumentException("point.source: required");
+        }
+        if (status == null) {
+            throw new IllegalArgumentException("point.status: required");
+        }
+        if (id < 0 || revertOf < 0) {
+            throw new IllegalArgumentException("point.id/revertOf: must not be negative, got %d/%d".formatted(id, revertOf));
+        }
+        artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+        backups = backups == null ? List.of() : List.copyOf(backups);
+        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    }
+
+    /**
+     * Starts a draft point.
+     *
+     * @param environment
+     *         the environment
+     * @param source
+     *         the build or run that deploys it
+     * @return a builder
+     */
+    public static Builder builder(final EnvironmentName environment, final PointSource source) {
+        return new Builder(environment, source);
+    }
+
+    /** @return a builder holding this point's values */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** @return whether this point is a revert of another */
+    public boolean isRevert() {
+        return revertOf > 0;
+    }
+
+    /** @return a short label such as "production#12 (shop #40)" */
+    public String label() {
+        return environment + "#" + id + " (" + source.label() + ")";
+    }
+
+    /** Collects the values of a point; the ledger fills id, status and timestamps. */
+    public static final class Builder {
+        private long id;
+        private final EnvironmentName environment;
+        private final PointSource source;
+        private final List<ArtifactRef> artifacts = new ArrayList<>();
+        private String gitCommit;
+        private final Map<String, String> parameters = new LinkedHashMap<>();
+        private String dataVersion;
+        private final List<BackupRef> backups = new ArrayList<>();
+        private PointStatus status = PointStatus.RECORDED;
+        private String verdict;
+        private long revertOf;
+        private String owner;
+        private Instant createdAt;
+        private Instant updatedAt;
+        private Instant deployedAt;
+        private Instant decidedAt;
+        private final Map<String, String> attributes = new LinkedHashMap<>();
+
+        private Builder(final EnvironmentName environment, final PointSource source) {
+            this.environment = environment;
+            this.source = source;
+        }
+
+        private Builder(final RollbackPoint point) {
+            this(point.environment, point.source);
+            id = point.id;
+            artifacts.addAll(point.artifacts);
+            gitCommit = point.gitCommit;
+            parameters.putAll(point.parameters);
+            dataVersion = point.dataVersion;
+            backups.addAll(point.backups);
+            status = point.status;
+            verdict = point.verdict;
+            revertOf = point.revertOf;
+            owner = point.owner;
+            createdAt = point.createdAt;
+            updatedAt = point.updatedAt;
+            deployedAt = point.deployedAt;
+            decidedAt = point.decidedAt;
+            attributes.putAll(point.attributes);
+        }
+
+        /** @param value the artifact to add @return this */
+        public Builder artifact(final ArtifactRef value) {
+            artifacts.add(value);
+            return this;
+        }
+
+        /** @param value the artifacts, replacing any added so far @return this */
+        public Builder artifacts(final List<ArtifactRef> value) {
+            artifacts.clear();
+            artifacts.addAll(value);
+            return this;
+        }
+
+        /** @param value the deployed commit @return this */
+        public Builder gitCommit(final String value) {
+            gitCommit = value;
+            return this;
+        }
+
+        /** @param name a parameter name @param value its non-secret value @return this */
+        public Builder parameter(final String name, final String value) {
+            parameters.put(name, value);
+            return this;
+        }
+
+        /** @param value the data version @return this */
+        public Builder dataVersion(final String value) {
+            dataVersion = value;
+            return this;
+        }
+
+        /** @param value a backup to add @return this */
+        public Builder backup(final BackupRef value) {
+            backups.add(value);
+            return this;
+        }
+
+        /** @param value the explanation of the verdict @return this */
+        public Builder verdict(final String value) {
+            verdict = value;
+            return this;
+        }
+
+        /** @param value the id of the point this one reverts @return this */
+        public Builder revertOf(final long value) {
+            revertOf = value;
+            return this;
+        }
+
+        /** @param name an attribute @param value its value @return this */
+        public Builder attribute(final String name, final String value) {
+            attributes.put(name, value);
+            return this;
+        }
+
+        /** Records a point that already runs (see {@link PointStatus#ADOPTED}). @return this */
+        public Builder adopted() {
+            status = PointStatus.ADOPTED;
+            return this;
+        }
+
+        Builder id(final long value) {
+            id = value;
+            return this;
+        }
+
+        Builder status(final PointStatus value) {
+            status = value;
+            return this;
+        }
+
+        Builder owner(final String value) {
+            owner = value;
+            return this;
+        }
+
+        Builder createdAt(final Instant value) {
+            createdAt = value;
+            return this;
+        }
+
+        Builder updatedAt(final Instant value) {
+            updatedAt = value;
+            return this;
+        }
+
+        Builder deployedAt(final Instant value) {
+            deployedAt = value;
+            return this;
+        }
+
+        Builder decidedAt(final Instant value) {
+            decidedAt = value;
+            return this;
+        }
+
+        PointStatus status() {
+            return status;
+        }
+
+        /** @return the point */
+        public RollbackPoint build() {
+            return new RollbackPoint(id, environment, source, artifacts, gitCommit, parameters, dataVersion, backups,
+                    status, verdict, revertOf, owner, createdAt, updatedAt, deployedAt, decidedAt, attributes);
+        }
+    }
+}
