@@ -1,19 +1,34 @@
 package io.jenkins.plugins.rollbackguard.cli;
 
+import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top-level {@code rollback-guard} command. */
 @Command(name = "rollback-guard", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Makes every deploy reversible: rollback points, verified backups, health watch, automatic revert.",
-        subcommands = {CommandLine.HelpCommand.class})
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:the deploy failed or was rolled back", "2:bad usage or invalid value",
+            "3:ledger, policy or backup unreadable", "4:refused (environment frozen or busy)",
+            "5:the rollback failed or needs a manual decision"},
+        subcommands = {PointsCommand.class, StatusCommand.class, ResetCommand.class, SalvageCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class})
 public final class RollbackGuardCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     /** @return a configured command line */
     public static CommandLine commandLine() {
-        return new CommandLine(new RollbackGuardCommand());
+        CommandLine commandLine = new CommandLine(new RollbackGuardCommand());
+        commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+            cmd.getErr().println("rollback-guard: " + exception.getMessage());
+            cmd.getErr().flush();
+            if (exception instanceof IllegalArgumentException) {
+                return ExitCodes.USAGE;
+            }
+            return exception instanceof LedgerException ? ExitCodes.DATA : ExitCodes.FAILED;
+        });
+        return commandLine;
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One artifact of a rollback point, identified by its content hash.
  *
@@ -16,6 +18,7 @@ import java.util.regex.Pattern;
  * @param location
  *         where a host keeps it (an artifact store key, an archived path), or null
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ArtifactRef(String name, String sha256, long size, String location) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release

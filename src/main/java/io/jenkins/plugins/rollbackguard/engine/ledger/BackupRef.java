@@ -4,6 +4,8 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * A backup that protects a rollback point, as the ledger remembers it: enough to show the data-loss
  * window and to keep the backup from being pruned. The backup store holds the full manifest.
@@ -21,6 +23,7 @@ import java.time.Instant;
  * @param verifiedAt
  *         when it was last verified, or null if never
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record BackupRef(String id, String kind, String sha256, long size, Instant takenAt, Instant verifiedAt)
         implements Serializable {
     @Serial

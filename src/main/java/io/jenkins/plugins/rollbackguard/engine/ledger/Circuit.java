@@ -4,6 +4,9 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * The circuit breaker of an environment. CLOSED lets deploys through; OPEN freezes the environment
  * until someone resets it with a reason.
@@ -19,6 +22,7 @@ import java.time.Instant;
  * @param pointId
  *         the point that tripped it, or 0
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Circuit(State state, String reason, Instant since, String by, long pointId) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
@@ -37,6 +41,7 @@ public record Circuit(State state, String reason, Instant since, String by, long
     }
 
     /** @return whether the environment is frozen */
+    @JsonIgnore
     public boolean isOpen() {
         return state == State.OPEN;
     }

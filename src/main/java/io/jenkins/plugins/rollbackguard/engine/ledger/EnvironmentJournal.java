@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The files of one environment: {@code snapshot-<g>.json} (a compacted state, written by temp file,
@@ -44,7 +43,7 @@ final class EnvironmentJournal {
         this.codec = codec;
         this.options = options;
         this.snapshots = new SnapshotFiles(dir, environment, codec, options);
-        this.state = new EnvironmentState(environment);
+        this.state = new EnvironmentState(environment, codec);
     }
 
     Path directory() {
@@ -102,7 +101,7 @@ final class EnvironmentJournal {
     }
 
     private void reload() throws IOException {
-        state = new EnvironmentState(environment);
+        state = new EnvironmentState(environment, codec);
         generation = snapshots.latestGeneration();
         if (generation > 0) {
             snapshots.load(generation, state);
@@ -150,26 +149,24 @@ final class EnvironmentJournal {
 
     /** Applies a line; returns false for an unreadable last line (torn), throws for one elsewhere. */
     private boolean applyLine(final Path journal, final String line, final boolean last) throws IOException {
-        JsonNode node;
+        JournalRecord record;
         try {
-            node = codec.tree(line);
+            record = codec.readRecord(line);
         }
-        catch (IOException e) {
+        catch (FormatTooNewException e) {
+            throw new LedgerCorruptException(journal, journalLines, e.getMessage(), e);
+        }
+        catch (IOException | IllegalArgumentException e) {
             if (last) {
                 return false;
             }
-            throw new LedgerCorruptException(journal, journalLines, "not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
+            throw new LedgerCorruptException(journal, journalLines,
+                    "unreadable record (" + e.getMessage().lines().findFirst().orElse("") + ")", e);
         }
-        try {
-            JournalRecord record = codec.read(codec.migrate(node, node.path("v").asInt(1)), JournalRecord.class);
-            if (record.seq() > state.lastSeq()) {
-                state.apply(record);
-            }
-            return true;
+        if (record.seq() > state.lastSeq()) {
+            state.apply(record);
         }
-        catch (IOException | IllegalArgumentException e) {
-            throw new LedgerCorruptException(journal, journalLines, e.getMessage(), e);
-        }
+        return true;
     }
 
     private void dropTornTail(final Path journal, final int start, final String what) throws IOException {
@@ -207,7 +204,8 @@ final class EnvironmentJournal {
     }
 
     private void compactIfDue() {
-        if (journalLines <= Math.max(options.compactAfter(), state.size())) {
+        // A tenth of the points: the journal stays small next to the snapshot, and compaction stays amortised O(1).
+        if (journalLines <= Math.max(options.compactAfter(), state.size() / 10)) {
             return;
         }
         try { // the caller holds the lock
@@ -228,8 +226,10 @@ final class EnvironmentJournal {
         }
         orphansChecked = true;
         Appender appender = new Appender();
-        for (RollbackPoint point : state.points()) {
-            if (point != null && point.status().isInFlight() && Owners.isDead(point.owner())) {
+        java.util.Map<String, Boolean> dead = new java.util.HashMap<>(); // one /proc look-up per owner, not per point
+        for (long id : List.copyOf(state.inFlightIds())) {
+            RollbackPoint point = state.require(id);
+            if (point.owner() != null && dead.computeIfAbsent(point.owner(), Owners::isDead)) {
                 appender.status(point, PointStatus.INTERRUPTED, "ledger",
                         "its watcher (" + point.owner() + ") is gone; the deploy's outcome is unknown", null);
             }
@@ -283,8 +283,7 @@ final class EnvironmentJournal {
 
     private long readAuditLine(final String line, final long last, final List<LedgerEvent> events) {
         try {
-            JsonNode node = codec.tree(line);
-            JournalRecord record = codec.read(codec.migrate(node, node.path("v").asInt(1)), JournalRecord.class);
+            JournalRecord record = codec.readRecord(line);
             if (record.seq() > last) { // a compaction interrupted after copying may have copied twice
                 events.add(record.event(environment));
                 return record.seq();

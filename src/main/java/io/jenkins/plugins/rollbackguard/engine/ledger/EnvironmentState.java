@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -18,18 +19,21 @@ final class EnvironmentState {
     static final int RECENT_EVENTS = 500;
 
     private final EnvironmentName environment;
-    /** Points by id: ids are dense from 1, so the point with id n sits at index n - 1. */
-    private final List<RollbackPoint> points = new ArrayList<>();
+    /** Points by id: ids are dense from 1. */
+    private final PointTable points;
     /** Ids of GOOD and ADOPTED points; its last element is the last good point. */
     private final TreeSet<Long> restorable = new TreeSet<>();
+    /** Ids of points still deploying or watching, for the check of dead watchers. */
+    private final TreeSet<Long> inFlight = new TreeSet<>();
     private final Deque<LedgerEvent> recent = new ArrayDeque<>();
     private RollbackPoint lastGood; // cached so that lastGood() is O(1)
     private Circuit circuit = Circuit.initial();
     private long lastSeq;
     private final DoraCounters dora = new DoraCounters();
 
-    EnvironmentState(final EnvironmentName environment) {
+    EnvironmentState(final EnvironmentName environment, final LedgerCodec codec) {
         this.environment = environment;
+        this.points = new PointTable(codec);
     }
 
     EnvironmentName environment() {
@@ -53,15 +57,30 @@ final class EnvironmentState {
     }
 
     Optional<RollbackPoint> point(final long id) {
-        return id >= 1 && id <= points.size() ? Optional.ofNullable(points.get((int) (id - 1))) : Optional.empty();
+        return id >= 1 && id <= points.size() ? Optional.ofNullable(points.get(id)) : Optional.empty();
     }
 
     RollbackPoint require(final long id) {
         return point(id).orElseThrow(() -> new UnknownPointException(environment, id, points.size()));
     }
 
-    List<RollbackPoint> points() {
-        return Collections.unmodifiableList(points);
+    PointTable table() {
+        return points;
+    }
+
+    Set<Long> restorableIds() {
+        return Collections.unmodifiableSet(restorable);
+    }
+
+    Set<Long> inFlightIds() {
+        return Collections.unmodifiableSet(inFlight);
+    }
+
+    /** Takes the indexes a snapshot saved, so that its points need not be parsed on open. */
+    void restoreIndexes(final List<Long> restorableIds, final List<Long> inFlightIds) {
+        restorable.addAll(restorableIds);
+        inFlight.addAll(inFlightIds);
+        lastGood = restorable.isEmpty() ? null : points.get(restorable.last());
     }
 
     List<LedgerEvent> recentEvents() {
@@ -109,18 +128,20 @@ final class EnvironmentState {
 
     /** Puts a point read from a snapshot or journal in its place and keeps the indexes right. */
     void put(final RollbackPoint point) {
-        int index = (int) (point.id() - 1);
-        while (points.size() <= index) {
-            points.add(null);
-        }
-        points.set(index, point);
+        points.put(point);
         if (point.status().isRestorable()) {
             restorable.add(point.id());
         }
         else {
             restorable.remove(point.id());
         }
-        lastGood = restorable.isEmpty() ? null : points.get((int) (restorable.last() - 1));
+        if (point.status().isInFlight()) {
+            inFlight.add(point.id());
+        }
+        else {
+            inFlight.remove(point.id());
+        }
+        lastGood = restorable.isEmpty() ? null : points.get(restorable.last());
     }
 
     /** Running DORA counters, so that figures need no scan of the history. */

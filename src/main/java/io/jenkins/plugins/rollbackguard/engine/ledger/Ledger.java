@@ -313,10 +313,9 @@ public final class Ledger {
             throw new IllegalArgumentException("page/size: need page >= 0 and 1 <= size <= 1000, got %d/%d".formatted(page, size));
         }
         return journal(environment, false).read(state -> {
-            List<RollbackPoint> all = state.points();
             List<RollbackPoint> result = new ArrayList<>(size);
-            for (long i = all.size() - 1L - (long) page * size; i >= 0 && result.size() < size; i--) {
-                result.add(all.get((int) i));
+            for (long id = state.size() - (long) page * size; id >= 1 && result.size() < size; id--) {
+                result.add(state.require(id));
             }
             return result;
         });

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -21,10 +22,18 @@ final class LedgerCodec {
     /** The format version this code writes. */
     static final int FORMAT = 2;
 
+    /** What every line in the current format starts with: such lines skip the migration step. */
+    private static final String CURRENT_PREFIX = "{\"v\":" + FORMAT + ",";
+
+    // Instants as epoch milliseconds: parsing ISO text dominated the cold open of large ledgers.
     private final ObjectMapper mapper = new ObjectMapper()
             .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
+            .disable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectReader recordReader = mapper.readerFor(JournalRecord.class);
+    private final ObjectReader pointReader = mapper.readerFor(RollbackPoint.class);
 
     ObjectMapper mapper() {
         return mapper;
@@ -37,6 +46,41 @@ final class LedgerCodec {
         catch (JsonProcessingException e) {
             throw new LedgerException("Cannot write ledger record " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    /**
+     * Reads a journal line, binding lines of the current format directly and migrating older ones.
+     *
+     * @param line
+     *         the line
+     * @return the record
+     * @throws IOException
+     *         if the line is not JSON, not a record, or of a newer format
+     */
+    JournalRecord readRecord(final String line) throws IOException {
+        if (line.startsWith(CURRENT_PREFIX)) {
+            return recordReader.readValue(line);
+        }
+        JsonNode node = tree(line);
+        return read(migrate(node, node.path("v").asInt(1)), JournalRecord.class);
+    }
+
+    /**
+     * Reads a snapshot's point line.
+     *
+     * @param line
+     *         the line
+     * @param format
+     *         the snapshot's format
+     * @return the point
+     * @throws IOException
+     *         if the line is not a point
+     */
+    RollbackPoint readPoint(final String line, final int format) throws IOException {
+        if (format == FORMAT) {
+            return pointReader.readValue(line);
+        }
+        return read(migrate(tree(line), format), RollbackPoint.class);
     }
 
     JsonNode tree(final String line) throws IOException {
@@ -64,7 +108,7 @@ final class LedgerCodec {
      */
     JsonNode migrate(final JsonNode node, final int version) throws IOException {
         if (version > FORMAT) {
-            throw new IOException("written in format %d, but this rollback-guard reads formats up to %d: upgrade it"
+            throw new FormatTooNewException("written in format %d, but this rollback-guard reads formats up to %d: upgrade it"
                     .formatted(version, FORMAT));
         }
         if (version < 2) {

@@ -2,6 +2,8 @@ package io.jenkins.plugins.rollbackguard.engine.ledger;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One entry of an environment's audit trail: who did what, when and why.
  *
@@ -24,6 +26,7 @@ import java.time.Instant;
  * @param to
  *         the status after (for a status change), or null
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LedgerEvent(long seq, Instant at, EnvironmentName environment, Type type, long pointId, String actor,
                           String reason, PointStatus from, PointStatus to) {
     /** Event types. */

@@ -42,7 +42,7 @@ final class LedgerSalvage {
     private SalvageReport salvage() throws IOException {
         SnapshotFiles files = new SnapshotFiles(dir, environment, codec, options);
         long generation = files.latestGeneration();
-        EnvironmentState state = new EnvironmentState(environment);
+        EnvironmentState state = new EnvironmentState(environment, codec);
         Path snapshot = files.snapshot(generation);
         Path journal = files.journal(generation);
         if (generation > 0) {
@@ -51,6 +51,7 @@ final class LedgerSalvage {
         if (Files.exists(journal)) {
             readJournal(journal, state);
         }
+        fillGaps(state);
         String suffix = ".corrupt-" + System.currentTimeMillis();
         List<Path> moved = new ArrayList<>();
         for (Path file : List.of(snapshot, journal)) {
@@ -62,6 +63,17 @@ final class LedgerSalvage {
         }
         files.write(generation + 1, state);
         return new SalvageReport(environment, state.size(), records, List.copyOf(dropped), moved);
+    }
+
+    /** Ids stay dense: a point whose every line was lost is kept as UNAVAILABLE, so no id is handed out twice. */
+    private void fillGaps(final EnvironmentState state) {
+        for (long id = 1; id <= state.size(); id++) {
+            if (state.point(id).isEmpty()) {
+                state.put(RollbackPoint.builder(environment, PointSource.cli("salvaged")).id(id)
+                        .status(PointStatus.UNAVAILABLE).verdict("lost: its records were unreadable when the ledger was salvaged")
+                        .createdAt(options.clock().get()).updatedAt(options.clock().get()).build());
+            }
+        }
     }
 
     private void readSnapshot(final Path file, final EnvironmentState state) throws IOException {

@@ -3,6 +3,8 @@ package io.jenkins.plugins.rollbackguard.engine.ledger;
 import java.io.Serial;
 import java.io.Serializable;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Where a rollback point came from: a Jenkins build (job full name and number) or a command-line run.
  *
@@ -17,6 +19,7 @@ import java.io.Serializable;
  * @param url
  *         a link to the build or run, or null
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record PointSource(Kind kind, String job, int build, String runId, String url) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release

@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * A deploy that can be returned to: what was deployed (artifacts, commit, parameters, data version),
  * the backups taken before it, and where it stands in its lifecycle. Immutable; the ledger assigns the
@@ -49,6 +52,7 @@ import java.util.Map;
  * @param attributes
  *         further host-specific values (policy hash, build URL)
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record RollbackPoint(long id, EnvironmentName environment, PointSource source, List<ArtifactRef> artifacts,
                             String gitCommit, Map<String, String> parameters, String dataVersion,
                             List<BackupRef> backups, PointStatus status, String verdict, long revertOf,
@@ -96,6 +100,7 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
     }
 
     /** @return whether this point is a revert of another */
+    @JsonIgnore
     public boolean isRevert() {
         return revertOf > 0;
     }

@@ -1,10 +1,10 @@
 package io.jenkins.plugins.rollbackguard.engine.ledger;
 
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,29 +67,98 @@ final class SnapshotFiles {
         return latest;
     }
 
+    Path index(final long generation) {
+        return dir.resolve("snapshot-" + generation + ".idx");
+    }
+
     void load(final long generation, final EnvironmentState state) throws IOException {
         Path file = snapshot(generation);
+        long[] lineStarts = readIndex(generation).orElse(null);
+        if (lineStarts == null) {
+            lineStarts = lineStarts(file);
+        }
+        if (lineStarts.length < 2) {
+            throw new LedgerCorruptException(file, 1, "empty snapshot", null);
+        }
+        String first;
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String first = reader.readLine();
-            if (first == null) {
-                throw new LedgerCorruptException(file, 1, "empty snapshot", null);
-            }
-            JsonNode headerNode = parse(file, 1, first);
-            int format = headerNode.path("format").asInt(1);
-            SnapshotHeader header = convert(file, 1, codec.migrate(headerNode, format), SnapshotHeader.class);
-            state.restoreHeader(header.lastSeq(), header.circuit());
-            restoreDora(state.dora(), header);
-            header.recent().forEach(state::remember);
-            long line = 1;
-            String text;
-            while ((text = reader.readLine()) != null) {
-                line++;
-                state.put(convert(file, line, codec.migrate(parse(file, line, text), format), RollbackPoint.class));
-            }
-            if (line - 1 != header.points()) {
-                throw new LedgerCorruptException(file, line, "expected %d points, found %d".formatted(header.points(), line - 1), null);
+            first = reader.readLine();
+        }
+        JsonNode headerNode = parse(file, 1, first);
+        int format = headerNode.path("format").asInt(1);
+        SnapshotHeader header = convert(file, 1, codec.migrate(headerNode, format), SnapshotHeader.class);
+        int count = lineStarts.length - 2; // the header line, and the end of the file
+        if (count != header.points()) {
+            throw new LedgerCorruptException(file, count + 1L, "expected %d points, found %d".formatted(header.points(), count), null);
+        }
+        state.restoreHeader(header.lastSeq(), header.circuit());
+        restoreDora(state.dora(), header);
+        header.recent().forEach(state::remember);
+        state.table().attach(file, format, Arrays.copyOfRange(lineStarts, 1, lineStarts.length), count);
+        if (header.restorable() != null && header.inFlight() != null) {
+            state.restoreIndexes(header.restorable(), header.inFlight());
+        }
+        else { // an older snapshot without indexes: parse every point once
+            for (long id = 1; id <= count; id++) {
+                state.put(state.require(id));
             }
         }
+    }
+
+    /**
+     * Reads the line offsets saved beside a snapshot; a missing or inconsistent index (a crash between
+     * the two files, a hand-edited snapshot) is ignored and the snapshot scanned instead.
+     */
+    private java.util.Optional<long[]> readIndex(final long generation) throws IOException {
+        Path index = index(generation);
+        if (Files.notExists(index)) {
+            return java.util.Optional.empty();
+        }
+        byte[] bytes = Files.readAllBytes(index);
+        if (bytes.length % Long.BYTES != 0 || bytes.length < 2 * Long.BYTES) {
+            return java.util.Optional.empty();
+        }
+        long[] starts = new long[bytes.length / Long.BYTES];
+        ByteBuffer.wrap(bytes).asLongBuffer().get(starts);
+        boolean consistent = starts[0] == 0 && starts[starts.length - 1] == Files.size(snapshot(generation));
+        return consistent ? java.util.Optional.of(starts) : java.util.Optional.empty();
+    }
+
+    private void writeIndex(final long generation) throws IOException {
+        long[] starts = lineStarts(snapshot(generation));
+        ByteBuffer buffer = ByteBuffer.allocate(starts.length * Long.BYTES);
+        buffer.asLongBuffer().put(starts);
+        Path temp = dir.resolve(index(generation).getFileName() + ".tmp");
+        Files.write(temp, buffer.array());
+        Files.move(temp, index(generation), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Finds where each line starts; the last element is the file's length. */
+    private static long[] lineStarts(final Path file) throws IOException {
+        long[] starts = new long[1024];
+        int count = 1; // starts[0] = 0
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+            long position = 0;
+            int read;
+            while ((read = channel.read(buffer)) > 0) {
+                byte[] bytes = buffer.array();
+                for (int i = 0; i < read; i++) {
+                    if (bytes[i] == '\n') {
+                        if (count == starts.length) {
+                            starts = Arrays.copyOf(starts, count * 2);
+                        }
+                        starts[count++] = position + i + 1;
+                    }
+                }
+                position += read;
+                buffer.clear();
+            }
+            if (starts[count - 1] != position) {
+                throw new LedgerCorruptException(file, count, "the last line has no end (a snapshot is always whole)", null);
+            }
+        }
+        return Arrays.copyOf(starts, count);
     }
 
     private static void restoreDora(final EnvironmentState.DoraCounters dora, final SnapshotHeader header) {
@@ -132,6 +202,7 @@ final class SnapshotFiles {
         Files.deleteIfExists(journal);
         if (generation > 0) {
             Files.deleteIfExists(snapshot(generation));
+            Files.deleteIfExists(index(generation));
         }
         return next;
     }
@@ -140,22 +211,18 @@ final class SnapshotFiles {
         Path target = snapshot(generation);
         Path temp = dir.resolve(target.getFileName() + ".tmp");
         EnvironmentState.DoraCounters dora = state.dora();
-        List<RollbackPoint> points = state.points();
-        SnapshotHeader header = new SnapshotHeader(LedgerCodec.FORMAT, generation, state.lastSeq(), points.size(),
+        SnapshotHeader header = new SnapshotHeader(LedgerCodec.FORMAT, generation, state.lastSeq(), state.size(),
                 state.circuit(), dora.deploys, dora.failures, dora.restoreMillis, dora.failingSince,
-                state.recentEvents());
-        try (OutputStream out = Files.newOutputStream(temp);
-             BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16)) {
-            writer.write(codec.write(header));
-            writer.write('\n');
-            for (RollbackPoint point : points) {
-                writer.write(codec.write(point));
-                writer.write('\n');
-            }
+                state.recentEvents(), List.copyOf(state.restorableIds()), List.copyOf(state.inFlightIds()));
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+            out.write(codec.write(header).getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+            state.table().writeTo(out);
         }
         fsync(temp);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(dir);
+        writeIndex(generation); // only a speed-up: not fsync'ed, checked against the snapshot on load
     }
 
     private void appendToAudit(final Path journal) throws IOException {

@@ -26,7 +26,12 @@ import java.util.List;
  *         DORA: when the current failure began, or null
  * @param recent
  *         the most recent events
+ * @param restorable
+ *         ids of GOOD and ADOPTED points (null in snapshots without indexes: then every point is parsed)
+ * @param inFlight
+ *         ids of points still deploying or watching
  */
 record SnapshotHeader(int format, long generation, long lastSeq, int points, Circuit circuit, long deploys,
-                      long failures, List<Long> restoreMillis, Instant failingSince, List<LedgerEvent> recent) {
+                      long failures, List<Long> restoreMillis, Instant failingSince, List<LedgerEvent> recent,
+                      List<Long> restorable, List<Long> inFlight) {
 }

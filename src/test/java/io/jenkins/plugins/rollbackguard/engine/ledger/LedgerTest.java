@@ -143,6 +143,25 @@ class LedgerTest {
     }
 
     @Test
+    void shouldScanTheSnapshotWhenItsIndexIsMissingOrStale() throws IOException {
+        Ledger ledger = Ledger.open(root, Ledger.Options.defaults().withCompactAfter(5).withClock(now::get));
+        for (int build = 1; build <= 12; build++) {
+            deployGood(ledger, build);
+        }
+        List<Path> indexes;
+        try (var files = Files.list(root.resolve("production"))) {
+            indexes = files.filter(f -> f.toString().endsWith(".idx")).toList();
+        }
+        assertThat(indexes).isNotEmpty();
+        Files.write(indexes.get(0), new byte[16]); // stale: does not end at the snapshot's length
+
+        assertThat(open().point(PROD, 7)).isEqualTo(ledger.point(PROD, 7));
+        Files.delete(indexes.get(0));
+        assertThat(open().point(PROD, 3)).isEqualTo(ledger.point(PROD, 3));
+        assertThat(open().lastGood(PROD)).get().extracting(RollbackPoint::id).isEqualTo(12L);
+    }
+
+    @Test
     void shouldComputeDoraFigures() {
         Ledger ledger = open();
         deployGood(ledger, 1);

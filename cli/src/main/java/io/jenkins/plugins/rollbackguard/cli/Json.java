@@ -1,0 +1,27 @@
+package io.jenkins.plugins.rollbackguard.cli;
+
+import java.io.PrintWriter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/** JSON output for {@code --json}. */
+final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {
+    }
+
+    static void print(final PrintWriter out, final Object value) {
+        try {
+            out.println(MAPPER.writeValueAsString(value));
+            out.flush();
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write JSON for " + value.getClass().getSimpleName(), e);
+        }
+    }
+}

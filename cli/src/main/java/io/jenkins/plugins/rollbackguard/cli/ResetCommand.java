@@ -1,0 +1,40 @@
+package io.jenkins.plugins.rollbackguard.cli;
+
+import java.util.concurrent.Callable;
+
+import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code rollback-guard reset}: closes an environment's circuit, with a reason that goes in the audit trail. */
+@Command(name = "reset", mixinStandardHelpOptions = true,
+        description = "Close an environment's circuit (unfreeze it). The reason and your user name are recorded.")
+final class ResetCommand implements Callable<Integer> {
+    @Mixin
+    private LedgerOptions ledgerOptions;
+
+    @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENV", description = "The environment.")
+    private String environment;
+
+    @Option(names = {"-r", "--reason"}, required = true, paramLabel = "TEXT", description = "Why it is safe to deploy again.")
+    private String reason;
+
+    @Option(names = "--by", paramLabel = "NAME", description = "Who resets it (default: the user name).")
+    private String by;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        EnvironmentName env = EnvironmentName.of(environment);
+        String actor = by != null ? by : System.getProperty("user.name");
+        Circuit circuit = ledgerOptions.open().resetCircuit(env, reason, actor);
+        spec.commandLine().getOut().printf("%s: circuit %s (reset by %s: %s)%n", env, circuit.state(), actor, reason);
+        return ExitCodes.OK;
+    }
+}

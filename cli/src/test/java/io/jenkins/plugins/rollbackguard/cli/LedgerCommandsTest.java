@@ -1,0 +1,101 @@
+package io.jenkins.plugins.rollbackguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Tests the ledger commands {@code points}, {@code status} and {@code reset} of the command line. */
+class LedgerCommandsTest {
+    private static final EnvironmentName PROD = EnvironmentName.of("prod");
+
+    @TempDir
+    private Path root;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run run(final String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = RollbackGuardCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        int exit = commandLine.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Ledger seed() {
+        Ledger ledger = Ledger.open(root);
+        RollbackPoint good = ledger.record(RollbackPoint.builder(PROD, PointSource.cli("run-1")).gitCommit("abc123"), "alice", "v1");
+        ledger.transition(PROD, good.id(), PointStatus.WATCHING, "guard", "watch");
+        ledger.transition(PROD, good.id(), PointStatus.GOOD, "guard", "healthy", "all probes passed");
+        RollbackPoint bad = ledger.record(RollbackPoint.builder(PROD, PointSource.cli("run-2")), "alice", "v2");
+        ledger.transition(PROD, bad.id(), PointStatus.WATCHING, "guard", "watch");
+        ledger.transition(PROD, bad.id(), PointStatus.BAD, "guard", "tripped", "5xx rate 9% > 5%");
+        ledger.openCircuit(PROD, "5xx rate 9% > 5%", "guard", bad.id());
+        return ledger;
+    }
+
+    @Test
+    void shouldListPointsNewestFirstAndMarkLastGood() {
+        seed();
+
+        Run run = run("points", "--ledger", root.toString(), "--env", "prod");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out().lines()).hasSize(3);
+        assertThat(run.out().lines().skip(1).findFirst()).get().asString().startsWith("2").contains("BAD").contains("5xx rate 9%");
+        assertThat(run.out()).contains("GOOD (last good)").contains("abc123");
+    }
+
+    @Test
+    void shouldShowStatusAndResetTheCircuitWithAReason() {
+        seed();
+
+        Run status = run("status", "--ledger", root.toString());
+        Run reset = run("reset", "--ledger", root.toString(), "--env", "prod", "--reason", "config fixed", "--by", "bob");
+        Run after = run("status", "--ledger", root.toString(), "--env", "prod");
+
+        assertThat(status.out()).contains("prod: circuit OPEN").contains("5xx rate 9% > 5%").contains("last good: prod#1")
+                .contains("change failure rate 50.0%");
+        assertThat(reset.exit()).isZero();
+        assertThat(reset.out()).contains("CLOSED").contains("bob");
+        assertThat(after.out()).contains("prod: circuit CLOSED").contains("CIRCUIT_RESET by bob: config fixed");
+    }
+
+    @Test
+    void shouldFailClearlyOnBadInput() {
+        seed();
+
+        Run unknown = run("points", "--ledger", root.toString(), "--env", "staging");
+        Run invalid = run("points", "--ledger", root.toString(), "--env", "../etc");
+        Run noReason = run("reset", "--ledger", root.toString(), "--env", "prod");
+
+        assertThat(unknown.exit()).isEqualTo(ExitCodes.DATA);
+        assertThat(unknown.err()).contains("Unknown environment 'staging'").contains("prod");
+        assertThat(invalid.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(invalid.err()).contains("'../etc' is not a valid name");
+        assertThat(noReason.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noReason.err()).contains("--reason");
+    }
+
+    @Test
+    void shouldPrintPointsAsJson() {
+        seed();
+
+        Run run = run("points", "--ledger", root.toString(), "--env", "prod", "--json");
+
+        assertThat(run.out()).contains("\"status\" : \"BAD\"").contains("\"gitCommit\" : \"abc123\"");
+    }
+}
