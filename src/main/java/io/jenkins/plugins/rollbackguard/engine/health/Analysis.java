@@ -214,7 +214,7 @@ public final class Analysis {
 
     private Optional<String> crossedFailureLimit() {
         if (failures > settings.failureLimit()) {
-            return Optional.of(plural(failures, "failure") + " exceed failureLimit " + settings.failureLimit());
+            return Optional.of(plural(failures, "failure") + exceed(failures) + "failureLimit " + settings.failureLimit());
         }
         Integer consecutive = settings.consecutiveFailureLimit();
         if (consecutive != null && consecutiveFailures > consecutive) {
@@ -237,7 +237,8 @@ public final class Analysis {
             return Optional.of(errorText());
         }
         if (inconclusives > settings.inconclusiveLimit()) {
-            return Optional.of(plural(inconclusives, "inconclusive sample") + " exceed inconclusiveLimit "
+            return Optional.of(plural(inconclusives, "inconclusive sample") + exceed(inconclusives)
+                    + "inconclusiveLimit "
                     + settings.inconclusiveLimit());
         }
         return Optional.empty();
@@ -264,13 +265,18 @@ public final class Analysis {
 
     private void finish(final VerdictStatus status, final String reason) {
         String last = measurements.isEmpty() ? "" : "; last: " + measurements.get(measurements.size() - 1).describe();
-        String line = "%s: %s after %d samples: %s%s".formatted(probe, status, measurements.size(), reason, last);
+        String line = "%s: %s after %s: %s%s".formatted(probe, status, plural(measurements.size(), "sample"), reason,
+                last);
         if (settings.dryRun()) {
             verdict = new Verdict(probe, VerdictStatus.PASSED, measurements, "dry run, would be " + line, true);
         }
         else {
             verdict = new Verdict(probe, status, measurements, line, false);
         }
+    }
+
+    private static String exceed(final long n) {
+        return n == 1 ? " exceeds " : " exceed ";
     }
 
     private static String plural(final long n, final String noun) {
