@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rollbackguard.engine.health;
 
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds;
 import java.io.Serial;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,6 @@ public record CommandProbeSpec(String name, List<String> command, Map<String, St
             }
         }
         analysis = analysis == null ? AnalysisSettings.defaults() : analysis;
-        thresholds();
+        Thresholds.parse(name, failIf, successIf); // fields are not yet assigned here, so not thresholds()
     }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rollbackguard.engine.health;
 
 import io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations;
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds;
 import java.io.Serial;
 import java.net.URI;
 import java.util.Locale;
@@ -79,7 +80,7 @@ public record HttpProbeSpec(String name, String url, String method, Map<String, 
             throw new IllegalArgumentException("maxBodyBytes: must be 0 or more, got " + maxBodyBytes);
         }
         analysis = analysis == null ? AnalysisSettings.defaults() : analysis;
-        thresholds();
+        Thresholds.parse(name, failIf, successIf); // fields are not yet assigned here, so not thresholds()
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rollbackguard.engine.health;
 
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds;
 import java.io.Serial;
 import java.util.Locale;
 import java.util.Set;
@@ -48,7 +49,7 @@ public record PrometheusProbeSpec(String name, String url, String query, String 
         }
         timeout = HttpProbeSpec.positiveDuration("timeout", timeout, "10s");
         analysis = analysis == null ? AnalysisSettings.defaults() : analysis;
-        thresholds();
+        Thresholds.parse(name, failIf, successIf); // fields are not yet assigned here, so not thresholds()
     }
 
     /**
