@@ -141,7 +141,7 @@ final class HttpProbe implements Probe {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         if (cause instanceof java.util.concurrent.CancellationException) {
-            return "no complete answer within " + spec.timeout();
+            return "no answer within " + spec.timeout(); // the body did not end in time
         }
         if (cause instanceof java.net.http.HttpConnectTimeoutException) {
             return "connect timed out after " + spec.connectTimeout();
