@@ -85,6 +85,9 @@ final class HttpProbe implements Probe {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(spec.url()))
                 .timeout(java.time.Duration.ofMillis(timeoutMillis))
                 .method(spec.method(), HttpRequest.BodyPublishers.noBody());
+        if (spec.url().regionMatches(true, 0, "http:", 0, 5)) {
+            builder.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance on plain HTTP: it defeats pooling
+        }
         spec.headers().forEach(builder::header);
         authHeaders.forEach(builder::header);
         return builder.build();
