@@ -19,6 +19,7 @@ public final class Analysis {
     private final AnalysisSettings settings;
     private final Thresholds thresholds;
     private final Baseline baseline;
+    private final int planned; // parsed once: asked for on every sample
     private final List<Measurement> measurements = new ArrayList<>();
     private final Deque<Boolean> window = new ArrayDeque<>();
     private int counted;
@@ -47,6 +48,7 @@ public final class Analysis {
         this.settings = settings;
         this.thresholds = thresholds;
         this.baseline = baseline;
+        this.planned = settings.plannedSamples();
     }
 
     /**
@@ -125,7 +127,7 @@ public final class Analysis {
     /** @return the current state */
     public synchronized AnalysisState state() {
         Measurement last = measurements.isEmpty() ? null : measurements.get(measurements.size() - 1);
-        return new AnalysisState(probe, measurements.size(), settings.plannedSamples(), failures, consecutiveErrors,
+        return new AnalysisState(probe, measurements.size(), planned, failures, consecutiveErrors,
                 inconclusives, last, verdict);
     }
 
@@ -207,7 +209,7 @@ public final class Analysis {
         if (inconclusive.isPresent() && !settings.dryRun()) {
             finish(VerdictStatus.INCONCLUSIVE, inconclusive.get());
         }
-        else if (measurements.size() >= settings.plannedSamples()) {
+        else if (measurements.size() >= planned) {
             complete();
         }
     }

@@ -97,6 +97,11 @@ public record Measurement(Instant at, double value, Outcome outcome, String deta
         if (number == Math.rint(number) && Math.abs(number) < 1e15) {
             return String.valueOf((long) number);
         }
-        return String.format(java.util.Locale.ROOT, "%.4f", number).replaceAll("0+$", "");
+        if (Double.isNaN(number) || Double.isInfinite(number)) {
+            return String.valueOf(number);
+        }
+        // BigDecimal rather than String.format and a regex: this runs for every sample of every probe
+        return java.math.BigDecimal.valueOf(number).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                .toPlainString();
     }
 }

@@ -134,12 +134,14 @@ public final class Watch {
     private final class Runner {
         private final Probe probe;
         private final Analysis analysis;
+        private final Duration interval; // parsed once: needed after every sample
         private Instant due;
         private Scheduler.Cancellable pending; // the next scheduled sample, cancelled on stop
 
         Runner(final Probe probe, final Analysis analysis) {
             this.probe = probe;
             this.analysis = analysis;
+            this.interval = analysis.settings().intervalDuration();
         }
 
         void start() {
@@ -149,7 +151,7 @@ public final class Watch {
                 finishIfDone();
                 return;
             }
-            Duration delay = resumed ? settings.intervalDuration() : settings.initialDelayDuration();
+            Duration delay = resumed ? interval : settings.initialDelayDuration();
             due = scheduler.now().plus(delay);
             schedule(delay);
         }
@@ -176,7 +178,6 @@ public final class Watch {
                 onVerdict(state.finalVerdict());
                 return;
             }
-            Duration interval = analysis.settings().intervalDuration();
             Duration left = interval.multipliedBy(state.plannedSamples() - state.samples());
             listener.info("%s: sample %d/%d %s; failures %d; about %ds left".formatted(probe.name(), state.samples(),
                     state.plannedSamples(), state.last().describe(), state.failures(), left.toSeconds()));

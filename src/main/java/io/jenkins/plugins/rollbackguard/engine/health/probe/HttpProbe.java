@@ -38,6 +38,7 @@ final class HttpProbe implements Probe {
     private final StatusSet expected;
     private final Pattern bodyMatch;
     private final long timeoutMillis;
+    private final HttpRequest request; // immutable, so built once and reused for every sample
 
     HttpProbe(final HttpProbeSpec spec, final HttpClient client, final Map<String, String> authHeaders,
             final Masker masker, final Scheduler clock) {
@@ -49,6 +50,7 @@ final class HttpProbe implements Probe {
         this.expected = StatusSet.parse("expectStatus", spec.expectStatus());
         this.bodyMatch = spec.bodyMatch() == null ? null : Pattern.compile(spec.bodyMatch());
         this.timeoutMillis = Durations.parse("timeout", spec.timeout()).toMillis();
+        this.request = request();
     }
 
     @Override
@@ -67,7 +69,7 @@ final class HttpProbe implements Probe {
         long start = System.nanoTime(); // latency is real elapsed time, whatever clock times the samples
         CompletableFuture<HttpResponse<CappedBody>> exchange;
         try {
-            exchange = client.sendAsync(request(), CappedBody.handler(spec.maxBodyBytes()));
+            exchange = client.sendAsync(request, CappedBody.handler(spec.maxBodyBytes()));
         }
         catch (RuntimeException e) {
             return CompletableFuture.completedFuture(failure(at, "request refused: " + e.getMessage()));
