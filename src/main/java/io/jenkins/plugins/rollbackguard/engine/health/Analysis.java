@@ -1,0 +1,287 @@
+package io.jenkins.plugins.rollbackguard.engine.health;
+
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds;
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds.Judgement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The judging state machine of one probe, free of time and I/O: feed it raw measurements with
+ * {@link #record(Measurement)}; it classifies each by the thresholds, counts it, and turns FAILED as
+ * soon as a limit is crossed. Semantics follow Argo Rollouts (see docs/health.md). Thread-safe.
+ * Create one with the constructor, or from a persisted {@link AnalysisSnapshot} with {@link #restore}.
+ */
+public final class Analysis {
+    private final String probe;
+    private final AnalysisSettings settings;
+    private final Thresholds thresholds;
+    private final Baseline baseline;
+    private final int planned; // parsed once: asked for on every sample
+    private final List<Measurement> measurements = new ArrayList<>();
+    private final Deque<Boolean> window = new ArrayDeque<>();
+    private int counted;
+    private int failures;
+    private int consecutiveFailures;
+    private int consecutiveErrors;
+    private int inconclusives;
+    private String trip; // first limit crossed; kept (not acted on) in a dry run
+    private Verdict verdict;
+
+    /**
+     * Creates an analysis.
+     *
+     * @param probe
+     *         the probe name
+     * @param settings
+     *         limits and policies
+     * @param thresholds
+     *         failIf/successIf
+     * @param baseline
+     *         the baseline for relative thresholds ({@link Baseline#none} if not sampled)
+     */
+    public Analysis(final String probe, final AnalysisSettings settings, final Thresholds thresholds,
+            final Baseline baseline) {
+        this.probe = probe;
+        this.settings = settings;
+        this.thresholds = thresholds;
+        this.baseline = baseline;
+        this.planned = settings.plannedSamples();
+    }
+
+    /**
+     * Creates an analysis for a spec.
+     *
+     * @param spec
+     *         the probe's configuration
+     * @param baseline
+     *         the baseline
+     * @return the analysis
+     */
+    public static Analysis of(final ProbeSpec spec, final Baseline baseline) {
+        return new Analysis(spec.name(), spec.analysis(), spec.thresholds(), baseline);
+    }
+
+    /**
+     * Recreates an analysis from a snapshot by replaying its measurements through the counters.
+     *
+     * @param spec
+     *         the probe's configuration (the same as when the snapshot was taken)
+     * @param snapshot
+     *         the persisted state
+     * @return the analysis, final if it was final
+     */
+    public static Analysis restore(final ProbeSpec spec, final AnalysisSnapshot snapshot) {
+        Analysis analysis = of(spec, snapshot.baseline());
+        synchronized (analysis) {
+            for (Measurement m : snapshot.measurements()) {
+                if (analysis.verdict == null) {
+                    analysis.count(m);
+                }
+            }
+        }
+        return analysis;
+    }
+
+    /** @return the persistable state */
+    public synchronized AnalysisSnapshot snapshot() {
+        return new AnalysisSnapshot(probe, baseline, measurements);
+    }
+
+    /** @return the settings */
+    public AnalysisSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Classifies and counts a raw measurement. Ignored once the analysis is final.
+     *
+     * @param raw
+     *         a measurement as the probe returned it
+     * @return the state after it
+     */
+    public synchronized AnalysisState record(final Measurement raw) {
+        if (verdict == null) {
+            count(classify(raw));
+        }
+        return state();
+    }
+
+    /**
+     * Ends the analysis early (the watch was stopped, or another probe failed).
+     *
+     * @param reason
+     *         why, for the explanation
+     * @return the verdict: FAILED if a limit was already crossed, else INCONCLUSIVE
+     */
+    public synchronized Verdict stop(final String reason) {
+        if (verdict == null) {
+            finish(trip != null && !settings.dryRun() ? VerdictStatus.FAILED : VerdictStatus.INCONCLUSIVE,
+                    "stopped after %d samples: %s".formatted(measurements.size(), reason));
+        }
+        return verdict;
+    }
+
+    /** @return the current state */
+    public synchronized AnalysisState state() {
+        Measurement last = measurements.isEmpty() ? null : measurements.get(measurements.size() - 1);
+        return new AnalysisState(probe, measurements.size(), planned, failures, consecutiveErrors,
+                inconclusives, last, verdict);
+    }
+
+    /** @return the verdict, if final */
+    public synchronized Optional<Verdict> verdict() {
+        return Optional.ofNullable(verdict);
+    }
+
+    private Measurement classify(final Measurement raw) {
+        if (raw.outcome() != Outcome.SUCCESS || thresholds.isEmpty()) {
+            return raw;
+        }
+        if (raw.optionalValue().isEmpty()) {
+            return raw.classify(Outcome.ERROR, "no value to compare with the thresholds");
+        }
+        Judgement judgement = thresholds.judge(raw.value(), baseline.value());
+        return switch (judgement.verdict()) {
+            case PASS -> raw;
+            case FAIL -> raw.classify(Outcome.FAILURE, "threshold tripped");
+            case INCONCLUSIVE -> raw.classify(Outcome.INCONCLUSIVE, baselineReason(judgement.reason()));
+        };
+    }
+
+    private String baselineReason(final String reason) {
+        return baseline.reason().isEmpty() ? reason : reason + ": " + baseline.reason();
+    }
+
+    private void count(final Measurement m) {
+        measurements.add(m);
+        Outcome outcome = m.outcome();
+        if (outcome == Outcome.NO_DATA) {
+            outcome = switch (settings.onNoData()) {
+                case FAIL -> Outcome.FAILURE;
+                case INCONCLUSIVE -> Outcome.INCONCLUSIVE;
+                case IGNORE -> null;
+            };
+        }
+        if (outcome == Outcome.ERROR) {
+            consecutiveErrors++;
+        }
+        else if (outcome != null) {
+            consecutiveErrors = 0;
+            countJudged(outcome);
+        }
+        check();
+    }
+
+    private void countJudged(final Outcome outcome) {
+        counted++;
+        if (outcome == Outcome.FAILURE) {
+            failures++;
+            consecutiveFailures++;
+        }
+        else if (outcome == Outcome.SUCCESS) {
+            consecutiveFailures = 0;
+        }
+        else {
+            inconclusives++;
+            return; // an inconclusive sample is no evidence either way: it neither enters the window nor ends a streak
+        }
+        window.addLast(outcome == Outcome.FAILURE);
+        if (settings.window() != null && window.size() > settings.window().m()) {
+            window.removeFirst();
+        }
+    }
+
+    private void check() {
+        Optional<String> failed = crossedFailureLimit();
+        if (failed.isPresent()) {
+            if (trip == null) {
+                trip = failed.get();
+            }
+            if (!settings.dryRun()) {
+                finish(VerdictStatus.FAILED, failed.get());
+                return;
+            }
+        }
+        Optional<String> inconclusive = crossedInconclusiveLimit();
+        if (inconclusive.isPresent() && !settings.dryRun()) {
+            finish(VerdictStatus.INCONCLUSIVE, inconclusive.get());
+        }
+        else if (measurements.size() >= planned) {
+            complete();
+        }
+    }
+
+    private Optional<String> crossedFailureLimit() {
+        if (failures > settings.failureLimit()) {
+            return Optional.of(plural(failures, "failure") + exceed(failures) + "failureLimit " + settings.failureLimit());
+        }
+        Integer consecutive = settings.consecutiveFailureLimit();
+        if (consecutive != null && consecutiveFailures > consecutive) {
+            return Optional.of(consecutiveFailures + " failures in a row exceed consecutiveFailureLimit " + consecutive);
+        }
+        AnalysisSettings.Window w = settings.window();
+        long inWindow = window.stream().filter(Boolean::booleanValue).count();
+        if (w != null && inWindow >= w.n()) {
+            return Optional.of("%d of the last %d samples failed (window %d of %d)".formatted(
+                    inWindow, window.size(), w.n(), w.m()));
+        }
+        if (consecutiveErrors > settings.consecutiveErrorLimit() && settings.onError() == ErrorPolicy.FAIL) {
+            return Optional.of(errorText());
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> crossedInconclusiveLimit() {
+        if (consecutiveErrors > settings.consecutiveErrorLimit() && settings.onError() == ErrorPolicy.INCONCLUSIVE) {
+            return Optional.of(errorText());
+        }
+        if (inconclusives > settings.inconclusiveLimit()) {
+            return Optional.of(plural(inconclusives, "inconclusive sample") + exceed(inconclusives)
+                    + "inconclusiveLimit "
+                    + settings.inconclusiveLimit());
+        }
+        return Optional.empty();
+    }
+
+    private String errorText() {
+        return consecutiveErrors + " provider errors in a row exceed consecutiveErrorLimit "
+                + settings.consecutiveErrorLimit();
+    }
+
+    private void complete() {
+        if (settings.dryRun() && trip != null) {
+            finish(VerdictStatus.FAILED, trip);
+        }
+        else if (counted < settings.minSamples()) {
+            finish(VerdictStatus.INCONCLUSIVE, "only %d of %d required samples could be judged".formatted(
+                    counted, settings.minSamples()));
+        }
+        else {
+            finish(VerdictStatus.PASSED, "%s, %s, %s".formatted(plural(counted, "sample"),
+                    plural(failures, "failure"), plural(inconclusives, "inconclusive")));
+        }
+    }
+
+    private void finish(final VerdictStatus status, final String reason) {
+        String last = measurements.isEmpty() ? "" : "; last: " + measurements.get(measurements.size() - 1).describe();
+        String line = "%s: %s after %s: %s%s".formatted(probe, status, plural(measurements.size(), "sample"), reason,
+                last);
+        if (settings.dryRun()) {
+            verdict = new Verdict(probe, VerdictStatus.PASSED, measurements, "dry run, would be " + line, true);
+        }
+        else {
+            verdict = new Verdict(probe, status, measurements, line, false);
+        }
+    }
+
+    private static String exceed(final long n) {
+        return n == 1 ? " exceeds " : " exceed ";
+    }
+
+    private static String plural(final long n, final String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,138 @@
+package io.jenkins.plugins.rollbackguard.engine.health;
+
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * How a probe is sampled and judged. Every component may be omitted in a policy file; the compact
+ * constructor fills the defaults and validates, naming the field ({@code analysis.x}) and bad value.
+ *
+ * @param interval
+ *         time between samples, default {@code 10s}
+ * @param count
+ *         how many samples to take; when absent, {@code duration / interval} samples are taken
+ * @param duration
+ *         how long to watch when {@code count} is absent, default {@code 5m}
+ * @param initialDelay
+ *         wait before the first sample, default {@code 0s}
+ * @param failureLimit
+ *         failures tolerated: FAILED once failures exceed it (0 trips on the first failure). Default 0,
+ *         or no limit when {@code consecutiveFailureLimit} or {@code window} is set
+ * @param consecutiveFailureLimit
+ *         consecutive failures tolerated, absent for no limit
+ * @param window
+ *         FAILED when {@code n} of the last {@code m} counted samples failed; absent for none
+ * @param consecutiveErrorLimit
+ *         consecutive provider errors tolerated before {@code onError} applies, default 4
+ * @param inconclusiveLimit
+ *         inconclusive samples tolerated before the probe is INCONCLUSIVE, default 0
+ * @param minSamples
+ *         counted samples (not errors, not ignored) needed for PASSED, default 1
+ * @param onError
+ *         what exceeding {@code consecutiveErrorLimit} leads to, default inconclusive
+ * @param onNoData
+ *         what a no-data sample counts as, default inconclusive
+ * @param dryRun
+ *         evaluate and report, but never trip (the verdict is PASSED and says what it would have been)
+ * @param baselineSamples
+ *         samples whose median is the baseline for relative thresholds, default 5
+ */
+public record AnalysisSettings(String interval, Integer count, String duration, String initialDelay,
+                               Integer failureLimit, Integer consecutiveFailureLimit, Window window,
+                               Integer consecutiveErrorLimit, Integer inconclusiveLimit, Integer minSamples,
+                               ErrorPolicy onError, ErrorPolicy onNoData, Boolean dryRun, Integer baselineSamples)
+        implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L; // first release
+
+    /** Fills defaults and validates. */
+    public AnalysisSettings {
+        interval = interval == null ? "10s" : interval;
+        if (Durations.parse("analysis.interval", interval).isZero()) {
+            throw new IllegalArgumentException("analysis.interval: must be positive, got '" + interval + "'");
+        }
+        duration = duration == null && count == null ? "5m" : duration;
+        initialDelay = initialDelay == null ? "0s" : initialDelay;
+        Durations.parse("analysis.initialDelay", initialDelay);
+        if (duration != null) {
+            Durations.parse("analysis.duration", duration);
+        }
+        count = positive("analysis.count", count, null);
+        boolean otherLimits = consecutiveFailureLimit != null || window != null;
+        failureLimit = atLeastZero("analysis.failureLimit", failureLimit, otherLimits ? Integer.MAX_VALUE : 0);
+        consecutiveFailureLimit = atLeastZero("analysis.consecutiveFailureLimit", consecutiveFailureLimit, null);
+        consecutiveErrorLimit = atLeastZero("analysis.consecutiveErrorLimit", consecutiveErrorLimit, 4);
+        inconclusiveLimit = atLeastZero("analysis.inconclusiveLimit", inconclusiveLimit, 0);
+        minSamples = atLeastZero("analysis.minSamples", minSamples, 1);
+        onError = onError == null ? ErrorPolicy.INCONCLUSIVE : onError;
+        onNoData = onNoData == null ? ErrorPolicy.INCONCLUSIVE : onNoData;
+        dryRun = dryRun != null && dryRun;
+        baselineSamples = positive("analysis.baselineSamples", baselineSamples, 5);
+    }
+
+    /** @return the defaults: every 10 s for 5 min, Argo limits */
+    public static AnalysisSettings defaults() {
+        return builder().build();
+    }
+
+    /** @return a builder starting from the defaults, for code and tests */
+    public static AnalysisSettingsBuilder builder() {
+        return new AnalysisSettingsBuilder();
+    }
+
+    private static Integer positive(final String field, final Integer value, final Integer fallback) {
+        if (value != null && value < 1) {
+            throw new IllegalArgumentException(field + ": must be at least 1, got " + value);
+        }
+        return value == null ? fallback : value;
+    }
+
+    private static Integer atLeastZero(final String field, final Integer value, final Integer fallback) {
+        if (value != null && value < 0) {
+            throw new IllegalArgumentException(field + ": must be 0 or more, got " + value);
+        }
+        return value == null ? fallback : value;
+    }
+
+    /** @return the interval between samples */
+    public Duration intervalDuration() {
+        return Durations.parse("analysis.interval", interval);
+    }
+
+    /** @return the wait before the first sample */
+    public Duration initialDelayDuration() {
+        return Durations.parse("analysis.initialDelay", initialDelay);
+    }
+
+    /** @return how many samples the probe takes: {@code count}, or {@code duration / interval} (at least 1) */
+    public int plannedSamples() {
+        if (count != null) {
+            return count;
+        }
+        long planned = Durations.parse("analysis.duration", duration).toMillis() / intervalDuration().toMillis();
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, planned));
+    }
+
+    /**
+     * N failures among the last M counted samples.
+     *
+     * @param n
+     *         failures that trip, at least 1
+     * @param m
+     *         the window size, at least n
+     */
+    public record Window(int n, int m) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L; // first release
+
+        /** Validates. */
+        public Window {
+            if (n < 1 || m < n) {
+                throw new IllegalArgumentException(
+                        "analysis.window: need 1 <= n <= m, got n=%d, m=%d".formatted(n, m));
+            }
+        }
+    }
+}

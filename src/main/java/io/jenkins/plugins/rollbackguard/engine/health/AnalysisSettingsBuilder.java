@@ -1,0 +1,118 @@
+package io.jenkins.plugins.rollbackguard.engine.health;
+
+/**
+ * Builds {@link AnalysisSettings} in code; unset values keep their defaults. Example:
+ * {@code AnalysisSettings.builder().interval("1s").count(10).failureLimit(2).build()}.
+ */
+@SuppressWarnings("checkstyle:HiddenField") // setter-style builder methods mirror the field names on purpose
+public final class AnalysisSettingsBuilder {
+    private String interval;
+    private Integer count;
+    private String duration;
+    private String initialDelay;
+    private Integer failureLimit;
+    private Integer consecutiveFailureLimit;
+    private AnalysisSettings.Window window;
+    private Integer consecutiveErrorLimit;
+    private Integer inconclusiveLimit;
+    private Integer minSamples;
+    private ErrorPolicy onError;
+    private ErrorPolicy onNoData;
+    private Boolean dryRun;
+    private Integer baselineSamples;
+
+    AnalysisSettingsBuilder() {
+        // use AnalysisSettings.builder()
+    }
+
+    /** @param interval duration text @return this */
+    public AnalysisSettingsBuilder interval(final String interval) {
+        this.interval = interval;
+        return this;
+    }
+
+    /** @param count samples @return this */
+    public AnalysisSettingsBuilder count(final int count) {
+        this.count = count;
+        return this;
+    }
+
+    /** @param duration duration text @return this */
+    public AnalysisSettingsBuilder duration(final String duration) {
+        this.duration = duration;
+        return this;
+    }
+
+    /** @param initialDelay duration text @return this */
+    public AnalysisSettingsBuilder initialDelay(final String initialDelay) {
+        this.initialDelay = initialDelay;
+        return this;
+    }
+
+    /** @param failureLimit failures tolerated @return this */
+    public AnalysisSettingsBuilder failureLimit(final int failureLimit) {
+        this.failureLimit = failureLimit;
+        return this;
+    }
+
+    /** @param consecutiveFailureLimit consecutive failures tolerated @return this */
+    public AnalysisSettingsBuilder consecutiveFailureLimit(final int consecutiveFailureLimit) {
+        this.consecutiveFailureLimit = consecutiveFailureLimit;
+        return this;
+    }
+
+    /** @param n failures that trip @param m window size @return this */
+    public AnalysisSettingsBuilder window(final int n, final int m) {
+        this.window = new AnalysisSettings.Window(n, m);
+        return this;
+    }
+
+    /** @param consecutiveErrorLimit consecutive errors tolerated @return this */
+    public AnalysisSettingsBuilder consecutiveErrorLimit(final int consecutiveErrorLimit) {
+        this.consecutiveErrorLimit = consecutiveErrorLimit;
+        return this;
+    }
+
+    /** @param inconclusiveLimit inconclusive samples tolerated @return this */
+    public AnalysisSettingsBuilder inconclusiveLimit(final int inconclusiveLimit) {
+        this.inconclusiveLimit = inconclusiveLimit;
+        return this;
+    }
+
+    /** @param minSamples counted samples needed @return this */
+    public AnalysisSettingsBuilder minSamples(final int minSamples) {
+        this.minSamples = minSamples;
+        return this;
+    }
+
+    /** @param onError policy @return this */
+    public AnalysisSettingsBuilder onError(final ErrorPolicy onError) {
+        this.onError = onError;
+        return this;
+    }
+
+    /** @param onNoData policy @return this */
+    public AnalysisSettingsBuilder onNoData(final ErrorPolicy onNoData) {
+        this.onNoData = onNoData;
+        return this;
+    }
+
+    /** @param dryRun whether to never trip @return this */
+    public AnalysisSettingsBuilder dryRun(final boolean dryRun) {
+        this.dryRun = dryRun;
+        return this;
+    }
+
+    /** @param baselineSamples samples for the baseline median @return this */
+    public AnalysisSettingsBuilder baselineSamples(final int baselineSamples) {
+        this.baselineSamples = baselineSamples;
+        return this;
+    }
+
+    /** @return the validated settings */
+    public AnalysisSettings build() {
+        return new AnalysisSettings(interval, count, duration, initialDelay, failureLimit, consecutiveFailureLimit,
+                window, consecutiveErrorLimit, inconclusiveLimit, minSamples, onError, onNoData, dryRun,
+                baselineSamples);
+    }
+}

@@ -1,0 +1,115 @@
+package io.jenkins.plugins.rollbackguard.engine.health;
+
+import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The value a probe had before the deploy: the median of several samples. Relative thresholds
+ * ({@code drop > 20%}) compare against it. Obtain one with {@link #sample} or {@link #median}.
+ *
+ * @param median
+ *         the median, {@link Double#NaN} when no sample had a value (use {@link #value()})
+ * @param samples
+ *         how many samples had a value
+ * @param reason
+ *         why there is no baseline, else empty
+ */
+public record Baseline(double median, int samples, String reason) implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L; // first release
+
+    /**
+     * Returns a missing baseline.
+     *
+     * @param reason
+     *         why there is none
+     * @return the baseline
+     */
+    public static Baseline none(final String reason) {
+        return new Baseline(Double.NaN, 0, reason);
+    }
+
+    /**
+     * Returns a known baseline.
+     *
+     * @param value
+     *         the value
+     * @return the baseline
+     */
+    public static Baseline of(final double value) {
+        return new Baseline(value, 1, "");
+    }
+
+    /** @return the baseline value, empty if none */
+    public OptionalDouble value() {
+        return Double.isNaN(median) ? OptionalDouble.empty() : OptionalDouble.of(median);
+    }
+
+    /**
+     * Computes the median of the values of successful samples; errors, failures and no-data are skipped.
+     *
+     * @param measurements
+     *         raw samples
+     * @return the baseline, or a missing one if no sample had a value
+     */
+    public static Baseline median(final List<Measurement> measurements) {
+        List<Double> values = new ArrayList<>();
+        for (Measurement m : measurements) {
+            if (m.outcome() == Outcome.SUCCESS && m.optionalValue().isPresent()) {
+                values.add(m.value());
+            }
+        }
+        if (values.isEmpty()) {
+            return none("none of %d baseline samples had a value".formatted(measurements.size()));
+        }
+        Collections.sort(values);
+        int mid = values.size() / 2;
+        double median = values.size() % 2 == 1 ? values.get(mid) : (values.get(mid - 1) + values.get(mid)) / 2;
+        return new Baseline(median, values.size(), "");
+    }
+
+    /**
+     * Samples a probe {@code count} times, {@code interval} apart, and returns the median. Samples run
+     * on the executor; the scheduler only times them.
+     *
+     * @param probe
+     *         the probe
+     * @param count
+     *         how many samples
+     * @param interval
+     *         time between samples
+     * @param scheduler
+     *         the clock and timer
+     * @param executor
+     *         where samples run
+     * @return the baseline, when all samples are in
+     */
+    public static CompletableFuture<Baseline> sample(final Probe probe, final int count, final Duration interval,
+            final Scheduler scheduler, final Executor executor) {
+        CompletableFuture<Baseline> result = new CompletableFuture<>();
+        List<Measurement> taken = Collections.synchronizedList(new ArrayList<>());
+        next(probe, count, interval, scheduler, executor, taken, result);
+        return result;
+    }
+
+    private static void next(final Probe probe, final int count, final Duration interval, final Scheduler scheduler,
+            final Executor executor, final List<Measurement> taken, final CompletableFuture<Baseline> result) {
+        probe.sampleAsync(executor).whenComplete((m, e) -> {
+            taken.add(m == null ? Measurement.withoutValue(scheduler.now(), Outcome.ERROR, "baseline sample failed") : m);
+            if (taken.size() >= count) {
+                result.complete(median(List.copyOf(taken)));
+            }
+            else {
+                scheduler.schedule(interval, () -> next(probe, count, interval, scheduler, executor, taken, result));
+            }
+        });
+    }
+}

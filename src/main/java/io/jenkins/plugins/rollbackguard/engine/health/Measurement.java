@@ -1,0 +1,107 @@
+package io.jenkins.plugins.rollbackguard.engine.health;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.OptionalDouble;
+
+/**
+ * One sample of a probe: when it was taken, its value (if any), its outcome and a short masked detail.
+ * Serialisable so that a Jenkins step can persist the measurements of a watch.
+ *
+ * @param at
+ *         when the sample started
+ * @param value
+ *         the measured value, {@link Double#NaN} when there is none (use {@link #optionalValue()})
+ * @param outcome
+ *         what the sample showed
+ * @param detail
+ *         one short line, secrets already masked
+ */
+public record Measurement(Instant at, double value, Outcome outcome, String detail) implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L; // first release
+
+    /** Checks the values. */
+    public Measurement {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(outcome, "outcome");
+        detail = detail == null ? "" : detail;
+    }
+
+    /**
+     * Creates a measurement with a value.
+     *
+     * @param at
+     *         when the sample started
+     * @param value
+     *         the value
+     * @param outcome
+     *         the outcome
+     * @param detail
+     *         a masked detail line
+     * @return the measurement
+     */
+    public static Measurement of(final Instant at, final double value, final Outcome outcome, final String detail) {
+        return new Measurement(at, value, outcome, detail);
+    }
+
+    /**
+     * Creates a measurement without a value.
+     *
+     * @param at
+     *         when the sample started
+     * @param outcome
+     *         the outcome
+     * @param detail
+     *         a masked detail line
+     * @return the measurement
+     */
+    public static Measurement withoutValue(final Instant at, final Outcome outcome, final String detail) {
+        return new Measurement(at, Double.NaN, outcome, detail);
+    }
+
+    /** @return the value, empty when the sample produced none */
+    public OptionalDouble optionalValue() {
+        return Double.isNaN(value) ? OptionalDouble.empty() : OptionalDouble.of(value);
+    }
+
+    /**
+     * Returns a copy with another outcome and detail, e.g. after the thresholds judged the value.
+     *
+     * @param newOutcome
+     *         the outcome
+     * @param newDetail
+     *         the detail
+     * @return the copy
+     */
+    public Measurement classify(final Outcome newOutcome, final String newDetail) {
+        return new Measurement(at, value, newOutcome, newDetail);
+    }
+
+    /** @return a short line: outcome, value and detail */
+    public String describe() {
+        String shown = optionalValue().isPresent() ? " value=" + format(value) : "";
+        return outcome + shown + (detail.isEmpty() ? "" : " (" + detail + ")");
+    }
+
+    /**
+     * Formats a value compactly for messages.
+     *
+     * @param number
+     *         the value
+     * @return up to 4 decimals, no trailing zeros
+     */
+    public static String format(final double number) {
+        if (number == Math.rint(number) && Math.abs(number) < 1e15) {
+            return String.valueOf((long) number);
+        }
+        if (Double.isNaN(number) || Double.isInfinite(number)) {
+            return String.valueOf(number);
+        }
+        // BigDecimal rather than String.format and a regex: this runs for every sample of every probe
+        return java.math.BigDecimal.valueOf(number).setScale(4, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                .toPlainString();
+    }
+}

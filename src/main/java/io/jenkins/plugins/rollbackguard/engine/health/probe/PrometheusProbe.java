@@ -1,0 +1,152 @@
+package io.jenkins.plugins.rollbackguard.engine.health.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
+import io.jenkins.plugins.rollbackguard.engine.health.Outcome;
+import io.jenkins.plugins.rollbackguard.engine.health.Probe;
+import io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations;
+import io.jenkins.plugins.rollbackguard.engine.spi.Masker;
+import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * A Prometheus instant query. Server trouble (unreachable, non-200, {@code status: error}, unreadable
+ * answer, several series without aggregation) is an ERROR: the provider failed, not the target. An
+ * empty result or NaN is NO_DATA. Otherwise the value is the scalar, the single sample, or the
+ * aggregate of all samples, with outcome SUCCESS for the thresholds to judge.
+ */
+final class PrometheusProbe implements Probe {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_ANSWER = 4 * 1024 * 1024;
+
+    private final PrometheusProbeSpec spec;
+    private final HttpClient client;
+    private final Map<String, String> authHeaders;
+    private final Masker masker;
+    private final Scheduler clock;
+
+    PrometheusProbe(final PrometheusProbeSpec spec, final HttpClient client, final Map<String, String> authHeaders,
+            final Masker masker, final Scheduler clock) {
+        this.spec = spec;
+        this.client = client;
+        this.authHeaders = Map.copyOf(authHeaders);
+        this.masker = masker;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public Measurement sample() {
+        return sampleAsync(Runnable::run).join();
+    }
+
+    @Override
+    public CompletableFuture<Measurement> sampleAsync(final Executor executor) {
+        Instant at = clock.now();
+        Duration timeout = Durations.parse("timeout", spec.timeout());
+        String base = spec.url().endsWith("/") ? spec.url() : spec.url() + "/";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/v1/query?query="
+                + URLEncoder.encode(spec.query(), StandardCharsets.UTF_8))).timeout(timeout).GET();
+        authHeaders.forEach(request::header);
+        CompletableFuture<HttpResponse<CappedBody>> exchange = client.sendAsync(request.build(),
+                CappedBody.handler(MAX_ANSWER));
+        CompletableFuture.delayedExecutor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> exchange.cancel(true));
+        return exchange.handle((response, error) -> error == null ? read(at, response)
+                : error(at, "query failed: " + rootCause(error)));
+    }
+
+    private Measurement read(final Instant at, final HttpResponse<CappedBody> response) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(response.body().bytes());
+        }
+        catch (IOException e) {
+            return error(at, "answer with status %d is not JSON".formatted(response.statusCode()));
+        }
+        if (response.statusCode() != 200 || !"success".equals(root.path("status").asText())) {
+            return error(at, "status %d: %s".formatted(response.statusCode(), root.path("error").asText("no error text")));
+        }
+        JsonNode data = root.path("data");
+        String type = data.path("resultType").asText();
+        if ("scalar".equals(type)) {
+            return value(at, List.of(sampleValue(data.path("result"))));
+        }
+        if (!"vector".equals(type)) {
+            return error(at, "result type '%s' is not a scalar or a vector".formatted(type));
+        }
+        List<Double> values = new ArrayList<>();
+        data.path("result").forEach(series -> values.add(sampleValue(series.path("value"))));
+        return value(at, values);
+    }
+
+    private Measurement value(final Instant at, final List<Double> values) {
+        if (values.isEmpty()) {
+            return Measurement.withoutValue(at, Outcome.NO_DATA, "empty result for " + mask(spec.query()));
+        }
+        if (values.size() > 1 && spec.aggregation() == null) {
+            return error(at, "%d series, expected one; set an aggregation".formatted(values.size()));
+        }
+        double value = aggregate(values);
+        if (Double.isNaN(value)) {
+            return Measurement.withoutValue(at, Outcome.NO_DATA, "result is NaN");
+        }
+        return Measurement.of(at, value, Outcome.SUCCESS, values.size() == 1 ? "1 series"
+                : "%s of %d series".formatted(spec.aggregation(), values.size()));
+    }
+
+    private double aggregate(final List<Double> values) {
+        if (values.size() == 1) {
+            return values.get(0);
+        }
+        var stats = values.stream().mapToDouble(Double::doubleValue).summaryStatistics();
+        return switch (spec.aggregation()) {
+            case "sum" -> stats.getSum();
+            case "avg" -> stats.getAverage();
+            case "min" -> stats.getMin();
+            case "max" -> stats.getMax();
+            default -> stats.getCount();
+        };
+    }
+
+    private static double sampleValue(final JsonNode pair) {
+        try {
+            return Double.parseDouble(pair.path(1).asText("NaN"));
+        }
+        catch (NumberFormatException e) {
+            return Double.NaN; // Prometheus writes numbers as text; anything else is no data
+        }
+    }
+
+    private Measurement error(final Instant at, final String detail) {
+        return Measurement.withoutValue(at, Outcome.ERROR, mask(detail));
+    }
+
+    private static String rootCause(final Throwable error) {
+        Throwable cause = error.getCause() != null ? error.getCause() : error;
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+
+    private String mask(final String text) {
+        return masker.mask(text);
+    }
+}
