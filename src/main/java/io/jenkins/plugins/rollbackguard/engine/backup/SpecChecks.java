@@ -24,7 +24,12 @@ final class SpecChecks {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        return matching(field, value, SECRET_NAME, "the NAME of a secret (1-128 characters of A-Z, a-z, 0-9, _ . : / -)");
+        if (!SECRET_NAME.matcher(value).matches()) {
+            // The value is not echoed: a user may have pasted the secret itself instead of its name.
+            throw new IllegalArgumentException(("%s: must be the NAME of a secret (1-128 characters of A-Z, a-z, 0-9, "
+                    + "_ . : / -), got %d characters that are not a name").formatted(field, value.length()));
+        }
+        return value;
     }
 
     static int port(final String field, final Integer value, final int defaultPort) {
