@@ -95,7 +95,7 @@ public final class BackupStore {
             if (lock != null) {
                 AtomicFiles.release(lock);
             }
-            deleteQuietly(partial);
+            StoreLayout.deleteQuietly(partial);
         }
     }
 
@@ -203,7 +203,7 @@ public final class BackupStore {
         }
         try (Stream<Path> dirs = Files.list(envDir)) {
             return dirs.filter(dir -> ID.matcher(dir.getFileName().toString()).matches())
-                    .map(BackupStore::read).flatMap(Optional::stream)
+                    .map(StoreLayout::read).flatMap(Optional::stream)
                     .sorted(Comparator.comparing(BackupManifest::id).reversed()).toList();
         }
         catch (IOException e) {
@@ -223,7 +223,7 @@ public final class BackupStore {
             return Optional.empty();
         }
         try (Stream<Path> envs = Files.list(root)) {
-            return envs.map(env -> env.resolve(id)).filter(Files::isDirectory).map(BackupStore::read)
+            return envs.map(env -> env.resolve(id)).filter(Files::isDirectory).map(StoreLayout::read)
                     .flatMap(Optional::stream).findFirst();
         }
         catch (IOException e) {
@@ -246,7 +246,7 @@ public final class BackupStore {
         if (keepLast < 1) {
             throw new IllegalArgumentException("keepLast: must be at least 1, got " + keepLast);
         }
-        cleanIncomplete(environmentDir(environment));
+        StoreLayout.cleanIncomplete(environmentDir(environment), ID);
         List<String> deleted = new ArrayList<>();
         int kept = 0;
         for (BackupManifest manifest : list(environment)) {
@@ -254,28 +254,11 @@ public final class BackupStore {
                 kept++;
             }
             else if (!protectedIds.contains(manifest.id())) {
-                deleteQuietly(backupDir(manifest));
+                StoreLayout.deleteQuietly(backupDir(manifest));
                 deleted.add(manifest.id());
             }
         }
         return deleted;
-    }
-
-    private static void cleanIncomplete(final Path envDir) {
-        if (!Files.isDirectory(envDir)) {
-            return;
-        }
-        try (Stream<Path> dirs = Files.list(envDir)) {
-            dirs.filter(dir -> isIncomplete(dir) && !AtomicFiles.inProgress(dir)).forEach(BackupStore::deleteQuietly);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("Cannot clean " + envDir, e);
-        }
-    }
-
-    private static boolean isIncomplete(final Path dir) {
-        String name = dir.getFileName().toString();
-        return name.endsWith(PARTIAL) || ID.matcher(name).matches() && !Files.exists(dir.resolve(MANIFEST));
     }
 
     private BackupManifest require(final String id) {
@@ -303,28 +286,6 @@ public final class BackupStore {
         }
         catch (IOException e) {
             throw new BackupException("Backup store %s is not writable: %s".formatted(envDir, e), e);
-        }
-    }
-
-    private static Optional<BackupManifest> read(final Path dir) {
-        Path file = dir.resolve(MANIFEST);
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty(); // never committed: not a backup
-        }
-        try {
-            return Optional.of(Json.MAPPER.readValue(file.toFile(), BackupManifest.class));
-        }
-        catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static void deleteQuietly(final Path dir) {
-        try {
-            DirectorySwap.deleteTree(dir);
-        }
-        catch (IOException e) {
-            // Left for the next prune: an incomplete directory is never listed.
         }
     }
 }
