@@ -1,0 +1,291 @@
+package io.jenkins.plugins.rollbackguard.engine.backup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Keeps backups under {@code root/<environment>/<backup-id>/}: the payload, the per-file manifest (files kind)
+ * and {@code manifest.json}. A backup is written into {@code <id>.partial}, verified, given its manifest (temp
+ * file, fsync, atomic rename) and only then renamed to {@code <id>}: a killed or failed backup is never listed,
+ * and {@link #prune} removes what it left behind. Create one per root; it holds no state besides the path.
+ */
+public final class BackupStore {
+    static final String MANIFEST = "manifest.json";
+    static final String PARTIAL = ".partial";
+    private static final Pattern ENVIRONMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern ID = Pattern.compile("\\d{8}T\\d{6}Z-[0-9a-f]{8}");
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final Path root;
+
+    /**
+     * Creates a store.
+     *
+     * @param root
+     *         the directory holding all environments; created on the first backup
+     */
+    public BackupStore(final Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /**
+     * Takes, verifies and commits a backup.
+     *
+     * @param environment
+     *         the environment, such as {@code prod}
+     * @param spec
+     *         what to back up
+     * @param ctx
+     *         secrets, runner, clock, listener and label
+     * @return the committed manifest; its verification passed
+     * @throws BackupException
+     *         if the source is missing, the dump fails, the store is not writable or verification fails; no
+     *         usable backup is left behind then
+     */
+    public BackupManifest take(final String environment, final BackupSpec spec, final BackupContext ctx) {
+        Path envDir = environmentDir(environment);
+        Instant started = ctx.scheduler().now();
+        String id = ID_TIME.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Path partial = envDir.resolve(id + PARTIAL);
+        ctx.listener().info("Backing up %s (%s) as %s".formatted(spec.describe(), environment, id));
+        FileLock lock = null;
+        try {
+            createDirectories(envDir);
+            Files.createDirectory(partial);
+            lock = AtomicFiles.lock(partial);
+            KindHandler handler = Kinds.of(spec.kind());
+            KindHandler.Payload payload = handler.create(spec, partial, ctx);
+            Duration duration = Duration.between(started, ctx.scheduler().now());
+            BackupManifest manifest = new BackupManifest(id, environment, spec.kind(), spec.describe(), spec,
+                    payload.fileName(), payload.size(), payload.sha256(), started, duration,
+                    new Verification(false, started, "not verified yet"), payload.fileManifest(),
+                    payload.tableChecksums(), ctx.label());
+            manifest = manifest.withVerification(check(handler, manifest, partial, ctx));
+            if (!manifest.usable()) {
+                throw new BackupException("Backup %s of %s failed verification: %s".formatted(
+                        id, spec.describe(), manifest.verification().detail()));
+            }
+            commit(partial, envDir.resolve(id), manifest);
+            ctx.listener().info("Backup %s committed: %d bytes, sha256 %s".formatted(id, manifest.size(),
+                    manifest.sha256()));
+            return manifest;
+        }
+        catch (IOException e) {
+            throw new BackupException("Backup %s of %s failed: %s".formatted(id, spec.describe(), e), e);
+        }
+        finally {
+            if (lock != null) {
+                AtomicFiles.release(lock);
+            }
+            StoreLayout.deleteQuietly(partial);
+        }
+    }
+
+    private void commit(final Path partial, final Path target, final BackupManifest manifest) throws IOException {
+        try (Stream<Path> files = Files.list(partial)) {
+            for (Path file : files.toList()) {
+                AtomicFiles.sync(file);
+            }
+        }
+        Files.deleteIfExists(partial.resolve(AtomicFiles.LOCK));
+        AtomicFiles.write(partial.resolve(MANIFEST), Json.MAPPER.writeValueAsBytes(manifest));
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.sync(target.getParent());
+    }
+
+    private static Verification check(final KindHandler handler, final BackupManifest manifest, final Path dir,
+            final BackupContext ctx) {
+        Instant at = ctx.scheduler().now();
+        try {
+            return new Verification(true, at, handler.verify(manifest, dir, ctx));
+        }
+        catch (IOException | BackupException e) {
+            return new Verification(false, at, e.getMessage());
+        }
+    }
+
+    /**
+     * Verifies a committed backup again and records the result in its manifest.
+     *
+     * @param id
+     *         the backup
+     * @param ctx
+     *         the ports (database kinds run {@code pg_restore --list})
+     * @return the verification
+     */
+    public Verification verify(final String id, final BackupContext ctx) {
+        BackupManifest manifest = require(id);
+        Path dir = backupDir(manifest);
+        Verification result = check(Kinds.of(manifest.kind()), manifest, dir, ctx);
+        try {
+            AtomicFiles.write(dir.resolve(MANIFEST), Json.MAPPER.writeValueAsBytes(manifest.withVerification(result)));
+        }
+        catch (IOException e) {
+            throw new BackupException("Cannot record the verification of %s: %s".formatted(id, e), e);
+        }
+        return result;
+    }
+
+    /**
+     * Restores a backup.
+     *
+     * @param id
+     *         the backup
+     * @param target
+     *         the original source, a scratch database or a directory
+     * @param ctx
+     *         the ports
+     */
+    public void restore(final String id, final RestoreTarget target, final BackupContext ctx) {
+        BackupManifest manifest = require(id);
+        try {
+            Kinds.of(manifest.kind()).restore(manifest, backupDir(manifest), target, ctx);
+        }
+        catch (IOException e) {
+            throw new BackupException("Restore of %s to %s failed: %s".formatted(id, target, e), e);
+        }
+    }
+
+    /**
+     * Restores a backup into scratch space and compares checksums: every file's sha256, or for databases a hash
+     * of each table's ordered contents (against those recorded at backup time, or else the current source).
+     *
+     * @param id
+     *         the backup
+     * @param scratch
+     *         an empty directory (files, command) or a scratch database name (databases)
+     * @param ctx
+     *         the ports
+     * @return what matched
+     */
+    public RestoreTestResult restoreTest(final String id, final RestoreTarget scratch, final BackupContext ctx) {
+        if (scratch.mode() == RestoreTarget.Mode.ORIGINAL) {
+            throw new IllegalArgumentException("scratch: a restore test never writes to the original source");
+        }
+        BackupManifest manifest = require(id);
+        try {
+            return Kinds.of(manifest.kind()).restoreTest(manifest, backupDir(manifest), scratch, ctx);
+        }
+        catch (IOException e) {
+            throw new BackupException("Restore test of %s failed: %s".formatted(id, e), e);
+        }
+    }
+
+    /**
+     * Lists the committed backups of an environment, newest first.
+     *
+     * @param environment
+     *         the environment
+     * @return the manifests
+     */
+    public List<BackupManifest> list(final String environment) {
+        Path envDir = environmentDir(environment);
+        if (!Files.isDirectory(envDir)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(envDir)) {
+            return dirs.filter(dir -> ID.matcher(dir.getFileName().toString()).matches())
+                    .map(StoreLayout::read).flatMap(Optional::stream)
+                    .sorted(Comparator.comparing(BackupManifest::id).reversed()).toList();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + envDir, e);
+        }
+    }
+
+    /**
+     * Finds a committed backup in any environment.
+     *
+     * @param id
+     *         the backup id
+     * @return its manifest, or empty if there is no such committed backup
+     */
+    public Optional<BackupManifest> find(final String id) {
+        if (id == null || !ID.matcher(id).matches() || !Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> envs = Files.list(root)) {
+            return envs.map(env -> env.resolve(id)).filter(Files::isDirectory).map(StoreLayout::read)
+                    .flatMap(Optional::stream).findFirst();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot search " + root, e);
+        }
+    }
+
+    /**
+     * Deletes old backups of an environment and whatever killed backups left behind.
+     *
+     * @param environment
+     *         the environment
+     * @param keepLast
+     *         how many of the newest usable backups to keep, at least 1
+     * @param protectedIds
+     *         backups never to delete, such as those referenced by the last good rollback points
+     * @return the ids deleted
+     */
+    public List<String> prune(final String environment, final int keepLast, final Set<String> protectedIds) {
+        if (keepLast < 1) {
+            throw new IllegalArgumentException("keepLast: must be at least 1, got " + keepLast);
+        }
+        StoreLayout.cleanIncomplete(environmentDir(environment), ID);
+        List<String> deleted = new ArrayList<>();
+        int kept = 0;
+        for (BackupManifest manifest : list(environment)) {
+            if (manifest.usable() && kept < keepLast) {
+                kept++;
+            }
+            else if (!protectedIds.contains(manifest.id())) {
+                StoreLayout.deleteQuietly(backupDir(manifest));
+                deleted.add(manifest.id());
+            }
+        }
+        return deleted;
+    }
+
+    private BackupManifest require(final String id) {
+        return find(id).orElseThrow(() -> new IllegalArgumentException("id: no committed backup '%s'".formatted(id)));
+    }
+
+    private Path backupDir(final BackupManifest manifest) {
+        return root.resolve(manifest.environment()).resolve(manifest.id());
+    }
+
+    private Path environmentDir(final String environment) {
+        if (environment == null || !ENVIRONMENT.matcher(environment).matches()) {
+            throw new IllegalArgumentException(("environment: must match [A-Za-z0-9][A-Za-z0-9._-]{0,63} "
+                    + "and not be '..', got '%s'").formatted(environment));
+        }
+        return root.resolve(environment);
+    }
+
+    private void createDirectories(final Path envDir) {
+        try {
+            Files.createDirectories(envDir);
+            if (!Files.isWritable(envDir)) {
+                throw new BackupException("Backup store %s is not writable".formatted(envDir));
+            }
+        }
+        catch (IOException e) {
+            throw new BackupException("Backup store %s is not writable: %s".formatted(envDir, e), e);
+        }
+    }
+}

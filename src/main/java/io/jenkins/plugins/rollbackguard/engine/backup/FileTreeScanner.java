@@ -1,0 +1,104 @@
+package io.jenkins.plugins.rollbackguard.engine.backup;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Lists what a files backup holds: directories (kept even when empty), regular files and symbolic links,
+ * never following a link. Links must point inside the tree, so that the backup can be restored safely.
+ */
+final class FileTreeScanner {
+    private final Path root;
+    private final List<PathMatcher> include;
+    private final List<PathMatcher> exclude;
+
+    FileTreeScanner(final FilesBackupSpec spec) {
+        this.root = Path.of(spec.path());
+        this.include = matchers(spec.include());
+        this.exclude = matchers(spec.exclude());
+    }
+
+    private static List<PathMatcher> matchers(final List<String> globs) {
+        return globs.stream().map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
+    }
+
+    /** One thing to archive; the hash is filled while archiving. */
+    record Item(Path relative, String type, long size, int mode, String target) {
+        String name() {
+            return relative.toString().replace('\\', '/');
+        }
+    }
+
+    List<Item> scan() throws IOException {
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(root.toString(), null, "source directory does not exist");
+        }
+        List<Item> items = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(final Path dir, final BasicFileAttributes attrs) throws IOException {
+                Path relative = root.relativize(dir);
+                if (dir.equals(root)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (matches(exclude, relative)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                items.add(new Item(relative, FileEntry.DIR, 0, mode(dir), ""));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException {
+                Path relative = root.relativize(file);
+                if (matches(exclude, relative) || !include.isEmpty() && !matches(include, relative)) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (attrs.isSymbolicLink()) {
+                    items.add(new Item(relative, FileEntry.LINK, 0, 0777, checkedTarget(file, relative)));
+                }
+                else if (attrs.isRegularFile()) {
+                    items.add(new Item(relative, FileEntry.FILE, attrs.size(), mode(file), ""));
+                }
+                return FileVisitResult.CONTINUE; // sockets, fifos and devices are not backed up
+            }
+        });
+        return items;
+    }
+
+    private String checkedTarget(final Path link, final Path relative) throws IOException {
+        String target = Files.readSymbolicLink(link).toString();
+        if (!SafePaths.linkStaysInside(relative, target)) {
+            throw new BackupException("Symbolic link '%s' points outside the backed-up directory (to '%s'); "
+                    .formatted(relative, target) + "exclude it or make it relative and inside");
+        }
+        return target;
+    }
+
+    private static boolean matches(final List<PathMatcher> matchers, final Path relative) {
+        return matchers.stream().anyMatch(m -> m.matches(relative));
+    }
+
+    static int mode(final Path path) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        int mode = 0;
+        for (PosixFilePermission permission : PosixFilePermission.values()) {
+            if (permissions.contains(permission)) {
+                mode |= 1 << (8 - permission.ordinal());
+            }
+        }
+        return mode;
+    }
+}

@@ -1,0 +1,57 @@
+package io.jenkins.plugins.rollbackguard.engine.backup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Reading and cleaning the directories of a {@link BackupStore}. */
+final class StoreLayout {
+    private StoreLayout() {
+        // static helpers only
+    }
+
+    static void cleanIncomplete(final Path envDir, final Pattern id) {
+        if (!Files.isDirectory(envDir)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(envDir)) {
+            dirs.filter(dir -> isIncomplete(dir, id) && !AtomicFiles.inProgress(dir)).forEach(StoreLayout::deleteQuietly);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot clean " + envDir, e);
+        }
+    }
+
+    static boolean isIncomplete(final Path dir, final Pattern id) {
+        String name = dir.getFileName().toString();
+        return name.endsWith(BackupStore.PARTIAL)
+                || id.matcher(name).matches() && !Files.exists(dir.resolve(BackupStore.MANIFEST));
+    }
+
+    static Optional<BackupManifest> read(final Path dir) {
+        Path file = dir.resolve(BackupStore.MANIFEST);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty(); // never committed: not a backup
+        }
+        try {
+            return Optional.of(Json.MAPPER.readValue(file.toFile(), BackupManifest.class));
+        }
+        catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static void deleteQuietly(final Path dir) {
+        try {
+            DirectorySwap.deleteTree(dir);
+        }
+        catch (IOException e) {
+            // Left for the next prune: an incomplete directory is never listed.
+        }
+    }
+}
