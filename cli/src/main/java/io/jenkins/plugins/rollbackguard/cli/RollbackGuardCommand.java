@@ -1,5 +1,9 @@
 package io.jenkins.plugins.rollbackguard.cli;
 
+import io.jenkins.plugins.rollbackguard.cli.demo.ShopDeployCommand;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupException;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyException;
 import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,8 +15,9 @@ import picocli.CommandLine.Command;
         exitCodeList = {"0:success", "1:the deploy failed or was rolled back", "2:bad usage or invalid value",
             "3:ledger, policy or backup unreadable", "4:refused (environment frozen or busy)",
             "5:the rollback failed or needs a manual decision"},
-        subcommands = {PointsCommand.class, StatusCommand.class, ResetCommand.class, SalvageCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DeployCommand.class, RollbackCommand.class, AdoptCommand.class, BackupCommand.class,
+            RestoreCommand.class, MetricsCommand.class, DemoCommand.class, PointsCommand.class, StatusCommand.class, ResetCommand.class, SalvageCommand.class,
+            BenchCommand.class, ShopDeployCommand.class, CommandLine.HelpCommand.class})
 public final class RollbackGuardCommand implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -23,10 +28,15 @@ public final class RollbackGuardCommand implements Runnable {
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             cmd.getErr().println("rollback-guard: " + exception.getMessage());
             cmd.getErr().flush();
+            if (exception instanceof GuardRefusedException) {
+                return ExitCodes.REFUSED;
+            }
             if (exception instanceof IllegalArgumentException) {
                 return ExitCodes.USAGE;
             }
-            return exception instanceof LedgerException ? ExitCodes.DATA : ExitCodes.FAILED;
+            boolean data = exception instanceof LedgerException || exception instanceof PolicyException
+                    || exception instanceof BackupException;
+            return data ? ExitCodes.DATA : ExitCodes.FAILED;
         });
         return commandLine;
     }

@@ -1,0 +1,78 @@
+package io.jenkins.plugins.rollbackguard.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.engine.guard.RollbackPlanner;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
+import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code rollback-guard adopt}: record what runs in production now as the first good point. */
+@Command(name = "adopt", mixinStandardHelpOptions = true,
+        description = {"Record what already runs as an ADOPTED point (a rollback target), with its artifact and the",
+            "command that would deploy it again, so that the first guarded deploy has something to return to."})
+final class AdoptCommand implements Callable<Integer> {
+    @Mixin
+    private LedgerOptions ledgerOptions;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The policy file.")
+    private Path policyFile;
+
+    @Option(names = "--artifact", required = true, paramLabel = "PATH", description = "The artifact that runs now.")
+    private Path artifact;
+
+    @Option(names = "--commit", paramLabel = "SHA", description = "Its git commit.")
+    private String commit;
+
+    @Option(names = "--data-version", paramLabel = "VERSION", description = "Its data version.")
+    private String dataVersion;
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command that deploys it (after --).")
+    private List<String> command;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Policy policy = new PolicyReader().read(policyFile);
+        if (!Files.isRegularFile(artifact)) {
+            throw new IllegalArgumentException("--artifact: '%s' is not a readable file".formatted(artifact));
+        }
+        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), spec.commandLine().getOut())) {
+            RollbackPoint point = adopt(host, policy, artifact, command, commit, dataVersion);
+            ArtifactRef stored = point.artifacts().get(0);
+            spec.commandLine().getOut().printf("adopted %s: %s sha256 %s%n", point.label(), stored.name(), stored.sha256());
+            return ExitCodes.OK;
+        }
+    }
+
+    /**
+     * Records what runs now as an ADOPTED point (also used by {@code demo}).
+     *
+     * @return the point
+     */
+    static RollbackPoint adopt(final CliHost host, final Policy policy, final Path artifact, final List<String> command,
+                               final String commit, final String dataVersion) throws java.io.IOException {
+        ArtifactRef stored = host.artifacts(policy.environment()).put(artifact);
+        return host.ledger().record(RollbackPoint.builder(policy.environment(),
+                        PointSource.cli("adopt-" + UUID.randomUUID())).artifact(stored).gitCommit(commit)
+                .dataVersion(dataVersion).adopted().attribute(RollbackPlanner.TRIGGER, "adopt")
+                .attribute(CommandDeployer.COMMAND, CommandDeployer.encode(command))
+                .attribute(GuardSession.POLICY, new PolicyReader().mapper().writeValueAsString(policy)),
+                System.getProperty("user.name"), "adopted what runs now");
+    }
+}

@@ -1,0 +1,92 @@
+package io.jenkins.plugins.rollbackguard.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
+import io.jenkins.plugins.rollbackguard.engine.guard.FileArtifactStore;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
+import io.jenkins.plugins.rollbackguard.engine.guard.Notifier;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
+import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
+import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
+
+/**
+ * The command line's implementation of the engine's ports, rooted in one home directory:
+ * {@code ledger/}, {@code backups/}, {@code artifacts/<env>/}, {@code locks/}. Secrets are environment
+ * variables named by the policy.
+ */
+final class CliHost implements AutoCloseable {
+    private static final int SAMPLE_THREADS = 4;
+
+    private final Path home;
+    private final Path ledgerDir;
+    private final SystemScheduler scheduler = new SystemScheduler(2);
+    private final ExecutorService executor;
+    private final GuardListener listener;
+
+    CliHost(final Path home, final Path ledgerDir, final PrintWriter out) {
+        this.home = home;
+        this.ledgerDir = ledgerDir;
+        AtomicInteger count = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(SAMPLE_THREADS, r -> {
+            Thread thread = new Thread(r, "rollback-guard-sample-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.listener = new GuardListener() {
+            @Override
+            public void info(final String line) {
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void error(final String line) {
+                synchronized (out) {
+                    out.println("ERROR: " + line);
+                    out.flush();
+                }
+            }
+        };
+    }
+
+    Ledger ledger() {
+        return Ledger.open(ledgerDir);
+    }
+
+    BackupStore backups() {
+        return new BackupStore(home.resolve("backups"));
+    }
+
+    FileArtifactStore artifacts(final EnvironmentName environment) {
+        return new FileArtifactStore(home.resolve("artifacts").resolve(environment.value()));
+    }
+
+    GuardListener listener() {
+        return listener;
+    }
+
+    SystemScheduler scheduler() {
+        return scheduler;
+    }
+
+    GuardServices services(final EnvironmentName environment) {
+        return new GuardServices(ledger(), backups(), artifacts(environment), SecretSource.environment(),
+                new LocalCommandRunner(), scheduler, executor, listener, Notifier.none(), home.resolve("locks"));
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        scheduler.close();
+    }
+}

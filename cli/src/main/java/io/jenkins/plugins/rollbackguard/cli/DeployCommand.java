@@ -1,0 +1,99 @@
+package io.jenkins.plugins.rollbackguard.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
+import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code rollback-guard deploy}: a full guarded deploy. */
+@Command(name = "deploy", mixinStandardHelpOptions = true,
+        description = {"Run a guarded deploy: preflight, record the point, baseline, backups, run COMMAND with the artifact,",
+            "watch the probes, and on a trip revert to the last good point.",
+            "COMMAND gets the artifact's path as {artifact} and in ROLLBACK_GUARD_ARTIFACT."})
+final class DeployCommand implements Callable<Integer> {
+    @Mixin
+    private LedgerOptions ledgerOptions;
+
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The policy file (YAML or JSON).")
+    private Path policyFile;
+
+    @Option(names = "--artifact", required = true, paramLabel = "PATH", description = "The artifact to deploy (kept by hash for reverts).")
+    private Path artifact;
+
+    @Option(names = "--commit", paramLabel = "SHA", description = "The git commit being deployed.")
+    private String commit;
+
+    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A non-secret parameter to record.")
+    private Map<String, String> parameters = new LinkedHashMap<>();
+
+    @Option(names = "--force", paramLabel = "REASON", description = "Deploy even though the environment is frozen; the reason is recorded.")
+    private String force;
+
+    @Option(names = "--run-id", paramLabel = "ID", description = "An id for this run (default: random).")
+    private String runId;
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The deploy command and its arguments (after --).")
+    private List<String> command;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Policy policy = new PolicyReader().read(policyFile);
+        if (!Files.isRegularFile(artifact)) {
+            throw new IllegalArgumentException("--artifact: '%s' is not a readable file".formatted(artifact));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out)) {
+            GuardOutcome outcome = deploy(host, policy);
+            Summary.print(out, outcome);
+            return outcome.exitCode();
+        }
+    }
+
+    private GuardOutcome deploy(final CliHost host, final Policy policy) {
+        return deploy(host, policy, artifact, command, commit, parameters, force, runId);
+    }
+
+    /**
+     * Runs a guarded deploy with the CLI's ports (also used by {@code demo} and {@code drill}).
+     *
+     * @return the outcome
+     */
+    static GuardOutcome deploy(final CliHost host, final Policy policy, final Path artifact, final List<String> command,
+                               final String commit, final Map<String, String> parameters, final String force,
+                               final String runId) {
+        GuardServices services = host.services(policy.environment());
+        ArtifactRef stored = host.artifacts(policy.environment()).put(artifact);
+        String actor = System.getProperty("user.name");
+        DeployRequest request = new DeployRequest(PointSource.cli(runId != null ? runId : UUID.randomUUID().toString()),
+                List.of(stored), commit, parameters, actor, force, 0, "manual", null,
+                Map.of(CommandDeployer.COMMAND, CommandDeployer.encode(command)));
+        Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
+        CommandDeployer deployer = new CommandDeployer(command, services.artifacts(), services.runner(),
+                policy.deployTimeoutDuration());
+        return new GuardSession(services, policy, timeline)
+                .run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false);
+    }
+}

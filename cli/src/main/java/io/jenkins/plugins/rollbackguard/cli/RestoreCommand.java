@@ -1,0 +1,81 @@
+package io.jenkins.plugins.rollbackguard.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupContext;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
+import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTarget;
+import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTestResult;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code rollback-guard restore}: list, restore or restore-test backups. */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = {"List an environment's backups, restore one (into its original place, a scratch database or a",
+            "directory), or run a restore test (restore into scratch space and compare checksums)."})
+final class RestoreCommand implements Callable<Integer> {
+    @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENV", description = "The environment.")
+    private String environment;
+
+    @Option(names = "--backup", paramLabel = "ID", description = "The backup to restore (omit to list them).")
+    private String backupId;
+
+    @ArgGroup(exclusive = true)
+    private Target target = new Target();
+
+    @Option(names = "--test", description = "Restore into the scratch target and compare checksums, without touching the original.")
+    private boolean test;
+
+    @Spec
+    private CommandSpec spec;
+
+    static final class Target {
+        @Option(names = "--to-database", paramLabel = "NAME", description = "Restore a database backup into this scratch database.")
+        private String database;
+
+        @Option(names = "--to-dir", paramLabel = "DIR", description = "Restore a files backup into this directory.")
+        private Path directory;
+    }
+
+    @Override
+    public Integer call() {
+        String env = EnvironmentName.of(environment).value();
+        PrintWriter out = spec.commandLine().getOut();
+        try (CliHost host = new CliHost(LedgerOptions.home(), LedgerOptions.home().resolve("ledger"), out)) {
+            BackupStore store = host.backups();
+            if (backupId == null) {
+                Table table = new Table("ID", "KIND", "SOURCE", "SIZE", "TAKEN", "AGE", "VERIFIED");
+                for (BackupManifest m : store.list(env)) {
+                    table.row(m.id(), m.kind(), m.source(), m.size(), m.startedAt(),
+                            StatusCommand.human(Duration.between(m.startedAt(), Instant.now())), m.verification().detail());
+                }
+                table.print(out);
+                return ExitCodes.OK;
+            }
+            BackupContext context = new BackupContext(SecretSource.environment(), new LocalCommandRunner(),
+                    host.scheduler(), host.listener(), "restore");
+            RestoreTarget where = target.database != null ? RestoreTarget.scratchDatabase(target.database)
+                    : target.directory != null ? RestoreTarget.directory(target.directory) : RestoreTarget.original();
+            if (test) {
+                RestoreTestResult result = store.restoreTest(backupId, where, context);
+                out.printf("restore test of %s: %s (%d compared) %s%n", backupId, result.ok() ? "OK" : "MISMATCH",
+                        result.compared(), result.ok() ? result.detail() : result.mismatches());
+                return result.ok() ? ExitCodes.OK : ExitCodes.DATA;
+            }
+            store.restore(backupId, where, context);
+            out.printf("restored %s into %s%n", backupId, where);
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.jenkins.plugins.rollbackguard.engine.guard;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupContext;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.Analysis;
+import io.jenkins.plugins.rollbackguard.engine.health.Baseline;
+import io.jenkins.plugins.rollbackguard.engine.health.Probe;
+import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
+import io.jenkins.plugins.rollbackguard.engine.health.Watch;
+import io.jenkins.plugins.rollbackguard.engine.health.WatchResult;
+import io.jenkins.plugins.rollbackguard.engine.health.probe.ProbeFactory;
+import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest;
+import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
+
+/**
+ * One guarded deploy, run to its end on the caller's thread: preflight, record, baseline, backups,
+ * deploy, watch, verdict, and on a trip the revert (see {@link TripHandler}). Every phase is a ledger
+ * event and a timeline line. Hosts that cannot block (the Jenkins step) call the phases themselves.
+ */
+public final class GuardSession {
+    /** Point attribute: the policy of the deploy, as JSON, so that a later revert knows its hooks and probes. */
+    public static final String POLICY = "policy";
+    /** Point attribute prefix: the baseline median of a probe, reused when the deploy is reverted. */
+    public static final String BASELINE = "baseline.";
+
+    private final GuardServices services;
+    private final Policy policy;
+    private final Timeline timeline;
+    private final Notifier notifier;
+    private final ProbeFactory probes;
+
+    /**
+     * Creates a session.
+     *
+     * @param services
+     *         the host's services
+     * @param policy
+     *         the policy
+     * @param timeline
+     *         where progress goes (shared with a nested revert)
+     */
+    public GuardSession(final GuardServices services, final Policy policy, final Timeline timeline) {
+        this.services = services;
+        this.policy = policy;
+        this.timeline = timeline;
+        WebhookNotifier webhooks = new WebhookNotifier(policy.notifications(), services.secrets(),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), services.scheduler(),
+                services.listener());
+        this.notifier = event -> webhooks.notify(event).thenCompose(v -> services.notifier().notify(event));
+        this.probes = new ProbeFactory(services.secrets(), services.runner(), services.executor(), services.scheduler());
+    }
+
+    /**
+     * Runs a guarded deploy.
+     *
+     * @param request
+     *         what is deployed
+     * @param deployer
+     *         performs the deploy
+     * @param reverter
+     *         performs a revert if the deploy trips
+     * @param lockHeld
+     *         whether the caller already holds the environment's deploy lock (a nested revert)
+     * @return the outcome
+     * @throws GuardRefusedException
+     *         if preflight refuses (frozen, busy, nothing to return to and the policy requires it)
+     */
+    public GuardOutcome run(final DeployRequest request, final Deployer deployer, final Reverter reverter,
+                            final boolean lockHeld) {
+        EnvironmentName env = policy.environment();
+        Duration wait = policy.concurrent() == Policy.Concurrency.WAIT ? policy.lockTimeoutDuration() : Duration.ZERO;
+        try (EnvironmentLock lock = lockHeld ? null : EnvironmentLock.acquire(services.lockDirectory(), env, wait)) {
+            new Preflight(services, policy, timeline).check(request);
+            RollbackPoint point = record(request);
+            Map<String, Baseline> baselines = baselines(request);
+            point = rememberBaselines(point, baselines);
+            Optional<GuardOutcome> aborted = backups(point);
+            if (aborted.isPresent()) {
+                return aborted.get();
+            }
+            point = ledger().transition(env, point.id(), PointStatus.DEPLOYING, request.actor(), "deploy started");
+            timeline.add("deploy", "deploying %s".formatted(point.label()));
+            String failure = deployer.deploy(point);
+            TripHandler trips = new TripHandler(services, policy, timeline, notifier);
+            if (failure != null) {
+                timeline.add("deploy", "deploy failed: " + failure);
+                return trips.onVerdict(point, VerdictStatus.FAILED, "deploy failed: " + failure, reverter);
+            }
+            point = ledger().transition(env, point.id(), PointStatus.WATCHING, "guard", "deploy finished, watching");
+            WatchResult result = watch(baselines);
+            return trips.onVerdict(point, result.status(), result.explanation(), reverter).withWatch(result);
+        }
+    }
+
+    private Ledger ledger() {
+        return services.ledger();
+    }
+
+    private RollbackPoint record(final DeployRequest request) {
+        RollbackPoint.Builder draft = RollbackPoint.builder(policy.environment(), request.source())
+                .artifacts(request.artifacts()).gitCommit(request.gitCommit()).revertOf(request.revertOf())
+                .dataVersion(request.dataVersion() != null ? request.dataVersion() : dataVersion())
+                .attribute(RollbackPlanner.TRIGGER, request.trigger()).attribute(POLICY, policyJson());
+        request.parameters().forEach(draft::parameter);
+        request.attributes().forEach(draft::attribute);
+        RollbackPoint point = ledger().record(draft, request.actor(),
+                request.isRevert() ? "revert of #" + request.revertOf() : "guarded deploy");
+        timeline.add("record", "recorded %s%s%s".formatted(point.label(),
+                point.dataVersion() == null ? "" : ", data version " + point.dataVersion(),
+                point.artifacts().isEmpty() ? "" : ", artifact " + point.artifacts().get(0).name()
+                        + " sha256 " + point.artifacts().get(0).sha256().substring(0, 12)));
+        return point;
+    }
+
+    private String dataVersion() {
+        DataVersionSpec spec = policy.dataVersion();
+        if (spec == null) {
+            return null;
+        }
+        if (spec.value() != null) {
+            return spec.value();
+        }
+        CommandResult result = services.runner().run(new CommandRequest(spec.command(), Map.of(), Map.of(), null,
+                Duration.ofMinutes(2), null, 4096));
+        if (!result.succeeded()) {
+            throw new GuardException("dataVersion.command %s failed: %s".formatted(spec.command(), result.summary()));
+        }
+        return result.stdout().strip();
+    }
+
+    private String policyJson() {
+        try {
+            return new PolicyReader().mapper().copy().writeValueAsString(policy);
+        }
+        catch (JsonProcessingException e) {
+            throw new GuardException("cannot keep the policy on the point: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Samples baselines for relative thresholds; a revert reuses those of the deploy it reverts. */
+    private Map<String, Baseline> baselines(final DeployRequest request) {
+        Map<String, Baseline> baselines = new LinkedHashMap<>();
+        RollbackPoint reverted = request.isRevert() ? ledger().point(policy.environment(), request.revertOf()) : null;
+        for (ProbeSpec spec : policy.probes()) {
+            if (!spec.thresholds().needsBaseline()) {
+                continue;
+            }
+            if (reverted != null && reverted.attributes().containsKey(BASELINE + spec.name())) {
+                String saved = reverted.attributes().get(BASELINE + spec.name());
+                baselines.put(spec.name(), "none".equals(saved) ? Baseline.none("no baseline before #" + reverted.id())
+                        : Baseline.of(Double.parseDouble(saved)));
+                continue;
+            }
+            int count = spec.analysis().baselineSamples();
+            Baseline baseline = Baseline.sample(probes.create(spec), count, spec.analysis().intervalDuration(),
+                    services.scheduler(), services.executor()).join();
+            timeline.add("baseline", "%s: %s".formatted(spec.name(), baseline.value().isPresent()
+                    ? "median %s of %d samples".formatted(io.jenkins.plugins.rollbackguard.engine.health.Measurement.format(baseline.median()), baseline.samples())
+                    : "none (" + baseline.reason() + ")"));
+            baselines.put(spec.name(), baseline);
+        }
+        return baselines;
+    }
+
+    private RollbackPoint rememberBaselines(final RollbackPoint point, final Map<String, Baseline> baselines) {
+        if (baselines.isEmpty() || point.isRevert()) {
+            return point;
+        }
+        return ledger().update(point.environment(), point.id(), "guard", "baselines sampled", builder -> {
+            baselines.forEach((probe, b) -> builder.attribute(BASELINE + probe,
+                    b.value().isPresent() ? Double.toString(b.median()) : "none"));
+            return builder;
+        });
+    }
+
+    /** Takes the backups; returns an ABORTED outcome when one fails and the policy stops the deploy. */
+    private Optional<GuardOutcome> backups(final RollbackPoint point) {
+        List<BackupRef> refs = new ArrayList<>();
+        for (BackupSpec spec : policy.backups()) {
+            BackupContext context = new BackupContext(services.secrets(), services.runner(), services.scheduler(),
+                    services.listener(), "point-" + point.id());
+            try {
+                BackupManifest manifest = services.backups().take(policy.environment().value(), spec, context);
+                refs.add(new BackupRef(manifest.id(), spec.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        manifest.sha256(), manifest.size(), manifest.startedAt(),
+                        manifest.verification().ok() ? manifest.verification().at() : null));
+                timeline.add("backup", "%s backup %s of %s: %d bytes in %d ms, verified: %s".formatted(spec.kind(),
+                        manifest.id(), spec.describe(), manifest.size(), manifest.duration().toMillis(),
+                        manifest.verification().detail()));
+            }
+            catch (RuntimeException e) {
+                String line = "%s backup of %s failed: %s".formatted(spec.kind(), spec.describe(), e.getMessage());
+                timeline.add("backup", line);
+                if (policy.onBackupFailure() == Policy.OnBackupFailure.STOP) {
+                    RollbackPoint aborted = ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,
+                            "guard", line, line + "; the deploy did not run (onBackupFailure: stop)");
+                    return Optional.of(new GuardOutcome(GuardOutcome.Result.ABORTED, aborted, aborted.verdict(), null,
+                            timeline.entries(), null));
+                }
+            }
+        }
+        if (!refs.isEmpty()) {
+            ledger().update(point.environment(), point.id(), "guard", refs.size() + " backup(s) taken", builder -> {
+                refs.forEach(builder::backup);
+                return builder;
+            });
+        }
+        return Optional.empty();
+    }
+
+    private WatchResult watch(final Map<String, Baseline> baselines) {
+        if (policy.probes().isEmpty()) {
+            timeline.add("watch", "no probes in the policy: the deploy counts as healthy");
+            return WatchResult.combine(List.of());
+        }
+        Watch watch = new Watch(services.scheduler(), services.executor(), services.listener());
+        for (ProbeSpec spec : policy.probes()) {
+            Probe probe = probes.create(spec);
+            watch.add(probe, Analysis.of(spec, baselines.getOrDefault(spec.name(), Baseline.none("not sampled"))));
+        }
+        timeline.add("watch", "watching %d probe(s): %s".formatted(policy.probes().size(),
+                policy.probes().stream().map(p -> p.name() + describeThresholds(p)).toList()));
+        return watch.start().join();
+    }
+
+    private static String describeThresholds(final ProbeSpec spec) {
+        StringBuilder text = new StringBuilder();
+        if (spec.failIf() != null) {
+            text.append(" failIf '").append(spec.failIf()).append('\'');
+        }
+        if (spec.successIf() != null) {
+            text.append(" successIf '").append(spec.successIf()).append('\'');
+        }
+        return text.toString();
+    }
+
+    /**
+     * Tells whether an environment is frozen.
+     *
+     * @param ledger
+     *         the ledger
+     * @param environment
+     *         the environment
+     * @return its circuit, or a closed one for a new environment
+     */
+    static Circuit circuitOf(final Ledger ledger, final EnvironmentName environment) {
+        return ledger.environments().contains(environment) ? ledger.circuit(environment) : Circuit.initial();
+    }
+}

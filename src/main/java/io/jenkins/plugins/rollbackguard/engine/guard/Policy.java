@@ -1,0 +1,166 @@
+package io.jenkins.plugins.rollbackguard.engine.guard;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+
+/**
+ * What a guarded deploy does: where it deploys, which probes judge it, which backups protect it, and
+ * what happens on a trip. One schema for the policy file (YAML or JSON, see {@link PolicyReader}), the
+ * Jenkins steps and the freestyle actions. Field by field in docs/policy.md.
+ *
+ * @param environment
+ *         the environment deployed to
+ * @param probes
+ *         the health probes watched after the deploy
+ * @param backups
+ *         the backups taken before the deploy
+ * @param onBackupFailure
+ *         {@code stop} (default: the deploy does not run) or {@code warn}
+ * @param onTrip
+ *         {@code rollback} (default), {@code freeze} (open the circuit, no revert) or {@code fail} (mark bad only)
+ * @param onInconclusive
+ *         {@code hold} (default: the point stays INCONCLUSIVE, no revert), {@code pass} or {@code fail} (treated as a trip)
+ * @param cooldown
+ *         minimum time between two automatic rollbacks of the environment (default 15m)
+ * @param keepGood
+ *         how many of the last good points keep their artifacts and backups (default 5)
+ * @param keepBackups
+ *         how many backups per environment to keep beyond those (default 10)
+ * @param dataVersion
+ *         the schema or data version this deploy expects, or null
+ * @param allowDataRestore
+ *         whether a revert across a data-version change may restore the target's database backup
+ * @param lastGoodCheck
+ *         what preflight does when no restorable last good point exists: {@code warn} (default) or {@code refuse}
+ * @param concurrent
+ *         a second deploy to the same environment {@code wait}s (default) or is {@code refuse}d
+ * @param lockTimeout
+ *         how long a waiting deploy waits (default 30m)
+ * @param hooks
+ *         commands run before and after a revert that leaves a point deployed with this policy
+ * @param notifications
+ *         webhooks told of trips, reverts and freezes
+ * @param deployTimeout
+ *         how long the deploy command may run (default 30m)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<BackupSpec> backups,
+                     OnBackupFailure onBackupFailure, OnTrip onTrip, OnInconclusive onInconclusive, String cooldown,
+                     Integer keepGood, Integer keepBackups, DataVersionSpec dataVersion, Boolean allowDataRestore,
+                     LastGoodCheck lastGoodCheck, Concurrency concurrent, String lockTimeout, HooksSpec hooks,
+                     List<NotificationSpec> notifications, String deployTimeout) implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L; // first release
+
+    /** Fills defaults and checks every field; errors name the field and the value. */
+    public Policy {
+        if (environment == null) {
+            throw new IllegalArgumentException("environment: is required");
+        }
+        probes = probes == null ? List.of() : List.copyOf(probes);
+        backups = backups == null ? List.of() : List.copyOf(backups);
+        notifications = notifications == null ? List.of() : List.copyOf(notifications);
+        onBackupFailure = onBackupFailure == null ? OnBackupFailure.STOP : onBackupFailure;
+        onTrip = onTrip == null ? OnTrip.ROLLBACK : onTrip;
+        onInconclusive = onInconclusive == null ? OnInconclusive.HOLD : onInconclusive;
+        cooldown = cooldown == null ? "15m" : cooldown;
+        lockTimeout = lockTimeout == null ? "30m" : lockTimeout;
+        deployTimeout = deployTimeout == null ? "30m" : deployTimeout;
+        keepGood = positive("keepGood", keepGood, 5);
+        keepBackups = positive("keepBackups", keepBackups, 10);
+        allowDataRestore = allowDataRestore != null && allowDataRestore;
+        lastGoodCheck = lastGoodCheck == null ? LastGoodCheck.WARN : lastGoodCheck;
+        concurrent = concurrent == null ? Concurrency.WAIT : concurrent;
+        hooks = hooks == null ? HooksSpec.none() : hooks;
+        Durations.parse("cooldown", cooldown);
+        Durations.parse("lockTimeout", lockTimeout);
+        Durations.parse("deployTimeout", deployTimeout);
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < probes.size(); i++) {
+            if (!names.add(probes.get(i).name())) {
+                throw new IllegalArgumentException("probes[%d].name: '%s' is used twice; probe names must be unique"
+                        .formatted(i, probes.get(i).name()));
+            }
+        }
+    }
+
+    private static int positive(final String field, final Integer value, final int fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < 1) {
+            throw new IllegalArgumentException("%s: must be at least 1, got %d".formatted(field, value));
+        }
+        return value;
+    }
+
+    /** @return the cooldown as a duration */
+    public Duration cooldownDuration() {
+        return Durations.parse("cooldown", cooldown);
+    }
+
+    /** @return the lock timeout as a duration */
+    public Duration lockTimeoutDuration() {
+        return Durations.parse("lockTimeout", lockTimeout);
+    }
+
+    /** @return the deploy timeout as a duration */
+    public Duration deployTimeoutDuration() {
+        return Durations.parse("deployTimeout", deployTimeout);
+    }
+
+    /** What a failed backup does to the deploy. */
+    public enum OnBackupFailure {
+        /** The deploy does not run. */
+        STOP,
+        /** The deploy runs without that backup. */
+        WARN
+    }
+
+    /** What a failed watch does. */
+    public enum OnTrip {
+        /** Mark bad, open the circuit, revert to the last good point. */
+        ROLLBACK,
+        /** Mark bad and open the circuit; a person decides. */
+        FREEZE,
+        /** Mark bad only. */
+        FAIL
+    }
+
+    /** What an inconclusive watch does. */
+    public enum OnInconclusive {
+        /** Keep the point INCONCLUSIVE; nothing reverts. */
+        HOLD,
+        /** Count it as passed. */
+        PASS,
+        /** Count it as a trip. */
+        FAIL
+    }
+
+    /** What preflight does without a restorable last good point. */
+    public enum LastGoodCheck {
+        /** Warn and go on. */
+        WARN,
+        /** Refuse the deploy. */
+        REFUSE
+    }
+
+    /** What a second deploy to a busy environment does. */
+    public enum Concurrency {
+        /** Wait for the first (up to lockTimeout). */
+        WAIT,
+        /** Refuse at once. */
+        REFUSE
+    }
+}

@@ -1,0 +1,169 @@
+package io.jenkins.plugins.rollbackguard.engine.guard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
+import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+
+/**
+ * Picks the point to return to and says whether returning is safe. Rules, in order: a failed revert is
+ * never reverted again (no loops); automatic reverts are throttled by the cooldown; the target is the
+ * newest GOOD or ADOPTED point whose artifacts are still present (points whose artifacts are gone become
+ * UNAVAILABLE); across a data-version change, code is only rolled back together with a verified database
+ * backup of the target, and only if the policy allows restoring data.
+ */
+public final class RollbackPlanner {
+    /** Point attribute naming what started a deploy: manual, auto (a revert after a trip), drill. */
+    public static final String TRIGGER = "trigger";
+    /** The trigger of an automatic revert. */
+    public static final String AUTO = "auto";
+    private static final int HISTORY_SCAN = 500;
+
+    private final Ledger ledger;
+    private final ArtifactStore artifacts;
+    private final Supplier<Instant> clock;
+
+    /**
+     * Creates a planner.
+     *
+     * @param ledger
+     *         the ledger
+     * @param artifacts
+     *         tells which artifacts are still present
+     * @param clock
+     *         the time source, for the cooldown
+     */
+    public RollbackPlanner(final Ledger ledger, final ArtifactStore artifacts, final Supplier<Instant> clock) {
+        this.ledger = ledger;
+        this.artifacts = artifacts;
+        this.clock = clock;
+    }
+
+    /**
+     * Plans the automatic revert after a trip.
+     *
+     * @param policy
+     *         the policy of the failed deploy
+     * @param failed
+     *         the point that failed
+     * @return the plan
+     */
+    public RevertPlan planAutomatic(final Policy policy, final RollbackPoint failed) {
+        if (failed.isRevert()) {
+            return new RevertPlan.Manual(failed, ("it is itself a revert of #%d that failed its watch; the guard never "
+                    + "reverts a revert, so the environment stays frozen").formatted(failed.revertOf()));
+        }
+        Optional<String> throttled = cooldown(failed.environment(), policy.cooldownDuration());
+        if (throttled.isPresent()) {
+            return new RevertPlan.Manual(failed, throttled.get());
+        }
+        return newestRestorable(failed.environment(), failed.id())
+                .map(target -> dataGuard(policy, failed, target, "newest good point"))
+                .orElseGet(() -> new RevertPlan.Manual(failed, "no good point with its artifacts present to return to"));
+    }
+
+    /**
+     * Plans a revert asked for by a person ({@code rollback --to}, the build page button).
+     *
+     * @param policy
+     *         the policy of the point being left
+     * @param leaving
+     *         the point that runs now
+     * @param targetId
+     *         the point to return to, or 0 for the newest good one
+     * @return the plan
+     */
+    public RevertPlan planManual(final Policy policy, final RollbackPoint leaving, final long targetId) {
+        if (targetId == 0) {
+            return newestRestorable(leaving.environment(), leaving.id())
+                    .map(target -> dataGuard(policy, leaving, target, "last good point, asked for"))
+                    .orElseGet(() -> new RevertPlan.Manual(leaving, "no good point with its artifacts present to return to"));
+        }
+        RollbackPoint target = ledger.point(leaving.environment(), targetId);
+        if (!target.status().isRestorable()) {
+            return new RevertPlan.Manual(leaving, "#%d is %s, not a good point: only GOOD or ADOPTED points can be returned to"
+                    .formatted(targetId, target.status()));
+        }
+        if (!artifactsPresent(target)) {
+            return new RevertPlan.Manual(leaving, "#%d's artifacts are gone: %s".formatted(targetId, missing(target)));
+        }
+        return dataGuard(policy, leaving, target, "asked for");
+    }
+
+    private RevertPlan dataGuard(final Policy policy, final RollbackPoint leaving, final RollbackPoint target,
+                                 final String why) {
+        String now = leaving.dataVersion();
+        String then = target.dataVersion();
+        if (now == null || then == null || Objects.equals(now, then)) {
+            return new RevertPlan.Revert(leaving, target, List.of(), why);
+        }
+        List<BackupRef> databases = target.backups().stream()
+                .filter(b -> ("postgres".equalsIgnoreCase(b.kind()) || "mysql".equalsIgnoreCase(b.kind())) && b.verifiedAt() != null)
+                .toList();
+        if (policy.allowDataRestore() && !databases.isEmpty()) {
+            return new RevertPlan.Revert(leaving, target, databases, "%s; data version %s -> %s, restoring its database backup taken %s"
+                    .formatted(why, now, then, databases.get(0).takenAt()));
+        }
+        String remedy = databases.isEmpty()
+                ? "#%d has no verified database backup to restore".formatted(target.id())
+                : "the policy does not allow restoring data (allowDataRestore: false)";
+        return new RevertPlan.Manual(leaving, ("data version changed from %s (#%d) to %s (#%d): rolling the code back "
+                + "without the data could break it, and %s").formatted(then, target.id(), now, leaving.id(), remedy));
+    }
+
+    private Optional<String> cooldown(final EnvironmentName environment, final Duration cooldown) {
+        Instant now = clock.get();
+        for (RollbackPoint point : ledger.history(environment, 0, Math.min(HISTORY_SCAN, Math.max(1, ledger.size(environment))))) {
+            if (point.isRevert() && AUTO.equals(point.attributes().get(TRIGGER))) {
+                Duration since = Duration.between(point.createdAt(), now);
+                if (since.compareTo(cooldown) < 0) {
+                    return Optional.of(("automatic rollbacks of '%s' are throttled: the last one (#%d) started %ds ago, "
+                            + "cooldown %ds").formatted(environment, point.id(), since.toSeconds(), cooldown.toSeconds()));
+                }
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The newest GOOD or ADOPTED point older than {@code before} whose artifacts are present; others become UNAVAILABLE. */
+    private Optional<RollbackPoint> newestRestorable(final EnvironmentName environment, final long before) {
+        for (int page = 0; page * 1000L < ledger.size(environment); page++) {
+            for (RollbackPoint point : ledger.history(environment, page, 1000)) {
+                if (point.id() >= before || !point.status().isRestorable()) {
+                    continue;
+                }
+                if (artifactsPresent(point)) {
+                    return Optional.of(point);
+                }
+                ledger.transition(environment, point.id(), PointStatus.UNAVAILABLE, "planner",
+                        "its artifacts are gone: " + missing(point));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean artifactsPresent(final RollbackPoint point) {
+        return point.artifacts().stream().allMatch(artifacts::contains);
+    }
+
+    private String missing(final RollbackPoint point) {
+        List<String> names = new ArrayList<>();
+        for (ArtifactRef artifact : point.artifacts()) {
+            if (!artifacts.contains(artifact)) {
+                names.add(artifact.name() + " (" + artifact.sha256().substring(0, 12) + ")");
+            }
+        }
+        return String.join(", ", names);
+    }
+}

@@ -1,0 +1,73 @@
+package io.jenkins.plugins.rollbackguard.engine.guard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
+
+/**
+ * What happened during a guarded deploy, in order, with times: printed live through the listener and
+ * kept for the summary (detection time, time to restore).
+ */
+public final class Timeline {
+    private final Supplier<Instant> clock;
+    private final GuardListener listener;
+    private final Instant start;
+    private final List<Entry> entries = new ArrayList<>();
+
+    /**
+     * Starts a timeline.
+     *
+     * @param clock
+     *         the time source
+     * @param listener
+     *         receives each line as it happens
+     */
+    public Timeline(final Supplier<Instant> clock, final GuardListener listener) {
+        this.clock = clock;
+        this.listener = listener;
+        this.start = clock.get();
+    }
+
+    /**
+     * Adds an entry and prints it.
+     *
+     * @param phase
+     *         the phase (preflight, backup, deploy, watch, verdict, revert, hook, notify)
+     * @param message
+     *         one line, already masked
+     * @return the entry
+     */
+    public synchronized Entry add(final String phase, final String message) {
+        Entry entry = new Entry(clock.get(), phase, message);
+        entries.add(entry);
+        listener.info("[%6.1fs] %-9s %s".formatted(Duration.between(start, entry.at()).toMillis() / 1000.0, phase, message));
+        return entry;
+    }
+
+    /** @return the entries so far */
+    public synchronized List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    /** @return when the timeline started */
+    public Instant start() {
+        return start;
+    }
+
+    /**
+     * One entry.
+     *
+     * @param at
+     *         when
+     * @param phase
+     *         the phase
+     * @param message
+     *         what happened
+     */
+    public record Entry(Instant at, String phase, String message) {
+    }
+}

@@ -1,0 +1,220 @@
+package io.jenkins.plugins.rollbackguard.engine.guard;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupContext;
+import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTarget;
+import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
+import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+
+/**
+ * Turns a verdict into ledger state and, on a trip, into a revert: marks the point, opens the circuit,
+ * asks the {@link RollbackPlanner}, runs the leaving point's hooks, restores data when planned, starts
+ * the revert, and notifies at each step. A failing revert never starts another.
+ */
+public final class TripHandler {
+    private final GuardServices services;
+    private final Policy policy;
+    private final Timeline timeline;
+    private final Notifier notifier;
+
+    /**
+     * Creates a handler.
+     *
+     * @param services
+     *         the host's services
+     * @param policy
+     *         the policy of the judged deploy
+     * @param timeline
+     *         the timeline
+     * @param notifier
+     *         tells webhooks
+     */
+    public TripHandler(final GuardServices services, final Policy policy, final Timeline timeline, final Notifier notifier) {
+        this.services = services;
+        this.policy = policy;
+        this.timeline = timeline;
+        this.notifier = notifier;
+    }
+
+    /**
+     * Records a verdict and acts on it.
+     *
+     * @param point
+     *         the judged point (DEPLOYING or WATCHING)
+     * @param status
+     *         the watch's verdict (or FAILED for a failed deploy)
+     * @param explanation
+     *         one line
+     * @param reverter
+     *         carries out a revert
+     * @return the outcome
+     */
+    public GuardOutcome onVerdict(final RollbackPoint point, final VerdictStatus status, final String explanation,
+                                  final Reverter reverter) {
+        EnvironmentName env = point.environment();
+        boolean trip = status == VerdictStatus.FAILED
+                || status == VerdictStatus.INCONCLUSIVE && policy.onInconclusive() == Policy.OnInconclusive.FAIL;
+        if (!trip) {
+            boolean good = status == VerdictStatus.PASSED || policy.onInconclusive() == Policy.OnInconclusive.PASS;
+            RollbackPoint judged = ledger().transition(env, point.id(), good ? PointStatus.GOOD : PointStatus.INCONCLUSIVE,
+                    "guard", explanation, explanation);
+            timeline.add("verdict", "%s: %s".formatted(judged.status(), explanation));
+            if (good) {
+                prune(env);
+            }
+            return outcome(good ? GuardOutcome.Result.GOOD : GuardOutcome.Result.INCONCLUSIVE, judged, explanation, null);
+        }
+        RollbackPoint bad = ledger().transition(env, point.id(), PointStatus.BAD, "guard", explanation, explanation);
+        timeline.add("verdict", "BAD: " + explanation);
+        send(GuardEvent.Type.TRIP, bad, explanation);
+        if (bad.isRevert()) {
+            freeze(bad, "the revert %s failed: %s".formatted(bad.label(), explanation));
+            return outcome(GuardOutcome.Result.REVERT_FAILED, bad, "the revert failed: " + explanation, null);
+        }
+        if (policy.onTrip() == Policy.OnTrip.FAIL) {
+            return outcome(GuardOutcome.Result.BAD, bad, explanation, null);
+        }
+        freeze(bad, explanation);
+        if (policy.onTrip() == Policy.OnTrip.FREEZE) {
+            return outcome(GuardOutcome.Result.FROZEN, bad, explanation + "; frozen (onTrip: freeze)", null);
+        }
+        RevertPlan plan = new RollbackPlanner(ledger(), services.artifacts(), services.scheduler()::now)
+                .planAutomatic(policy, bad);
+        return execute(plan, reverter);
+    }
+
+    /**
+     * Carries out a plan: hooks, data restore, the revert itself, and the ledger and notifications.
+     *
+     * @param plan
+     *         the plan
+     * @param reverter
+     *         carries out the revert
+     * @return the outcome, about the point being left
+     */
+    public GuardOutcome execute(final RevertPlan plan, final Reverter reverter) {
+        if (plan instanceof RevertPlan.Manual manual) {
+            timeline.add("revert", plan.describe());
+            ledger().note(manual.leaving().environment(), manual.leaving().id(), "planner", plan.describe());
+            send(GuardEvent.Type.MANUAL_DECISION, manual.leaving(), manual.reason());
+            return outcome(GuardOutcome.Result.FROZEN, current(manual.leaving()), plan.describe(), null);
+        }
+        RevertPlan.Revert revert = (RevertPlan.Revert) plan;
+        RollbackPoint leaving = revert.leaving();
+        Map<String, String> hookEnv = Map.of("ROLLBACK_GUARD_ENVIRONMENT", leaving.environment().value(),
+                "ROLLBACK_GUARD_BAD_POINT", Long.toString(leaving.id()),
+                "ROLLBACK_GUARD_TARGET_POINT", Long.toString(revert.target().id()));
+        HookRunner hooks = new HookRunner(services.runner(), timeline);
+        String hookFailure = hooks.run("beforeRevert", policy.hooks().beforeRevert(), hookEnv);
+        if (hookFailure != null) {
+            return stopped(leaving, hookFailure + "; the revert did not run and the environment stays frozen");
+        }
+        timeline.add("revert", plan.describe());
+        send(GuardEvent.Type.REVERT_STARTED, leaving, plan.describe());
+        String restoreFailure = restoreData(revert);
+        if (restoreFailure != null) {
+            return stopped(leaving, restoreFailure);
+        }
+        GuardOutcome result = reverter.revert(revert);
+        if (result.result() != GuardOutcome.Result.GOOD) {
+            String line = "revert to %s failed: %s".formatted(revert.target().label(), result.explanation());
+            send(GuardEvent.Type.REVERT_RESULT, leaving, line);
+            return outcome(GuardOutcome.Result.REVERT_FAILED, current(leaving), line, result);
+        }
+        RollbackPoint reverted = markReverted(leaving, result.point());
+        hooks.run("afterRevert", policy.hooks().afterRevert(), hookEnv);
+        Duration took = Duration.between(timeline.start(), services.scheduler().now());
+        String line = "restored %s: %s is GOOD; %s is REVERTED (%.1fs after the deploy started)".formatted(
+                leaving.environment(), result.point().label(), leaving.label(), took.toMillis() / 1000.0);
+        timeline.add("revert", line);
+        send(GuardEvent.Type.REVERT_RESULT, leaving, line);
+        return outcome(GuardOutcome.Result.REVERTED, reverted, line, result);
+    }
+
+    private RollbackPoint markReverted(final RollbackPoint leaving, final RollbackPoint revertPoint) {
+        RollbackPoint now = current(leaving);
+        String reason = "reverted by " + revertPoint.label();
+        if (now.status() == PointStatus.INTERRUPTED) {
+            now = ledger().transition(now.environment(), now.id(), PointStatus.BAD, "guard", "interrupted, then reverted");
+        }
+        return now.status().canMoveTo(PointStatus.REVERTED)
+                ? ledger().transition(now.environment(), now.id(), PointStatus.REVERTED, "guard", reason) : now;
+    }
+
+    private String restoreData(final RevertPlan.Revert revert) {
+        for (BackupRef backup : revert.dataRestore()) {
+            try {
+                services.backups().restore(backup.id(), RestoreTarget.original(), new BackupContext(services.secrets(),
+                        services.runner(), services.scheduler(), services.listener(), "revert-" + revert.leaving().id()));
+                timeline.add("revert", "restored %s backup %s taken %s (data written since then is lost)"
+                        .formatted(backup.kind(), backup.id(), backup.takenAt()));
+            }
+            catch (RuntimeException e) {
+                return "restoring backup %s failed: %s; the code was not rolled back".formatted(backup.id(), e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    private GuardOutcome stopped(final RollbackPoint leaving, final String line) {
+        timeline.add("revert", line);
+        ledger().note(leaving.environment(), leaving.id(), "guard", line);
+        send(GuardEvent.Type.MANUAL_DECISION, leaving, line);
+        return outcome(GuardOutcome.Result.REVERT_FAILED, current(leaving), line, null);
+    }
+
+    private void freeze(final RollbackPoint bad, final String reason) {
+        ledger().openCircuit(bad.environment(), reason, "guard", bad.id());
+        timeline.add("freeze", "circuit OPEN for '%s': %s".formatted(bad.environment(), reason));
+        send(GuardEvent.Type.FREEZE, bad, reason);
+    }
+
+    /** Keeps the backups of the last keepGood good points and the newest keepBackups; prunes the rest. */
+    private void prune(final EnvironmentName env) {
+        Set<String> protectedBackups = new HashSet<>();
+        Set<String> keepArtifacts = new HashSet<>();
+        int good = 0;
+        for (RollbackPoint p : ledger().history(env, 0, Math.min(1000, ledger().size(env)))) {
+            boolean keep = p.status().isRestorable() && good < policy.keepGood() || p.status().isInFlight();
+            if (p.status().isRestorable()) {
+                good++;
+            }
+            if (keep) {
+                p.backups().forEach(b -> protectedBackups.add(b.id()));
+                p.artifacts().forEach(a -> keepArtifacts.add(a.sha256()));
+            }
+        }
+        try {
+            services.backups().prune(env.value(), policy.keepBackups(), protectedBackups);
+            services.artifacts().prune(keepArtifacts);
+        }
+        catch (RuntimeException e) {
+            timeline.add("retention", "pruning failed (nothing lost): " + e.getMessage());
+        }
+    }
+
+    private void send(final GuardEvent.Type type, final RollbackPoint point, final String text) {
+        notifier.notify(new GuardEvent(type, point.environment().value(), point.id(), text, services.scheduler().now()));
+    }
+
+    private RollbackPoint current(final RollbackPoint point) {
+        return ledger().point(point.environment(), point.id());
+    }
+
+    private Ledger ledger() {
+        return services.ledger();
+    }
+
+    private GuardOutcome outcome(final GuardOutcome.Result result, final RollbackPoint point, final String line,
+                                 final GuardOutcome revert) {
+        return new GuardOutcome(result, point, line, revert, timeline.entries(), null);
+    }
+}
