@@ -103,7 +103,8 @@ public record Baseline(double median, int samples, String reason) implements Ser
     private static void next(final Probe probe, final int count, final Duration interval, final Scheduler scheduler,
             final Executor executor, final List<Measurement> taken, final CompletableFuture<Baseline> result) {
         probe.sampleAsync(executor).whenComplete((m, e) -> {
-            taken.add(m == null ? Measurement.withoutValue(scheduler.now(), Outcome.ERROR, "baseline sample failed") : m);
+            taken.add(m == null
+                    ? Measurement.withoutValue(scheduler.now(), Outcome.ERROR, "baseline sample failed") : m);
             if (taken.size() >= count) {
                 result.complete(median(List.copyOf(taken)));
             }

@@ -84,7 +84,8 @@ final class PrometheusProbe implements Probe {
             return error(at, "answer with status %d is not JSON".formatted(response.statusCode()));
         }
         if (response.statusCode() != 200 || !"success".equals(root.path("status").asText())) {
-            return error(at, "status %d: %s".formatted(response.statusCode(), root.path("error").asText("no error text")));
+            return error(at, "status %d: %s".formatted(response.statusCode(),
+                    root.path("error").asText("no error text")));
         }
         JsonNode data = root.path("data");
         String type = data.path("resultType").asText();
