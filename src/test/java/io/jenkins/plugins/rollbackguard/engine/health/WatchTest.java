@@ -249,15 +249,15 @@ class WatchTest {
                 lines.add("ERROR " + line);
             }
         };
-        new Watch(clock, DIRECT, listener).add(new ScriptedProbe("p", clock, "0.01"),
+        new Watch(clock, DIRECT, listener).add(new ScriptedProbe("p", clock, "0.01", "E", "0.01"),
                 analysis("p", settings().interval("30s").count(3).build(), "> 5%")).start();
 
         clock.runUntilIdle();
 
         assertThat(lines).containsExactly(
                 "p: sample 1/3 SUCCESS value=0.01 (scripted); failures 0; about 60s left",
-                "p: sample 2/3 SUCCESS value=0.01 (scripted); failures 0; about 30s left",
-                "p: PASSED after 3 samples: 3 samples, 0 failures, 0 inconclusives; last: SUCCESS value=0.01 (scripted)");
+                "ERROR p: sample 2/3 ERROR (scripted error); failures 0; about 30s left",
+                "p: PASSED after 3 samples: 2 samples, 0 failures, 0 inconclusives; last: SUCCESS value=0.01 (scripted)");
     }
 
     private static WatchResult run(final AnalysisSettingsBuilder builder, final String failIf, final String... script) {
