@@ -262,7 +262,7 @@ public final class Analysis {
                     counted, settings.minSamples()));
         }
         else {
-            finish(VerdictStatus.PASSED, "%s, %s, %s".formatted(plural(counted, "sample"),
+            finish(VerdictStatus.PASSED, "%d judged, %s, %s".formatted(counted,
                     plural(failures, "failure"), plural(inconclusives, "inconclusive")));
         }
     }
