@@ -77,6 +77,26 @@ public record Baseline(double median, int samples, String reason) implements Ser
     }
 
     /**
+     * Samples a probe as its spec says: {@code analysis.baselineSamples} samples, {@code analysis.interval}
+     * apart. Call it before the deploy.
+     *
+     * @param spec
+     *         the probe's configuration
+     * @param probe
+     *         the probe built from it
+     * @param scheduler
+     *         the clock and timer
+     * @param executor
+     *         where samples run
+     * @return the baseline, when all samples are in
+     */
+    public static CompletableFuture<Baseline> sample(final ProbeSpec spec, final Probe probe,
+            final Scheduler scheduler, final Executor executor) {
+        AnalysisSettings settings = spec.analysis();
+        return sample(probe, settings.baselineSamples(), settings.intervalDuration(), scheduler, executor);
+    }
+
+    /**
      * Samples a probe {@code count} times, {@code interval} apart, and returns the median. Samples run
      * on the executor; the scheduler only times them.
      *

@@ -161,6 +161,20 @@ class WatchTest {
     }
 
     @Test
+    void shouldTakeBaselineSamplesAsConfigured() {
+        VirtualScheduler clock = new VirtualScheduler(T0);
+        ScriptedProbe before = new ScriptedProbe("p", clock, "10", "30", "20", "99");
+        HttpProbeSpec spec = HttpProbeSpec.get("p", "http://localhost/", "rise > 50%",
+                settings().interval("1m").baselineSamples(3).build());
+
+        CompletableFuture<Baseline> baseline = Baseline.sample(spec, before, clock, DIRECT);
+        clock.runUntilIdle();
+
+        assertThat(before.times()).containsExactly(T0, T0.plusSeconds(60), T0.plusSeconds(120));
+        assertThat(baseline.join()).isEqualTo(new Baseline(20, 3, ""));
+    }
+
+    @Test
     void shouldFailTheWatchAtOnceAndStopTheOtherProbes() {
         VirtualScheduler clock = new VirtualScheduler(T0);
         ScriptedProbe healthy = new ScriptedProbe("healthy", clock, "1");
