@@ -69,8 +69,7 @@ final class PrometheusProbe implements Probe {
         authHeaders.forEach(request::header);
         CompletableFuture<HttpResponse<CappedBody>> exchange = client.sendAsync(request.build(),
                 CappedBody.handler(MAX_ANSWER));
-        CompletableFuture.delayedExecutor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .execute(() -> exchange.cancel(true));
+        Deadline.cancelAfter(exchange, timeout.toMillis());
         return exchange.handle((response, error) -> error == null ? read(at, response)
                 : error(at, "query failed: " + rootCause(error)));
     }
