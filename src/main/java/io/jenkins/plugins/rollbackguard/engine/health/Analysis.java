@@ -216,11 +216,13 @@ public final class Analysis {
 
     private Optional<String> crossedFailureLimit() {
         if (failures > settings.failureLimit()) {
-            return Optional.of(plural(failures, "failure") + exceed(failures) + "failureLimit " + settings.failureLimit());
+            return Optional.of(plural(failures, "failure") + exceed(failures) + "failureLimit "
+                    + settings.failureLimit());
         }
         Integer consecutive = settings.consecutiveFailureLimit();
         if (consecutive != null && consecutiveFailures > consecutive) {
-            return Optional.of(consecutiveFailures + " failures in a row exceed consecutiveFailureLimit " + consecutive);
+            return Optional.of(consecutiveFailures + " failures in a row exceed consecutiveFailureLimit "
+                    + consecutive);
         }
         AnalysisSettings.Window w = settings.window();
         long inWindow = window.stream().filter(Boolean::booleanValue).count();
@@ -260,7 +262,7 @@ public final class Analysis {
                     counted, settings.minSamples()));
         }
         else {
-            finish(VerdictStatus.PASSED, "%s, %s, %s".formatted(plural(counted, "sample"),
+            finish(VerdictStatus.PASSED, "%d judged, %s, %s".formatted(counted,
                     plural(failures, "failure"), plural(inconclusives, "inconclusive")));
         }
     }

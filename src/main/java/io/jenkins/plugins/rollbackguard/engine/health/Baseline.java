@@ -77,6 +77,26 @@ public record Baseline(double median, int samples, String reason) implements Ser
     }
 
     /**
+     * Samples a probe as its spec says: {@code analysis.baselineSamples} samples, {@code analysis.interval}
+     * apart. Call it before the deploy.
+     *
+     * @param spec
+     *         the probe's configuration
+     * @param probe
+     *         the probe built from it
+     * @param scheduler
+     *         the clock and timer
+     * @param executor
+     *         where samples run
+     * @return the baseline, when all samples are in
+     */
+    public static CompletableFuture<Baseline> sample(final ProbeSpec spec, final Probe probe,
+            final Scheduler scheduler, final Executor executor) {
+        AnalysisSettings settings = spec.analysis();
+        return sample(probe, settings.baselineSamples(), settings.intervalDuration(), scheduler, executor);
+    }
+
+    /**
      * Samples a probe {@code count} times, {@code interval} apart, and returns the median. Samples run
      * on the executor; the scheduler only times them.
      *
@@ -103,7 +123,8 @@ public record Baseline(double median, int samples, String reason) implements Ser
     private static void next(final Probe probe, final int count, final Duration interval, final Scheduler scheduler,
             final Executor executor, final List<Measurement> taken, final CompletableFuture<Baseline> result) {
         probe.sampleAsync(executor).whenComplete((m, e) -> {
-            taken.add(m == null ? Measurement.withoutValue(scheduler.now(), Outcome.ERROR, "baseline sample failed") : m);
+            taken.add(m == null
+                    ? Measurement.withoutValue(scheduler.now(), Outcome.ERROR, "baseline sample failed") : m);
             if (taken.size() >= count) {
                 result.complete(median(List.copyOf(taken)));
             }

@@ -29,7 +29,8 @@ public enum ErrorPolicy {
                 return policy;
             }
         }
-        throw new IllegalArgumentException("onError/onNoData: expected inconclusive, fail or ignore, got '" + text + "'");
+        throw new IllegalArgumentException(
+                "onError/onNoData: expected inconclusive, fail or ignore, got '" + text + "'");
     }
 
     /** @return the name as written in policy files */

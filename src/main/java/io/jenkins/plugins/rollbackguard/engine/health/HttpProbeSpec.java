@@ -112,7 +112,8 @@ public record HttpProbeSpec(String name, String url, String method, Map<String, 
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException("url: only http and https URLs with a host are allowed, got '" + url + "'");
+            throw new IllegalArgumentException(
+                    "url: only http and https URLs with a host are allowed, got '" + url + "'");
         }
     }
 

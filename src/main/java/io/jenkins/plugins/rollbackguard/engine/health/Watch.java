@@ -179,8 +179,14 @@ public final class Watch {
                 return;
             }
             Duration left = interval.multipliedBy(state.plannedSamples() - state.samples());
-            listener.info("%s: sample %d/%d %s; failures %d; about %ds left".formatted(probe.name(), state.samples(),
-                    state.plannedSamples(), state.last().describe(), state.failures(), left.toSeconds()));
+            String line = "%s: sample %d/%d %s; failures %d; about %ds left".formatted(probe.name(), state.samples(),
+                    state.plannedSamples(), state.last().describe(), state.failures(), left.toSeconds());
+            if (state.last().outcome() == Outcome.ERROR) {
+                listener.error(line); // a provider error is the operator's problem, not the deploy's
+            }
+            else {
+                listener.info(line);
+            }
             due = due.plus(interval);
             Duration delay = Duration.between(scheduler.now(), due);
             schedule(delay.isNegative() ? Duration.ZERO : delay);

@@ -161,6 +161,20 @@ class WatchTest {
     }
 
     @Test
+    void shouldTakeBaselineSamplesAsConfigured() {
+        VirtualScheduler clock = new VirtualScheduler(T0);
+        ScriptedProbe before = new ScriptedProbe("p", clock, "10", "30", "20", "99");
+        HttpProbeSpec spec = HttpProbeSpec.get("p", "http://localhost/", "rise > 50%",
+                settings().interval("1m").baselineSamples(3).build());
+
+        CompletableFuture<Baseline> baseline = Baseline.sample(spec, before, clock, DIRECT);
+        clock.runUntilIdle();
+
+        assertThat(before.times()).containsExactly(T0, T0.plusSeconds(60), T0.plusSeconds(120));
+        assertThat(baseline.join()).isEqualTo(new Baseline(20, 3, ""));
+    }
+
+    @Test
     void shouldFailTheWatchAtOnceAndStopTheOtherProbes() {
         VirtualScheduler clock = new VirtualScheduler(T0);
         ScriptedProbe healthy = new ScriptedProbe("healthy", clock, "1");
@@ -249,15 +263,15 @@ class WatchTest {
                 lines.add("ERROR " + line);
             }
         };
-        new Watch(clock, DIRECT, listener).add(new ScriptedProbe("p", clock, "0.01"),
+        new Watch(clock, DIRECT, listener).add(new ScriptedProbe("p", clock, "0.01", "E", "0.01"),
                 analysis("p", settings().interval("30s").count(3).build(), "> 5%")).start();
 
         clock.runUntilIdle();
 
         assertThat(lines).containsExactly(
                 "p: sample 1/3 SUCCESS value=0.01 (scripted); failures 0; about 60s left",
-                "p: sample 2/3 SUCCESS value=0.01 (scripted); failures 0; about 30s left",
-                "p: PASSED after 3 samples: 3 samples, 0 failures, 0 inconclusives; last: SUCCESS value=0.01 (scripted)");
+                "ERROR p: sample 2/3 ERROR (scripted error); failures 0; about 30s left",
+                "p: PASSED after 3 samples: 2 judged, 0 failures, 0 inconclusives; last: SUCCESS value=0.01 (scripted)");
     }
 
     private static WatchResult run(final AnalysisSettingsBuilder builder, final String failIf, final String... script) {

@@ -33,10 +33,22 @@ public final class PrometheusServer implements AutoCloseable {
         this.process = process;
     }
 
-    /** @return whether the {@code prometheus} binary is on the PATH */
+    /** Names another binary (a path, or a name looked up on the PATH); default {@code prometheus}. */
+    public static final String BINARY = "rollbackguard.prometheus";
+
+    /** @return the binary to run */
+    public static String binary() {
+        return System.getProperty(BINARY, "prometheus");
+    }
+
+    /** @return whether the binary exists (as a path, or on the PATH) */
     public static boolean isInstalled() {
+        String binary = binary();
+        if (binary.contains(File.separator)) {
+            return Files.isExecutable(Path.of(binary));
+        }
         String path = System.getenv().getOrDefault("PATH", "");
-        return Stream.of(path.split(File.pathSeparator)).anyMatch(p -> Files.isExecutable(Path.of(p, "prometheus")));
+        return Stream.of(path.split(File.pathSeparator)).anyMatch(p -> Files.isExecutable(Path.of(p, binary)));
     }
 
     /**
@@ -63,7 +75,7 @@ public final class PrometheusServer implements AutoCloseable {
                     static_configs:
                       - targets: ['%s']
                 """.formatted(target));
-        Process process = new ProcessBuilder("prometheus", "--config.file=" + config,
+        Process process = new ProcessBuilder(binary(), "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         PrometheusServer server = new PrometheusServer(dir, port, process);
@@ -94,7 +106,8 @@ public final class PrometheusServer implements AutoCloseable {
      *         if interrupted
      */
     public String query(final String query) throws IOException, InterruptedException {
-        String uri = url() + "/api/v1/query?query=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8);
+        String uri = url() + "/api/v1/query?query="
+                + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8);
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(uri)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }

@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code java -cp ... HealthBenchmark [endpoints=1000] [seconds=60] [poolThreads=4]}.
  */
 public final class HealthBenchmark {
+    private static final int MAX_IDLE = 4096;
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
     private HealthBenchmark() {
@@ -154,7 +155,9 @@ public final class HealthBenchmark {
 
     private static Process startServer() throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        // The JDK server closes idle connections beyond 200 by default; the prober keeps up to one per endpoint.
+        return new ProcessBuilder(java, "-Dsun.net.httpserver.maxIdleConnections=" + MAX_IDLE,
+                "-cp", System.getProperty("java.class.path"),
                 HealthBenchmark.class.getName(), "--serve")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }

@@ -75,8 +75,7 @@ final class HttpProbe implements Probe {
             return CompletableFuture.completedFuture(failure(at, "request refused: " + e.getMessage()));
         }
         // The request timeout covers only the headers; this also bounds a body that never ends.
-        CompletableFuture.delayedExecutor(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
-                .execute(() -> exchange.cancel(true));
+        Deadline.cancelAfter(exchange, timeoutMillis);
         return exchange.handle((response, error) -> {
             double latency = (System.nanoTime() - start) / 1e6;
             return error == null ? judge(at, response, latency) : failure(at, describe(error));

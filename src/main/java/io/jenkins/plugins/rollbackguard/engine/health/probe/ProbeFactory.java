@@ -19,8 +19,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * Builds {@link Probe}s from {@link ProbeSpec}s. Secrets are looked up here, once, and go only into
@@ -29,6 +31,8 @@ import java.util.concurrent.Executor;
  * HTTP probes need no thread each.
  */
 public final class ProbeFactory {
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     private final SecretSource secrets;
     private final CommandRunner runner;
     private final Executor executor;
@@ -81,6 +85,22 @@ public final class ProbeFactory {
         command.secretEnvironment().forEach((variable, secretName) ->
                 env.put(variable, secrets.require(secretName, "secretEnvironment." + variable)));
         return new CommandProbe(command, runner, env, clock);
+    }
+
+    /**
+     * Warns when asynchronous HTTP probes would cost a thread per response: JDK 17's {@link HttpClient}
+     * hands each completion to {@code CompletableFuture}'s default pool, which starts a new thread per task
+     * when the common pool's parallelism is below 2 (machines with 2 cores). Hosts print this once.
+     *
+     * @return the warning, or empty when the common pool is large enough
+     */
+    public static Optional<String> asyncPoolWarning() {
+        int parallelism = ForkJoinPool.getCommonPoolParallelism();
+        if (parallelism >= 2) {
+            return Optional.empty();
+        }
+        return Optional.of(("The common ForkJoinPool has parallelism %d, so each HTTP probe response starts a thread;"
+                + " run the JVM with -D%s=2").formatted(parallelism, COMMON_POOL_PARALLELISM));
     }
 
     private Map<String, String> authHeaders(final Auth auth, final List<Secret> used) {

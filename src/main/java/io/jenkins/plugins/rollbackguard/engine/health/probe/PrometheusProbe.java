@@ -69,8 +69,7 @@ final class PrometheusProbe implements Probe {
         authHeaders.forEach(request::header);
         CompletableFuture<HttpResponse<CappedBody>> exchange = client.sendAsync(request.build(),
                 CappedBody.handler(MAX_ANSWER));
-        CompletableFuture.delayedExecutor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .execute(() -> exchange.cancel(true));
+        Deadline.cancelAfter(exchange, timeout.toMillis());
         return exchange.handle((response, error) -> error == null ? read(at, response)
                 : error(at, "query failed: " + rootCause(error)));
     }
@@ -84,7 +83,8 @@ final class PrometheusProbe implements Probe {
             return error(at, "answer with status %d is not JSON".formatted(response.statusCode()));
         }
         if (response.statusCode() != 200 || !"success".equals(root.path("status").asText())) {
-            return error(at, "status %d: %s".formatted(response.statusCode(), root.path("error").asText("no error text")));
+            return error(at, "status %d: %s".formatted(response.statusCode(),
+                    root.path("error").asText("no error text")));
         }
         JsonNode data = root.path("data");
         String type = data.path("resultType").asText();

@@ -2,6 +2,7 @@ package io.jenkins.plugins.rollbackguard.engine.health.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.jenkins.plugins.rollbackguard.engine.health.CommandProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
@@ -9,10 +10,14 @@ import io.jenkins.plugins.rollbackguard.engine.health.Outcome;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 import io.jenkins.plugins.rollbackguard.engine.spi.VirtualScheduler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Tests the command probe with real processes through {@link LocalCommandRunner}. */
 class CommandProbeTest {
@@ -35,13 +40,18 @@ class CommandProbeTest {
     }
 
     @Test
-    void shouldKillTheProcessTreeOnTimeout() {
+    void shouldKillTheProcessTreeOnTimeout(@TempDir final Path dir) throws IOException {
+        Path pidFile = dir.resolve("child.pid");
         long start = System.nanoTime();
-        Measurement m = probe(spec(null, "500ms", "sleep 30 & sleep 30")).sample();
+        Measurement m = probe(spec(null, "1s", "sleep 30 & echo $! > " + pidFile + "; sleep 30")).sample();
 
         assertThat(m.outcome()).isEqualTo(Outcome.FAILURE);
         assertThat(m.detail()).startsWith("timed out after");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        long child = Long.parseLong(Files.readString(pidFile).strip());
+        // SIGKILL is delivered asynchronously, and the orphan must then be reaped by init
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(ProcessHandle.of(child).filter(ProcessHandle::isAlive)).as("child %d", child).isEmpty());
     }
 
     @Test

@@ -118,11 +118,13 @@ class PrometheusProbeTest {
     }
 
     private static void requirePrometheus() {
-        if (!PrometheusServer.isInstalled()) {
-            Assumptions.assumeThat(Boolean.getBoolean(PrometheusServer.ALLOW_MISSING))
-                    .as("prometheus is not installed and %s is not true", PrometheusServer.ALLOW_MISSING).isTrue();
-            throw new AssertionError("prometheus binary missing; install the Debian package prometheus"
-                    + " or set -D" + PrometheusServer.ALLOW_MISSING + "=true");
+        if (PrometheusServer.isInstalled()) {
+            return;
         }
+        boolean allowed = Boolean.getBoolean(PrometheusServer.ALLOW_MISSING);
+        Assumptions.assumeThat(allowed).as("prometheus binary '%s' missing; skipped because %s=true",
+                PrometheusServer.binary(), PrometheusServer.ALLOW_MISSING).isFalse();
+        throw new AssertionError("prometheus binary '" + PrometheusServer.binary() + "' missing: install the Debian"
+                + " package prometheus, or set -D" + PrometheusServer.ALLOW_MISSING + "=true to skip");
     }
 }
