@@ -22,6 +22,9 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
  * has a name.
  */
 public final class FileArtifactStore implements ArtifactStore {
+    /** Artifacts stored less than this long ago are never pruned. */
+    static final java.time.Duration GRACE = java.time.Duration.ofHours(1);
+
     private final Path root;
 
     /**
@@ -88,7 +91,9 @@ public final class FileArtifactStore implements ArtifactStore {
         try (Stream<Path> files = Files.walk(root, 2)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
                 String name = file.getFileName().toString();
-                if (name.length() == 64 && !keep.contains(name)) {
+                // Young files may belong to a deploy that stored its artifact and waits for the environment's lock.
+                boolean young = Files.getLastModifiedTime(file).toInstant().isAfter(java.time.Instant.now().minus(GRACE));
+                if (name.length() == 64 && !keep.contains(name) && !young) {
                     Files.deleteIfExists(file);
                     deleted++;
                 }

@@ -96,7 +96,7 @@ public final class PolicyReader {
         }
         Throwable root = rootCause(e);
         if (root instanceof IllegalArgumentException) { // a record's own validation: its message names the field
-            return path.isEmpty() ? root.getMessage() : path + ": " + root.getMessage();
+            return e.getPath().isEmpty() ? root.getMessage() : path + ": " + root.getMessage();
         }
         if (e instanceof InvalidFormatException invalid) {
             return "%s: '%s' is not a valid %s".formatted(path, invalid.getValue(), typeName(invalid.getTargetType()));

@@ -1,0 +1,72 @@
+package io.jenkins.plugins.rollbackguard.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the packaged {@code rollback-guard.jar} as a real process with its own home directory. */
+final class CliProcess {
+    private final Path home;
+
+    CliProcess(final Path home) {
+        this.home = home;
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("rollbackguard.cliJar", "target/rollback-guard.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the CLI jar is missing at " + jar.toAbsolutePath() + ": run mvn -f cli/pom.xml verify");
+        }
+        return jar;
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The result of a finished run: exit code and merged output. */
+    record Result(int exit, String output) {
+    }
+
+    Process start(final String... args) {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("ROLLBACK_GUARD_HOME", home.toString());
+        try {
+            return builder.start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Result run(final String... args) {
+        return finish(start(args), Duration.ofMinutes(3));
+    }
+
+    static Result finish(final Process process, final Duration timeout) {
+        try (InputStream in = process.getInputStream()) {
+            byte[] output = in.readAllBytes();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the CLI did not finish in " + timeout);
+            }
+            return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
