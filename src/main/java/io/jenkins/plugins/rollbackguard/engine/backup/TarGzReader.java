@@ -47,7 +47,8 @@ final class TarGzReader {
         // The digest sits below the buffer: gzip marks and resets its input, which must not hash bytes twice.
         try (InputStream raw = new BufferedInputStream(new DigestInputStream(Files.newInputStream(archive), digest),
                 1 << 20);
-                GzipCompressorInputStream gzip = new GzipCompressorInputStream(raw, true);
+                GzipCompressorInputStream gzip = GzipCompressorInputStream.builder().setInputStream(raw)
+                        .setDecompressConcatenated(true).get();
                 TarArchiveInputStream tar = new TarArchiveInputStream(gzip, StandardCharsets.UTF_8.name())) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
