@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rollbackguard.config;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.verb.POST;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.BulkChange;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.util.FormValidation;
@@ -82,21 +84,26 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
     }
 
     /**
-     * Binds the submitted form. An empty list of webhooks sends no JSON key at all, so the list is cleared first.
+     * Binds the submitted form and saves it once. An empty list of webhooks sends no JSON key at all, so the list is
+     * cleared first. If a value is rejected, nothing is saved and the saved values are loaded again.
      *
      * @throws FormException
      *         if a value is rejected; it names the form field
      */
     @Override
     public boolean configure(final StaplerRequest2 req, final JSONObject json) throws FormException {
-        webhooks = new ArrayList<>();
-        try {
+        try (BulkChange change = new BulkChange(this)) {
+            webhooks = new ArrayList<>();
             req.bindJSON(this, json);
+            change.commit();
         }
         catch (InvalidSettingException e) {
+            load();
             throw new FormException(e.getMessage(), e, e.getField());
         }
-        save();
+        catch (IOException e) {
+            throw new FormException(Messages.RollbackGuardConfiguration_SaveFailed(e.getMessage()), e, "");
+        }
         return true;
     }
 
