@@ -1,0 +1,47 @@
+package io.jenkins.plugins.rollbackguard.steps;
+
+import hudson.model.InvisibleAction;
+
+/**
+ * Marks a reverting build with what it restores: the environment, the rollback point in the ledger and the good
+ * build whose artifacts and revision are deployed again. Rollback Guard adds it when it schedules the build and
+ * reads it back while the build runs.
+ */
+public class RollbackTargetAction extends InvisibleAction {
+    private final String environment;
+    private final long pointId;
+    private final int targetBuild;
+
+    /**
+     * Creates the action.
+     *
+     * @param environment
+     *         the name of the environment that is rolled back; a ledger environment name, kept as text so that
+     *         the build record does not depend on engine classes
+     * @param pointId
+     *         the id of the rollback point in that environment's ledger
+     * @param targetBuild
+     *         the number of the good build of the same job that is deployed again
+     */
+    public RollbackTargetAction(final String environment, final long pointId, final int targetBuild) {
+        super();
+        this.environment = environment;
+        this.pointId = pointId;
+        this.targetBuild = targetBuild;
+    }
+
+    /** @return the name of the environment that is rolled back */
+    public String getEnvironment() {
+        return environment;
+    }
+
+    /** @return the id of the rollback point in the environment's ledger */
+    public long getPointId() {
+        return pointId;
+    }
+
+    /** @return the number of the good build that is deployed again */
+    public int getTargetBuild() {
+        return targetBuild;
+    }
+}

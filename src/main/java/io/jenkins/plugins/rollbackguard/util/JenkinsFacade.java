@@ -1,0 +1,70 @@
+package io.jenkins.plugins.rollbackguard.util;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import hudson.model.Job;
+import hudson.model.Run;
+import hudson.security.AccessControlled;
+import hudson.security.Permission;
+import jenkins.model.Jenkins;
+
+/**
+ * The one place that reaches the running Jenkins through {@link Jenkins#get()}. Every other glue class takes a
+ * facade (a no-arg constructor for Jenkins, a package-private one for tests), so that unit tests can stub it
+ * and the architecture tests can ban direct calls.
+ */
+public class JenkinsFacade {
+    /**
+     * Tells whether the current user has a permission on the Jenkins root.
+     *
+     * @param permission
+     *         the permission to test
+     * @return {@code true} if the current user has it
+     */
+    public boolean hasPermission(final Permission permission) {
+        return Jenkins.get().hasPermission(permission);
+    }
+
+    /**
+     * Tells whether the current user has a permission on an object (a job, a build, a folder).
+     *
+     * @param permission
+     *         the permission to test
+     * @param context
+     *         the object the permission applies to
+     * @return {@code true} if the current user has it
+     */
+    public boolean hasPermission(final Permission permission, final AccessControlled context) {
+        return context.hasPermission(permission);
+    }
+
+    /**
+     * Finds a job by its full name, as the current user sees it.
+     *
+     * @param fullName
+     *         the full name, e.g. {@code folder/app}
+     * @return the job, or empty if there is none or the current user may not see it
+     */
+    public Optional<Job<?, ?>> getJob(final String fullName) {
+        return Optional.ofNullable(Jenkins.get().getItemByFullName(fullName, Job.class));
+    }
+
+    /**
+     * Finds a build of a job by its full name and number, as the current user sees it.
+     *
+     * @param fullName
+     *         the job's full name
+     * @param number
+     *         the build number
+     * @return the build, or empty if the job or the build is gone or not visible
+     */
+    public Optional<Run<?, ?>> getBuild(final String fullName, final int number) {
+        return getJob(fullName).map(job -> job.getBuildByNumber(number));
+    }
+
+    /** @return the Jenkins home directory, {@code JENKINS_HOME} */
+    public Path getRootDir() {
+        return Jenkins.get().getRootDir().toPath();
+    }
+}
