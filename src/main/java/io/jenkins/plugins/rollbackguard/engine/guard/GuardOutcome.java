@@ -54,14 +54,19 @@ public record GuardOutcome(Result result, RollbackPoint point, String explanatio
         /** Bad, and the revert failed or was stopped by a hook. */
         REVERT_FAILED,
         /** Stopped before the deploy ran (a backup failed). */
-        ABORTED
+        ABORTED,
+        /**
+         * Bad; a revert was started elsewhere (a reverting Jenkins build) and reports its own outcome.
+         * The environment stays frozen; the revert's GOOD verdict marks this point REVERTED.
+         */
+        REVERTING
     }
 
     /** @return the CLI exit code: 0 good, 1 bad (reverted or marked), 5 revert failed or manual decision */
     public int exitCode() {
         return switch (result) {
             case GOOD -> 0;
-            case INCONCLUSIVE, REVERTED, BAD, ABORTED -> 1;
+            case INCONCLUSIVE, REVERTED, BAD, ABORTED, REVERTING -> 1;
             case FROZEN, REVERT_FAILED -> 5;
         };
     }

@@ -88,26 +88,141 @@ public final class GuardSession {
         EnvironmentName env = policy.environment();
         Duration wait = policy.concurrent() == Policy.Concurrency.WAIT ? policy.lockTimeoutDuration() : Duration.ZERO;
         try (EnvironmentLock lock = lockHeld ? null : EnvironmentLock.acquire(services.lockDirectory(), env, wait)) {
-            new Preflight(services, policy, timeline).check(request);
-            RollbackPoint point = record(request);
-            Map<String, Baseline> baselines = baselines(request);
+            RollbackPoint point = preflightAndRecord(request);
+            Map<String, Baseline> baselines = sampleBaselines(request);
             point = rememberBaselines(point, baselines);
-            Optional<GuardOutcome> aborted = backups(point);
+            Optional<GuardOutcome> aborted = takeBackups(point);
             if (aborted.isPresent()) {
                 return aborted.get();
             }
-            point = ledger().transition(env, point.id(), PointStatus.DEPLOYING, request.actor(), "deploy started");
-            timeline.add("deploy", "deploying %s".formatted(point.label()));
+            point = deploying(point, request.actor());
             String failure = deployer.deploy(point);
-            TripHandler trips = new TripHandler(services, policy, timeline, notifier);
             if (failure != null) {
-                timeline.add("deploy", "deploy failed: " + failure);
-                return trips.onVerdict(point, VerdictStatus.FAILED, "deploy failed: " + failure, reverter);
+                return deployFailed(point, failure, reverter);
             }
-            point = ledger().transition(env, point.id(), PointStatus.WATCHING, "guard", "deploy finished, watching");
-            WatchResult result = watch(baselines);
-            return trips.onVerdict(point, result.status(), result.explanation(), reverter).withWatch(result);
+            point = watching(point);
+            WatchResult result = newWatch(baselines).start().join();
+            return trips().onVerdict(point, result.status(), result.explanation(), reverter).withWatch(result);
         }
+    }
+
+    /*
+     * The phases, public for hosts that cannot run a deploy on one blocked thread (the Jenkins step runs
+     * the body asynchronously and watches without holding a thread). run() above is their reference order.
+     */
+
+    /**
+     * Phase 1: preflight checks, then the point is recorded (RECORDED).
+     *
+     * @param request
+     *         what is deployed
+     * @return the recorded point
+     * @throws GuardRefusedException
+     *         if preflight refuses
+     */
+    public RollbackPoint preflightAndRecord(final DeployRequest request) {
+        new Preflight(services, policy, timeline).check(request);
+        return record(request);
+    }
+
+    /**
+     * Phase 2a: baselines for relative thresholds (a revert reuses those of the deploy it reverts).
+     * Blocks while sampling: hosts call it off any request or CPS thread.
+     *
+     * @param request
+     *         what is deployed
+     * @return the baselines by probe name
+     */
+    public Map<String, Baseline> sampleBaselines(final DeployRequest request) {
+        return baselines(request);
+    }
+
+    /**
+     * Phase 2b: keeps the baselines on the point, so that its revert can reuse them.
+     *
+     * @param point
+     *         the point
+     * @param baselines
+     *         the baselines
+     * @return the updated point
+     */
+    public RollbackPoint rememberBaselines(final RollbackPoint point, final Map<String, Baseline> baselines) {
+        return remember(point, baselines);
+    }
+
+    /**
+     * Phase 2c: takes the policy's backups and records them on the point.
+     *
+     * @param point
+     *         the point
+     * @return an ABORTED outcome if a backup failed and the policy stops the deploy, else empty
+     */
+    public Optional<GuardOutcome> takeBackups(final RollbackPoint point) {
+        return backups(point);
+    }
+
+    /**
+     * Phase 3: the deploy starts (DEPLOYING).
+     *
+     * @param point
+     *         the point
+     * @param actor
+     *         who deploys
+     * @return the updated point
+     */
+    public RollbackPoint deploying(final RollbackPoint point, final String actor) {
+        RollbackPoint deploying = ledger().transition(point.environment(), point.id(), PointStatus.DEPLOYING, actor, "deploy started");
+        timeline.add("deploy", "deploying %s".formatted(deploying.label()));
+        return deploying;
+    }
+
+    /**
+     * Phase 3, failed: the deploy itself failed, which is judged like a failed watch.
+     *
+     * @param point
+     *         the point
+     * @param failure
+     *         one line saying how
+     * @param reverter
+     *         carries out the revert
+     * @return the outcome
+     */
+    public GuardOutcome deployFailed(final RollbackPoint point, final String failure, final Reverter reverter) {
+        timeline.add("deploy", "deploy failed: " + failure);
+        return trips().onVerdict(point, VerdictStatus.FAILED, "deploy failed: " + failure, reverter);
+    }
+
+    /**
+     * Phase 4: the deploy finished; the watch begins (WATCHING).
+     *
+     * @param point
+     *         the point
+     * @return the updated point
+     */
+    public RollbackPoint watching(final RollbackPoint point) {
+        return ledger().transition(point.environment(), point.id(), PointStatus.WATCHING, "guard", "deploy finished, watching");
+    }
+
+    /**
+     * Phase 4: a watch of the policy's probes, not started yet; the caller starts it (or restores
+     * analyses from snapshots after a restart) and hands its result to {@link #trips()}.
+     *
+     * @param baselines
+     *         the baselines
+     * @return the watch
+     */
+    public Watch newWatch(final Map<String, Baseline> baselines) {
+        return watch(baselines);
+    }
+
+    /** @return phase 5: what turns the watch's verdict into ledger state and a revert */
+    public TripHandler trips() {
+        return new TripHandler(services, policy, timeline, notifier);
+    }
+
+    /** @return the probe factory of this session (hosts rebuild probes with it after a restart) */
+    public ProbeFactory probes() {
+        return probes;
     }
 
     private Ledger ledger() {
@@ -180,7 +295,7 @@ public final class GuardSession {
         return baselines;
     }
 
-    private RollbackPoint rememberBaselines(final RollbackPoint point, final Map<String, Baseline> baselines) {
+    private RollbackPoint remember(final RollbackPoint point, final Map<String, Baseline> baselines) {
         if (baselines.isEmpty() || point.isRevert()) {
             return point;
         }
@@ -226,19 +341,19 @@ public final class GuardSession {
         return Optional.empty();
     }
 
-    private WatchResult watch(final Map<String, Baseline> baselines) {
+    private Watch watch(final Map<String, Baseline> baselines) {
+        Watch watch = new Watch(services.scheduler(), services.executor(), services.listener());
         if (policy.probes().isEmpty()) {
             timeline.add("watch", "no probes in the policy: the deploy counts as healthy");
-            return WatchResult.combine(List.of());
+            return watch;
         }
-        Watch watch = new Watch(services.scheduler(), services.executor(), services.listener());
         for (ProbeSpec spec : policy.probes()) {
             Probe probe = probes.create(spec);
             watch.add(probe, Analysis.of(spec, baselines.getOrDefault(spec.name(), Baseline.none("not sampled"))));
         }
         timeline.add("watch", "watching %d probe(s): %s".formatted(policy.probes().size(),
                 policy.probes().stream().map(p -> p.name() + describeThresholds(p)).toList()));
-        return watch.start().join();
+        return watch;
     }
 
     private static String describeThresholds(final ProbeSpec spec) {

@@ -68,6 +68,9 @@ public final class TripHandler {
                     "guard", explanation, explanation);
             timeline.add("verdict", "%s: %s".formatted(judged.status(), explanation));
             if (good) {
+                if (judged.isRevert()) {
+                    markReverted(ledger().point(env, judged.revertOf()), judged);
+                }
                 prune(env);
             }
             return outcome(good ? GuardOutcome.Result.GOOD : GuardOutcome.Result.INCONCLUSIVE, judged, explanation, null);
@@ -124,12 +127,17 @@ public final class TripHandler {
             return stopped(leaving, restoreFailure);
         }
         GuardOutcome result = reverter.revert(revert);
+        if (result.result() == GuardOutcome.Result.REVERTING) {
+            String line = "revert to %s started: %s".formatted(revert.target().label(), result.explanation());
+            timeline.add("revert", line);
+            return outcome(GuardOutcome.Result.REVERTING, current(leaving), line, result);
+        }
         if (result.result() != GuardOutcome.Result.GOOD) {
             String line = "revert to %s failed: %s".formatted(revert.target().label(), result.explanation());
             send(GuardEvent.Type.REVERT_RESULT, leaving, line);
             return outcome(GuardOutcome.Result.REVERT_FAILED, current(leaving), line, result);
         }
-        RollbackPoint reverted = markReverted(leaving, result.point());
+        RollbackPoint reverted = current(leaving); // the revert's GOOD verdict marked it REVERTED
         hooks.run("afterRevert", policy.hooks().afterRevert(), hookEnv);
         Duration took = Duration.between(timeline.start(), services.scheduler().now());
         String line = "restored %s: %s is GOOD; %s is REVERTED (%.1fs after the deploy started)".formatted(
