@@ -30,6 +30,11 @@ final class MetricsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** One environment's figures as JSON: times in seconds, null when nothing was restored. */
+    record Row(String environment, long deploys, long failures, double changeFailureRate, long restores,
+               Double medianTimeToRestoreSeconds, Double meanTimeToRestoreSeconds) {
+    }
+
     @Override
     public Integer call() {
         Ledger ledger = ledgerOptions.open();
@@ -37,7 +42,9 @@ final class MetricsCommand implements Callable<Integer> {
         List<DoraFigures> figures = names.stream().map(ledger::dora).toList();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Json.print(out, figures);
+            Json.print(out, figures.stream().map(f -> new Row(f.environment().value(), f.deploys(), f.failures(),
+                    f.changeFailureRate(), f.restores(), f.medianTimeToRestore().map(d -> d.toMillis() / 1000.0).orElse(null),
+                    f.meanTimeToRestore().map(d -> d.toMillis() / 1000.0).orElse(null))).toList());
             return ExitCodes.OK;
         }
         Table table = new Table("ENVIRONMENT", "DEPLOYS", "FAILURES", "CHANGE FAILURE RATE", "RESTORES", "MEDIAN TTR", "MEAN TTR");

@@ -223,4 +223,19 @@ class GuardCliE2ETest {
         assertThat(circuit.isOpen()).isFalse();
         assertThat(circuit.by()).isEqualTo("alice");
     }
+
+    @Test
+    void shouldRehearseARollbackWithADrill() throws Exception {
+        adoptRunning(shop.artifact("1.0", 0));
+        assertThat(deploy(shop.policy(""), shop.artifact("1.1", 0)).exit()).isZero();
+
+        CliProcess.Result drill = cli.run("drill", "--env", "e2e");
+        CliProcess.Result metrics = cli.run("metrics", "--env", "e2e", "--json");
+
+        assertThat(drill.exit()).as(drill.output()).isZero();
+        assertThat(drill.output()).contains("drill: time to restore").contains("OK");
+        assertThat(shop.runningVersion()).as("rolled forward again").isEqualTo("1.1");
+        assertThat(metrics.output()).as("drills are not deploys").contains("\"deploys\" : 1");
+        assertThat(cli.run("drill", "--env", "production").exit()).isEqualTo(ExitCodes.REFUSED);
+    }
 }

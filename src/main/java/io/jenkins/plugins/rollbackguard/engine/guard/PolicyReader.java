@@ -141,6 +141,9 @@ public final class PolicyReader {
         if (java.util.Collection.class.isAssignableFrom(type)) {
             return "list";
         }
+        if (type == io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName.class) {
+            return "an environment name";
+        }
         return type.getSimpleName();
     }
 

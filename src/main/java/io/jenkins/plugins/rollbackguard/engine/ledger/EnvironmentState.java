@@ -152,12 +152,15 @@ final class EnvironmentState {
         Instant failingSince;
 
         void onRecorded(final RollbackPoint point) {
-            if (!point.isRevert() && point.status() != PointStatus.ADOPTED) {
+            if (!point.isRevert() && point.status() != PointStatus.ADOPTED && !isDrill(point)) {
                 deploys++;
             }
         }
 
         void onStatus(final RollbackPoint point, final PointStatus to, final Instant at) {
+            if (isDrill(point)) {
+                return; // rehearsals are not deploys
+            }
             if (to == PointStatus.BAD) {
                 if (!point.isRevert()) {
                     failures++;
@@ -170,6 +173,10 @@ final class EnvironmentState {
                 restoreMillis.add(Duration.between(failingSince, at).toMillis());
                 failingSince = null;
             }
+        }
+
+        private static boolean isDrill(final RollbackPoint point) {
+            return "drill".equals(point.attributes().get("trigger"));
         }
 
         DoraFigures figures(final EnvironmentName environment) {

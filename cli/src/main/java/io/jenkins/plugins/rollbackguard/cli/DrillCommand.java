@@ -1,0 +1,117 @@
+package io.jenkins.plugins.rollbackguard.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code rollback-guard drill}: a rehearsal of a rollback in a non-production environment. It deploys the
+ * previous good point (as a rollback would), watches it, deploys the current good point again, watches
+ * it, and reports the time to restore. Drill points are kept in the ledger but not counted in DORA figures.
+ */
+@Command(name = "drill", mixinStandardHelpOptions = true,
+        description = {"Rehearse a rollback: deploy the previous good point and back again, both watched, and report",
+            "the time to restore. Refused for environments whose name looks like production unless --allow-production."})
+final class DrillCommand implements Callable<Integer> {
+    private static final Pattern PRODUCTION = Pattern.compile("(?i).*(prod|live).*");
+
+    @Mixin
+    private LedgerOptions ledgerOptions;
+
+    @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENV", description = "The environment (not production).")
+    private String environment;
+
+    @Option(names = "--allow-production", description = "Drill even though the name looks like production.")
+    private boolean allowProduction;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        EnvironmentName env = EnvironmentName.of(environment);
+        if (PRODUCTION.matcher(env.value()).matches() && !allowProduction) {
+            throw new GuardRefusedException(("environment '%s' looks like production: a drill deploys an older version there; "
+                    + "use a staging environment or --allow-production").formatted(env));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out)) {
+            GuardServices services = host.services(env);
+            Ledger ledger = services.ledger();
+            if (ledger.circuit(env).isOpen()) {
+                throw new GuardRefusedException("environment '%s' is frozen (circuit OPEN): reset it before a drill".formatted(env));
+            }
+            RollbackPoint current = ledger.lastGood(env).orElseThrow(() ->
+                    new GuardRefusedException("environment '%s' has no good point to drill with".formatted(env)));
+            RollbackPoint previous = previousGood(ledger, env, current).orElseThrow(() -> new GuardRefusedException(
+                    "environment '%s' needs two good points with artifacts for a drill; it has only %s".formatted(env, current.label())));
+            out.printf("drill on %s: %s -> %s -> %s%n", env, current.label(), previous.label(), current.label());
+            GuardOutcome back = redeploy(host, services, previous, "back to " + previous.label());
+            if (back.result() != GuardOutcome.Result.GOOD) {
+                Summary.print(out, back);
+                out.println("drill: FAILED - rolling back to the previous good point did not pass its watch");
+                return ExitCodes.ROLLBACK_FAILED;
+            }
+            GuardOutcome forward = redeploy(host, services, current, "forward to " + current.label());
+            Duration restore = duration(back);
+            Duration roll = duration(forward);
+            out.printf(Locale.ROOT, "%ndrill: time to restore (deploy + watch of %s) %.1fs; roll forward %.1fs; %s%n",
+                    previous.label(), restore.toMillis() / 1000.0, roll.toMillis() / 1000.0,
+                    forward.result() == GuardOutcome.Result.GOOD ? "OK" : "roll forward " + forward.result());
+            return forward.result() == GuardOutcome.Result.GOOD ? ExitCodes.OK : ExitCodes.FAILED;
+        }
+    }
+
+    private static Optional<RollbackPoint> previousGood(final Ledger ledger, final EnvironmentName env, final RollbackPoint current) {
+        for (RollbackPoint point : ledger.history(env, 0, Math.min(1000, ledger.size(env)))) {
+            if (point.id() < current.id() && point.status().isRestorable()
+                    && point.attributes().containsKey(CommandDeployer.COMMAND)) {
+                return Optional.of(point);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static GuardOutcome redeploy(final CliHost host, final GuardServices services, final RollbackPoint target,
+                                         final String why) {
+        Policy policy = CliReverter.policyOf(target, null);
+        if (policy == null) {
+            throw new IllegalArgumentException("%s has no policy recorded".formatted(target.label()));
+        }
+        Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
+        timeline.add("drill", why);
+        DeployRequest request = new DeployRequest(PointSource.cli("drill-" + target.id()), target.artifacts(),
+                target.gitCommit(), target.parameters(), System.getProperty("user.name"), null, 0, "drill",
+                target.dataVersion(), Map.of(CommandDeployer.COMMAND, target.attributes().get(CommandDeployer.COMMAND)));
+        CommandDeployer deployer = new CommandDeployer(CommandDeployer.decode(target), services.artifacts(),
+                services.runner(), policy.deployTimeoutDuration());
+        return new GuardSession(services, policy, timeline)
+                .run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false);
+    }
+
+    private static Duration duration(final GuardOutcome outcome) {
+        return outcome.timeline().isEmpty() ? Duration.ZERO
+                : Duration.between(outcome.timeline().get(0).at(), outcome.timeline().get(outcome.timeline().size() - 1).at());
+    }
+}
