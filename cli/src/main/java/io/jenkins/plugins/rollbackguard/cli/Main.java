@@ -4,6 +4,8 @@ import picocli.CommandLine;
 
 /** Entry point of {@code java -jar rollback-guard.jar}. */
 public final class Main {
+    private static final String PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     private Main() {
     }
 
@@ -14,6 +16,11 @@ public final class Main {
      *         the arguments
      */
     public static void main(final String[] args) {
+        // On a machine with 2 cores the common pool has parallelism 1, and the JDK HttpClient then starts a
+        // thread per response (docs/health.md). Set before any pool is created; an explicit -D wins.
+        if (System.getProperty(PARALLELISM) == null) {
+            System.setProperty(PARALLELISM, Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        }
         System.exit(RollbackGuardCommand.commandLine().execute(args));
     }
 }
