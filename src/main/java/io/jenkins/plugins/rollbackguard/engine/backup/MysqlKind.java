@@ -71,18 +71,7 @@ final class MysqlKind implements KindHandler {
     }
 
     private static String database(final MysqlBackupSpec spec, final RestoreTarget target) {
-        return switch (target.mode()) {
-            case ORIGINAL -> spec.database();
-            case SCRATCH_DATABASE -> {
-                if (target.name().equals(spec.database())) {
-                    throw new IllegalArgumentException("target: the scratch database must not be the original '%s'"
-                            .formatted(target.name()));
-                }
-                yield target.name();
-            }
-            case DIRECTORY -> throw new IllegalArgumentException(
-                    "target: a database backup restores into a database, not into '%s'".formatted(target.name()));
-        };
+        return target.database(spec.database());
     }
 
     @Override

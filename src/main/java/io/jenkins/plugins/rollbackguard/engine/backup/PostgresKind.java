@@ -76,18 +76,7 @@ final class PostgresKind implements KindHandler {
     }
 
     static String database(final PostgresBackupSpec spec, final RestoreTarget target) {
-        return switch (target.mode()) {
-            case ORIGINAL -> spec.database();
-            case SCRATCH_DATABASE -> {
-                if (target.name().equals(spec.database())) {
-                    throw new IllegalArgumentException("target: the scratch database must not be the original '%s'"
-                            .formatted(target.name()));
-                }
-                yield target.name();
-            }
-            case DIRECTORY -> throw new IllegalArgumentException(
-                    "target: a database backup restores into a database, not into '%s'".formatted(target.name()));
-        };
+        return target.database(spec.database());
     }
 
     @Override

@@ -66,4 +66,28 @@ public record RestoreTarget(Mode mode, String name) implements Serializable {
     public static RestoreTarget directory(final Path directory) {
         return new RestoreTarget(Mode.DIRECTORY, directory.toAbsolutePath().toString());
     }
+
+    /**
+     * Names the database a database backup restores into.
+     *
+     * @param original
+     *         the database the backup was taken from
+     * @return the original for {@link Mode#ORIGINAL}, the scratch name for {@link Mode#SCRATCH_DATABASE}
+     * @throws IllegalArgumentException
+     *         for a directory target, or a scratch database that is the original
+     */
+    public String database(final String original) {
+        return switch (mode) {
+            case ORIGINAL -> original;
+            case SCRATCH_DATABASE -> {
+                if (name.equals(original)) {
+                    throw new IllegalArgumentException("target: the scratch database must not be the original '%s'"
+                            .formatted(name));
+                }
+                yield name;
+            }
+            case DIRECTORY -> throw new IllegalArgumentException(
+                    "target: a database backup restores into a database, not into '%s'".formatted(name));
+        };
+    }
 }
