@@ -93,7 +93,12 @@ final class DeployCommand implements Callable<Integer> {
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
         CommandDeployer deployer = new CommandDeployer(command, services.artifacts(), services.runner(),
                 policy.deployTimeoutDuration());
-        return new GuardSession(services, policy, timeline)
-                .run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false);
+        GuardSession session = new GuardSession(services, policy, timeline);
+        try {
+            return session.run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false);
+        }
+        finally {
+            session.awaitNotifications(java.time.Duration.ofSeconds(30));
+        }
     }
 }

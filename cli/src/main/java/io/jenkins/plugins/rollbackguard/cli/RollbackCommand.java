@@ -1,17 +1,17 @@
 package io.jenkins.plugins.rollbackguard.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import io.jenkins.plugins.rollbackguard.engine.guard.EnvironmentLock;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
-import io.jenkins.plugins.rollbackguard.engine.guard.Notifier;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.RevertPlan;
 import io.jenkins.plugins.rollbackguard.engine.guard.RollbackPlanner;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
-import io.jenkins.plugins.rollbackguard.engine.guard.TripHandler;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
@@ -45,7 +45,7 @@ final class RollbackCommand implements Callable<Integer> {
         long targetId = parseTarget(to);
         PrintWriter out = spec.commandLine().getOut();
         try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out);
-             EnvironmentLock lock = EnvironmentLock.acquire(LedgerOptions.home().resolve("locks"), env, java.time.Duration.ofMinutes(5))) {
+             EnvironmentLock lock = EnvironmentLock.acquire(LedgerOptions.home().resolve("locks"), env, Duration.ofMinutes(5))) {
             GuardServices services = host.services(env);
             Ledger ledger = services.ledger();
             RollbackPoint leaving = current(ledger, env);
@@ -56,8 +56,10 @@ final class RollbackCommand implements Callable<Integer> {
             Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
             RevertPlan plan = new RollbackPlanner(ledger, services.artifacts(), services.scheduler()::now)
                     .planManual(policy, leaving, targetId);
-            GuardOutcome outcome = new TripHandler(services, policy, timeline, Notifier.none())
+            GuardSession session = new GuardSession(services, policy, timeline); // its webhooks hear about the revert
+            GuardOutcome outcome = session.trips()
                     .execute(plan, new CliReverter(services, timeline, "manual", System.getProperty("user.name")));
+            session.awaitNotifications(Duration.ofSeconds(30));
             Summary.print(out, outcome);
             return outcome.result() == GuardOutcome.Result.REVERTED ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
         }

@@ -238,4 +238,36 @@ class GuardCliE2ETest {
         assertThat(metrics.output()).as("drills are not deploys").contains("\"deploys\" : 1");
         assertThat(cli.run("drill", "--env", "production").exit()).isEqualTo(ExitCodes.REFUSED);
     }
+
+    @Test
+    void shouldStopTheRevertWhenABeforeRevertHookFails() throws Exception {
+        adoptRunning(shop.artifact("1.0", 0));
+
+        CliProcess.Result result = deploy(shop.policy("""
+                hooks:
+                  beforeRevert: [{name: pause-stock-sync, command: [sh, -c, "echo sync busy >&2; exit 3"]}]
+                """), shop.artifact("2.0", 0.3));
+
+        assertThat(result.exit()).as(result.output()).isEqualTo(ExitCodes.ROLLBACK_FAILED);
+        assertThat(result.output()).contains("beforeRevert hook 'pause-stock-sync' failed: exit code 3: sync busy")
+                .contains("the revert did not run");
+        assertThat(ledger().size(ENV)).as("no revert point").isEqualTo(2);
+        assertThat(ledger().circuit(ENV).isOpen()).isTrue();
+        assertThat(shop.runningVersion()).isEqualTo("2.0");
+    }
+
+    @Test
+    void shouldRunAfterRevertHooksOnceTheRevertIsGood() throws Exception {
+        adoptRunning(shop.artifact("1.0", 0));
+        Path marker = work.resolve("coupons-compensated");
+
+        CliProcess.Result result = deploy(shop.policy("""
+                hooks:
+                  afterRevert: [{name: compensate-coupons, command: [sh, -c, "echo bad=$ROLLBACK_GUARD_BAD_POINT > %s"]}]
+                """.formatted(marker)), shop.artifact("2.0", 0.3));
+
+        assertThat(result.exit()).as(result.output()).isEqualTo(1);
+        assertThat(result.output()).contains("afterRevert hook 'compensate-coupons': ok");
+        assertThat(java.nio.file.Files.readString(marker).strip()).isEqualTo("bad=2");
+    }
 }

@@ -46,6 +46,8 @@ public final class GuardSession {
     private final Timeline timeline;
     private final Notifier notifier;
     private final ProbeFactory probes;
+    private final List<java.util.concurrent.CompletableFuture<Void>> pending =
+            java.util.Collections.synchronizedList(new ArrayList<>());
 
     /**
      * Creates a session.
@@ -64,7 +66,12 @@ public final class GuardSession {
         WebhookNotifier webhooks = new WebhookNotifier(policy.notifications(), services.secrets(),
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), services.scheduler(),
                 services.listener());
-        this.notifier = event -> webhooks.notify(event).thenCompose(v -> services.notifier().notify(event));
+        this.notifier = event -> {
+            java.util.concurrent.CompletableFuture<Void> sent = webhooks.notify(event)
+                    .thenCompose(v -> services.notifier().notify(event));
+            pending.add(sent);
+            return sent;
+        };
         this.probes = new ProbeFactory(services.secrets(), services.runner(), services.executor(), services.scheduler());
     }
 
@@ -218,6 +225,32 @@ public final class GuardSession {
     /** @return phase 5: what turns the watch's verdict into ledger state and a revert */
     public TripHandler trips() {
         return new TripHandler(services, policy, timeline, notifier);
+    }
+
+    /**
+     * Waits until the notifications sent so far were delivered or given up, so that a short-lived host
+     * (the CLI) does not exit with a trip untold.
+     *
+     * @param timeout
+     *         the longest wait
+     * @return whether all finished in time
+     */
+    public boolean awaitNotifications(final Duration timeout) {
+        java.util.concurrent.CompletableFuture<?>[] all;
+        synchronized (pending) {
+            all = pending.toArray(java.util.concurrent.CompletableFuture[]::new);
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(all).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        }
+        catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return false;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** @return the probe factory of this session (hosts rebuild probes with it after a restart) */
