@@ -270,4 +270,22 @@ class GuardCliE2ETest {
         assertThat(result.output()).contains("afterRevert hook 'compensate-coupons': ok");
         assertThat(java.nio.file.Files.readString(marker).strip()).isEqualTo("bad=2");
     }
+
+    @Test
+    void shouldRollBackByHandToAChosenPoint() throws Exception {
+        adoptRunning(shop.artifact("1.0", 0));
+        assertThat(deploy(shop.policy(""), shop.artifact("1.1", 0)).exit()).isZero();
+
+        CliProcess.Result wrong = cli.run("rollback", "--env", "e2e", "--to", "nine");
+        CliProcess.Result result = cli.run("rollback", "--env", "e2e", "--to", "1");
+
+        assertThat(wrong.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(wrong.output()).contains("--to: 'nine'");
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(shop.runningVersion()).isEqualTo("1.0");
+        Ledger ledger = ledger();
+        assertThat(ledger.point(ENV, 2).status()).isEqualTo(PointStatus.REVERTED);
+        assertThat(ledger.point(ENV, 3).revertOf()).isEqualTo(2);
+        assertThat(ledger.point(ENV, 3).attributes()).containsEntry("trigger", "manual");
+    }
 }
