@@ -13,6 +13,7 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
+import hudson.model.Api;
 import hudson.model.Queue;
 import hudson.model.Run;
 import jenkins.model.RunAction2;
@@ -104,6 +105,11 @@ public class RollbackPointAction implements RunAction2 {
     @Override
     public String getUrlName() {
         return URL_NAME;
+    }
+
+    /** @return the remote API of this action, at {@code …/rollback-point/api/json} */
+    public Api getApi() {
+        return new Api(this);
     }
 
     /** @return the name of the environment the build deployed to */
