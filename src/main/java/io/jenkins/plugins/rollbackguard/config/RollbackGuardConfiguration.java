@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -21,6 +22,15 @@ import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 
+import io.jenkins.plugins.rollbackguard.engine.health.HttpProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
+import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.probe.ProbeFactory;
+import io.jenkins.plugins.rollbackguard.engine.spi.CommandException;
+import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
+import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
 
@@ -400,6 +410,66 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
             return FormValidation.ok();
         }
         return toValidation(Settings.checkHostPatterns("probeHostAllowlist", value));
+    }
+
+    /**
+     * Samples an HTTP or Prometheus probe once, for the "Test probe" button. Only administrators may use it, and
+     * only towards hosts of the {@linkplain #getProbeHostAllowlist() allowlist}: the button makes the controller
+     * send a request, so it must not become a way to reach internal services (SSRF). It never runs a command, sends
+     * no credentials and follows no redirect for HTTP probes.
+     *
+     * @param testProbeKind
+     *         {@code http} or {@code prometheus}
+     * @param testProbeUrl
+     *         the URL to sample
+     * @param testProbeQuery
+     *         the PromQL query of a Prometheus probe
+     * @return the measurement, or why the probe was not sampled
+     */
+    @POST
+    public FormValidation doTestProbe(@QueryParameter final String testProbeKind,
+            @QueryParameter final String testProbeUrl, @QueryParameter final String testProbeQuery) {
+        if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
+            return FormValidation.error(Messages.RollbackGuardConfiguration_TestProbe_Forbidden());
+        }
+        if (!new ProbeHostAllowlist(getProbeHostPatterns()).allows(testProbeUrl)) {
+            return FormValidation.error(Messages.RollbackGuardConfiguration_TestProbe_NotAllowed(testProbeUrl));
+        }
+        ProbeSpec spec;
+        try {
+            spec = testProbeSpec(testProbeKind, testProbeUrl.trim(), testProbeQuery);
+        }
+        catch (IllegalArgumentException e) {
+            return FormValidation.error(e.getMessage());
+        }
+        return sample(spec);
+    }
+
+    /** Builds the probe of the test button: HTTP or Prometheus, never a command, no auth, no redirects. */
+    static ProbeSpec testProbeSpec(final String kind, final String url, final String query) {
+        if ("prometheus".equals(kind)) {
+            return new PrometheusProbeSpec("test", url, query, null, null, "5s", null, null, null);
+        }
+        if (!"http".equals(kind)) {
+            throw new IllegalArgumentException(Messages.RollbackGuardConfiguration_TestProbe_Kind(kind));
+        }
+        return new HttpProbeSpec("test", url, "GET", null, null, null, null, null, "3s", "5s", "never", 64 * 1024,
+                null, null, null);
+    }
+
+    private static FormValidation sample(final ProbeSpec spec) {
+        CommandRunner noCommands = request -> {
+            throw new CommandException("the Test probe button never runs commands: " + request.describe());
+        };
+        Executor direct = Runnable::run;
+        try (SystemScheduler scheduler = new SystemScheduler(1)) {
+            Measurement measurement = new ProbeFactory(SecretSource.none(), noCommands, direct, scheduler)
+                    .create(spec).sample();
+            return FormValidation.ok(Messages.RollbackGuardConfiguration_TestProbe_Result(measurement.describe()));
+        }
+        catch (RuntimeException e) {
+            return FormValidation.error(Messages.RollbackGuardConfiguration_TestProbe_Failed(e.getMessage()));
+        }
     }
 
     static FormValidation toValidation(final Optional<String> error) {

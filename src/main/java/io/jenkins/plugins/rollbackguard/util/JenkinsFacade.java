@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import hudson.model.Job;
 import hudson.model.Run;
+import hudson.model.User;
 import hudson.security.AccessControlled;
 import hudson.security.Permission;
 import jenkins.model.Jenkins;
@@ -66,5 +67,22 @@ public class JenkinsFacade {
     /** @return the Jenkins home directory, {@code JENKINS_HOME} */
     public Path getRootDir() {
         return Jenkins.get().getRootDir().toPath();
+    }
+
+    /**
+     * Tells whether the current user can see a job.
+     *
+     * @param fullName
+     *         the job's full name
+     * @return {@code true} if the job exists and the current user may read it
+     */
+    public boolean canRead(final String fullName) {
+        return getJob(fullName).isPresent();
+    }
+
+    /** @return the id of the current user, or {@code anonymous} when nobody is logged in */
+    public String getCurrentUserId() {
+        User user = User.current();
+        return user == null ? "anonymous" : user.getId();
     }
 }

@@ -1,0 +1,140 @@
+package io.jenkins.plugins.rollbackguard.freestyle;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.DaemonThreadFactory;
+import hudson.util.NamingThreadFactory;
+import jenkins.util.Timer;
+
+import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
+import io.jenkins.plugins.rollbackguard.engine.guard.ArtifactStore;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
+import io.jenkins.plugins.rollbackguard.engine.guard.Notifier;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
+import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
+import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
+import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
+import io.jenkins.plugins.rollbackguard.engine.spi.Secret;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
+import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
+import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
+
+/**
+ * Implements the engine's ports for one freestyle build: the ledger and backup store of the controller, commands
+ * through the build's launcher, secrets from the build's secret-text credentials, timers on
+ * {@link jenkins.util.Timer}, samples on a small pool of the plugin's own, progress into the build log.
+ */
+class FreestyleServices {
+    /** Samples of all freestyle watches share this bounded pool; Jenkins' Timer only schedules. */
+    private static final ExecutorService SAMPLES = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), new NamingThreadFactory(new DaemonThreadFactory(), "rollback-guard-freestyle"));
+
+    static {
+        ((ThreadPoolExecutor) SAMPLES).allowCoreThreadTimeOut(true);
+    }
+
+    private final Run<?, ?> run;
+    private final TaskListener listener;
+    private final GuardServices services;
+
+    FreestyleServices(final Run<?, ?> run, final FilePath workspace, final Launcher launcher,
+            final TaskListener listener) {
+        this.run = run;
+        this.listener = listener;
+        RollbackGuardHome home = new RollbackGuardHome();
+        this.services = new GuardServices(new LedgerFacade(home).getLedger(),
+                new BackupStore(RollbackGuardConfiguration.get().getEffectiveBackupRoot()), new NoArtifacts(),
+                this::secret, new LauncherCommandRunner(launcher, workspace, listener), new TimerScheduler(),
+                SAMPLES, guardListener(), Notifier.none(), home.getRoot().resolve("locks"));
+    }
+
+    /** @return the ports */
+    GuardServices services() {
+        return services;
+    }
+
+    /**
+     * Starts a guard session.
+     *
+     * @param policy
+     *         the policy
+     * @return the session
+     */
+    GuardSession session(final Policy policy) {
+        return new GuardSession(services, policy, new Timeline(Instant::now, services.listener()));
+    }
+
+    private Optional<Secret> secret(final String id) {
+        StringCredentials credentials = CredentialsProvider.findCredentialById(id, StringCredentials.class, run);
+        return Optional.ofNullable(credentials).map(c -> Secret.of(c.getSecret().getPlainText()));
+    }
+
+    private GuardListener guardListener() {
+        return new GuardListener() {
+            @Override
+            public void info(final String line) {
+                listener.getLogger().println("[rollback-guard] " + line);
+            }
+
+            @Override
+            public void error(final String line) {
+                listener.getLogger().println("[rollback-guard] [-ERROR-] " + line);
+            }
+        };
+    }
+
+    /** Schedules on Jenkins' shared timer; the tasks are short, sample I/O runs on {@link #SAMPLES}. */
+    static final class TimerScheduler implements Scheduler {
+        @Override
+        public Instant now() {
+            return Instant.now();
+        }
+
+        @Override
+        public Cancellable schedule(final Duration delay, final Runnable task) {
+            ScheduledFuture<?> future = Timer.get().schedule(task, Math.max(0, delay.toMillis()),
+                    TimeUnit.MILLISECONDS);
+            return () -> future.cancel(false);
+        }
+    }
+
+    /**
+     * Freestyle points carry no artifacts: a reverting build runs the target build again with its parameters and
+     * revision, so there is nothing to keep.
+     */
+    static final class NoArtifacts implements ArtifactStore {
+        @Override
+        public boolean contains(final ArtifactRef artifact) {
+            return false;
+        }
+
+        @Override
+        public Optional<java.nio.file.Path> locate(final ArtifactRef artifact) {
+            return Optional.empty();
+        }
+
+        @Override
+        public int prune(final Set<String> keep) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.jenkins.plugins.rollbackguard.freestyle;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.AbstractProject;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.tasks.BuildStepDescriptor;
+import hudson.tasks.Builder;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import jenkins.tasks.SimpleBuildStep;
+
+import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.health.Baseline;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
+
+/**
+ * The freestyle build step "Record rollback point": put it before the deploy steps. It reads the policy file from
+ * the workspace, runs the guard's preflight (a frozen environment stops the build), records the rollback point,
+ * samples the baselines and takes the backups, then marks the point DEPLOYING. {@link RollbackGuardRecorder} watches
+ * the deploy afterwards.
+ */
+public class RecordRollbackPointBuilder extends Builder implements SimpleBuildStep, GuardFields {
+    private final String environment;
+    private String policyFile = DEFAULT_POLICY_FILE;
+    private String onTrip = "";
+    private String cooldown = "";
+
+    /**
+     * Creates the step.
+     *
+     * @param environment
+     *         the environment deployed to, e.g. {@code production}
+     */
+    @DataBoundConstructor
+    public RecordRollbackPointBuilder(final String environment) {
+        super();
+        this.environment = FreestyleForms.requireEnvironment(environment);
+    }
+
+    @Override
+    public String getEnvironment() {
+        return environment;
+    }
+
+    @Override
+    public String getPolicyFile() {
+        return policyFile;
+    }
+
+    /**
+     * Sets the policy file.
+     *
+     * @param policyFile
+     *         a path relative to the workspace; empty for {@value GuardFields#DEFAULT_POLICY_FILE}
+     */
+    @DataBoundSetter
+    public void setPolicyFile(final String policyFile) {
+        this.policyFile = FreestyleForms.policyFile(policyFile);
+    }
+
+    @Override
+    public String getOnTrip() {
+        return onTrip;
+    }
+
+    /**
+     * Sets what a failed watch does.
+     *
+     * @param onTrip
+     *         rollback, freeze or fail; empty for the policy's value
+     */
+    @DataBoundSetter
+    public void setOnTrip(final String onTrip) {
+        this.onTrip = FreestyleForms.onTrip(onTrip);
+    }
+
+    @Override
+    public String getCooldown() {
+        return cooldown;
+    }
+
+    /**
+     * Sets the minimum time between two automatic rollbacks of the environment.
+     *
+     * @param cooldown
+     *         a duration such as {@code 15m}; empty for the policy's value
+     */
+    @DataBoundSetter
+    public void setCooldown(final String cooldown) {
+        this.cooldown = FreestyleForms.cooldown(cooldown);
+    }
+
+    @Override
+    public void perform(@NonNull final Run<?, ?> run, @NonNull final FilePath workspace, @NonNull final EnvVars env,
+            @NonNull final Launcher launcher, @NonNull final TaskListener listener)
+            throws InterruptedException, IOException {
+        Policy policy = PolicyLoader.load(workspace, env, this);
+        FreestyleServices services = new FreestyleServices(run, workspace, launcher, listener);
+        FreestyleForms.refuseRemoteBackups(policy, workspace);
+        GuardSession session = services.session(policy);
+        DeployRequest request = new DeployRequests(new JenkinsFacade(), services.services().ledger())
+                .create(run, env);
+        RollbackPoint point;
+        try {
+            point = session.preflightAndRecord(request);
+        }
+        catch (GuardRefusedException e) {
+            throw new AbortException(e.getMessage());
+        }
+        Map<String, Baseline> baselines = session.sampleBaselines(request);
+        point = session.rememberBaselines(point, baselines);
+        Optional<GuardOutcome> aborted = session.takeBackups(point);
+        if (aborted.isPresent()) {
+            throw new AbortException(aborted.get().explanation());
+        }
+        point = session.deploying(point, request.actor());
+        run.addAction(new FreestyleGuardAction(environment, point.id()));
+    }
+
+    /** The descriptor: the step's name and its form checks. */
+    @Extension
+    @Symbol("recordRollbackPoint")
+    public static class DescriptorImpl extends BuildStepDescriptor<Builder> {
+        private final JenkinsFacade jenkins = new JenkinsFacade();
+
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return Messages.RecordRollbackPointBuilder_DisplayName();
+        }
+
+        @Override
+        public boolean isApplicable(final Class<? extends AbstractProject> jobType) {
+            return true;
+        }
+
+        /**
+         * Checks the environment name.
+         *
+         * @param project
+         *         the job being configured
+         * @param value
+         *         the name as entered
+         * @return the result, or ok without permission to configure the job
+         */
+        @POST
+        public FormValidation doCheckEnvironment(@AncestorInPath final Item project,
+                @QueryParameter final String value) {
+            if (project == null || !jenkins.hasPermission(Item.CONFIGURE, project)) {
+                return FormValidation.ok();
+            }
+            return FreestyleForms.checkEnvironment(value);
+        }
+
+        /**
+         * Checks the cooldown.
+         *
+         * @param project
+         *         the job being configured
+         * @param value
+         *         the duration as entered
+         * @return the result, or ok without permission to configure the job
+         */
+        @POST
+        public FormValidation doCheckCooldown(@AncestorInPath final Item project, @QueryParameter final String value) {
+            if (project == null || !jenkins.hasPermission(Item.CONFIGURE, project)) {
+                return FormValidation.ok();
+            }
+            return FreestyleForms.checkCooldown(value);
+        }
+
+        /**
+         * Lists the choices of what a failed watch does.
+         *
+         * @param project
+         *         the job being configured
+         * @return the choices, or none without permission to configure the job
+         */
+        @POST
+        public ListBoxModel doFillOnTripItems(@AncestorInPath final Item project) {
+            if (project == null || !jenkins.hasPermission(Item.CONFIGURE, project)) {
+                return new ListBoxModel();
+            }
+            return FreestyleForms.onTripItems();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.jenkins.plugins.rollbackguard.ui;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+
+import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
+import io.jenkins.plugins.rollbackguard.engine.ledger.DoraFigures;
+import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+
+/**
+ * What the job page and the overview show of one environment: its circuit, its last good point, its DORA figures,
+ * the points and recent events the current user may see. Jenkins-free: the caller filters by permission first.
+ */
+public class EnvironmentView {
+    private final String name;
+    private final Circuit circuit;
+    @CheckForNull
+    private final RollbackPoint lastGood;
+    @CheckForNull
+    private final DoraFigures dora;
+    private final List<RollbackPoint> points;
+    private final List<LedgerEvent> events;
+
+    /**
+     * Prepares the view of an environment.
+     *
+     * @param name
+     *         the environment's name
+     * @param circuit
+     *         its circuit
+     * @param lastGood
+     *         its last good point if the user may see it, else null
+     * @param dora
+     *         its DORA figures, or null where they are not shown
+     * @param points
+     *         the points to list, newest first, already filtered
+     * @param events
+     *         the recent events to list, oldest first, already filtered
+     */
+    public EnvironmentView(final String name, final Circuit circuit, @CheckForNull final RollbackPoint lastGood,
+            @CheckForNull final DoraFigures dora, final List<RollbackPoint> points, final List<LedgerEvent> events) {
+        this.name = name;
+        this.circuit = circuit;
+        this.lastGood = lastGood;
+        this.dora = dora;
+        this.points = List.copyOf(points);
+        this.events = List.copyOf(events);
+    }
+
+    /** @return the environment's name */
+    public String getName() {
+        return name;
+    }
+
+    /** @return whether the environment is frozen */
+    public boolean isFrozen() {
+        return circuit.isOpen();
+    }
+
+    /** @return {@code OPEN} or {@code CLOSED} */
+    public String getCircuitState() {
+        return circuit.state().name();
+    }
+
+    /** @return why the circuit was last opened or reset, or an empty string */
+    public String getCircuitReason() {
+        return circuit.reason() == null ? "" : circuit.reason();
+    }
+
+    /** @return who last opened or reset the circuit, or an empty string */
+    public String getCircuitBy() {
+        return circuit.by() == null ? "" : circuit.by();
+    }
+
+    /** @return since when the circuit is in its state, ISO-8601, or an empty string */
+    public String getCircuitSince() {
+        Instant since = circuit.since();
+        return since == null ? "" : since.toString();
+    }
+
+    /** @return the last good point's label, e.g. {@code production#12 (shop #40)}, or an empty string */
+    public String getLastGood() {
+        return lastGood == null ? "" : lastGood.label();
+    }
+
+    /** @return the change-failure rate in percent with one decimal, or an empty string */
+    public String getChangeFailureRate() {
+        return dora == null ? "" : String.format(Locale.ROOT, "%.1f %%", dora.changeFailureRate() * 100);
+    }
+
+    /** @return how many deploys the figures count, or 0 */
+    public long getDeploys() {
+        return dora == null ? 0 : dora.deploys();
+    }
+
+    /** @return the median time to restore, or an empty string if no failure was restored */
+    public String getTimeToRestore() {
+        return dora == null ? "" : dora.medianTimeToRestore().map(PointView::formatDuration).orElse("");
+    }
+
+    /** @return the points to list */
+    public List<PointRow> getPoints() {
+        return points.stream().map(PointRow::new).toList();
+    }
+
+    /** @return the recent events, one line each */
+    public List<String> getEvents() {
+        return events.stream().map(LedgerEvent::describe).toList();
+    }
+
+    /** One point in a list. */
+    public static final class PointRow {
+        private final RollbackPoint point;
+
+        PointRow(final RollbackPoint point) {
+            this.point = point;
+        }
+
+        /** @return the point's id */
+        public long getId() {
+            return point.id();
+        }
+
+        /** @return the build that deployed it, e.g. {@code shop #12} */
+        public String getSource() {
+            return point.source().label();
+        }
+
+        /** @return the build number, or 0 for a command-line point */
+        public int getBuild() {
+            return point.source().build();
+        }
+
+        /** @return the status */
+        public String getStatus() {
+            return point.status().name();
+        }
+
+        /** @return the CSS class of the status badge */
+        public String getBadge() {
+            return PointView.badge(point.status());
+        }
+
+        /** @return the verdict's explanation, or an empty string */
+        public String getVerdict() {
+            return point.verdict() == null ? "" : point.verdict();
+        }
+
+        /** @return when it was recorded, ISO-8601 */
+        public String getCreatedAt() {
+            return point.createdAt() == null ? "" : point.createdAt().toString();
+        }
+    }
+}

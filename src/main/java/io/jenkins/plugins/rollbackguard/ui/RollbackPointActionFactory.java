@@ -1,0 +1,59 @@
+package io.jenkins.plugins.rollbackguard.ui;
+
+import java.util.Collection;
+import java.util.List;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Action;
+import hudson.model.Run;
+import jenkins.model.TransientActionFactory;
+
+import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerException;
+
+/**
+ * Shows {@link RollbackPointAction} on every build that recorded a rollback point, found in the ledger by the job's
+ * full name and the build number. Builds that already carry the action (added by a step) get no second one.
+ */
+@Extension
+@SuppressWarnings("rawtypes") // TransientActionFactory<Run> is how core registers run factories
+public class RollbackPointActionFactory extends TransientActionFactory<Run> {
+    private final LedgerQueries queries;
+
+    /** Creates the factory for the running Jenkins. */
+    public RollbackPointActionFactory() {
+        this(new LedgerQueries());
+    }
+
+    RollbackPointActionFactory(final LedgerQueries queries) {
+        super();
+        this.queries = queries;
+    }
+
+    @Override
+    public Class<Run> type() {
+        return Run.class;
+    }
+
+    @Override
+    public Class<? extends Action> actionType() {
+        return RollbackPointAction.class;
+    }
+
+    @NonNull
+    @Override
+    public Collection<? extends Action> createFor(@NonNull final Run target) {
+        Run<?, ?> run = target;
+        if (!run.getActions(RollbackPointAction.class).isEmpty()) {
+            return List.of();
+        }
+        try {
+            return queries.pointOf(run.getParent().getFullName(), run.getNumber())
+                    .map(point -> List.of(new RollbackPointAction(run, point.environment().value(), point.id())))
+                    .orElse(List.of());
+        }
+        catch (LedgerException e) {
+            return List.of(); // an unreadable ledger must not break the build page; the overview reports it
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.jenkins.plugins.rollbackguard.ui;
+
+import java.time.Instant;
+
+import hudson.model.Run;
+
+import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
+
+/**
+ * Writes rollback points for builds of a test Jenkins into its ledger, as a guarded deploy would.
+ */
+final class LedgerFixture {
+    static final String BACKUP_ID = "backup-0001";
+
+    private LedgerFixture() {
+    }
+
+    static Ledger ledger() {
+        return new LedgerFacade().getLedger();
+    }
+
+    /** Records a point for a build and moves it to GOOD or BAD with a verdict; GOOD points get a verified backup. */
+    static RollbackPoint record(final Run<?, ?> run, final String environment, final PointStatus verdict,
+            final String explanation) {
+        EnvironmentName env = EnvironmentName.of(environment);
+        RollbackPoint.Builder draft = RollbackPoint.builder(env,
+                        PointSource.jenkins(run.getParent().getFullName(), run.getNumber()))
+                .dataVersion("v" + run.getNumber())
+                .attribute("measurement.error-rate", "0.5%");
+        if (verdict == PointStatus.GOOD) {
+            draft.backup(new BackupRef(BACKUP_ID + "-" + run.getNumber(), "postgres", "ab".repeat(32), 4096,
+                    Instant.now().minusSeconds(600), Instant.now().minusSeconds(590)));
+        }
+        RollbackPoint point = ledger().record(draft, "test", "guarded deploy");
+        ledger().transition(env, point.id(), PointStatus.DEPLOYING, "test", "deploy started");
+        ledger().transition(env, point.id(), PointStatus.WATCHING, "test", "watching");
+        return ledger().transition(env, point.id(), verdict, "guard", explanation, explanation);
+    }
+
+    /** Opens the circuit of an environment, as a trip does. */
+    static void freeze(final String environment, final String reason) {
+        ledger().openCircuit(EnvironmentName.of(environment), reason, "guard", 0);
+    }
+}
