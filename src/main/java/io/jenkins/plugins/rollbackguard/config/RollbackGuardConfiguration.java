@@ -464,7 +464,7 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         Executor direct = Runnable::run;
         try (SystemScheduler scheduler = new SystemScheduler(1)) {
             Measurement measurement = new ProbeFactory(SecretSource.none(), noCommands, direct, scheduler)
-                    .create(spec).sample();
+                    .withoutRedirects().create(spec).sample();
             return FormValidation.ok(Messages.RollbackGuardConfiguration_TestProbe_Result(measurement.describe()));
         }
         catch (RuntimeException e) {

@@ -192,17 +192,7 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
 
     /** The baselines the recording step kept on the point ({@link GuardSession#BASELINE} attributes). */
     static Map<String, Baseline> baselines(final RollbackPoint point, final Policy policy) {
-        Map<String, Baseline> baselines = new LinkedHashMap<>();
-        for (ProbeSpec spec : policy.probes()) {
-            String saved = point.attributes().get(GuardSession.BASELINE + spec.name());
-            if (saved == null) {
-                continue;
-            }
-            baselines.put(spec.name(), "none".equals(saved)
-                    ? Baseline.none("no baseline before #" + point.id())
-                    : Baseline.of(Double.parseDouble(saved)));
-        }
-        return baselines;
+        return GuardSession.baselinesOf(point);
     }
 
     /** Carries out the guard's revert plan by scheduling a reverting build; its own watch reports the outcome. */

@@ -40,6 +40,8 @@ public final class GuardSession {
     public static final String POLICY = "policy";
     /** Point attribute prefix: the baseline median of a probe, reused when the deploy is reverted. */
     public static final String BASELINE = "baseline.";
+    /** Point attribute prefix: a probe's verdict with its last measurement, shown on the build page. */
+    public static final String MEASUREMENT = "measurement.";
 
     private final GuardServices services;
     private final Policy policy;
@@ -109,7 +111,7 @@ public final class GuardSession {
             }
             point = watching(point);
             WatchResult result = newWatch(baselines).start().join();
-            return trips().onVerdict(point, result.status(), result.explanation(), reverter).withWatch(result);
+            return trips().onWatch(point, result, reverter);
         }
     }
 
@@ -312,9 +314,7 @@ public final class GuardSession {
                 continue;
             }
             if (reverted != null && reverted.attributes().containsKey(BASELINE + spec.name())) {
-                String saved = reverted.attributes().get(BASELINE + spec.name());
-                baselines.put(spec.name(), "none".equals(saved) ? Baseline.none("no baseline before #" + reverted.id())
-                        : Baseline.of(Double.parseDouble(saved)));
+                baselines.put(spec.name(), baselinesOf(reverted).get(spec.name()));
                 continue;
             }
             int count = spec.analysis().baselineSamples();
@@ -398,6 +398,25 @@ public final class GuardSession {
             text.append(" successIf '").append(spec.successIf()).append('\'');
         }
         return text.toString();
+    }
+
+    /**
+     * Reads the baselines a point keeps (sampled before its deploy).
+     *
+     * @param point
+     *         the point
+     * @return the baselines by probe name; a probe sampled without a value gets an empty baseline
+     */
+    public static Map<String, Baseline> baselinesOf(final RollbackPoint point) {
+        Map<String, Baseline> baselines = new LinkedHashMap<>();
+        point.attributes().forEach((key, value) -> {
+            if (key.startsWith(BASELINE)) {
+                String probe = key.substring(BASELINE.length());
+                baselines.put(probe, "none".equals(value) ? Baseline.none("no baseline before #" + point.id())
+                        : Baseline.of(Double.parseDouble(value)));
+            }
+        });
+        return baselines;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.jenkins.plugins.rollbackguard.engine.guard;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,6 +43,35 @@ public final class TripHandler {
         this.policy = policy;
         this.timeline = timeline;
         this.notifier = notifier;
+    }
+
+    /**
+     * Keeps each probe's verdict and last measurement on the point, then records the watch's verdict and
+     * acts on it.
+     *
+     * @param point
+     *         the watched point
+     * @param result
+     *         the watch's result
+     * @param reverter
+     *         carries out a revert
+     * @return the outcome, carrying the watch result
+     */
+    public GuardOutcome onWatch(final RollbackPoint point, final io.jenkins.plugins.rollbackguard.engine.health.WatchResult result,
+                                final Reverter reverter) {
+        RollbackPoint measured = point;
+        if (!result.verdicts().isEmpty()) {
+            measured = ledger().update(point.environment(), point.id(), "guard", "measurements", builder -> {
+                for (io.jenkins.plugins.rollbackguard.engine.health.Verdict verdict : result.verdicts()) {
+                    List<io.jenkins.plugins.rollbackguard.engine.health.Measurement> all = verdict.measurements();
+                    builder.attribute(GuardSession.MEASUREMENT + verdict.probe(), verdict.status()
+                            + (all.isEmpty() ? "" : ", last " + all.get(all.size() - 1).describe())
+                            + " (" + all.size() + " samples)");
+                }
+                return builder;
+            });
+        }
+        return onVerdict(measured, result.status(), result.explanation(), reverter).withWatch(result);
     }
 
     /**

@@ -38,6 +38,7 @@ public final class ProbeFactory {
     private final Executor executor;
     private final Scheduler clock;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    private boolean redirectsAllowed = true; // false for probes a user may aim anywhere (the Test probe button)
 
     /**
      * Creates a factory.
@@ -57,6 +58,18 @@ public final class ProbeFactory {
         this.runner = runner;
         this.executor = executor;
         this.clock = clock;
+    }
+
+    /**
+     * Makes every HTTP and Prometheus probe of this factory refuse redirects, whatever its spec says:
+     * for probes whose target a user chooses (a "Test probe" button), where a redirect could lead past
+     * a host allowlist.
+     *
+     * @return this factory
+     */
+    public ProbeFactory withoutRedirects() {
+        redirectsAllowed = false;
+        return this;
     }
 
     /**
@@ -120,7 +133,8 @@ public final class ProbeFactory {
         return Map.of("Authorization", "Basic " + encoded);
     }
 
-    private HttpClient client(final String connectTimeout, final String redirects) {
+    private HttpClient client(final String connectTimeout, final String requested) {
+        String redirects = redirectsAllowed ? requested : "never";
         return clients.computeIfAbsent(connectTimeout + "|" + redirects, key -> HttpClient.newBuilder()
                 .connectTimeout(Durations.parse("connectTimeout", connectTimeout))
                 .followRedirects(HttpClient.Redirect.valueOf(redirects.toUpperCase(java.util.Locale.ROOT)))
