@@ -149,6 +149,8 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
             snapshots = Snapshots.encodeSnapshots(newWatch.snapshots());
             saveState();
         });
+        guard.listener().info("watching %d probe(s) of point #%d in %s".formatted(guard.policy().probes().size(),
+                point.id(), environment));
         armDeadline();
         newWatch.start().whenComplete((result, failure) -> SamplePool.execute(() -> decide(guard, point, result, failure)));
     }
