@@ -14,8 +14,10 @@ import hudson.model.Queue;
 import hudson.model.Run;
 import jenkins.model.ParameterizedJobMixIn;
 
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.jenkins.BuildFacts;
 import io.jenkins.plugins.rollbackguard.jenkins.GitFacts;
+import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 
 /**
  * Schedules reverting builds: a new build of the target's job with a {@link RollbackCause}, the target's
@@ -65,8 +67,20 @@ public final class RevertingBuilds {
         }
         actions.add(new RollbackTargetAction(environment, targetPointId, target.getNumber()));
         GitFacts git = new GitFacts();
-        git.pin(new BuildFacts(git).commit(target, new hudson.EnvVars())).ifPresent(actions::add);
+        String commit = new BuildFacts(git).commit(target, new hudson.EnvVars());
+        git.pin(commit == null ? recordedCommit(environment, targetPointId) : commit).ifPresent(actions::add);
         return Optional.ofNullable(ParameterizedJobMixIn.scheduleBuild2(job, 0, actions.toArray(new Action[0])));
+    }
+
+    /** The commit the ledger recorded for the target (a Pipeline without Git build data, e.g. GIT_COMMIT). */
+    @CheckForNull
+    private static String recordedCommit(final String environment, final long pointId) {
+        try {
+            return new LedgerFacade().getLedger().point(EnvironmentName.of(environment), pointId).gitCommit();
+        }
+        catch (RuntimeException e) { // unknown environment or point: nothing to pin
+            return null;
+        }
     }
 
     /** The requester of a revert started by a tripped guard rather than by a person. */
