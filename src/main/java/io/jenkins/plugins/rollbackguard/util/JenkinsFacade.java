@@ -64,6 +64,23 @@ public class JenkinsFacade {
         return getJob(fullName).map(job -> job.getBuildByNumber(number));
     }
 
+    /**
+     * Tells whether a plugin is installed and active, e.g. before touching classes of an optional dependency.
+     *
+     * @param shortName
+     *         the plugin's short name, e.g. {@code git}
+     * @return {@code true} if it is active
+     */
+    public boolean isPluginActive(final String shortName) {
+        hudson.Plugin plugin = Jenkins.get().getPlugin(shortName);
+        return plugin != null && plugin.getWrapper().isActive();
+    }
+
+    /** @return the authentication of the current thread (in a Pipeline step: the build's, see QueueItemAuthenticator) */
+    public org.springframework.security.core.Authentication getAuthentication() {
+        return Jenkins.getAuthentication2();
+    }
+
     /** @return the Jenkins home directory, {@code JENKINS_HOME} */
     public Path getRootDir() {
         return Jenkins.get().getRootDir().toPath();

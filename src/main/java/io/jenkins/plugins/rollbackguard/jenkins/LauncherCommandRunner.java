@@ -1,0 +1,139 @@
+package io.jenkins.plugins.rollbackguard.jenkins;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.EnvVars;
+import hudson.FilePath;
+import hudson.Launcher;
+import hudson.model.TaskListener;
+
+import io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest;
+import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
+import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
+import io.jenkins.plugins.rollbackguard.engine.spi.Masker;
+
+/**
+ * The engine's {@link CommandRunner} on the step's {@link Launcher}, so that wrappers such as {@code docker.inside}
+ * apply: the environment is the step's plus the request's; secret values are masked in the echoed command line
+ * and in the captured output. Blocking: call it from the {@link SamplePool}, never from the CPS thread.
+ */
+public class LauncherCommandRunner implements CommandRunner {
+    private final Launcher launcher;
+    private final EnvVars environment;
+    @CheckForNull
+    private final FilePath workspace;
+    private final TaskListener listener;
+
+    /**
+     * Creates the runner.
+     *
+     * @param launcher
+     *         the step context's launcher
+     * @param environment
+     *         the step context's environment
+     * @param workspace
+     *         the working directory for relative requests, or null outside {@code node}
+     * @param listener
+     *         the build log, for the launcher's own messages
+     */
+    public LauncherCommandRunner(final Launcher launcher, final EnvVars environment,
+                                 @CheckForNull final FilePath workspace, final TaskListener listener) {
+        this.launcher = launcher;
+        this.environment = environment;
+        this.workspace = workspace;
+        this.listener = listener;
+    }
+
+    @Override
+    public CommandResult run(final CommandRequest request) {
+        Masker masker = request.masker();
+        Map<String, String> env = new HashMap<>(environment);
+        env.putAll(request.environment());
+        request.secretEnvironment().forEach((name, secret) -> env.put(name, secret.reveal()));
+        Capped out = new Capped(request.outputLimit());
+        Capped err = new Capped(request.outputLimit());
+        Instant start = Instant.now();
+        try (OutputStream stdout = request.stdoutFile() == null ? out : stdoutFile(request.stdoutFile())) {
+            Launcher.ProcStarter starter = launcher.launch().cmds(request.command()).masks(masks(request.command(), masker))
+                    .envs(env).stdout(stdout).stderr(err).quiet(true);
+            FilePath dir = directory(request.workingDirectory());
+            if (dir != null) {
+                starter.pwd(dir);
+            }
+            int code = starter.start().joinWithTimeout(request.timeout().toMillis(), TimeUnit.MILLISECONDS, listener);
+            Duration took = Duration.between(start, Instant.now());
+            boolean timedOut = took.compareTo(request.timeout()) >= 0;
+            return new CommandResult(code, masker.mask(out.text()), masker.mask(err.text()), took, timedOut);
+        }
+        catch (IOException e) {
+            return new CommandResult(-1, "", masker.mask("cannot run %s: %s".formatted(request.describe(),
+                    e.getMessage())), Duration.between(start, Instant.now()), false);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new CommandResult(-1, "", "interrupted", Duration.between(start, Instant.now()), false);
+        }
+    }
+
+    private OutputStream stdoutFile(final String file) throws IOException {
+        try {
+            return new FilePath(launcher.getChannel(), file).write();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening " + file, e);
+        }
+    }
+
+    @CheckForNull
+    private FilePath directory(@CheckForNull final String requested) {
+        if (requested == null) {
+            return workspace;
+        }
+        return workspace == null ? new FilePath(launcher.getChannel(), requested) : workspace.child(requested);
+    }
+
+    private static boolean[] masks(final List<String> command, final Masker masker) {
+        boolean[] masks = new boolean[command.size()];
+        for (int i = 0; i < masks.length; i++) {
+            masks[i] = !command.get(i).equals(masker.mask(command.get(i)));
+        }
+        return masks;
+    }
+
+    /** Keeps at most a limit of bytes; the rest is dropped. */
+    private static final class Capped extends ByteArrayOutputStream {
+        private final int limit;
+
+        Capped(final int limit) {
+            super();
+            this.limit = limit;
+        }
+
+        @Override
+        public synchronized void write(final int b) {
+            if (count < limit) {
+                super.write(b);
+            }
+        }
+
+        @Override
+        public synchronized void write(final byte[] b, final int off, final int len) {
+            super.write(b, off, Math.max(0, Math.min(len, limit - count)));
+        }
+
+        String text() {
+            return toString(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.jenkins.plugins.rollbackguard.steps;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
+import hudson.FilePath;
+
+import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
+import io.jenkins.plugins.rollbackguard.engine.guard.DataVersionSpec;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+
+/**
+ * Turns the step's settings into the engine's {@link Policy}: a policy file from the workspace if named, with the
+ * inline settings laid over it, and the global defaults (cooldown, keepGood) where neither says. The engine
+ * validates every value; its messages name the field.
+ */
+final class PolicyResolver {
+    private final RollbackGuardConfiguration defaults;
+
+    PolicyResolver(final RollbackGuardConfiguration defaults) {
+        this.defaults = defaults;
+    }
+
+    /**
+     * Resolves the policy. Reads the workspace: call it off the CPS thread.
+     *
+     * @param step
+     *         the step's settings
+     * @param workspace
+     *         the workspace, or null outside {@code node}
+     * @return the policy
+     * @throws AbortException
+     *         with the engine's message when a value is wrong or the file cannot be read
+     * @throws InterruptedException
+     *         if interrupted while reading
+     */
+    Policy resolve(final WithRollbackGuardStep step, @CheckForNull final FilePath workspace)
+            throws AbortException, InterruptedException {
+        try {
+            Policy base = file(step.getPolicy(), workspace);
+            String environment = !step.getEnvironment().isEmpty() ? step.getEnvironment()
+                    : base == null ? null : base.environment().value();
+            if (environment == null) {
+                throw new AbortException("withRollbackGuard: name the environment (environment: 'prod') or a policy file");
+            }
+            List<ProbeSpec> probes = step.getProbes().isEmpty() && base != null ? base.probes()
+                    : step.getProbes().stream().map(GuardProbe::toSpec).toList();
+            List<BackupSpec> backups = step.getBackups().isEmpty() && base != null ? base.backups()
+                    : step.getBackups().stream().map(GuardBackup::toSpec).toList();
+            Policy.OnTrip onTrip = step.getOnTrip().isEmpty() ? base == null ? null : base.onTrip()
+                    : Policy.OnTrip.valueOf(step.getOnTrip().toUpperCase(Locale.ROOT));
+            String cooldown = !step.getCooldown().isEmpty() ? step.getCooldown()
+                    : base != null ? base.cooldown() : defaults.getCooldown();
+            DataVersionSpec dataVersion = !step.getDataVersion().isEmpty()
+                    ? new DataVersionSpec(step.getDataVersion(), null) : base == null ? null : base.dataVersion();
+            Integer keepGood = base != null ? base.keepGood() : Integer.valueOf(defaults.getKeepGood());
+            return new Policy(EnvironmentName.of(environment), probes, backups,
+                    base == null ? null : base.onBackupFailure(), onTrip, base == null ? null : base.onInconclusive(),
+                    cooldown, keepGood, base == null ? null : base.keepBackups(), dataVersion,
+                    base == null ? null : base.allowDataRestore(), base == null ? null : base.lastGoodCheck(),
+                    base == null ? null : base.concurrent(), base == null ? null : base.lockTimeout(),
+                    base == null ? null : base.hooks(), base == null ? null : base.notifications(),
+                    base == null ? null : base.deployTimeout());
+        }
+        catch (IllegalArgumentException e) { // the engine's validation, naming the field
+            throw new AbortException("withRollbackGuard: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Returns the same policy with automatic reverts turned off (a revert whose bad point is unknown).
+     *
+     * @param policy
+     *         the policy
+     * @return the copy with {@code onTrip: freeze}
+     */
+    static Policy freezing(final Policy policy) {
+        return new Policy(policy.environment(), policy.probes(), policy.backups(), policy.onBackupFailure(),
+                Policy.OnTrip.FREEZE, policy.onInconclusive(), policy.cooldown(), policy.keepGood(),
+                policy.keepBackups(), policy.dataVersion(), policy.allowDataRestore(), policy.lastGoodCheck(),
+                policy.concurrent(), policy.lockTimeout(), policy.hooks(), policy.notifications(),
+                policy.deployTimeout());
+    }
+
+    @CheckForNull
+    private static Policy file(final String path, @CheckForNull final FilePath workspace)
+            throws AbortException, InterruptedException {
+        if (path.isEmpty()) {
+            return null;
+        }
+        if (workspace == null) {
+            throw new AbortException("withRollbackGuard: policy: '%s' is read from the workspace; use the step inside node"
+                    .formatted(path));
+        }
+        try {
+            return new PolicyReader().parse(path, workspace.child(path).readToString());
+        }
+        catch (IOException e) {
+            throw new AbortException("withRollbackGuard: policy: cannot read '%s': %s".formatted(path, e.getMessage()));
+        }
+        catch (RuntimeException e) { // PolicyException names the file and the field
+            throw new AbortException("withRollbackGuard: " + e.getMessage());
+        }
+    }
+}

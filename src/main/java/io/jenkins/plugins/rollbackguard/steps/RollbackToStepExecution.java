@@ -1,0 +1,231 @@
+package io.jenkins.plugins.rollbackguard.steps;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import org.jenkinsci.plugins.workflow.steps.AbstractStepExecutionImpl;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.springframework.security.core.Authentication;
+
+import hudson.AbortException;
+import hudson.model.Item;
+import hudson.model.Job;
+import hudson.model.Queue;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
+import hudson.security.Permission;
+import jenkins.model.ParameterizedJobMixIn;
+
+import io.jenkins.plugins.rollbackguard.config.RollbackPermissions;
+import io.jenkins.plugins.rollbackguard.engine.guard.ArtifactStore;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.engine.guard.RevertPlan;
+import io.jenkins.plugins.rollbackguard.engine.guard.RollbackPlanner;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.jenkins.BuildArtifactStore;
+import io.jenkins.plugins.rollbackguard.jenkins.JobAliases;
+import io.jenkins.plugins.rollbackguard.jenkins.SamplePool;
+import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
+import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
+
+/**
+ * Runs {@code rollbackTo} without blocking the CPS thread: {@link #start()} checks the permissions of the build's
+ * authentication (in memory), the planning and scheduling run on the plugin's pool, and the step then waits for
+ * the reverting build through {@link RollbackToListener} events, holding no thread. Persisted: the queue item id;
+ * after a restart {@link #onResume()} looks the build up by that id.
+ */
+public class RollbackToStepExecution extends AbstractStepExecutionImpl {
+    private static final long serialVersionUID = 1L; // first release
+    private static final int SCAN = 50;
+
+    private final RollbackToStep step;
+    private String jobName = "";
+    private String requestedBy = "";
+    private long queueId;
+    private volatile boolean done;
+
+    RollbackToStepExecution(final StepContext context, final RollbackToStep step) {
+        super(context);
+        this.step = step;
+    }
+
+    @Override
+    public boolean start() throws Exception {
+        JenkinsFacade jenkins = new JenkinsFacade();
+        Run<?, ?> run = getContext().get(Run.class);
+        Authentication auth = jenkins.getAuthentication(); // the build's: SYSTEM unless a QueueItemAuthenticator says otherwise
+        Job<?, ?> job = step.getJob().isEmpty() ? run.getParent() : findJob(jenkins, step.getJob(), auth);
+        check(job, auth, RollbackPermissions.ROLLBACK);
+        check(job, auth, Item.BUILD);
+        if (step.isWait() && job == run.getParent() && job instanceof ParameterizedJobMixIn.ParameterizedJob<?, ?> p
+                && !p.isConcurrentBuild()) {
+            throw new AbortException(Messages.RollbackToStep_WaitOnSelf(job.getFullName()));
+        }
+        jobName = job.getFullName();
+        requestedBy = auth.getName();
+        SamplePool.execute(this::schedule);
+        return false;
+    }
+
+    private static Job<?, ?> findJob(final JenkinsFacade jenkins, final String name, final Authentication auth)
+            throws AbortException {
+        try (ACLContext ignored = ACL.as2(auth)) {
+            return jenkins.getJob(name).orElseThrow(() -> new AbortException("rollbackTo: no job '%s'".formatted(name)));
+        }
+    }
+
+    private static void check(final Job<?, ?> job, final Authentication auth, final Permission permission)
+            throws AbortException {
+        if (!job.getACL().hasPermission2(auth, permission)) {
+            throw new AbortException(Messages.RollbackToStep_Denied(auth.getName(),
+                    permission.group.title + "/" + permission.name, job.getFullName()));
+        }
+    }
+
+    private void schedule() {
+        try {
+            Job<?, ?> job = new JenkinsFacade().getJob(jobName)
+                    .orElseThrow(() -> new AbortException("rollbackTo: the job " + jobName + " is gone"));
+            Ledger ledger = new LedgerFacade().getLedger();
+            EnvironmentName environment = EnvironmentName.of(step.getEnvironment());
+            if (!ledger.environments().contains(environment) || ledger.size(environment) == 0) {
+                throw new AbortException("rollbackTo: environment '%s' has no rollback points".formatted(environment));
+            }
+            RollbackPoint leaving = ledger.history(environment, 0, 1).get(0);
+            ArtifactStore artifacts = new BuildArtifactStore();
+            RevertPlan plan = new RollbackPlanner(ledger, artifacts, java.time.Instant::now)
+                    .planManual(policyOf(leaving), leaving, targetId(ledger, environment, job));
+            if (plan instanceof RevertPlan.Manual manual) {
+                throw new AbortException("rollbackTo: " + manual.describe());
+            }
+            RevertPlan.Revert revert = (RevertPlan.Revert) plan;
+            Run<?, ?> targetRun = job.getBuildByNumber(revert.target().source().build());
+            if (targetRun == null) {
+                throw new AbortException("rollbackTo: build #%d of %s is gone".formatted(revert.target().source().build(),
+                        jobName));
+            }
+            Run<?, ?> leavingRun = job.getBuildByNumber(leaving.source().build());
+            Optional<Queue.Item> item = RevertingBuilds.schedule(targetRun, leavingRun, environment.value(),
+                    revert.target().id(), "rollbackTo by " + requestedBy + ": " + revert.reason(), requestedBy);
+            if (item.isEmpty()) {
+                throw new AbortException("rollbackTo: Jenkins refused to schedule a build of " + jobName);
+            }
+            queueId = item.get().getId();
+            getContext().saveState();
+            listener().getLogger().printf("[rollback-guard] %s; reverting build queued%n", revert.describe());
+            catchUp();
+        }
+        catch (Exception e) {
+            fail(e);
+        }
+    }
+
+    private long targetId(final Ledger ledger, final EnvironmentName environment, final Job<?, ?> job)
+            throws AbortException {
+        if (step.isLastGood()) {
+            return 0;
+        }
+        JobAliases aliases = new JobAliases();
+        for (RollbackPoint point : ledger.history(environment, 0, Math.min(500, ledger.size(environment)))) {
+            boolean match = step.isBuildNumber()
+                    ? point.source().job() != null && aliases.sameJob(point.source().job(), job.getFullName())
+                            && point.source().build() == Integer.parseInt(step.getTarget())
+                    : point.gitCommit() != null && point.gitCommit().startsWith(step.getTarget());
+            if (match && point.status().isRestorable()) {
+                return point.id();
+            }
+        }
+        throw new AbortException("rollbackTo: no good rollback point of %s in '%s' matches '%s'".formatted(
+                job.getFullName(), environment, step.getTarget()));
+    }
+
+    private static Policy policyOf(final RollbackPoint leaving) {
+        String text = leaving.attributes().get(GuardSession.POLICY);
+        if (text != null) {
+            return new PolicyReader().parse("policy of point #" + leaving.id(), text);
+        }
+        return new Policy(leaving.environment(), null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
+    }
+
+    /** Told by {@link RollbackToListener} that a build started or finished. */
+    void onEvent(final Run<?, ?> run, final boolean completed) {
+        if (done || queueId == 0 || run.getQueueId() != queueId || !run.getParent().getFullName().equals(jobName)) {
+            return;
+        }
+        if (!step.isWait()) {
+            succeed(run.getNumber());
+        }
+        else if (completed) {
+            Result result = run.getResult();
+            succeed(result == null ? "UNKNOWN" : result.toString());
+        }
+    }
+
+    /** Told by {@link RollbackToListener} that a queue item was cancelled. */
+    void onCancelled(final long id) {
+        if (!done && id == queueId) {
+            fail(new AbortException("rollbackTo: the reverting build was cancelled in the queue"));
+        }
+    }
+
+    private void catchUp() {
+        try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
+            Optional<Job<?, ?>> job = new JenkinsFacade().getJob(jobName);
+            if (job.isEmpty()) {
+                return;
+            }
+            for (Run<?, ?> run : job.get().getBuilds().limit(SCAN)) {
+                if (run.getQueueId() == queueId) {
+                    onEvent(run, !run.isBuilding());
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void onResume() { // no super.onResume(): it only performs the deprecated Guice injection
+        if (queueId != 0 && !done) {
+            SamplePool.execute(this::catchUp);
+        }
+    }
+
+    @Override
+    public void stop(final Throwable cause) throws Exception {
+        done = true;
+        super.stop(cause);
+    }
+
+    @Override
+    public String getStatus() {
+        return queueId == 0 ? "planning the rollback of " + jobName
+                : "waiting for the reverting build of %s (queue item %d)".formatted(jobName, queueId);
+    }
+
+    private synchronized void succeed(final Object value) {
+        if (!done) {
+            done = true;
+            getContext().onSuccess(value);
+        }
+    }
+
+    private synchronized void fail(final Throwable failure) {
+        if (!done) {
+            done = true;
+            getContext().onFailure(failure);
+        }
+    }
+
+    private TaskListener listener() throws IOException, InterruptedException {
+        TaskListener listener = getContext().get(TaskListener.class);
+        return listener == null ? TaskListener.NULL : listener;
+    }
+}
