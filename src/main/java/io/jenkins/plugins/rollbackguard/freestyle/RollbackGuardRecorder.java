@@ -161,8 +161,7 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
         else {
             point = session.watching(point);
             WatchResult result = watch(session, point, policy, services);
-            outcome = session.trips().onVerdict(point, result.status(), result.explanation(), reverter)
-                    .withWatch(result);
+            outcome = session.trips().onWatch(point, result, reverter);
         }
         listener.getLogger().println("[rollback-guard] " + outcome.result() + ": " + outcome.explanation());
         Result verdict = toBuildResult(outcome.result());

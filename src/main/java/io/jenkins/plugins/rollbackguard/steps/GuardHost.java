@@ -15,6 +15,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupException;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
@@ -181,36 +182,22 @@ final class GuardHost {
         if (workspace == null) {
             throw new IllegalStateException("backups run on an agent: put withRollbackGuard inside node { }");
         }
-        List<BackupRef> refs = new java.util.ArrayList<>();
-        for (BackupSpec spec : policy.backups()) {
-            AgentBackups.Result result = AgentBackups.take(workspace, storeRoot, policy.environment().value(), spec,
-                    resolve(secretNames(spec)), "point-" + point.id());
-            result.lines().forEach(services.listener()::info);
-            BackupManifest manifest = result.manifest();
-            if (manifest == null) {
-                String line = "%s backup of %s failed: %s".formatted(spec.kind(), spec.describe(), result.failure());
-                services.listener().error(line);
-                if (policy.onBackupFailure() == Policy.OnBackupFailure.STOP) {
-                    RollbackPoint aborted = ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,
-                            "guard", line, line + "; the deploy did not run (onBackupFailure: stop)");
-                    return Optional.of(new GuardOutcome(GuardOutcome.Result.ABORTED, aborted, line, null, List.of(),
-                            null));
-                }
-                continue;
+        return session.takeBackups(point, (spec, label) -> {
+            AgentBackups.Result result;
+            try {
+                result = AgentBackups.take(workspace, storeRoot, policy.environment().value(), spec,
+                        resolve(secretNames(spec)), label);
             }
-            refs.add(new BackupRef(manifest.id(), spec.kind().name().toLowerCase(Locale.ROOT), manifest.sha256(),
-                    manifest.size(), manifest.startedAt(),
-                    manifest.verification().ok() ? manifest.verification().at() : null));
-            services.listener().info("%s backup %s of %s: %d bytes, verified: %s".formatted(spec.kind(), manifest.id(),
-                    spec.describe(), manifest.size(), manifest.verification().detail()));
-        }
-        if (!refs.isEmpty()) {
-            ledger().update(point.environment(), point.id(), "guard", refs.size() + " backup(s) taken", builder -> {
-                refs.forEach(builder::backup);
-                return builder;
-            });
-        }
-        return Optional.empty();
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackupException("interrupted while backing up " + spec.describe(), e);
+            }
+            result.lines().forEach(services.listener()::info);
+            if (result.manifest() == null) {
+                throw new BackupException(result.failure(), null);
+            }
+            return result.manifest();
+        });
     }
 
     /**

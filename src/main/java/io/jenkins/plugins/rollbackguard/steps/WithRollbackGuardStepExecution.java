@@ -165,8 +165,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
             if (failure != null) {
                 throw new AbortException("[rollback-guard] the watch failed: " + failure.getMessage());
             }
-            GuardOutcome outcome = guard.session().trips().onVerdict(point, result.status(), result.explanation(),
-                    guard.reverter(guard.run()));
+            GuardOutcome outcome = guard.session().trips().onWatch(point, result, guard.reverter(guard.run()));
             finish(guard, outcome);
         }
         catch (Exception e) {

@@ -167,7 +167,39 @@ public final class GuardSession {
      * @return an ABORTED outcome if a backup failed and the policy stops the deploy, else empty
      */
     public Optional<GuardOutcome> takeBackups(final RollbackPoint point) {
-        return backups(point);
+        return takeBackups(point, (spec, label) -> services.backups().take(policy.environment().value(), spec,
+                new BackupContext(services.secrets(), services.runner(), services.scheduler(), services.listener(), label)));
+    }
+
+    /**
+     * Phase 2c, with the backups taken elsewhere (on a Jenkins agent): the taker produces each manifest or
+     * throws; this session records them and decides, by policy, whether a failure stops the deploy.
+     *
+     * @param point
+     *         the point
+     * @param taker
+     *         takes one backup
+     * @return an ABORTED outcome if a backup failed and the policy stops the deploy, else empty
+     */
+    public Optional<GuardOutcome> takeBackups(final RollbackPoint point, final BackupTaker taker) {
+        return backups(point, taker);
+    }
+
+    /** Takes one backup where the host can: in this process, or on an agent. */
+    @FunctionalInterface
+    public interface BackupTaker {
+        /**
+         * Takes a backup.
+         *
+         * @param spec
+         *         what to back up
+         * @param label
+         *         the label to give it (the point)
+         * @return the committed, verified manifest
+         * @throws RuntimeException
+         *         if the backup failed (the message says why, masked)
+         */
+        BackupManifest take(BackupSpec spec, String label);
     }
 
     /**
@@ -340,13 +372,11 @@ public final class GuardSession {
     }
 
     /** Takes the backups; returns an ABORTED outcome when one fails and the policy stops the deploy. */
-    private Optional<GuardOutcome> backups(final RollbackPoint point) {
+    private Optional<GuardOutcome> backups(final RollbackPoint point, final BackupTaker taker) {
         List<BackupRef> refs = new ArrayList<>();
         for (BackupSpec spec : policy.backups()) {
-            BackupContext context = new BackupContext(services.secrets(), services.runner(), services.scheduler(),
-                    services.listener(), "point-" + point.id());
             try {
-                BackupManifest manifest = services.backups().take(policy.environment().value(), spec, context);
+                BackupManifest manifest = taker.take(spec, "point-" + point.id());
                 refs.add(new BackupRef(manifest.id(), spec.kind().name().toLowerCase(java.util.Locale.ROOT),
                         manifest.sha256(), manifest.size(), manifest.startedAt(),
                         manifest.verification().ok() ? manifest.verification().at() : null));
