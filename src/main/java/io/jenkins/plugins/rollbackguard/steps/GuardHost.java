@@ -133,15 +133,7 @@ final class GuardHost {
      * @return the watch, not started
      */
     Watch watch(final Map<String, Baseline> baselines, final Map<String, AnalysisSnapshot> snapshots) {
-        Watch watch = new Watch(services.scheduler(), services.executor(), services.listener());
-        for (ProbeSpec spec : policy.probes()) {
-            AnalysisSnapshot snapshot = snapshots.get(spec.name());
-            Analysis analysis = snapshot == null
-                    ? Analysis.of(spec, baselines.getOrDefault(spec.name(), Baseline.none("not sampled")))
-                    : Analysis.restore(spec, snapshot);
-            watch.add(probe(spec), analysis);
-        }
-        return watch;
+        return session.newWatch(baselines, this::probe, snapshots);
     }
 
     /** @return how long a watch of the policy's probes may take, with a margin for slow samples */

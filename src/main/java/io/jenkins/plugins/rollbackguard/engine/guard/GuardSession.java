@@ -253,7 +253,24 @@ public final class GuardSession {
      * @return the watch
      */
     public Watch newWatch(final Map<String, Baseline> baselines) {
-        return watch(baselines);
+        return watch(baselines, probes::create, Map.of());
+    }
+
+    /**
+     * Phase 4, for hosts that sample elsewhere or resume after a restart: a watch whose probes the host
+     * supplies (e.g. sampling on a Jenkins agent) and whose analyses continue from saved snapshots.
+     *
+     * @param baselines
+     *         the baselines
+     * @param probeFor
+     *         builds the probe of a spec
+     * @param restored
+     *         saved analyses by probe name; probes without one start afresh
+     * @return the watch, not started
+     */
+    public Watch newWatch(final Map<String, Baseline> baselines, final java.util.function.Function<ProbeSpec, Probe> probeFor,
+                          final Map<String, io.jenkins.plugins.rollbackguard.engine.health.AnalysisSnapshot> restored) {
+        return watch(baselines, probeFor, restored);
     }
 
     /** @return phase 5: what turns the watch's verdict into ledger state and a revert */
@@ -404,17 +421,19 @@ public final class GuardSession {
         return Optional.empty();
     }
 
-    private Watch watch(final Map<String, Baseline> baselines) {
+    private Watch watch(final Map<String, Baseline> baselines, final java.util.function.Function<ProbeSpec, Probe> probeFor,
+                        final Map<String, io.jenkins.plugins.rollbackguard.engine.health.AnalysisSnapshot> restored) {
         Watch watch = new Watch(services.scheduler(), services.executor(), services.listener());
         if (policy.probes().isEmpty()) {
             timeline.add("watch", "no probes in the policy: the deploy counts as healthy");
             return watch;
         }
         for (ProbeSpec spec : policy.probes()) {
-            Probe probe = probes.create(spec);
-            watch.add(probe, Analysis.of(spec, baselines.getOrDefault(spec.name(), Baseline.none("not sampled"))));
+            var snapshot = restored.get(spec.name());
+            watch.add(probeFor.apply(spec), snapshot != null ? Analysis.restore(spec, snapshot)
+                    : Analysis.of(spec, baselines.getOrDefault(spec.name(), Baseline.none("not sampled"))));
         }
-        timeline.add("watch", "watching %d probe(s): %s".formatted(policy.probes().size(),
+        timeline.add("watch", (restored.isEmpty() ? "" : "resumed: ") + "watching %d probe(s): %s".formatted(policy.probes().size(),
                 policy.probes().stream().map(p -> p.name() + describeThresholds(p)).toList()));
         return watch;
     }
