@@ -249,6 +249,84 @@ class WatchTest {
     }
 
     @Test
+    void shouldShareOneTimerAndOneExecutorTaskAmongSamplesDueInTheSameSlot() {
+        VirtualScheduler clock = new VirtualScheduler(T0);
+        List<Runnable> queued = new ArrayList<>();
+        ScriptedProbe a = new ScriptedProbe("a", clock, "1");
+        ScriptedProbe b = new ScriptedProbe("b", clock, "1");
+        ScriptedProbe c = new ScriptedProbe("c", clock, "1");
+        new Watch(clock, queued::add, GuardListener.silent())
+                .add(a, analysis("a", settings().initialDelay("1ms").count(2).build(), null))
+                .add(b, analysis("b", settings().initialDelay("9ms").count(2).build(), null))
+                .add(c, analysis("c", settings().initialDelay("11ms").count(2).build(), null))
+                .start();
+
+        assertThat(clock.pending()).isEqualTo(2); // the slots at 10 ms and 20 ms
+        clock.advance(Duration.ofMillis(10));
+        assertThat(queued).hasSize(1);
+        queued.remove(0).run(); // hands a's and b's samples to the executor: each probe still gets its own
+        while (!queued.isEmpty()) {
+            queued.remove(0).run();
+        }
+        clock.advance(Duration.ofMillis(10));
+        while (!queued.isEmpty()) {
+            queued.remove(0).run();
+        }
+
+        assertThat(a.times()).containsExactly(T0.plusMillis(10));
+        assertThat(b.times()).containsExactly(T0.plusMillis(10));
+        assertThat(c.times()).containsExactly(T0.plusMillis(20));
+    }
+
+    @Test
+    void shouldCallOffTheTimerOfASlotWhoseProbesAllStopped() {
+        VirtualScheduler clock = new VirtualScheduler(T0);
+        Watch watch = new Watch(clock, DIRECT, GuardListener.silent())
+                .add(new ScriptedProbe("a", clock, "1"), analysis("a", settings().count(5).build(), null))
+                .add(new ScriptedProbe("b", clock, "1"), analysis("b", settings().count(5).build(), null));
+        CompletableFuture<WatchResult> result = watch.start();
+        clock.advance(Duration.ofSeconds(15));
+        assertThat(clock.pending()).isEqualTo(1);
+
+        watch.stop("operator abort");
+
+        assertThat(clock.pending()).isZero();
+        assertThat(result.join().explanation()).contains("operator abort");
+    }
+
+    @Test
+    void shouldKeepSamplingTheOtherProbesOfASlotWhenOneThrows() {
+        VirtualScheduler clock = new VirtualScheduler(T0);
+        Probe broken = new Probe() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public Measurement sample() {
+                throw new UnsupportedOperationException("only sampled asynchronously here");
+            }
+
+            @Override
+            public CompletableFuture<Measurement> sampleAsync(final Executor executor) {
+                throw new IllegalStateException("bug in a probe"); // on the caller's thread, as a buggy probe might
+            }
+        };
+        ScriptedProbe healthy = new ScriptedProbe("healthy", clock, "1");
+        CompletableFuture<WatchResult> result = new Watch(clock, DIRECT, GuardListener.silent())
+                .add(broken, analysis("broken", settings().count(2).onError(ErrorPolicy.IGNORE).build(), null))
+                .add(healthy, analysis("healthy", settings().count(2).build(), null))
+                .start();
+
+        clock.runUntilIdle();
+
+        assertThat(healthy.times()).hasSize(2);
+        assertThat(result.join().verdicts().get(0).measurements()).extracting(Measurement::detail)
+                .containsOnly("probe failed unexpectedly: IllegalStateException");
+    }
+
+    @Test
     void shouldReportProgressLines() {
         VirtualScheduler clock = new VirtualScheduler(T0);
         List<String> lines = new ArrayList<>();

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -107,10 +108,13 @@ public final class HealthBenchmark {
             }
             long cpuStart = os.getProcessCpuTime();
             long wallStart = System.nanoTime();
-            WatchResult result = watch.start().get(seconds + 60L, TimeUnit.SECONDS);
+            CompletableFuture<WatchResult> running = watch.start();
+            List<String> windows = cpuWindows(running, os, seconds, wallStart, cpuStart);
+            WatchResult result = running.get(seconds + 60L, TimeUnit.SECONDS);
             long wall = System.nanoTime() - wallStart;
             long cpu = os.getProcessCpuTime() - cpuStart;
             report(endpoints, seconds, threadsBefore, threads, cpu, wall, lags, failures.get(), result);
+            System.out.println("cpu by 10 s window (% of the machine): " + String.join(" ", windows));
             List<Long> sorted = new ArrayList<>(latencies);
             Collections.sort(sorted);
             System.out.printf("latency ms: p50=%.1f p99=%.1f%n", percentile(sorted, 0.5), percentile(sorted, 0.99));
@@ -118,6 +122,29 @@ public final class HealthBenchmark {
         finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Samples the process CPU time every 10 s on the calling thread (no extra thread), so that the JIT's
+     * warm-up in the first window can be told apart from the steady state.
+     */
+    private static List<String> cpuWindows(final CompletableFuture<WatchResult> running,
+            final com.sun.management.OperatingSystemMXBean os, final int seconds, final long wallStart,
+            final long cpuStart) throws InterruptedException {
+        List<String> windows = new ArrayList<>();
+        int cores = Runtime.getRuntime().availableProcessors();
+        long lastWall = wallStart;
+        long lastCpu = cpuStart;
+        for (int window = 1; window * 10 <= seconds && !running.isDone(); window++) {
+            long sleep = wallStart + TimeUnit.SECONDS.toNanos(window * 10L) - System.nanoTime();
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, sleep));
+            long wall = System.nanoTime();
+            long cpu = os.getProcessCpuTime();
+            windows.add("%.1f".formatted(100.0 * (cpu - lastCpu) / (wall - lastWall) / cores));
+            lastWall = wall;
+            lastCpu = cpu;
+        }
+        return windows;
     }
 
     @SuppressWarnings("PMD.SystemPrintln") // a command-line harness reports on standard output
