@@ -3,7 +3,9 @@ package io.jenkins.plugins.rollbackguard.util;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
+import io.jenkins.plugins.rollbackguard.config.GlobalLedgerWebhooks;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 
 /**
@@ -11,6 +13,8 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
  * {@code JENKINS_HOME/rollback-guard/ledger}. Only the controller reads and writes it.
  */
 public class LedgerFacade {
+    private static final Logger LOGGER = Logger.getLogger(LedgerFacade.class.getName());
+
     /**
      * One open ledger per root directory: a ledger caches its journals, and each test Jenkins has its own home.
      */
@@ -34,7 +38,8 @@ public class LedgerFacade {
     }
 
     /**
-     * Returns the ledger, opening (and creating) it on first use.
+     * Returns the ledger, opening (and creating) it on first use. Its warnings go to the Jenkins log and its
+     * events to the webhooks of the global configuration.
      *
      * @return the ledger of this controller
      * @throws io.jenkins.plugins.rollbackguard.engine.ledger.LedgerException
@@ -42,6 +47,8 @@ public class LedgerFacade {
      */
     public Ledger getLedger() {
         Path root = home.getLedgerRoot().toAbsolutePath().normalize();
-        return OPEN.computeIfAbsent(root, Ledger::open);
+        return OPEN.computeIfAbsent(root, dir -> Ledger.open(dir, Ledger.Options.defaults()
+                .withWarnings(LOGGER::warning)
+                .withEvents(new GlobalLedgerWebhooks())));
     }
 }

@@ -60,7 +60,8 @@ final class EnvironmentJournal {
      * are fsync'ed before this returns.
      */
     <T> T write(final Function<Appender, T> mutation) {
-        return locked(() -> {
+        List<LedgerEvent> written = new ArrayList<>();
+        T outcome = locked(() -> {
             Appender appender = new Appender();
             T result;
             try {
@@ -71,9 +72,25 @@ final class EnvironmentJournal {
                 generation = -1; // the state may hold records that never reached the disk: reload
                 throw e;
             }
+            written.addAll(appender.events);
             compactIfDue();
             return result;
         });
+        publish(written);
+        return outcome;
+    }
+
+    /** Tells the observer of events that are on disk; outside the locks, so that it cannot stall writers. */
+    private void publish(final List<LedgerEvent> written) {
+        for (LedgerEvent event : written) {
+            try {
+                options.events().accept(event);
+            }
+            catch (RuntimeException e) {
+                options.warnings().accept("an observer of the ledger of '%s' failed on event %d: %s"
+                        .formatted(environment, event.seq(), e));
+            }
+        }
     }
 
     private <T> T locked(final FileLocks.IoSupplier<T> action) {
@@ -298,6 +315,7 @@ final class EnvironmentJournal {
     /** Builds journal records with the next sequence numbers, applying each at once. */
     final class Appender {
         private final List<String> lines = new ArrayList<>();
+        private final List<LedgerEvent> events = new ArrayList<>();
 
         EnvironmentState state() {
             return state;
@@ -309,6 +327,7 @@ final class EnvironmentJournal {
                     draft.circuit());
             state.apply(record);
             lines.add(codec.write(record) + "\n");
+            events.add(record.event(environment));
         }
 
         RollbackPoint status(final RollbackPoint point, final PointStatus to, final String actor, final String reason,

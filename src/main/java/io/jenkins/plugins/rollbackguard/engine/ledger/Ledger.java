@@ -417,38 +417,46 @@ public final class Ledger {
      *         receives warnings such as a dropped torn line
      * @param owner
      *         the name of this process for in-flight points
+     * @param events
+     *         told of each event this process writes, once it is on disk, outside the ledger's locks (e.g.
+     *         to post it to webhooks); must not block; what it throws becomes a warning
      */
     public record Options(boolean fsync, int compactAfter, Supplier<Instant> clock, Consumer<String> warnings,
-                          String owner) {
+                          String owner, Consumer<LedgerEvent> events) {
         /** @return fsync on, compaction after 10,000 lines, system clock, warnings to standard error */
         public static Options defaults() {
             return new Options(true, 10_000, Instant::now, message -> System.err.println("WARNING: " + message),
-                    Owners.current());
+                    Owners.current(), event -> { });
         }
 
         /** @param value whether to fsync @return a copy */
         public Options withFsync(final boolean value) {
-            return new Options(value, compactAfter, clock, warnings, owner);
+            return new Options(value, compactAfter, clock, warnings, owner, events);
         }
 
         /** @param value lines before compaction @return a copy */
         public Options withCompactAfter(final int value) {
-            return new Options(fsync, value, clock, warnings, owner);
+            return new Options(fsync, value, clock, warnings, owner, events);
         }
 
         /** @param value the clock @return a copy */
         public Options withClock(final Supplier<Instant> value) {
-            return new Options(fsync, compactAfter, value, warnings, owner);
+            return new Options(fsync, compactAfter, value, warnings, owner, events);
         }
 
         /** @param value the warnings sink @return a copy */
         public Options withWarnings(final Consumer<String> value) {
-            return new Options(fsync, compactAfter, clock, value, owner);
+            return new Options(fsync, compactAfter, clock, value, owner, events);
         }
 
         /** @param value the owner name @return a copy */
         public Options withOwner(final String value) {
-            return new Options(fsync, compactAfter, clock, warnings, value);
+            return new Options(fsync, compactAfter, clock, warnings, value, events);
+        }
+
+        /** @param value told of each event written by this process @return a copy */
+        public Options withEvents(final Consumer<LedgerEvent> value) {
+            return new Options(fsync, compactAfter, clock, warnings, owner, value);
         }
     }
 }
