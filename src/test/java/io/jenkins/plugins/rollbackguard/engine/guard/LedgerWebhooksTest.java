@@ -5,27 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
-import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
 import io.jenkins.plugins.rollbackguard.engine.spi.Secret;
 import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,61 +35,45 @@ class LedgerWebhooksTest {
 
     @TempDir
     private Path root;
-    private HttpServer server;
-    private final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
-    private final List<String> authorizations = new CopyOnWriteArrayList<>();
-    private final AtomicInteger status = new AtomicInteger(200);
-    private final List<String> errors = new CopyOnWriteArrayList<>();
+    private WebhookReceiver hook;
     private final SystemScheduler scheduler = new SystemScheduler(1);
 
     @BeforeEach
     void startServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/hook", exchange -> {
-            bodies.add(JSON.readTree(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-            exchange.sendResponseHeaders(status.get(), -1);
-            exchange.close();
-        });
-        server.start();
+        hook = new WebhookReceiver();
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        hook.close();
         scheduler.close();
     }
 
-    private String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    private Ledger ledger(final List<LedgerWebhooks.Target> targets) {
+        LedgerWebhooks webhooks = new LedgerWebhooks(() -> targets, HttpClient.newHttpClient(), scheduler, hook);
+        return Ledger.open(root, Ledger.Options.defaults().withEvents(webhooks));
     }
 
-    private Ledger ledger(final List<LedgerWebhooks.Target> targets) {
-        GuardListener listener = new GuardListener() {
-            @Override
-            public void info(final String line) {
-                // not asserted
-            }
-
-            @Override
-            public void error(final String line) {
-                errors.add(line);
-            }
-        };
-        LedgerWebhooks hooks = new LedgerWebhooks(() -> targets, HttpClient.newHttpClient(), scheduler, listener);
-        return Ledger.open(root, Ledger.Options.defaults().withEvents(hooks));
+    private static JsonNode json(final String body) {
+        try {
+            return JSON.readTree(body);
+        }
+        catch (IOException e) {
+            throw new AssertionError("not JSON: " + body, e);
+        }
     }
 
     @Test
     void shouldPostTheWantedEventsWithTheToken() {
-        Ledger ledger = ledger(List.of(new LedgerWebhooks.Target(url(), Secret.of(TOKEN),
+        Ledger ledger = ledger(List.of(new LedgerWebhooks.Target(hook.url(), Secret.of(TOKEN),
                 Set.of(LedgerEvent.Type.STATUS_CHANGED, LedgerEvent.Type.CIRCUIT_OPENED))));
 
         RollbackPoint point = ledger.record(RollbackPoint.builder(SHOP, PointSource.cli("v2")), "ci", "deploy v2");
         ledger.transition(SHOP, point.id(), PointStatus.DEPLOYING, "ci", "deploying");
         ledger.openCircuit(SHOP, "error rate 12% > 5%", "guard", point.id());
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hook.bodies().size() == 2);
+        List<JsonNode> bodies = hook.bodies().stream().map(LedgerWebhooksTest::json).toList();
         assertThat(bodies).extracting(body -> body.get("event").asText())
                 .containsExactlyInAnyOrder("STATUS_CHANGED", "CIRCUIT_OPENED");
         JsonNode opened = bodies.stream().filter(b -> "CIRCUIT_OPENED".equals(b.get("event").asText())).findFirst()
@@ -104,7 +83,7 @@ class LedgerWebhooksTest {
         assertThat(opened.get("actor").asText()).isEqualTo("guard");
         assertThat(opened.get("reason").asText()).isEqualTo("error rate 12% > 5%");
         assertThat(opened.get("text").asText()).startsWith("[rollback-guard] shop: ").contains("CIRCUIT_OPENED");
-        assertThat(authorizations).containsOnly("Bearer " + TOKEN);
+        assertThat(hook.authorizations()).containsOnly("Bearer " + TOKEN);
     }
 
     @Test
@@ -135,16 +114,16 @@ class LedgerWebhooksTest {
 
     @Test
     void shouldGiveUpOnADeadWebhookWithoutShowingTheToken() {
-        status.set(500);
-        Ledger ledger = ledger(List.of(new LedgerWebhooks.Target(url(), Secret.of(TOKEN),
+        hook.failNext(Integer.MAX_VALUE);
+        Ledger ledger = ledger(List.of(new LedgerWebhooks.Target(hook.url(), Secret.of(TOKEN),
                 Set.of(LedgerEvent.Type.CIRCUIT_RESET))));
         ledger.record(RollbackPoint.builder(SHOP, PointSource.cli("v1")), "ci", "");
 
         ledger.resetCircuit(SHOP, "fixed by hand", "alice");
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> !errors.isEmpty());
-        assertThat(bodies).hasSize(WebhookPoster.ATTEMPTS);
-        assertThat(errors).singleElement().asString().contains("gave up after 3 attempts", "HTTP 500")
+        await().atMost(Duration.ofSeconds(15)).until(() -> !hook.errors().isEmpty());
+        assertThat(hook.bodies()).hasSize(WebhookPoster.ATTEMPTS);
+        assertThat(hook.errors()).singleElement().asString().contains("gave up after 3 attempts", "HTTP 503")
                 .doesNotContain(TOKEN);
     }
 }
