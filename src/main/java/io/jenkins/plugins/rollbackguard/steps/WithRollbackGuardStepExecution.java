@@ -30,6 +30,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.health.Watch;
 import io.jenkins.plugins.rollbackguard.engine.health.WatchResult;
+import io.jenkins.plugins.rollbackguard.engine.health.WatchState;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.jenkins.SamplePool;
@@ -55,6 +56,8 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
     private long pointId;
     private long deadline;
     private String policyText = "";
+    // JSON text (WatchState), not the engine's records: the Pipeline keeps these fields in program.dat and
+    // build.xml, and text stays readable there whatever becomes of the records' classes
     private String baselines = "";
     private String snapshots = "";
     @CheckForNull
@@ -109,7 +112,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
                 finish(guard, prepared.outcome());
                 return;
             }
-            baselines = Snapshots.encodeBaselines(prepared.baselines());
+            baselines = WatchState.writeBaselines(prepared.baselines());
             if (stopping) {
                 return;
             }
@@ -134,7 +137,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
             RollbackPoint point = guard.session().watching(guard.point(pointId));
             deadline = System.currentTimeMillis() + guard.plannedWatchMillis();
             phase = Phase.WATCHING;
-            runWatch(guard, guard.watch(Snapshots.decodeBaselines(baselines), Map.of()), point);
+            runWatch(guard, guard.watch(WatchState.readBaselines(baselines), Map.of()), point);
         }
         catch (Exception e) {
             getContext().onFailure(e);
@@ -143,10 +146,10 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
 
     private void runWatch(final GuardHost guard, final Watch newWatch, final RollbackPoint point) {
         watch = newWatch;
-        snapshots = Snapshots.encodeSnapshots(newWatch.snapshots());
+        snapshots = WatchState.writeSnapshots(newWatch.snapshots());
         saveState();
         newWatch.observe((probe, scheduled, measurement) -> {
-            snapshots = Snapshots.encodeSnapshots(newWatch.snapshots());
+            snapshots = WatchState.writeSnapshots(newWatch.snapshots());
             saveState();
         });
         guard.listener().info("watching %d probe(s) of point #%d in %s".formatted(guard.policy().probes().size(),
@@ -234,7 +237,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
                 return;
             }
             listener().getLogger().println("[rollback-guard] resuming the watch after a restart");
-            runWatch(guard, guard.watch(Snapshots.decodeBaselines(baselines), Snapshots.decodeSnapshots(snapshots)),
+            runWatch(guard, guard.watch(WatchState.readBaselines(baselines), WatchState.readSnapshots(snapshots)),
                     point);
         }
         catch (Exception e) {
