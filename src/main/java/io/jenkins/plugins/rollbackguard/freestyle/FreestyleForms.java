@@ -3,12 +3,9 @@ package io.jenkins.plugins.rollbackguard.freestyle;
 import java.util.Locale;
 import java.util.Set;
 
-import hudson.AbortException;
-import hudson.FilePath;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 
-import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 
@@ -78,15 +75,5 @@ final class FreestyleForms {
         items.add(Messages.FreestyleForms_OnTrip_Freeze(), "freeze");
         items.add(Messages.FreestyleForms_OnTrip_Fail(), "fail");
         return items;
-    }
-
-    /**
-     * Freestyle backups are taken by the controller (the backup store lives there), so their files and dumps must
-     * be on the controller too: a build on an agent with backups in its policy stops with a clear message.
-     */
-    static void refuseRemoteBackups(final Policy policy, final FilePath workspace) throws AbortException {
-        if (!policy.backups().isEmpty() && workspace.isRemote()) {
-            throw new AbortException(Messages.FreestyleForms_RemoteBackups(policy.environment().value()));
-        }
     }
 }

@@ -10,9 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
-import com.cloudbees.plugins.credentials.CredentialsProvider;
 
 import hudson.FilePath;
 import hudson.Launcher;
@@ -33,8 +31,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
 import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
-import io.jenkins.plugins.rollbackguard.engine.spi.Secret;
-import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
+import io.jenkins.plugins.rollbackguard.jenkins.CredentialsSecretSource;
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
 
@@ -52,18 +49,17 @@ class FreestyleServices {
         ((ThreadPoolExecutor) SAMPLES).allowCoreThreadTimeOut(true);
     }
 
-    private final Run<?, ?> run;
     private final TaskListener listener;
     private final GuardServices services;
 
     FreestyleServices(final Run<?, ?> run, final FilePath workspace, final Launcher launcher,
             final TaskListener listener) {
-        this.run = run;
         this.listener = listener;
         RollbackGuardHome home = new RollbackGuardHome();
         this.services = new GuardServices(new LedgerFacade(home).getLedger(),
                 new BackupStore(RollbackGuardConfiguration.get().getEffectiveBackupRoot()), new NoArtifacts(),
-                this::secret, new LauncherCommandRunner(launcher, workspace, listener), new TimerScheduler(),
+                new CredentialsSecretSource(run), new LauncherCommandRunner(launcher, workspace, listener),
+                new TimerScheduler(),
                 SAMPLES, guardListener(), Notifier.none(), home.getRoot().resolve("locks"));
     }
 
@@ -81,11 +77,6 @@ class FreestyleServices {
      */
     GuardSession session(final Policy policy) {
         return new GuardSession(services, policy, new Timeline(Instant::now, services.listener()));
-    }
-
-    private Optional<Secret> secret(final String id) {
-        StringCredentials credentials = CredentialsProvider.findCredentialById(id, StringCredentials.class, run);
-        return Optional.ofNullable(credentials).map(c -> Secret.of(c.getSecret().getPlainText()));
     }
 
     private GuardListener guardListener() {

@@ -27,6 +27,7 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import jenkins.tasks.SimpleBuildStep;
 
+import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException;
@@ -34,6 +35,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.health.Baseline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.jenkins.AgentBackupTaker;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
 /**
@@ -119,7 +121,6 @@ public class RecordRollbackPointBuilder extends Builder implements SimpleBuildSt
             throws InterruptedException, IOException {
         Policy policy = PolicyLoader.load(workspace, env, this);
         FreestyleServices services = new FreestyleServices(run, workspace, launcher, listener);
-        FreestyleForms.refuseRemoteBackups(policy, workspace);
         GuardSession session = services.session(policy);
         DeployRequest request = new DeployRequests(new JenkinsFacade(), services.services().ledger())
                 .create(run, env);
@@ -132,7 +133,13 @@ public class RecordRollbackPointBuilder extends Builder implements SimpleBuildSt
         }
         Map<String, Baseline> baselines = session.sampleBaselines(request);
         point = session.rememberBaselines(point, baselines);
-        Optional<GuardOutcome> aborted = session.takeBackups(point);
+        // on an agent, backups run there (the files and databases are within its reach) into the backup root,
+        // which must then be a shared mount, as for the Pipeline step
+        Optional<GuardOutcome> aborted = workspace.isRemote()
+                ? session.takeBackups(point, new AgentBackupTaker(workspace,
+                        RollbackGuardConfiguration.get().getEffectiveBackupRoot().toString(),
+                        policy.environment().value(), services.services().secrets(), services.services().listener()))
+                : session.takeBackups(point);
         if (aborted.isPresent()) {
             throw new AbortException(aborted.get().explanation());
         }

@@ -15,13 +15,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
-import io.jenkins.plugins.rollbackguard.engine.backup.BackupException;
-import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
-import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
-import io.jenkins.plugins.rollbackguard.engine.backup.CommandBackupSpec;
-import io.jenkins.plugins.rollbackguard.engine.backup.MysqlBackupSpec;
-import io.jenkins.plugins.rollbackguard.engine.backup.PostgresBackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
@@ -48,7 +42,7 @@ import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
-import io.jenkins.plugins.rollbackguard.jenkins.AgentBackups;
+import io.jenkins.plugins.rollbackguard.jenkins.AgentBackupTaker;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentProbe;
 import io.jenkins.plugins.rollbackguard.jenkins.BuildArtifactStore;
 import io.jenkins.plugins.rollbackguard.jenkins.CredentialsSecretSource;
@@ -174,22 +168,8 @@ final class GuardHost {
         if (workspace == null) {
             throw new IllegalStateException("backups run on an agent: put withRollbackGuard inside node { }");
         }
-        return session.takeBackups(point, (spec, label) -> {
-            AgentBackups.Result result;
-            try {
-                result = AgentBackups.take(workspace, storeRoot, policy.environment().value(), spec,
-                        resolve(secretNames(spec)), label);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BackupException("interrupted while backing up " + spec.describe(), e);
-            }
-            result.lines().forEach(services.listener()::info);
-            if (result.manifest() == null) {
-                throw new BackupException(result.failure(), null);
-            }
-            return result.manifest();
-        });
+        return session.takeBackups(point, new AgentBackupTaker(workspace, storeRoot, policy.environment().value(),
+                secrets, services.listener()));
     }
 
     /**
@@ -239,19 +219,6 @@ final class GuardHost {
         }
         return java.util.stream.Stream.of(auth.bearerSecret(), auth.passwordSecret())
                 .filter(java.util.Objects::nonNull).toList();
-    }
-
-    private static List<String> secretNames(final BackupSpec spec) {
-        if (spec instanceof PostgresBackupSpec postgres && postgres.passwordSecret() != null) {
-            return List.of(postgres.passwordSecret());
-        }
-        if (spec instanceof MysqlBackupSpec mysql && mysql.passwordSecret() != null) {
-            return List.of(mysql.passwordSecret());
-        }
-        if (spec instanceof CommandBackupSpec command) {
-            return List.copyOf(command.secretEnvironment().values());
-        }
-        return List.of();
     }
 
     /**

@@ -2,20 +2,28 @@ package io.jenkins.plugins.rollbackguard.freestyle;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.FailureBuilder;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.TestBuilder;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
+import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.AbstractBuild;
 import hudson.model.BuildListener;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Result;
+import hudson.slaves.DumbSlave;
 
+import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
+import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
@@ -66,6 +74,38 @@ class RollbackGuardFreestyleITest {
     }
 
     @Test
+    void shouldTakeBackupsOnTheAgentWhereTheBuildRuns(final JenkinsRule j, @TempDir final Path backupRoot)
+            throws Exception {
+        RollbackGuardConfiguration.get().setBackupRoot(backupRoot.toString()); // shared: agent and controller
+        DumbSlave agent = j.createOnlineSlave();
+        FreeStyleProject job = j.createFreeStyleProject("shop");
+        job.setAssignedNode(agent);
+        job.getBuildersList().add(new PolicyWriter("""
+                backups:
+                  - type: files
+                    path: %s/site
+                probes:
+                  - type: http
+                    name: jenkins-up
+                    url: JENKINS/api/json
+                    analysis: {interval: 200ms, count: 2}
+                """.replace("JENKINS/", j.getURL().toString())));
+        RecordRollbackPointBuilder record = new RecordRollbackPointBuilder(ENVIRONMENT);
+        record.setOnTrip("freeze");
+        job.getBuildersList().add(record);
+        job.getPublishersList().add(new RollbackGuardRecorder(ENVIRONMENT));
+
+        FreeStyleBuild build = j.buildAndAssertSuccess(job);
+
+        assertThat(build.getBuiltOn()).isSameAs(agent);
+        RollbackPoint good = ledger().lastGood(EnvironmentName.of(ENVIRONMENT)).orElseThrow();
+        assertThat(good.backups()).singleElement().extracting(BackupRef::kind).isEqualTo("files");
+        try (Stream<Path> files = Files.walk(backupRoot)) {
+            assertThat(files.filter(Files::isRegularFile).map(Path::toString)).anyMatch(name -> name.endsWith("archive.tar.gz"));
+        }
+    }
+
+    @Test
     void shouldKeepTheFieldsThroughTheConfigurationPage(final JenkinsRule j) throws Exception {
         FreeStyleProject job = j.createFreeStyleProject("shop");
         RecordRollbackPointBuilder record = new RecordRollbackPointBuilder(ENVIRONMENT);
@@ -111,7 +151,10 @@ class RollbackGuardFreestyleITest {
         return new LedgerFacade().getLedger();
     }
 
-    /** Puts the policy file into the workspace, as a checkout would. */
+    /**
+     * Puts the policy file (with {@code %s} replaced by the workspace path) and a small site into the workspace, as a
+     * checkout would.
+     */
     private static final class PolicyWriter extends TestBuilder {
         private final String policy;
 
@@ -123,7 +166,10 @@ class RollbackGuardFreestyleITest {
         @Override
         public boolean perform(final AbstractBuild<?, ?> build, final Launcher launcher,
                 final BuildListener listener) throws InterruptedException, IOException {
-            build.getWorkspace().child(GuardFields.DEFAULT_POLICY_FILE).write(policy, StandardCharsets.UTF_8.name());
+            FilePath workspace = build.getWorkspace();
+            workspace.child("site/index.html").write("<h1>shop v1</h1>", StandardCharsets.UTF_8.name());
+            workspace.child(GuardFields.DEFAULT_POLICY_FILE).write(policy.replace("%s", workspace.getRemote()),
+                    StandardCharsets.UTF_8.name());
             return true;
         }
     }
