@@ -1,8 +1,6 @@
 package io.jenkins.plugins.rollbackguard.jenkins;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import hudson.FilePath;
 
@@ -56,7 +54,7 @@ public class AgentBackupTaker implements GuardSession.BackupTaker {
     public BackupManifest take(final BackupSpec spec, final String label) {
         AgentBackups.Result result;
         try {
-            result = AgentBackups.take(workspace, storeRoot, environment, spec, resolve(secretNames(spec)), label);
+            result = AgentBackups.take(workspace, storeRoot, environment, spec, secrets.reveal(secretNames(spec)), label);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -67,14 +65,6 @@ public class AgentBackupTaker implements GuardSession.BackupTaker {
             throw new BackupException(result.failure(), null);
         }
         return result.manifest();
-    }
-
-    private Map<String, String> resolve(final List<String> names) {
-        Map<String, String> values = new HashMap<>();
-        for (String name : names) {
-            secrets.find(name).ifPresent(secret -> values.put(name, secret.reveal()));
-        }
-        return values;
     }
 
     private static List<String> secretNames(final BackupSpec spec) {

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.rollbackguard.steps;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -145,7 +144,7 @@ final class GuardHost {
         if (spec instanceof CommandProbeSpec || workspace == null || probesFromController) {
             return session.probes().create(spec); // commands through the launcher; HTTP from the controller
         }
-        return new AgentProbe(spec, workspace, resolve(secretNames(spec)));
+        return new AgentProbe(spec, workspace, secrets.reveal(secretNames(spec)));
     }
 
     /**
@@ -201,14 +200,6 @@ final class GuardHost {
                 .orElseGet(() -> new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, plan.leaving(),
                         "Jenkins refused to schedule a reverting build of " + targetRun.getFullDisplayName(), null,
                         List.of(), null));
-    }
-
-    private Map<String, String> resolve(final List<String> names) {
-        Map<String, String> values = new HashMap<>();
-        for (String name : names) {
-            secrets.find(name).ifPresent(secret -> values.put(name, secret.reveal()));
-        }
-        return values;
     }
 
     private static List<String> secretNames(final ProbeSpec spec) {

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.rollbackguard.engine.spi;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,6 +34,22 @@ public interface SecretSource {
     default Secret require(final String name, final String field) {
         return find(name).orElseThrow(() -> new IllegalArgumentException(
                 "%s: no secret named '%s' is available".formatted(field, name)));
+    }
+
+    /**
+     * Reveals the named secrets that exist, to carry them to where they are used (an agent), the inverse of
+     * {@link #of(Map)}. Names without a secret are left out: the receiving side reports them by field.
+     *
+     * @param names
+     *         the names
+     * @return the plain values by name
+     */
+    default Map<String, String> reveal(final Collection<String> names) {
+        Map<String, String> values = new HashMap<>();
+        for (String name : names) {
+            find(name).ifPresent(secret -> values.put(name, secret.reveal()));
+        }
+        return values;
     }
 
     /** @return a source without any secret */
