@@ -1,13 +1,17 @@
 package io.jenkins.plugins.rollbackguard.conventions;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +59,46 @@ class DataBindingConventionTest {
     }
 
     @Test
+    void shouldFindTheSuperclassAndItsImport() {
+        JavaSource child = new JavaSource("""
+                package x;
+                import a.b.Base;
+                /** extends Other in a comment does not count. */
+                public class Child<T extends Comparable<T>> extends Base implements Describable<Child<T>> {
+                    @DataBoundConstructor public Child(String host) { super(); }
+                }
+                class Plain implements Runnable { }
+                """);
+
+        assertThat(child.superclass("Child")).contains("Base");
+        assertThat(child.importOf("Base")).contains("a.b.Base");
+        assertThat(child.superclass("Plain")).isEmpty();
+        assertThat(child.importOf("Other")).isEmpty();
+    }
+
+    @Test
+    void shouldCountTheSettersOfSuperclassesInTheProject(@TempDir final Path root) throws IOException {
+        Path packageDir = Files.createDirectories(root.resolve("src/main/java/x"));
+        Files.writeString(packageDir.resolve("Child.java"), """
+                package x;
+                public class Child extends Base {
+                    @DataBoundConstructor public Child(String host) { super(); }
+                }
+                """);
+        Files.writeString(packageDir.resolve("Base.java"), """
+                package x;
+                public abstract class Base extends Object {
+                    @DataBoundSetter public void setPort(int port) { }
+                }
+                """);
+
+        Set<String> properties = boundPropertiesWithInherited(ProjectFiles.at(root), packageDir.resolve("Child.java"),
+                "Child");
+
+        assertThat(properties).containsExactly("host", "port");
+    }
+
+    @Test
     void shouldReportAFieldWithoutProperty() {
         List<String> problems = Conventions.bindingProblems("Bean/config.jelly", Set.of("url", "typo"),
                 Set.of("url"), Set.of("help-url.html"));
@@ -86,9 +130,33 @@ class DataBindingConventionTest {
         if (!Files.isRegularFile(javaFile)) {
             return List.of(project.name(view) + ": no class " + project.name(javaFile) + " for this view");
         }
-        Set<String> properties = new JavaSource(ProjectFiles.read(javaFile)).boundProperties(names[names.length - 1]);
+        Set<String> properties = boundPropertiesWithInherited(project, javaFile, names[names.length - 1]);
         Set<String> fields = Conventions.viewFields(ProjectFiles.read(view));
         return Conventions.bindingProblems(project.name(view), fields, properties, siblings(folder));
+    }
+
+    /**
+     * Lists the bound properties of a class and of its superclasses in this project, as Jenkins binds inherited
+     * setters too: the superclass is looked for in the same package, then through a single-type import.
+     */
+    static Set<String> boundPropertiesWithInherited(final ProjectFiles project, final Path javaFile,
+            final String simpleName) {
+        Set<String> properties = new LinkedHashSet<>();
+        Path file = javaFile;
+        String name = simpleName;
+        for (int depth = 0; depth < 10 && Files.isRegularFile(file); depth++) {
+            JavaSource source = new JavaSource(ProjectFiles.read(file));
+            properties.addAll(source.boundProperties(name));
+            Optional<String> parent = source.superclass(name);
+            if (parent.isEmpty()) {
+                break;
+            }
+            String qualified = parent.get().contains(".") ? parent.get() : source.importOf(parent.get()).orElse(null);
+            file = qualified == null ? file.resolveSibling(parent.get() + ".java")
+                    : project.mainJava().resolve(qualified.replace('.', '/') + ".java");
+            name = parent.get().substring(parent.get().lastIndexOf('.') + 1);
+        }
+        return properties;
     }
 
     private static Set<String> siblings(final Path folder) {

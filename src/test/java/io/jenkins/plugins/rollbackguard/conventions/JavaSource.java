@@ -26,6 +26,7 @@ final class JavaSource {
     private static final Pattern WEB_METHOD = Pattern.compile(
             "\\b([\\w$.<>\\[\\]?, ]+?)\\s+(do[A-Z][\\w$]*)\\s*\\([^;{]*\\)\\s*(?:throws\\s[^;{]+)?\\{");
     private static final Pattern ANNOTATION = Pattern.compile("@([\\w.]+)");
+    private static final Pattern EXTENDS = Pattern.compile("^\\s*extends\\s+([A-Za-z_$][\\w$.]*)");
 
     private final String text;
 
@@ -61,6 +62,48 @@ final class JavaSource {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Returns the class a class extends, as written (simple or qualified name, without type arguments).
+     *
+     * @param simpleName
+     *         the class's simple name
+     * @return the superclass's name, or empty if the class extends nothing (or is not declared here)
+     */
+    Optional<String> superclass(final String simpleName) {
+        Matcher declaration = CLASS_DECLARATION.matcher(text);
+        while (declaration.find()) {
+            if (declaration.group(1).equals(simpleName)) {
+                String header = text.substring(declaration.end(), text.indexOf('{', declaration.end()));
+                if (header.stripLeading().startsWith("<")) { // type parameters may say "extends" too
+                    int open = header.indexOf('<');
+                    int depth = 0;
+                    int end = open;
+                    do {
+                        depth += header.charAt(end) == '<' ? 1 : header.charAt(end) == '>' ? -1 : 0;
+                        end++;
+                    } while (depth > 0 && end < header.length());
+                    header = header.substring(end);
+                }
+                Matcher extendsClause = EXTENDS.matcher(header);
+                return extendsClause.find() ? Optional.of(extendsClause.group(1)) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Returns the qualified name a simple name is imported as.
+     *
+     * @param simpleName
+     *         the simple name
+     * @return the qualified name, or empty if no single-type import names it
+     */
+    Optional<String> importOf(final String simpleName) {
+        Matcher found = Pattern.compile("\\bimport\\s+([\\w.]+\\." + Pattern.quote(simpleName) + ")\\s*;")
+                .matcher(text);
+        return found.find() ? Optional.of(found.group(1)) : Optional.empty();
     }
 
     /**

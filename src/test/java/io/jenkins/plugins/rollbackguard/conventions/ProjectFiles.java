@@ -37,6 +37,17 @@ final class ProjectFiles {
                 + Path.of("").toAbsolutePath() + "; set -D" + ROOT_PROPERTY);
     }
 
+    /**
+     * Returns the files of a project at a given root, for tests of the conventions themselves.
+     *
+     * @param root
+     *         the root
+     * @return the files
+     */
+    static ProjectFiles at(final Path root) {
+        return new ProjectFiles(root);
+    }
+
     Path root() {
         return root;
     }
