@@ -18,13 +18,8 @@ import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 public class CommandGuardProbe extends GuardProbe {
     private static final long serialVersionUID = 1L; // first release
 
-    private final String name;
     private final String command;
     private String valuePattern = "";
-    private String failIf = "";
-    private String successIf = "";
-    private String interval = "";
-    private int count;
 
     /**
      * Creates the probe.
@@ -36,13 +31,8 @@ public class CommandGuardProbe extends GuardProbe {
      */
     @DataBoundConstructor
     public CommandGuardProbe(final String name, final String command) {
-        super();
-        this.name = name == null ? "" : name.strip();
+        super(name);
         this.command = command == null ? "" : command.strip();
-    }
-
-    public String getName() {
-        return name;
     }
 
     public String getCommand() {
@@ -58,46 +48,10 @@ public class CommandGuardProbe extends GuardProbe {
         this.valuePattern = valuePattern == null ? "" : valuePattern.strip();
     }
 
-    public String getFailIf() {
-        return failIf;
-    }
-
-    @DataBoundSetter
-    public void setFailIf(final String failIf) {
-        this.failIf = failIf == null ? "" : failIf.strip();
-    }
-
-    public String getSuccessIf() {
-        return successIf;
-    }
-
-    @DataBoundSetter
-    public void setSuccessIf(final String successIf) {
-        this.successIf = successIf == null ? "" : successIf.strip();
-    }
-
-    public String getInterval() {
-        return interval;
-    }
-
-    @DataBoundSetter
-    public void setInterval(final String interval) {
-        this.interval = interval == null ? "" : interval.strip();
-    }
-
-    public int getCount() {
-        return count;
-    }
-
-    @DataBoundSetter
-    public void setCount(final int count) {
-        this.count = Math.max(0, count);
-    }
-
     @Override
     public ProbeSpec toSpec() {
-        return new CommandProbeSpec(name, GuardBackup.words(command), Map.of(), Map.of(), null,
-                blankToNull(valuePattern), blankToNull(failIf), blankToNull(successIf), analysis(interval, count));
+        return new CommandProbeSpec(getName(), GuardBackup.words(command), Map.of(), Map.of(), null,
+                blankToNull(valuePattern), failIfOrNull(), successIfOrNull(), analysis());
     }
 
     /** Registers the probe kind with the symbol {@code command}. */

@@ -2,6 +2,8 @@ package io.jenkins.plugins.rollbackguard.steps;
 
 import java.io.Serializable;
 
+import org.kohsuke.stapler.DataBoundSetter;
+
 import hudson.model.Describable;
 import hudson.model.Descriptor;
 
@@ -11,26 +13,85 @@ import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 
 /**
  * A health probe configured inline in {@code withRollbackGuard(probes: [...])}. Each kind only translates its
- * fields into the engine's {@link ProbeSpec}; the engine validates them and decides.
+ * fields into the engine's {@link ProbeSpec}; the engine validates them and decides. What every kind offers (its
+ * name, the thresholds and the two sampling settings) is bound here; Jenkins binds inherited setters too.
  */
 public abstract class GuardProbe implements Describable<GuardProbe>, Serializable {
     private static final long serialVersionUID = 1L; // first release
 
+    private final String name;
+    private String failIf = "";
+    private String successIf = "";
+    private String interval = "";
+    private int count;
+
+    /**
+     * Creates the probe.
+     *
+     * @param name
+     *         the probe name, unique in the policy
+     */
+    protected GuardProbe(final String name) {
+        this.name = name == null ? "" : name.strip();
+    }
+
     /** @return the engine's specification of this probe */
     public abstract ProbeSpec toSpec();
 
-    /**
-     * Builds the sampling settings from the two fields every probe offers.
-     *
-     * @param interval
-     *         time between samples, or blank for the default
-     * @param count
-     *         samples to take, or 0 for the default
-     * @return the settings
-     */
-    static AnalysisSettings analysis(final String interval, final int count) {
+    public String getName() {
+        return name;
+    }
+
+    public String getFailIf() {
+        return failIf;
+    }
+
+    @DataBoundSetter
+    public void setFailIf(final String failIf) {
+        this.failIf = failIf == null ? "" : failIf.strip();
+    }
+
+    public String getSuccessIf() {
+        return successIf;
+    }
+
+    @DataBoundSetter
+    public void setSuccessIf(final String successIf) {
+        this.successIf = successIf == null ? "" : successIf.strip();
+    }
+
+    public String getInterval() {
+        return interval;
+    }
+
+    @DataBoundSetter
+    public void setInterval(final String interval) {
+        this.interval = interval == null ? "" : interval.strip();
+    }
+
+    public int getCount() {
+        return count;
+    }
+
+    @DataBoundSetter
+    public void setCount(final int count) {
+        this.count = Math.max(0, count);
+    }
+
+    /** @return the failure threshold for the engine, or null for none */
+    protected String failIfOrNull() {
+        return blankToNull(failIf);
+    }
+
+    /** @return the success threshold for the engine, or null for none */
+    protected String successIfOrNull() {
+        return blankToNull(successIf);
+    }
+
+    /** @return the sampling settings: the interval and count given, the engine's defaults for the others */
+    protected AnalysisSettings analysis() {
         AnalysisSettingsBuilder builder = AnalysisSettings.builder();
-        if (interval != null && !interval.isBlank()) {
+        if (!interval.isBlank()) {
             builder.interval(interval);
         }
         if (count > 0) {

@@ -14,14 +14,9 @@ import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 public class HttpGuardProbe extends GuardProbe {
     private static final long serialVersionUID = 1L; // first release
 
-    private final String name;
     private final String url;
     private String expectStatus = "";
     private String jsonPointer = "";
-    private String failIf = "";
-    private String successIf = "";
-    private String interval = "";
-    private int count;
     private String credentialsId = "";
 
     /**
@@ -34,13 +29,8 @@ public class HttpGuardProbe extends GuardProbe {
      */
     @DataBoundConstructor
     public HttpGuardProbe(final String name, final String url) {
-        super();
-        this.name = name == null ? "" : name.strip();
+        super(name);
         this.url = url == null ? "" : url.strip();
-    }
-
-    public String getName() {
-        return name;
     }
 
     public String getUrl() {
@@ -65,42 +55,6 @@ public class HttpGuardProbe extends GuardProbe {
         this.jsonPointer = jsonPointer == null ? "" : jsonPointer.strip();
     }
 
-    public String getFailIf() {
-        return failIf;
-    }
-
-    @DataBoundSetter
-    public void setFailIf(final String failIf) {
-        this.failIf = failIf == null ? "" : failIf.strip();
-    }
-
-    public String getSuccessIf() {
-        return successIf;
-    }
-
-    @DataBoundSetter
-    public void setSuccessIf(final String successIf) {
-        this.successIf = successIf == null ? "" : successIf.strip();
-    }
-
-    public String getInterval() {
-        return interval;
-    }
-
-    @DataBoundSetter
-    public void setInterval(final String interval) {
-        this.interval = interval == null ? "" : interval.strip();
-    }
-
-    public int getCount() {
-        return count;
-    }
-
-    @DataBoundSetter
-    public void setCount(final int count) {
-        this.count = Math.max(0, count);
-    }
-
     public String getCredentialsId() {
         return credentialsId;
     }
@@ -119,9 +73,9 @@ public class HttpGuardProbe extends GuardProbe {
     @Override
     public ProbeSpec toSpec() {
         Auth auth = blankToNull(credentialsId) == null ? null : Auth.bearer(credentialsId);
-        return new HttpProbeSpec(name, url, null, null, auth, blankToNull(expectStatus), null,
-                blankToNull(jsonPointer), null, null, null, null, blankToNull(failIf), blankToNull(successIf),
-                analysis(interval, count));
+        return new HttpProbeSpec(getName(), url, null, null, auth, blankToNull(expectStatus), null,
+                blankToNull(jsonPointer), null, null, null, null, failIfOrNull(), successIfOrNull(),
+                analysis());
     }
 
     /** Registers the probe kind with the symbol {@code http}. */

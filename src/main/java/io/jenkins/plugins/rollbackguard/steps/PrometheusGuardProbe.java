@@ -14,14 +14,9 @@ import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 public class PrometheusGuardProbe extends GuardProbe {
     private static final long serialVersionUID = 1L; // first release
 
-    private final String name;
     private final String url;
     private final String query;
     private String aggregation = "";
-    private String failIf = "";
-    private String successIf = "";
-    private String interval = "";
-    private int count;
     private String credentialsId = "";
 
     /**
@@ -36,14 +31,9 @@ public class PrometheusGuardProbe extends GuardProbe {
      */
     @DataBoundConstructor
     public PrometheusGuardProbe(final String name, final String url, final String query) {
-        super();
-        this.name = name == null ? "" : name.strip();
+        super(name);
         this.url = url == null ? "" : url.strip();
         this.query = query == null ? "" : query.strip();
-    }
-
-    public String getName() {
-        return name;
     }
 
     public String getUrl() {
@@ -63,42 +53,6 @@ public class PrometheusGuardProbe extends GuardProbe {
         this.aggregation = aggregation == null ? "" : aggregation.strip();
     }
 
-    public String getFailIf() {
-        return failIf;
-    }
-
-    @DataBoundSetter
-    public void setFailIf(final String failIf) {
-        this.failIf = failIf == null ? "" : failIf.strip();
-    }
-
-    public String getSuccessIf() {
-        return successIf;
-    }
-
-    @DataBoundSetter
-    public void setSuccessIf(final String successIf) {
-        this.successIf = successIf == null ? "" : successIf.strip();
-    }
-
-    public String getInterval() {
-        return interval;
-    }
-
-    @DataBoundSetter
-    public void setInterval(final String interval) {
-        this.interval = interval == null ? "" : interval.strip();
-    }
-
-    public int getCount() {
-        return count;
-    }
-
-    @DataBoundSetter
-    public void setCount(final int count) {
-        this.count = Math.max(0, count);
-    }
-
     public String getCredentialsId() {
         return credentialsId;
     }
@@ -111,8 +65,8 @@ public class PrometheusGuardProbe extends GuardProbe {
     @Override
     public ProbeSpec toSpec() {
         Auth auth = blankToNull(credentialsId) == null ? null : Auth.bearer(credentialsId);
-        return new PrometheusProbeSpec(name, url, query, blankToNull(aggregation), auth, null, blankToNull(failIf),
-                blankToNull(successIf), analysis(interval, count));
+        return new PrometheusProbeSpec(getName(), url, query, blankToNull(aggregation), auth, null, failIfOrNull(),
+                successIfOrNull(), analysis());
     }
 
     /** Registers the probe kind with the symbol {@code prometheus}. */
