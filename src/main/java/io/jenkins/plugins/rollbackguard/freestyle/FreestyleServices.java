@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 
 
+import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
@@ -32,6 +33,7 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
 import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
 import io.jenkins.plugins.rollbackguard.jenkins.CredentialsSecretSource;
+import io.jenkins.plugins.rollbackguard.jenkins.LauncherCommandRunner;
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
 
@@ -52,13 +54,13 @@ class FreestyleServices {
     private final TaskListener listener;
     private final GuardServices services;
 
-    FreestyleServices(final Run<?, ?> run, final FilePath workspace, final Launcher launcher,
-            final TaskListener listener) {
+    FreestyleServices(final Run<?, ?> run, final FilePath workspace, final EnvVars environment,
+            final Launcher launcher, final TaskListener listener) {
         this.listener = listener;
         RollbackGuardHome home = new RollbackGuardHome();
         this.services = new GuardServices(new LedgerFacade(home).getLedger(),
                 new BackupStore(RollbackGuardConfiguration.get().getEffectiveBackupRoot()), new NoArtifacts(),
-                new CredentialsSecretSource(run), new LauncherCommandRunner(launcher, workspace, listener),
+                new CredentialsSecretSource(run), new LauncherCommandRunner(launcher, environment, workspace, listener),
                 new TimerScheduler(),
                 SAMPLES, guardListener(), Notifier.none(), home.getRoot().resolve("locks"));
     }

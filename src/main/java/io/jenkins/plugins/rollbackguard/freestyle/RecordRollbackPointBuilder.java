@@ -120,7 +120,7 @@ public class RecordRollbackPointBuilder extends Builder implements SimpleBuildSt
             @NonNull final Launcher launcher, @NonNull final TaskListener listener)
             throws InterruptedException, IOException {
         Policy policy = PolicyLoader.load(workspace, env, this);
-        FreestyleServices services = new FreestyleServices(run, workspace, launcher, listener);
+        FreestyleServices services = new FreestyleServices(run, workspace, env, launcher, listener);
         GuardSession session = services.session(policy);
         DeployRequest request = new DeployRequests(new JenkinsFacade(), services.services().ledger())
                 .create(run, env);

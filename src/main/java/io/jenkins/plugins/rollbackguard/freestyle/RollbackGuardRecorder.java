@@ -148,7 +148,7 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
         }
         FreestyleGuardAction recorded = found.get();
         Policy policy = PolicyLoader.load(workspace, env, this);
-        FreestyleServices services = new FreestyleServices(run, workspace, launcher, listener);
+        FreestyleServices services = new FreestyleServices(run, workspace, env, launcher, listener);
         GuardSession session = services.session(policy);
         RollbackPoint point = services.services().ledger().point(EnvironmentName.of(environment),
                 recorded.getPointId());

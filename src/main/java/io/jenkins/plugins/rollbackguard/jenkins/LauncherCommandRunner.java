@@ -17,6 +17,7 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.TaskListener;
 
+import io.jenkins.plugins.rollbackguard.engine.spi.CommandException;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
@@ -25,7 +26,8 @@ import io.jenkins.plugins.rollbackguard.engine.spi.Masker;
 /**
  * The engine's {@link CommandRunner} on the step's {@link Launcher}, so that wrappers such as {@code docker.inside}
  * apply: the environment is the step's plus the request's; secret values are masked in the echoed command line
- * and in the captured output. Blocking: call it from the {@link SamplePool}, never from the CPS thread.
+ * and in the captured output. Used by the Pipeline step and the freestyle actions alike. Blocking: call it from
+ * the {@link SamplePool} or a build's own thread, never from the CPS thread.
  */
 public class LauncherCommandRunner implements CommandRunner {
     private final Launcher launcher;
@@ -75,13 +77,13 @@ public class LauncherCommandRunner implements CommandRunner {
             boolean timedOut = took.compareTo(request.timeout()) >= 0;
             return new CommandResult(code, masker.mask(out.text()), masker.mask(err.text()), took, timedOut);
         }
-        catch (IOException e) {
-            return new CommandResult(-1, "", masker.mask("cannot run %s: %s".formatted(request.describe(),
-                    e.getMessage())), Duration.between(start, Instant.now()), false);
+        catch (IOException e) { // could not be started or waited for: the runner's contract says throw
+            throw new CommandException(masker.mask("cannot run %s: %s".formatted(request.describe(), e.getMessage())),
+                    e);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new CommandResult(-1, "", "interrupted", Duration.between(start, Instant.now()), false);
+            throw new CommandException("interrupted while running " + request.describe(), e);
         }
     }
 
