@@ -6,18 +6,15 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 import hudson.Extension;
 
-import io.jenkins.plugins.rollbackguard.engine.health.Auth;
 import io.jenkins.plugins.rollbackguard.engine.health.HttpProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 
 /** An HTTP health probe: {@code http(name: 'checkout', url: '...', failIf: 'value drop > 20%')}. */
-public class HttpGuardProbe extends GuardProbe {
+public class HttpGuardProbe extends EndpointGuardProbe {
     private static final long serialVersionUID = 1L; // first release
 
-    private final String url;
     private String expectStatus = "";
     private String jsonPointer = "";
-    private String credentialsId = "";
 
     /**
      * Creates the probe.
@@ -29,12 +26,7 @@ public class HttpGuardProbe extends GuardProbe {
      */
     @DataBoundConstructor
     public HttpGuardProbe(final String name, final String url) {
-        super(name);
-        this.url = url == null ? "" : url.strip();
-    }
-
-    public String getUrl() {
-        return url;
+        super(name, url);
     }
 
     public String getExpectStatus() {
@@ -55,25 +47,9 @@ public class HttpGuardProbe extends GuardProbe {
         this.jsonPointer = jsonPointer == null ? "" : jsonPointer.strip();
     }
 
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    /**
-     * Sets a Secret text credential sent as bearer token.
-     *
-     * @param credentialsId
-     *         the credentials id, or blank for none
-     */
-    @DataBoundSetter
-    public void setCredentialsId(final String credentialsId) {
-        this.credentialsId = credentialsId == null ? "" : credentialsId.strip();
-    }
-
     @Override
     public ProbeSpec toSpec() {
-        Auth auth = blankToNull(credentialsId) == null ? null : Auth.bearer(credentialsId);
-        return new HttpProbeSpec(getName(), url, null, null, auth, blankToNull(expectStatus), null,
+        return new HttpProbeSpec(getName(), getUrl(), null, null, bearerOrNull(), blankToNull(expectStatus), null,
                 blankToNull(jsonPointer), null, null, null, null, failIfOrNull(), successIfOrNull(),
                 analysis());
     }

@@ -6,18 +6,15 @@ import org.kohsuke.stapler.DataBoundSetter;
 
 import hudson.Extension;
 
-import io.jenkins.plugins.rollbackguard.engine.health.Auth;
 import io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 
 /** A Prometheus query probe: {@code prometheus(name: 'errors', url: '...', query: '...', failIf: 'value > 0.05')}. */
-public class PrometheusGuardProbe extends GuardProbe {
+public class PrometheusGuardProbe extends EndpointGuardProbe {
     private static final long serialVersionUID = 1L; // first release
 
-    private final String url;
     private final String query;
     private String aggregation = "";
-    private String credentialsId = "";
 
     /**
      * Creates the probe.
@@ -31,13 +28,8 @@ public class PrometheusGuardProbe extends GuardProbe {
      */
     @DataBoundConstructor
     public PrometheusGuardProbe(final String name, final String url, final String query) {
-        super(name);
-        this.url = url == null ? "" : url.strip();
+        super(name, url);
         this.query = query == null ? "" : query.strip();
-    }
-
-    public String getUrl() {
-        return url;
     }
 
     public String getQuery() {
@@ -53,20 +45,10 @@ public class PrometheusGuardProbe extends GuardProbe {
         this.aggregation = aggregation == null ? "" : aggregation.strip();
     }
 
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(final String credentialsId) {
-        this.credentialsId = credentialsId == null ? "" : credentialsId.strip();
-    }
-
     @Override
     public ProbeSpec toSpec() {
-        Auth auth = blankToNull(credentialsId) == null ? null : Auth.bearer(credentialsId);
-        return new PrometheusProbeSpec(getName(), url, query, blankToNull(aggregation), auth, null, failIfOrNull(),
-                successIfOrNull(), analysis());
+        return new PrometheusProbeSpec(getName(), getUrl(), query, blankToNull(aggregation), bearerOrNull(), null,
+                failIfOrNull(), successIfOrNull(), analysis());
     }
 
     /** Registers the probe kind with the symbol {@code prometheus}. */
