@@ -13,7 +13,9 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerException;
 
 /**
  * Shows {@link RollbackPointAction} on every build that recorded a rollback point, found in the ledger by the job's
- * full name and the build number. Builds that already carry the action (added by a step) get no second one.
+ * full name and the build number. No step adds the action to the build itself, so this factory is its only source.
+ * It never asks the build for actions: {@code Actionable.getActions(Class)} calls the transient action factories
+ * of that type again, this one included, which would recurse until the stack overflows on every build page.
  */
 @Extension
 @SuppressWarnings("rawtypes") // TransientActionFactory<Run> is how core registers run factories
@@ -44,9 +46,6 @@ public class RollbackPointActionFactory extends TransientActionFactory<Run> {
     @Override
     public Collection<? extends Action> createFor(@NonNull final Run target) {
         Run<?, ?> run = target;
-        if (!run.getActions(RollbackPointAction.class).isEmpty()) {
-            return List.of();
-        }
         try {
             return queries.pointOf(run.getParent().getFullName(), run.getNumber())
                     .map(point -> List.of(new RollbackPointAction(run, point.environment().value(), point.id())))

@@ -38,6 +38,14 @@ final class Conventions {
     private static final Pattern JENKINS_INSTANCE = Pattern.compile(
             "\\bJenkins\\s*\\.\\s*(get|getInstance|getInstanceOrNull|getActiveInstance)\\s*\\(");
     private static final Pattern SINGLE_APOSTROPHE = Pattern.compile("(?<!')'(?!')");
+    private static final String ACTION_FACTORY = "TransientActionFactory";
+    private static final Pattern ASKS_FOR_ACTIONS = Pattern.compile("\\b(getActions|getAction|getAllActions)\\s*\\(");
+    private static final Pattern SUCCESS_BOUNDARY = Pattern.compile(
+            "\\.\\s*(isWorseThan|isBetterOrEqualTo|isBetterThan|isWorseOrEqualTo)\\s*\\(\\s*(?:hudson\\.model\\.)?Result\\s*\\.\\s*SUCCESS\\s*\\)");
+    private static final String TARGET_ACTION = "RollbackTargetAction";
+    private static final Pattern SCHEDULE_BUILD2 = Pattern.compile("\\bscheduleBuild2\\s*\\(");
+    private static final Pattern SHOULD_SCHEDULE_TRUE = Pattern.compile(
+            "\\bboolean\\s+shouldSchedule\\s*\\([^)]*\\)\\s*\\{\\s*return\\s+true\\s*;\\s*}");
     /** The only class that may call {@code Jenkins.get()}. */
     static final String FACADE = "JenkinsFacade";
 
@@ -197,6 +205,75 @@ final class Conventions {
         Matcher call = JENKINS_INSTANCE.matcher(source.code());
         while (call.find()) {
             problems.add(file + ": calls Jenkins." + call.group(1) + "() outside " + FACADE);
+        }
+        return problems;
+    }
+
+    /**
+     * Checks that no {@code TransientActionFactory} asks its target for actions: {@code Actionable.getActions(Class)}
+     * and {@code getAllActions()} call the transient action factories again, so a factory that asks recurses until
+     * the stack overflows, which {@code Actionable.createFor} does not catch (every page of the target fails).
+     */
+    static List<String> actionFactoryProblems(final String file, final JavaSource source) {
+        List<String> problems = new ArrayList<>();
+        for (String type : source.declaredTypes()) {
+            boolean factory = source.superclass(type)
+                    .filter(name -> name.equals(ACTION_FACTORY) || name.endsWith("." + ACTION_FACTORY)).isPresent();
+            if (factory) {
+                Matcher call = ASKS_FOR_ACTIONS.matcher(source.ownBody(type).orElse(""));
+                while (call.find()) {
+                    problems.add(file + ": " + type + " calls " + call.group(1) + "() on its target; the factories "
+                            + "are asked again and recurse");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Checks that no glue judges a freestyle build's steps against SUCCESS: an UNSTABLE build (tests failed, a
+     * quality gate warned) deployed all the same; only a result worse than UNSTABLE is a failed deploy.
+     */
+    static List<String> buildResultBoundaryProblems(final String file, final JavaSource source) {
+        List<String> problems = new ArrayList<>();
+        Matcher comparison = SUCCESS_BOUNDARY.matcher(source.code());
+        while (comparison.find()) {
+            problems.add(file + ": compares a build result with " + comparison.group(1)
+                    + "(Result.SUCCESS); UNSTABLE is a finished deploy, the boundary is Result.UNSTABLE");
+        }
+        return problems;
+    }
+
+    /**
+     * Checks that reverting builds cannot be folded into a build already in the queue. {@code Queue.schedule2}
+     * returns the existing item when no {@code QueueAction} of either item asks for a separate one, and drops the
+     * new item's actions; {@code scheduleBuild2} hides that outcome. A source that creates a
+     * {@code RollbackTargetAction} must not schedule through {@code scheduleBuild2}, and either the action answers
+     * {@code shouldSchedule} with true or the source refuses when {@code ScheduleResult.isCreated()} is false.
+     *
+     * @param file
+     *         the scheduling source's name, for messages
+     * @param source
+     *         a main source
+     * @param targetAction
+     *         the source of {@code RollbackTargetAction}
+     */
+    static List<String> revertSchedulingProblems(final String file, final JavaSource source,
+            final JavaSource targetAction) {
+        if (!source.code().contains("new " + TARGET_ACTION + "(")) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>();
+        if (SCHEDULE_BUILD2.matcher(source.code()).find()) {
+            problems.add(file + ": schedules a reverting build with scheduleBuild2, which hides whether the queue "
+                    + "folded it into an existing item");
+        }
+        boolean refusesFolding = source.code().contains(".isCreated()");
+        boolean neverFolds = targetAction.header(TARGET_ACTION).filter(h -> h.contains("QueueAction")).isPresent()
+                && SHOULD_SCHEDULE_TRUE.matcher(targetAction.ownBody(TARGET_ACTION).orElse("")).find();
+        if (!refusesFolding && !neverFolds) {
+            problems.add(file + ": a reverting build can be folded into a queued build: " + TARGET_ACTION
+                    + " is no QueueAction answering shouldSchedule true, and ScheduleResult.isCreated() is not checked");
         }
         return problems;
     }

@@ -64,6 +64,34 @@ final class JavaSource {
         return Optional.empty();
     }
 
+    /** @return the simple names of the classes, interfaces, enums and records the source declares, in order */
+    List<String> declaredTypes() {
+        List<String> names = new ArrayList<>();
+        Matcher declaration = CLASS_DECLARATION.matcher(text);
+        while (declaration.find()) {
+            names.add(declaration.group(1));
+        }
+        return names;
+    }
+
+    /**
+     * Returns the header of a class: what stands between its name and its opening brace (type parameters,
+     * {@code extends}, {@code implements}).
+     *
+     * @param simpleName
+     *         the class's simple name
+     * @return the header, or empty if the source declares no such class
+     */
+    Optional<String> header(final String simpleName) {
+        Matcher declaration = CLASS_DECLARATION.matcher(text);
+        while (declaration.find()) {
+            if (declaration.group(1).equals(simpleName)) {
+                return Optional.of(text.substring(declaration.end(), text.indexOf('{', declaration.end())));
+            }
+        }
+        return Optional.empty();
+    }
+
     /**
      * Returns the class a class extends, as written (simple or qualified name, without type arguments).
      *
