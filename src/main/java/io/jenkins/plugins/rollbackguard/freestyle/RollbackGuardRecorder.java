@@ -35,6 +35,7 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import jenkins.tasks.SimpleBuildStep;
 
+import io.jenkins.plugins.rollbackguard.engine.guard.DeployStepsResult;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
@@ -138,9 +139,9 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
             throws InterruptedException, IOException {
         Optional<FreestyleGuardAction> found = run.getActions(FreestyleGuardAction.class).stream()
                 .filter(action -> action.getEnvironment().equals(environment)).findFirst();
+        DeployStepsResult steps = stepsResult(run);
         if (found.isEmpty()) {
-            Result steps = run.getResult();
-            if (steps != null && steps.isWorseThan(Result.SUCCESS)) {
+            if (steps != DeployStepsResult.FINISHED) {
                 listener.getLogger().println("[rollback-guard] " + Messages.RollbackGuardRecorder_NothingToWatch());
                 return; // the recording step refused or failed: there is no deploy to watch
             }
@@ -154,20 +155,29 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
                 recorded.getPointId());
         Reverter reverter = plan -> scheduleRevert(run, plan);
         GuardOutcome outcome;
-        Result steps = run.getResult();
-        if (steps != null && steps.isWorseThan(Result.SUCCESS)) {
-            outcome = session.deployFailed(point, Messages.RollbackGuardRecorder_StepsFailed(steps), reverter);
-        }
-        else {
-            point = session.watching(point);
-            WatchResult result = watch(session, point, policy, services);
-            outcome = session.trips().onWatch(point, result, reverter);
+        switch (steps) {
+            case ABORTED -> {
+                services.services().ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,
+                        "jenkins", Messages.RollbackGuardRecorder_StepsAborted());
+                listener.getLogger().println("[rollback-guard] ABORTED: " + Messages.RollbackGuardRecorder_StepsAborted());
+                return;
+            }
+            case FAILED -> outcome = session.deployFailed(point,
+                    Messages.RollbackGuardRecorder_StepsFailed(run.getResult()), reverter);
+            default -> {
+                point = session.watching(point);
+                WatchResult result = watch(session, point, policy, services);
+                outcome = session.trips().onWatch(point, result, reverter);
+            }
         }
         listener.getLogger().println("[rollback-guard] " + outcome.result() + ": " + outcome.explanation());
-        Result verdict = toBuildResult(outcome.result());
-        if (verdict.isWorseThan(Result.SUCCESS)) {
-            run.setResult(verdict);
-        }
+        run.setResult(toBuildResult(outcome.result())); // Run.setResult only ever makes a result worse
+    }
+
+    /** What the build's steps so far say about the deploy; an unstable build deployed all the same. */
+    private static DeployStepsResult stepsResult(final Run<?, ?> run) {
+        Result result = run.getResult();
+        return DeployStepsResult.ofBuildResult(result == null ? null : result.toString());
     }
 
     /** Blocks the build's executor until the watch ends; an aborted build stops the watch and the point. */
