@@ -3,20 +3,28 @@ package io.jenkins.plugins.rollbackguard.steps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.model.Action;
 import hudson.model.Cause;
 import hudson.model.CauseAction;
 import hudson.model.Job;
+import hudson.model.ParameterDefinition;
+import hudson.model.ParameterValue;
 import hudson.model.ParametersAction;
+import hudson.model.ParametersDefinitionProperty;
 import hudson.model.Queue;
 import hudson.model.Run;
+import hudson.model.queue.ScheduleResult;
+import hudson.security.ACL;
 import jenkins.model.ParameterizedJobMixIn;
 
+import io.jenkins.plugins.rollbackguard.engine.guard.RevertParameters;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.jenkins.BuildFacts;
 import io.jenkins.plugins.rollbackguard.jenkins.GitFacts;
+import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 
 /**
@@ -25,11 +33,16 @@ import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
  * Used by a tripped guard, by {@code rollbackTo} and by the build page's "Roll back to this build" button.
  */
 public final class RevertingBuilds {
+    private static final Logger LOGGER = Logger.getLogger(RevertingBuilds.class.getName());
+
     private RevertingBuilds() {
     }
 
     /**
-     * Schedules a reverting build.
+     * Schedules a reverting build. It always gets a queue item of its own: {@link RollbackTargetAction} asks the
+     * queue for a separate item, and a result that is not a new item (a {@code QueueDecisionHandler} or another
+     * plugin's action folded it into a queued build, dropping our actions) is treated as a refusal, so that the new
+     * code is never deployed under a {@link RollbackCause} nor waited for as a revert.
      *
      * @param target
      *         the build to return to
@@ -41,35 +54,69 @@ public final class RevertingBuilds {
      *         the target's rollback point id
      * @param reason
      *         why, shown on the build page
-     * @param requestedBy
-     *         who asked (a user id, or "guard")
-     * @return the queue item, or empty if Jenkins refused to schedule it
+     * @param userId
+     *         the person who asked, or null for the guard itself and for builds that run as SYSTEM or anonymous
+     *         (they get no "Started by user" cause)
+     * @return the new queue item, or empty if Jenkins refused to schedule it or would not give it an item of its own
      */
     public static Optional<Queue.Item> schedule(final Run<?, ?> target, @CheckForNull final Run<?, ?> bad,
                                                 final String environment, final long targetPointId, final String reason,
-                                                final String requestedBy) {
+                                                @CheckForNull final String userId) {
         Job<?, ?> job = target.getParent();
-        if (!(job instanceof ParameterizedJobMixIn.ParameterizedJob<?, ?>)) {
-            return Optional.empty(); // only jobs that can be scheduled with actions (Pipeline, freestyle)
+        if (!(job instanceof ParameterizedJobMixIn.ParameterizedJob<?, ?> task) || !job.isBuildable()) {
+            return Optional.empty(); // only enabled jobs that can be scheduled with actions (Pipeline, freestyle)
         }
         List<Action> actions = new ArrayList<>();
         List<Cause> causes = new ArrayList<>();
         causes.add(bad == null ? new RollbackCause(job.getFullName(), 0, target.getNumber(), reason)
                 : new RollbackCause(bad, target.getNumber(), reason));
-        if (requestedBy != null && !GUARD.equals(requestedBy)) {
-            causes.add(new Cause.UserIdCause(requestedBy));
+        if (isPerson(userId)) {
+            causes.add(new Cause.UserIdCause(userId));
         }
         actions.add(new CauseAction(causes));
-        ParametersAction parameters = target.getAction(ParametersAction.class);
-        if (parameters != null) {
-            // a copy of the target's values, password values included, as Jenkins keeps them
-            actions.add(new ParametersAction(new ArrayList<>(parameters.getParameters())));
-        }
+        parameters(target, job).ifPresent(actions::add);
         actions.add(new RollbackTargetAction(environment, targetPointId, target.getNumber()));
         GitFacts git = new GitFacts();
         String commit = new BuildFacts(git).commit(target, new hudson.EnvVars());
         git.pin(commit == null ? recordedCommit(environment, targetPointId) : commit).ifPresent(actions::add);
-        return Optional.ofNullable(ParameterizedJobMixIn.scheduleBuild2(job, 0, actions.toArray(new Action[0])));
+        ScheduleResult result = new JenkinsFacade().getQueue().schedule2(task, 0, actions);
+        if (!result.isCreated()) {
+            LOGGER.warning(() -> "Jenkins did not queue a build of its own for the revert of %s to #%d (%s)"
+                    .formatted(job.getFullName(), target.getNumber(), result.isRefused() ? "refused" : "folded into "
+                            + result.getItem()));
+            return Optional.empty();
+        }
+        return Optional.ofNullable(result.getItem());
+    }
+
+    /**
+     * The target's parameter values (password values included, as Jenkins keeps them) and the current defaults of
+     * parameters added since; Jenkins fills in defaults only when no values are given at all.
+     */
+    private static Optional<ParametersAction> parameters(final Run<?, ?> target, final Job<?, ?> job) {
+        ParametersAction recorded = target.getAction(ParametersAction.class);
+        ParametersDefinitionProperty definitions = job.getProperty(ParametersDefinitionProperty.class);
+        if (recorded == null && definitions == null) {
+            return Optional.empty();
+        }
+        List<ParameterValue> defaults = new ArrayList<>();
+        if (definitions != null) {
+            for (ParameterDefinition definition : definitions.getParameterDefinitions()) {
+                ParameterValue value = definition.getDefaultParameterValue();
+                if (value != null) {
+                    defaults.add(value);
+                }
+            }
+        }
+        List<ParameterValue> values = RevertParameters.fill(
+                recorded == null ? List.of() : recorded.getParameters(), defaults, ParameterValue::getName);
+        return Optional.of(new ParametersAction(values));
+    }
+
+    /** Whether a requester is a person; the guard, SYSTEM and anonymous are not. */
+    static boolean isPerson(@CheckForNull final String userId) {
+        return userId != null && !userId.isBlank() && !GUARD.equals(userId)
+                && !ACL.SYSTEM_USERNAME.equals(userId) && !ACL.ANONYMOUS_USERNAME.equals(userId);
     }
 
     /** The commit the ledger recorded for the target (a Pipeline without Git build data, e.g. GIT_COMMIT). */

@@ -1,13 +1,19 @@
 package io.jenkins.plugins.rollbackguard.steps;
 
+import java.util.List;
+
+import hudson.model.Action;
 import hudson.model.InvisibleAction;
+import hudson.model.Queue;
 
 /**
  * Marks a reverting build with what it restores: the environment, the rollback point in the ledger and the good
  * build whose artifacts and revision are deployed again. Rollback Guard adds it when it schedules the build and
- * reads it back while the build runs.
+ * reads it back while the build runs. As a {@link Queue.QueueAction} it keeps the reverting build out of the queue's
+ * folding: without it, a revert with the same (or no) parameters as a queued ordinary build would be merged into
+ * that build, its cause and this action dropped, and the new code deployed in place of the old.
  */
-public class RollbackTargetAction extends InvisibleAction {
+public class RollbackTargetAction extends InvisibleAction implements Queue.QueueAction {
     private final String environment;
     private final long pointId;
     private final int targetBuild;
@@ -43,5 +49,11 @@ public class RollbackTargetAction extends InvisibleAction {
     /** @return the number of the good build that is deployed again */
     public int getTargetBuild() {
         return targetBuild;
+    }
+
+    /** A revert is never merged with another queued build, nor another build with a queued revert. */
+    @Override
+    public boolean shouldSchedule(final List<Action> actions) {
+        return true;
     }
 }

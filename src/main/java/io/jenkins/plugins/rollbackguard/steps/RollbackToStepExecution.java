@@ -38,8 +38,9 @@ import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 /**
  * Runs {@code rollbackTo} without blocking the CPS thread: {@link #start()} checks the permissions of the build's
  * authentication (in memory), the planning and scheduling run on the plugin's pool, and the step then waits for
- * the reverting build through {@link RollbackToListener} events, holding no thread. Persisted: the queue item id;
- * after a restart {@link #onResume()} looks the build up by that id.
+ * the reverting build through {@link RollbackToListener} events, holding no thread. Without {@code wait} it returns
+ * the queue item id as soon as the revert is queued. Persisted: the queue item id; after a restart
+ * {@link #onResume()} looks the build up by that id.
  */
 public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     private static final long serialVersionUID = 1L; // first release
@@ -48,6 +49,7 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     private final RollbackToStep step;
     private String jobName = "";
     private String requestedBy = "";
+    private String requestedFrom = "";
     private long queueId;
     private volatile boolean done;
 
@@ -70,6 +72,7 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
         }
         jobName = job.getFullName();
         requestedBy = auth.getName();
+        requestedFrom = run.getFullDisplayName();
         SamplePool.execute(this::schedule);
         return false;
     }
@@ -112,14 +115,24 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
                         jobName));
             }
             Run<?, ?> leavingRun = job.getBuildByNumber(leaving.source().build());
+            String by = RevertingBuilds.isPerson(requestedBy) ? "rollbackTo by " + requestedBy
+                    : "rollbackTo in " + requestedFrom;
             Optional<Queue.Item> item = RevertingBuilds.schedule(targetRun, leavingRun, environment.value(),
-                    revert.target().id(), "rollbackTo by " + requestedBy + ": " + revert.reason(), requestedBy);
+                    revert.target().id(), by + ": " + revert.reason(), requestedBy);
             if (item.isEmpty()) {
-                throw new AbortException("rollbackTo: Jenkins refused to schedule a build of " + jobName);
+                throw new AbortException("rollbackTo: Jenkins refused to queue a reverting build of its own for "
+                        + jobName + " (the job is disabled, or the queue would merge it into a queued build)");
             }
             queueId = item.get().getId();
             getContext().saveState();
-            listener().getLogger().printf("[rollback-guard] %s; reverting build queued%n", revert.describe());
+            listener().getLogger().printf("[rollback-guard] %s; reverting build queued (queue item %d)%n",
+                    revert.describe(), queueId);
+            if (!step.isWait()) {
+                // Return at once: on its own job without concurrent builds the revert can only start after this
+                // build ends, so waiting for it to start would wait forever.
+                succeed(queueId);
+                return;
+            }
             catchUp();
         }
         catch (Exception e) {
@@ -160,10 +173,7 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
         if (done || queueId == 0 || run.getQueueId() != queueId || !run.getParent().getFullName().equals(jobName)) {
             return;
         }
-        if (!step.isWait()) {
-            succeed(run.getNumber());
-        }
-        else if (completed) {
+        if (step.isWait() && completed) {
             Result result = run.getResult();
             succeed(result == null ? "UNKNOWN" : result.toString());
         }
@@ -194,7 +204,12 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     @Override
     public void onResume() { // no super.onResume(): it only performs the deprecated Guice injection
         if (queueId != 0 && !done) {
-            SamplePool.execute(this::catchUp);
+            if (step.isWait()) {
+                SamplePool.execute(this::catchUp);
+            }
+            else {
+                succeed(queueId); // queued before the restart; the answer was lost with it
+            }
         }
     }
 

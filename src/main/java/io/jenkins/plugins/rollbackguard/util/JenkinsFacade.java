@@ -102,4 +102,9 @@ public class JenkinsFacade {
         User user = User.current();
         return user == null ? "anonymous" : user.getId();
     }
+
+    /** @return the build queue of this controller */
+    public hudson.model.Queue getQueue() {
+        return Jenkins.get().getQueue();
+    }
 }
