@@ -40,6 +40,20 @@ final class PointTable {
         points = new RollbackPoint[Math.max(16, count + count / 4)];
     }
 
+    /**
+     * Moves the points not parsed yet to a new snapshot that holds every point of this table (a compaction wrote
+     * it); the points already parsed stay in memory.
+     */
+    void rebase(final Path file, final int format, final long[] lineStarts) {
+        if (lineStarts.length - 1 != size) {
+            throw new IllegalStateException("the new snapshot %s holds %d points, the table %d"
+                    .formatted(file, lineStarts.length - 1, size));
+        }
+        snapshot = file;
+        snapshotFormat = format;
+        offsets = lineStarts;
+    }
+
     void put(final RollbackPoint point) {
         int index = Math.toIntExact(point.id() - 1);
         if (index >= points.length) {

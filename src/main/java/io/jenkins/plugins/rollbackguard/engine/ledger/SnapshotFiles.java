@@ -124,13 +124,14 @@ final class SnapshotFiles {
         return consistent ? java.util.Optional.of(starts) : java.util.Optional.empty();
     }
 
-    private void writeIndex(final long generation) throws IOException {
+    private long[] writeIndex(final long generation) throws IOException {
         long[] starts = lineStarts(snapshot(generation));
         ByteBuffer buffer = ByteBuffer.allocate(starts.length * Long.BYTES);
         buffer.asLongBuffer().put(starts);
         Path temp = dir.resolve(index(generation).getFileName() + ".tmp");
         Files.write(temp, buffer.array());
         Files.move(temp, index(generation), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return starts;
     }
 
     /** Finds where each line starts; the last element is the file's length. */
@@ -198,7 +199,10 @@ final class SnapshotFiles {
             appendToAudit(journal);
         }
         long next = generation + 1;
-        write(next, state);
+        long[] lineStarts = write(next, state);
+        // The points not parsed yet are byte ranges of the old snapshot, which is deleted next: point them into the
+        // new one, or a long-lived process (a Jenkins controller) reads them as corrupt and can never compact again.
+        state.table().rebase(snapshot(next), LedgerCodec.FORMAT, Arrays.copyOfRange(lineStarts, 1, lineStarts.length));
         Files.deleteIfExists(journal);
         if (generation > 0) {
             Files.deleteIfExists(snapshot(generation));
@@ -207,7 +211,8 @@ final class SnapshotFiles {
         return next;
     }
 
-    void write(final long generation, final EnvironmentState state) throws IOException {
+    /** Writes a snapshot and its index; returns where each of its lines starts (the last element is its length). */
+    long[] write(final long generation, final EnvironmentState state) throws IOException {
         Path target = snapshot(generation);
         Path temp = dir.resolve(target.getFileName() + ".tmp");
         EnvironmentState.DoraCounters dora = state.dora();
@@ -222,7 +227,7 @@ final class SnapshotFiles {
         fsync(temp);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(dir);
-        writeIndex(generation); // only a speed-up: not fsync'ed, checked against the snapshot on load
+        return writeIndex(generation); // the index is only a speed-up: not fsync'ed, checked against the snapshot on load
     }
 
     private void appendToAudit(final Path journal) throws IOException {
