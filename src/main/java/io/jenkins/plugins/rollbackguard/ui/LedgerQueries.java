@@ -3,17 +3,20 @@ package io.jenkins.plugins.rollbackguard.ui;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Predicate;
 
+import io.jenkins.plugins.rollbackguard.engine.ledger.BuildIndex;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
-import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 
 /**
- * Finds rollback points by the Jenkins build that recorded them. The ledger has no index by build, so these queries
- * scan the newest {@link #SCAN_LIMIT} points of each environment: enough for the pages, bounded in cost.
+ * Finds rollback points by the Jenkins build that recorded them, through the ledger's in-memory {@link BuildIndex}:
+ * asking which build recorded a point, or which environments a job deployed to, touches no file (pages and
+ * transient action factories ask on every request). Reading the points themselves goes to the ledger.
  */
 public class LedgerQueries {
     /** How many of the newest points of an environment the queries look at. */
@@ -46,6 +49,24 @@ public class LedgerQueries {
         return ledger().environments();
     }
 
+    /** @return the index of the ledger's points by build */
+    public BuildIndex index() {
+        return ledgers.getIndex();
+    }
+
+    /**
+     * Names the point a build recorded, from the index alone.
+     *
+     * @param job
+     *         the job's full name
+     * @param build
+     *         the build number
+     * @return the point's environment and id, or empty if the build recorded none
+     */
+    public Optional<BuildIndex.PointRef> pointRefOf(final String job, final int build) {
+        return index().pointOf(job, build);
+    }
+
     /**
      * Finds the point a build recorded.
      *
@@ -56,15 +77,7 @@ public class LedgerQueries {
      * @return the point, or empty if the build recorded none
      */
     public Optional<RollbackPoint> pointOf(final String job, final int build) {
-        for (EnvironmentName environment : environments()) {
-            Optional<RollbackPoint> found = newest(environment, SCAN_LIMIT).stream()
-                    .filter(point -> isBuild(point.source(), job, build))
-                    .findFirst();
-            if (found.isPresent()) {
-                return found;
-            }
-        }
-        return Optional.empty();
+        return pointRefOf(job, build).flatMap(ref -> point(ref.environment(), ref.id()));
     }
 
     /**
@@ -75,9 +88,38 @@ public class LedgerQueries {
      * @return the newest point whose {@code revertOf} names it, or empty
      */
     public Optional<RollbackPoint> revertOf(final RollbackPoint point) {
-        return newest(point.environment(), SCAN_LIMIT).stream()
-                .filter(candidate -> candidate.revertOf() == point.id())
-                .findFirst();
+        OptionalLong revert = index().revertOf(point.environment(), point.id());
+        return revert.isPresent() ? point(point.environment(), revert.getAsLong()) : Optional.empty();
+    }
+
+    /**
+     * Lists the environments a job deployed to, from the index alone.
+     *
+     * @param job
+     *         the job's full name
+     * @return the environments, sorted
+     */
+    public Set<EnvironmentName> environmentsOf(final String job) {
+        return index().environmentsOf(job);
+    }
+
+    /**
+     * Returns the newest points a job recorded in an environment.
+     *
+     * @param job
+     *         the job's full name
+     * @param environment
+     *         the environment
+     * @param limit
+     *         how many at most
+     * @return the points, newest first
+     */
+    public List<RollbackPoint> newestOfJob(final String job, final EnvironmentName environment, final int limit) {
+        List<RollbackPoint> points = new ArrayList<>();
+        for (long id : index().newestOf(job, environment, limit)) {
+            point(environment, id).ifPresent(points::add);
+        }
+        return points;
     }
 
     /**
@@ -130,23 +172,6 @@ public class LedgerQueries {
             }
         }
         return result;
-    }
-
-    /**
-     * Tells whether a point was recorded by a build of a job.
-     *
-     * @param point
-     *         the point
-     * @param job
-     *         the job's full name
-     * @return whether the point's source is a build of that job
-     */
-    public static boolean isOfJob(final RollbackPoint point, final String job) {
-        return point.source().kind() == PointSource.Kind.JENKINS && job.equals(point.source().job());
-    }
-
-    private static boolean isBuild(final PointSource source, final String job, final int build) {
-        return source.kind() == PointSource.Kind.JENKINS && source.build() == build && job.equals(source.job());
     }
 
     private List<RollbackPoint> newest(final EnvironmentName environment, final int limit) {

@@ -12,8 +12,9 @@ import jenkins.model.TransientActionFactory;
 import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerException;
 
 /**
- * Shows {@link RollbackPointAction} on every build that recorded a rollback point, found in the ledger by the job's
- * full name and the build number. No step adds the action to the build itself, so this factory is its only source.
+ * Shows {@link RollbackPointAction} on every build that recorded a rollback point, found in the ledger's in-memory
+ * index by the job's full name and the build number: Jenkins asks on every request below a build, so this never
+ * locks or reads a ledger file. No step adds the action to the build itself, so this factory is its only source.
  * It never asks the build for actions: {@code Actionable.getActions(Class)} calls the transient action factories
  * of that type again, this one included, which would recurse until the stack overflows on every build page.
  */
@@ -47,7 +48,7 @@ public class RollbackPointActionFactory extends TransientActionFactory<Run> {
     public Collection<? extends Action> createFor(@NonNull final Run target) {
         Run<?, ?> run = target;
         try {
-            return queries.pointOf(run.getParent().getFullName(), run.getNumber())
+            return queries.pointRefOf(run.getParent().getFullName(), run.getNumber()) // in memory: no file is read
                     .map(point -> List.of(new RollbackPointAction(run, point.environment().value(), point.id())))
                     .orElse(List.of());
         }

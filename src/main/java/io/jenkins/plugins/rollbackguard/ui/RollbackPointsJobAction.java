@@ -66,10 +66,9 @@ public class RollbackPointsJobAction implements Action {
     /** @return the environments this job deployed to, with the job's newest points */
     public List<EnvironmentView> getEnvironments() {
         String name = job.getFullName();
-        return queries.environments().stream()
+        return queries.environmentsOf(name).stream()
                 .map(environment -> new EnvironmentView(environment.value(), queries.ledger().circuit(environment),
-                        null, null, queries.newest(environment, point -> LedgerQueries.isOfJob(point, name),
-                        POINTS_SHOWN), List.of()))
+                        null, null, queries.newestOfJob(name, environment, POINTS_SHOWN), List.of()))
                 .filter(view -> !view.getPoints().isEmpty())
                 .toList();
     }
@@ -104,13 +103,13 @@ public class RollbackPointsJobAction implements Action {
         return HttpResponses.redirectTo(".");
     }
 
+    /** Asked for every job page's side panel: answered from the in-memory index, no ledger file is read. */
     private boolean deployedAnywhere() {
-        return queries.environments().stream().anyMatch(this::deployedTo);
+        return !queries.environmentsOf(job.getFullName()).isEmpty();
     }
 
     /** Only environments this job deployed to may be reset from its page. */
     private boolean deployedTo(final EnvironmentName environment) {
-        return queries.environments().contains(environment)
-                && !queries.newest(environment, point -> LedgerQueries.isOfJob(point, job.getFullName()), 1).isEmpty();
+        return queries.environmentsOf(job.getFullName()).contains(environment);
     }
 }

@@ -35,9 +35,11 @@ final class EnvironmentJournal {
     private long journalOffset;
     private long journalLines;
     private boolean orphansChecked;
+    private final Runnable onDiskAccess;
 
     EnvironmentJournal(final Path dir, final EnvironmentName environment, final LedgerCodec codec,
-                       final Ledger.Options options) {
+                       final Ledger.Options options, final Runnable onDiskAccess) {
+        this.onDiskAccess = onDiskAccess;
         this.dir = dir;
         this.environment = environment;
         this.codec = codec;
@@ -94,6 +96,7 @@ final class EnvironmentJournal {
     }
 
     private <T> T locked(final FileLocks.IoSupplier<T> action) {
+        onDiskAccess.run();
         try {
             Files.createDirectories(dir);
             return FileLocks.withLock(dir.resolve(LOCK), () -> {

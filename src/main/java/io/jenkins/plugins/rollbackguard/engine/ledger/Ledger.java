@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -32,6 +33,7 @@ public final class Ledger {
     private final Options options;
     private final LedgerCodec codec = new LedgerCodec();
     private final Map<EnvironmentName, EnvironmentJournal> journals = new ConcurrentHashMap<>();
+    private final AtomicLong diskAccesses = new AtomicLong();
 
     private Ledger(final Path root, final Options options) {
         this.root = root;
@@ -75,8 +77,20 @@ public final class Ledger {
         return root;
     }
 
+    /**
+     * Counts the operations of this instance that went to the disk: each one that took an environment's file lock
+     * (and looked at its files) or listed the root directory. Callers that must not touch the disk on a hot path
+     * (a Jenkins page, a transient action factory) are tested against it.
+     *
+     * @return how many such operations this instance ran
+     */
+    public long diskAccesses() {
+        return diskAccesses.get();
+    }
+
     /** @return the environments that have at least one record, sorted */
     public List<EnvironmentName> environments() {
+        diskAccesses.incrementAndGet();
         TreeSet<EnvironmentName> names = new TreeSet<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path dir : dirs) {
@@ -401,7 +415,8 @@ public final class Ledger {
         if (!create && !Files.exists(dir.resolve(EnvironmentJournal.LOCK))) {
             throw new UnknownEnvironmentException(environment, environments());
         }
-        return journals.computeIfAbsent(environment, env -> new EnvironmentJournal(dir, env, codec, options));
+        return journals.computeIfAbsent(environment, env -> new EnvironmentJournal(dir, env, codec, options,
+                diskAccesses::incrementAndGet));
     }
 
     /**
