@@ -1,14 +1,8 @@
 package io.jenkins.plugins.rollbackguard.freestyle;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 
 
@@ -17,9 +11,6 @@ import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.util.DaemonThreadFactory;
-import hudson.util.NamingThreadFactory;
-import jenkins.util.Timer;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
@@ -31,9 +22,10 @@ import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
-import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
 import io.jenkins.plugins.rollbackguard.jenkins.CredentialsSecretSource;
 import io.jenkins.plugins.rollbackguard.jenkins.LauncherCommandRunner;
+import io.jenkins.plugins.rollbackguard.jenkins.SamplePool;
+import io.jenkins.plugins.rollbackguard.jenkins.TimerScheduler;
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
 
@@ -44,13 +36,6 @@ import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
  */
 class FreestyleServices {
     /** Samples of all freestyle watches share this bounded pool; Jenkins' Timer only schedules. */
-    private static final ExecutorService SAMPLES = new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), new NamingThreadFactory(new DaemonThreadFactory(), "rollback-guard-freestyle"));
-
-    static {
-        ((ThreadPoolExecutor) SAMPLES).allowCoreThreadTimeOut(true);
-    }
-
     private final TaskListener listener;
     private final GuardServices services;
 
@@ -62,7 +47,7 @@ class FreestyleServices {
                 new BackupStore(RollbackGuardConfiguration.get().getEffectiveBackupRoot()), new NoArtifacts(),
                 new CredentialsSecretSource(run), new LauncherCommandRunner(launcher, environment, workspace, listener),
                 new TimerScheduler(),
-                SAMPLES, guardListener(), Notifier.none(), home.getRoot().resolve("locks"));
+                SamplePool.executor(), guardListener(), Notifier.none(), home.getRoot().resolve("locks"));
     }
 
     /** @return the ports */
@@ -93,21 +78,6 @@ class FreestyleServices {
                 listener.getLogger().println("[rollback-guard] [-ERROR-] " + line);
             }
         };
-    }
-
-    /** Schedules on Jenkins' shared timer; the tasks are short, sample I/O runs on {@link #SAMPLES}. */
-    static final class TimerScheduler implements Scheduler {
-        @Override
-        public Instant now() {
-            return Instant.now();
-        }
-
-        @Override
-        public Cancellable schedule(final Duration delay, final Runnable task) {
-            ScheduledFuture<?> future = Timer.get().schedule(task, Math.max(0, delay.toMillis()),
-                    TimeUnit.MILLISECONDS);
-            return () -> future.cancel(false);
-        }
     }
 
     /**

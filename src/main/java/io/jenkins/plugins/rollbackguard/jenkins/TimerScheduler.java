@@ -2,6 +2,7 @@ package io.jenkins.plugins.rollbackguard.jenkins;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -11,9 +12,13 @@ import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
 
 /**
  * The engine's {@link Scheduler} on {@link Timer}: the shared timer only fires; the task itself is handed to the
- * {@link SamplePool}, so a slow sample never holds one of Jenkins' ten timer threads.
+ * {@link SamplePool}, so a slow sample never holds one of Jenkins' ten timer threads. Bound to the Jenkins session
+ * it was created in: once that session ended it schedules nothing.
  */
 public class TimerScheduler implements Scheduler {
+    private final long session = SamplePool.session();
+    private final Executor pool = SamplePool.executor();
+
     @Override
     public Instant now() {
         return Instant.now();
@@ -21,7 +26,10 @@ public class TimerScheduler implements Scheduler {
 
     @Override
     public Cancellable schedule(final Duration delay, final Runnable task) {
-        ScheduledFuture<?> future = Timer.get().schedule(() -> SamplePool.execute(task),
+        if (!SamplePool.isCurrent(session)) {
+            return () -> { }; // a watch of a Jenkins that has stopped: let it end here
+        }
+        ScheduledFuture<?> future = Timer.get().schedule(() -> pool.execute(task),
                 Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
         return () -> future.cancel(false);
     }

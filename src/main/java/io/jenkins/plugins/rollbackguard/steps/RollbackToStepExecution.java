@@ -2,11 +2,13 @@ package io.jenkins.plugins.rollbackguard.steps;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import org.jenkinsci.plugins.workflow.steps.AbstractStepExecutionImpl;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.springframework.security.core.Authentication;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.model.Item;
 import hudson.model.Job;
@@ -53,6 +55,13 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     private long queueId;
     private volatile boolean done;
 
+    /**
+     * The sample pool of the Jenkins session this object lives in. An execution restored after a restart gets the
+     * new session's; the old object keeps the ended session's, which drops its tasks, so it cannot act again.
+     */
+    @CheckForNull
+    private transient volatile Executor pool;
+
     RollbackToStepExecution(final StepContext context, final RollbackToStep step) {
         super(context);
         this.step = step;
@@ -73,7 +82,7 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
         jobName = job.getFullName();
         requestedBy = auth.getName();
         requestedFrom = run.getFullDisplayName();
-        SamplePool.execute(this::schedule);
+        pool().execute(this::schedule);
         return false;
     }
 
@@ -205,7 +214,7 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     public void onResume() { // no super.onResume(): it only performs the deprecated Guice injection
         if (queueId != 0 && !done) {
             if (step.isWait()) {
-                SamplePool.execute(this::catchUp);
+                pool().execute(this::catchUp);
             }
             else {
                 succeed(queueId); // queued before the restart; the answer was lost with it
@@ -242,5 +251,14 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     private TaskListener listener() throws IOException, InterruptedException {
         TaskListener listener = getContext().get(TaskListener.class);
         return listener == null ? TaskListener.NULL : listener;
+    }
+
+    private Executor pool() {
+        Executor bound = pool;
+        if (bound == null) {
+            bound = SamplePool.executor();
+            pool = bound;
+        }
+        return bound;
     }
 }

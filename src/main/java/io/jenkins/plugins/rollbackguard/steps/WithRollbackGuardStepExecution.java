@@ -3,6 +3,7 @@ package io.jenkins.plugins.rollbackguard.steps;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -75,6 +76,13 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
     /** Set by {@link #stop}, so that a cancelled body is not judged as a failed deploy. */
     private transient volatile boolean stopping;
 
+    /**
+     * The sample pool of the Jenkins session this object lives in. An execution restored after a restart gets the
+     * new session's; the old object keeps the ended session's, which drops its tasks, so it cannot act again.
+     */
+    @CheckForNull
+    private transient volatile Executor pool;
+
     WithRollbackGuardStepExecution(final StepContext context, final WithRollbackGuardStep step) {
         super(context);
         this.step = step;
@@ -82,7 +90,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
 
     @Override
     public boolean start() {
-        SamplePool.execute(this::prepare);
+        pool().execute(this::prepare);
         return false;
     }
 
@@ -155,7 +163,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
         guard.listener().info("watching %d probe(s) of point #%d in %s".formatted(guard.policy().probes().size(),
                 point.id(), environment));
         armDeadline();
-        newWatch.start().whenComplete((result, failure) -> SamplePool.execute(() -> decide(guard, point, result, failure)));
+        newWatch.start().whenComplete((result, failure) -> pool().execute(() -> decide(guard, point, result, failure)));
     }
 
     private void decide(final GuardHost guard, final RollbackPoint point, @CheckForNull final WatchResult result,
@@ -197,7 +205,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
 
     private void armDeadline() {
         long delay = deadline - System.currentTimeMillis();
-        deadlineTimer = Timer.get().schedule(() -> SamplePool.execute(() -> {
+        deadlineTimer = Timer.get().schedule(() -> pool().execute(() -> {
             Watch current = watch;
             if (current != null) {
                 current.stop("the watch deadline passed");
@@ -215,7 +223,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
     @Override
     public void onResume() { // no super.onResume(): it only performs the deprecated Guice injection
         switch (phase) {
-            case WATCHING -> SamplePool.execute(this::resumeWatch);
+            case WATCHING -> pool().execute(this::resumeWatch);
             case PREPARING -> getContext().onFailure(new AbortException(
                     "[rollback-guard] Jenkins restarted while the guard was preparing; run the deploy again"));
             default -> { } // DEPLOYING: the body resumes and calls back; DONE, PASSTHROUGH: nothing is pending
@@ -253,7 +261,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
         if (current != null) {
             current.stop("the build was stopped");
         }
-        SamplePool.execute(this::abortPoint);
+        pool().execute(this::abortPoint);
         BodyExecution running = body;
         if (phase == Phase.DEPLOYING && running != null) {
             running.cancel(cause); // the callback then fails the step with the cause
@@ -348,7 +356,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
                 getContext().onSuccess(result);
                 return;
             }
-            SamplePool.execute(WithRollbackGuardStepExecution.this::afterBody);
+            pool().execute(WithRollbackGuardStepExecution.this::afterBody);
         }
 
         @Override
@@ -357,7 +365,16 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
                 getContext().onFailure(t);
                 return;
             }
-            SamplePool.execute(() -> deployFailed(t));
+            pool().execute(() -> deployFailed(t));
         }
+    }
+
+    private Executor pool() {
+        Executor bound = pool;
+        if (bound == null) {
+            bound = SamplePool.executor();
+            pool = bound;
+        }
+        return bound;
     }
 }
