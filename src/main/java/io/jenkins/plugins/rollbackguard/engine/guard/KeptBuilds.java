@@ -1,0 +1,79 @@
+package io.jenkins.plugins.rollbackguard.engine.guard;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+
+/**
+ * Which builds a host keeps from its build discarder after a verdict, and which of the builds it kept earlier may
+ * have to be released: only those, so that a verdict touches a handful of builds rather than a job's whole history.
+ *
+ * <p>The builds of the newest {@code keepGood} restorable points are kept. A build kept earlier leaves that set only
+ * when a newer restorable point pushes it out (one per GOOD verdict) or when its point stops being restorable; in
+ * both cases its point is newer than the {@code 2 × keepGood}-th restorable point, so the release candidates are
+ * the points up to that one that are not kept. A host releases a candidate only if it kept that build itself.</p>
+ *
+ * @param keep
+ *         the builds to keep, newest first
+ * @param releaseCandidates
+ *         the builds that may have been kept earlier and are not kept now, newest first
+ */
+public record KeptBuilds(List<PointSource> keep, List<PointSource> releaseCandidates) {
+    /** How far back, in multiples of {@code keepGood} restorable points, earlier keeps are looked for. */
+    static final int LOOK_BACK = 2;
+
+    /** Copies the lists. */
+    public KeptBuilds {
+        keep = List.copyOf(keep);
+        releaseCandidates = List.copyOf(releaseCandidates);
+    }
+
+    /**
+     * Plans the keeps after a verdict.
+     *
+     * @param newestFirst
+     *         the environment's points, newest first (at least up to the {@code 2 × keepGood}-th restorable one)
+     * @param keepGood
+     *         how many good points' builds to keep
+     * @return the builds to keep and the builds to release if this host kept them
+     */
+    public static KeptBuilds plan(final List<RollbackPoint> newestFirst, final int keepGood) {
+        Set<PointSource> keep = new LinkedHashSet<>();
+        Set<PointSource> candidates = new LinkedHashSet<>();
+        int restorable = 0;
+        for (RollbackPoint point : newestFirst) {
+            if (point.status().isRestorable()) {
+                restorable++;
+            }
+            if (point.source().kind() == PointSource.Kind.JENKINS) {
+                if (point.status().isRestorable() && restorable <= keepGood) {
+                    keep.add(point.source());
+                }
+                else {
+                    candidates.add(point.source());
+                }
+            }
+            if (restorable >= LOOK_BACK * keepGood) {
+                break;
+            }
+        }
+        candidates.removeAll(keep); // a build that recorded two points, one kept
+        return new KeptBuilds(new ArrayList<>(keep), new ArrayList<>(candidates));
+    }
+
+    /**
+     * How many of the newest points a host reads to plan: enough for {@code 2 × keepGood} restorable points in an
+     * environment where most deploys are not restorable, and bounded.
+     *
+     * @param keepGood
+     *         how many good points' builds to keep
+     * @return the number of newest points to pass to {@link #plan}
+     */
+    public static int window(final int keepGood) {
+        return Math.min(1000, Math.max(50, 20 * LOOK_BACK * keepGood));
+    }
+}

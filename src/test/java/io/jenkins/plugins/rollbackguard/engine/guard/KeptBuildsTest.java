@@ -1,0 +1,95 @@
+package io.jenkins.plugins.rollbackguard.engine.guard;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.HashSet;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+
+import static org.assertj.core.api.Assertions.*;
+
+class KeptBuildsTest {
+    private static final EnvironmentName PROD = EnvironmentName.of("production");
+
+    @TempDir
+    private Path root;
+
+    private static Ledger open(final Path dir) {
+        return Ledger.open(dir, Ledger.Options.defaults().withFsync(false).withWarnings(warning -> { }));
+    }
+
+    private static void deploy(final Ledger ledger, final int build, final PointStatus verdict) {
+        RollbackPoint point = ledger.record(RollbackPoint.builder(PROD, PointSource.jenkins("shop/deploy", build)),
+                "alice", "deploy");
+        ledger.transition(PROD, point.id(), PointStatus.DEPLOYING, "guard", "");
+        ledger.transition(PROD, point.id(), PointStatus.WATCHING, "guard", "");
+        ledger.transition(PROD, point.id(), verdict, "guard", "");
+    }
+
+    @Test
+    void shouldKeepTheNewestGoodBuildsAndReleaseOnlyThoseThatMayHaveBeenKept() {
+        Ledger ledger = open(root);
+        for (int build = 1; build <= 100; build++) {
+            deploy(ledger, build, build % 3 == 0 ? PointStatus.BAD : PointStatus.GOOD);
+        }
+
+        KeptBuilds plan = KeptBuilds.plan(ledger.history(PROD, 0, 100), 2);
+
+        assertThat(plan.keep()).extracting(PointSource::build).containsExactly(100, 98);
+        assertThat(plan.releaseCandidates()).extracting(PointSource::build).containsExactly(99, 97, 96, 95);
+    }
+
+    /**
+     * Replays random histories: deploys with random verdicts, good points later found bad or reverted; after each
+     * GOOD verdict the host applies the plan to the ledger's newest points, releasing the candidates it kept. Its
+     * kept builds must then be exactly the newest keepGood restorable ones, and one verdict touches few builds.
+     */
+    @Test
+    void shouldKeepExactlyTheNewestGoodBuildsAfterEveryVerdict() {
+        for (long seed = 1; seed <= 40; seed++) {
+            Random random = new Random(seed);
+            int keepGood = 1 + random.nextInt(5);
+            Ledger ledger = open(root.resolve("seed-" + seed));
+            Set<PointSource> kept = new HashSet<>();
+            int maxTouched = 0;
+            for (int build = 1; build <= 120; build++) {
+                int size = build - 1;
+                if (size > 0 && random.nextInt(6) == 0) { // an older good point is found bad, or reverted
+                    RollbackPoint old = ledger.point(PROD, 1 + random.nextInt(size));
+                    if (old.status() == PointStatus.GOOD) {
+                        ledger.transition(PROD, old.id(), random.nextBoolean() ? PointStatus.BAD : PointStatus.REVERTED,
+                                "alice", "found bad later");
+                    }
+                }
+                PointStatus verdict = List.of(PointStatus.GOOD, PointStatus.GOOD, PointStatus.BAD, PointStatus.ABORTED,
+                        PointStatus.INCONCLUSIVE).get(random.nextInt(5));
+                deploy(ledger, build, verdict);
+                if (verdict != PointStatus.GOOD) {
+                    continue;
+                }
+                List<RollbackPoint> window = ledger.history(PROD, 0, Math.min(build, KeptBuilds.window(keepGood)));
+                KeptBuilds plan = KeptBuilds.plan(window, keepGood);
+                kept.addAll(plan.keep());
+                plan.releaseCandidates().forEach(kept::remove);
+                maxTouched = Math.max(maxTouched, plan.keep().size() + plan.releaseCandidates().size());
+
+                Set<PointSource> expected = new LinkedHashSet<>();
+                ledger.history(PROD, 0, build).stream().filter(p -> p.status().isRestorable()).limit(keepGood)
+                        .forEach(p -> expected.add(p.source()));
+                assertThat(kept).as("seed %d, build %d, keepGood %d", seed, build, keepGood)
+                        .containsExactlyInAnyOrderElementsOf(expected);
+            }
+            assertThat(maxTouched).as("seed %d: builds one verdict touches, of 120", seed).isLessThan(60);
+        }
+    }
+}
