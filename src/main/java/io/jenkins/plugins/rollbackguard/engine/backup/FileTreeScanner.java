@@ -67,7 +67,7 @@ final class FileTreeScanner {
                     return FileVisitResult.CONTINUE;
                 }
                 if (attrs.isSymbolicLink()) {
-                    items.add(new Item(relative, FileEntry.LINK, 0, 0777, checkedTarget(file, relative)));
+                    items.add(new Item(relative, FileEntry.LINK, 0, 0777, Files.readSymbolicLink(file).toString()));
                 }
                 else if (attrs.isRegularFile()) {
                     items.add(new Item(relative, FileEntry.FILE, attrs.size(), mode(file), ""));
@@ -75,16 +75,18 @@ final class FileTreeScanner {
                 return FileVisitResult.CONTINUE; // sockets, fifos and devices are not backed up
             }
         });
+        checkLinks(items);
         return items;
     }
 
-    private String checkedTarget(final Path link, final Path relative) throws IOException {
-        String target = Files.readSymbolicLink(link).toString();
-        if (!SafePaths.linkStaysInside(relative, target)) {
-            throw new BackupException("Symbolic link '%s' points outside the backed-up directory (to '%s'); "
-                    .formatted(relative, target) + "exclude it or make it relative and inside");
-        }
-        return target;
+    /** The restore's rule, applied now: a backup that could not be restored fails when it is taken. */
+    private void checkLinks(final List<Item> items) {
+        TreeLinks tree = new TreeLinks();
+        items.forEach(item -> tree.add(item.name(), FileEntry.LINK.equals(item.type()) ? item.target() : null));
+        tree.firstProblem().ifPresent(problem -> {
+            throw new BackupException("Cannot back up %s: %s, so it could not be restored safely; ".formatted(root,
+                    problem) + "exclude the link, or make it relative, inside the directory and not through another link");
+        });
     }
 
     private static boolean matches(final List<PathMatcher> matchers, final Path relative) {

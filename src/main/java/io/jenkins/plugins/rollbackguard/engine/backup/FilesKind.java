@@ -60,10 +60,10 @@ final class FilesKind implements KindHandler {
         Path destination = destination(manifest, target);
         Path prepared = DirectorySwap.sibling(destination, "restore");
         try {
-            String sha = new TreeExtractor(prepared).extract(dir.resolve(manifest.payload()));
-            if (!sha.equals(manifest.sha256())) {
-                throw new BackupException("Archive sha256 is %s, the manifest says %s".formatted(sha, manifest.sha256()));
-            }
+            Map<String, FileEntry> entries = readEntries(dir);
+            long bytes = entries.values().stream().mapToLong(entry -> Math.max(0, entry.size())).sum();
+            new TreeExtractor(prepared).extract(dir.resolve(manifest.payload()), manifest.sha256(), bytes,
+                    entries.size());
             DirectorySwap.replace(prepared, destination);
         }
         finally {

@@ -43,13 +43,34 @@ final class TarGzReader {
      *         if an entry is unsafe: absolute, with a {@code ..} segment, a hard link or a device
      */
     static String read(final Path archive, final EntryHandler handler) throws IOException {
+        return read(archive, handler, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads every entry, stopping once the expanded stream passes a limit (a small archive can expand to fill a
+     * disk).
+     *
+     * @param archive
+     *         the tar.gz file
+     * @param handler
+     *         called per entry
+     * @param maxExpanded
+     *         the most bytes the tar stream may expand to
+     * @return the archive's sha256
+     * @throws IOException
+     *         if the archive cannot be read
+     * @throws BackupException
+     *         if an entry is unsafe, or the archive expands past the limit
+     */
+    static String read(final Path archive, final EntryHandler handler, final long maxExpanded) throws IOException {
         MessageDigest digest = Hashing.sha256();
         // The digest sits below the buffer: gzip marks and resets its input, which must not hash bytes twice.
         try (InputStream raw = new BufferedInputStream(new DigestInputStream(Files.newInputStream(archive), digest),
                 1 << 20);
                 GzipCompressorInputStream gzip = GzipCompressorInputStream.builder().setInputStream(raw)
                         .setDecompressConcatenated(true).get();
-                TarArchiveInputStream tar = new TarArchiveInputStream(gzip, StandardCharsets.UTF_8.name())) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(new TreeExtractor.Capped(gzip, maxExpanded),
+                        StandardCharsets.UTF_8.name())) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 check(entry);
