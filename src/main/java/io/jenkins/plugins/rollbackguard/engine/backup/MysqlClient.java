@@ -1,10 +1,6 @@
 package io.jenkins.plugins.rollbackguard.engine.backup;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,21 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretFiles;
 
 /**
  * Builds requests for mariadb-dump/mysqldump and the mariadb/mysql client. Credentials go in a defaults file
- * created with mode 0600 and deleted on {@link #close()}, never on the command line or in the environment.
+ * ({@link SecretFiles}: a private 0700 directory, the file 0600, written only once the secret is known, deleted on
+ * {@link #close()} and swept after a kill), never on the command line or in the environment.
  */
 final class MysqlClient implements AutoCloseable {
     private final MysqlBackupSpec spec;
     private final BackupContext ctx;
-    private final Path defaults;
+    private final SecretFiles.SecretFile defaults;
 
     MysqlClient(final MysqlBackupSpec spec, final BackupContext ctx) throws IOException {
         this.spec = spec;
         this.ctx = ctx;
-        this.defaults = Files.createTempFile("rollback-guard-my", ".cnf",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         StringBuilder text = new StringBuilder("[client]\n")
                 .append("user=").append(spec.user()).append('\n')
                 .append("host=").append(spec.host()).append('\n')
@@ -36,11 +32,11 @@ final class MysqlClient implements AutoCloseable {
             String password = ctx.secrets().require(spec.passwordSecret(), "passwordSecret").reveal();
             text.append("password=\"").append(password.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
         }
-        Files.writeString(defaults, text, StandardCharsets.UTF_8);
+        this.defaults = SecretFiles.write(".cnf", text.toString()); // after the secret: a missing one leaves no file
     }
 
     CommandRequest request(final String program, final List<String> args) {
-        List<String> command = new ArrayList<>(List.of(program, "--defaults-extra-file=" + defaults));
+        List<String> command = new ArrayList<>(List.of(program, "--defaults-extra-file=" + defaults.path()));
         command.addAll(args);
         return new CommandRequest(command, Map.of(), Map.of(), null, Duration.ofSeconds(spec.timeoutSeconds()),
                 null, CommandRequest.DEFAULT_OUTPUT_LIMIT);
@@ -77,7 +73,7 @@ final class MysqlClient implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        Files.deleteIfExists(defaults);
+    public void close() {
+        defaults.close();
     }
 }

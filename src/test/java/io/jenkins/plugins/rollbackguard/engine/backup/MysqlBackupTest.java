@@ -95,10 +95,33 @@ class MysqlBackupTest {
         assertThat(countDefaultsFiles(tmp)).isEqualTo(before);
     }
 
-    private static long countDefaultsFiles(final Path tmp) throws Exception {
-        try (var files = Files.list(tmp)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("rollback-guard-my")).count();
+    @Test
+    void shouldLeaveNoDefaultsFileWhenTheSecretIsMissing() throws Exception {
+        String db = createShop("nosecret");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long before = countDefaultsFiles(tmp);
+
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThatThrownBy(() -> new BackupStore(temp).take(ENV, spec(db, "NOT_SET"), TestContexts.create(Map.of())))
+                    .hasMessageContaining("NOT_SET");
         }
+
+        assertThat(countDefaultsFiles(tmp)).isEqualTo(before);
+    }
+
+    /** Defaults files of this process, in its private directory (and any left by older versions in tmp itself). */
+    private static long countDefaultsFiles(final Path tmp) throws Exception {
+        long count;
+        try (var files = Files.list(tmp)) {
+            count = files.filter(f -> f.getFileName().toString().startsWith("rollback-guard-my")).count();
+        }
+        Path own = tmp.resolve("rollback-guard-secrets-" + ProcessHandle.current().pid());
+        if (Files.isDirectory(own)) {
+            try (var files = Files.list(own)) {
+                count += files.filter(f -> f.getFileName().toString().endsWith(".cnf")).count();
+            }
+        }
+        return count;
     }
 
     private static MysqlBackupSpec spec(final String database, final String secret) {
