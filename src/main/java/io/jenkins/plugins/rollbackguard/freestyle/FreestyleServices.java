@@ -46,8 +46,8 @@ class FreestyleServices {
         this.services = new GuardServices(new LedgerFacade(home).getLedger(),
                 new BackupStore(RollbackGuardConfiguration.get().getEffectiveBackupRoot()), new NoArtifacts(),
                 new CredentialsSecretSource(run), new LauncherCommandRunner(launcher, environment, workspace, listener),
-                new TimerScheduler(),
-                SamplePool.executor(), guardListener(), Notifier.none(), home.getRoot().resolve("locks"));
+                new TimerScheduler(SamplePool.freestyleExecutor()),
+                SamplePool.freestyleExecutor(), guardListener(), Notifier.none(), home.getRoot().resolve("locks"));
     }
 
     /** @return the ports */

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.rollbackguard.jenkins;
 
+import org.jenkinsci.plugins.workflow.flow.FlowExecutionList;
+
 import hudson.init.Terminator;
 
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
@@ -13,8 +15,11 @@ public final class PluginLifecycle {
     private PluginLifecycle() {
     }
 
-    /** Stops the old session's work and forgets its ledgers. */
-    @Terminator
+    /**
+     * Stops the old session's work and forgets its ledgers, once the Pipeline programs are suspended and saved: work
+     * already given finishes (a ledger write is never cut in half), later work of the old session is refused.
+     */
+    @Terminator(requires = FlowExecutionList.LIST_SAVED)
     public static void stop() {
         SamplePool.shutdown();
         LedgerFacade.closeAll();

@@ -17,7 +17,22 @@ import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
  */
 public class TimerScheduler implements Scheduler {
     private final long session = SamplePool.session();
-    private final Executor pool = SamplePool.executor();
+    private final Executor pool;
+
+    /** Creates a scheduler whose tasks run on the Pipeline sample pool. */
+    public TimerScheduler() {
+        this(SamplePool.executor());
+    }
+
+    /**
+     * Creates a scheduler whose tasks run on a given executor of the plugin.
+     *
+     * @param pool
+     *         where the fired tasks run
+     */
+    public TimerScheduler(final Executor pool) {
+        this.pool = pool;
+    }
 
     @Override
     public Instant now() {

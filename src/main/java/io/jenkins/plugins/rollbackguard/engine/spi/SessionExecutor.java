@@ -2,14 +2,16 @@ package io.jenkins.plugins.rollbackguard.engine.spi;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * A pool that belongs to one session of its host, for hosts whose process outlives a session (a Jenkins restarted in
- * the same JVM, as test harnesses do). {@link #shutdown()} ends the session: running tasks are interrupted, queued
- * ones dropped, and every executor bound to that session drops what it is given later, so that work of an ended
+ * the same JVM, as test harnesses do). {@link #shutdown()} ends the session: running and queued tasks finish (a
+ * ledger write is never cut in half), and every executor bound to that session refuses what it is given later
+ * ({@link RejectedExecutionException}, so that a caller waiting on a future learns it), so that work of an ended
  * session (an old watch's next sample) cannot run beside its resumed copy. The next task of the new session starts
  * a new pool.
  */
@@ -28,7 +30,7 @@ public final class SessionExecutor {
      * @param wrap
      *         wraps each task (e.g. to run it as a given user)
      * @param dropped
-     *         told of each task dropped because its session ended
+     *         told of each task refused because its session ended
      */
     public SessionExecutor(final Supplier<ExecutorService> factory, final UnaryOperator<Runnable> wrap,
             final Consumer<Runnable> dropped) {
@@ -68,7 +70,7 @@ public final class SessionExecutor {
         synchronized (this) {
             if (bound != session) {
                 dropped.accept(task);
-                return;
+                throw new RejectedExecutionException("the session this task belongs to has ended");
             }
             if (pool == null) {
                 pool = factory.get();
@@ -78,7 +80,7 @@ public final class SessionExecutor {
         target.execute(wrap.apply(task));
     }
 
-    /** Ends the current session and starts the next. */
+    /** Ends the current session and starts the next; the old session's tasks already given still run. */
     public void shutdown() {
         ExecutorService ended;
         synchronized (this) {
@@ -87,7 +89,7 @@ public final class SessionExecutor {
             pool = null;
         }
         if (ended != null) {
-            ended.shutdownNow();
+            ended.shutdown();
         }
     }
 }
