@@ -22,6 +22,7 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.AbstractProject;
+import hudson.model.Executor;
 import hudson.model.Item;
 import hudson.model.Queue;
 import hudson.model.Result;
@@ -157,16 +158,17 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
         GuardOutcome outcome;
         switch (steps) {
             case ABORTED -> {
+                String why = Messages.RollbackGuardRecorder_StepsAborted(run.getResult());
                 services.services().ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,
-                        "jenkins", Messages.RollbackGuardRecorder_StepsAborted());
-                listener.getLogger().println("[rollback-guard] ABORTED: " + Messages.RollbackGuardRecorder_StepsAborted());
+                        "jenkins", why);
+                listener.getLogger().println("[rollback-guard] ABORTED: " + why);
                 return;
             }
             case FAILED -> outcome = session.deployFailed(point,
                     Messages.RollbackGuardRecorder_StepsFailed(run.getResult()), reverter);
             default -> {
                 point = session.watching(point);
-                WatchResult result = watch(session, point, policy, services);
+                WatchResult result = watch(session, point, run, listener, services);
                 outcome = session.trips().onWatch(point, result, reverter);
             }
         }
@@ -180,10 +182,14 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
         return DeployStepsResult.ofBuildResult(result == null ? null : result.toString());
     }
 
-    /** Blocks the build's executor until the watch ends; an aborted build stops the watch and the point. */
-    private static WatchResult watch(final GuardSession session, final RollbackPoint point, final Policy policy,
-            final FreestyleServices services) throws InterruptedException, IOException {
-        Watch watch = session.newWatch(baselines(point, policy));
+    /**
+     * Blocks the build's executor until the watch ends. An aborted build stops the watch, marks the point ABORTED
+     * and ends ABORTED: publishers run after the build's main phase, where Jenkins turns any exception, an
+     * interruption included, into FAILURE, so the abort result is set here and the failure is an AbortException.
+     */
+    private static WatchResult watch(final GuardSession session, final RollbackPoint point, final Run<?, ?> run,
+            final TaskListener listener, final FreestyleServices services) throws IOException {
+        Watch watch = session.newWatch(GuardSession.baselinesOf(point));
         CompletableFuture<WatchResult> result = watch.start();
         try {
             return result.get();
@@ -192,7 +198,12 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
             watch.stop(Messages.RollbackGuardRecorder_Aborted());
             services.services().ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,
                     "jenkins", Messages.RollbackGuardRecorder_Aborted());
-            throw e;
+            Executor executor = Executor.currentExecutor();
+            run.setResult(executor == null ? Result.ABORTED : executor.abortResult());
+            if (executor != null) {
+                executor.recordCauseOfInterruption(run, listener);
+            }
+            throw new AbortException(Messages.RollbackGuardRecorder_Aborted());
         }
         catch (ExecutionException e) {
             throw new IOException(Messages.RollbackGuardRecorder_WatchFailed(e.getCause()), e.getCause());

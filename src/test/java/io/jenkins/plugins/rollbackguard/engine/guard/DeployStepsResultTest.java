@@ -15,7 +15,7 @@ class DeployStepsResultTest {
     @Test
     void shouldTellAFailedDeployFromAnAbort() {
         assertThat(DeployStepsResult.ofBuildResult("FAILURE")).isEqualTo(DeployStepsResult.FAILED);
-        assertThat(DeployStepsResult.ofBuildResult("NOT_BUILT")).isEqualTo(DeployStepsResult.FAILED);
+        assertThat(DeployStepsResult.ofBuildResult("NOT_BUILT")).isEqualTo(DeployStepsResult.ABORTED);
         assertThat(DeployStepsResult.ofBuildResult("ABORTED")).isEqualTo(DeployStepsResult.ABORTED);
     }
 
