@@ -115,11 +115,8 @@ public class LedgerQueries {
      * @return the points, newest first
      */
     public List<RollbackPoint> newestOfJob(final String job, final EnvironmentName environment, final int limit) {
-        List<RollbackPoint> points = new ArrayList<>();
-        for (long id : index().newestOf(job, environment, limit)) {
-            point(environment, id).ifPresent(points::add);
-        }
-        return points;
+        List<Long> ids = index().newestOf(job, environment, limit);
+        return ids.isEmpty() ? List.of() : ledger().points(environment, ids);
     }
 
     /**

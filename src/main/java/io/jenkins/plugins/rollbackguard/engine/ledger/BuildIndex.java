@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * An in-memory index of a ledger's points by the Jenkins build that recorded them, for callers that run on every
@@ -37,8 +38,21 @@ public final class BuildIndex implements Consumer<LedgerEvent> {
     private final Map<String, Map<EnvironmentName, NavigableSet<Long>>> byJob = new ConcurrentHashMap<>();
     private final Map<PointRef, Long> reverts = new ConcurrentHashMap<>();
     private final Queue<LedgerEvent> pending = new ConcurrentLinkedQueue<>();
+    private final Set<EnvironmentName> scanned = ConcurrentHashMap.newKeySet();
+    private final LongSupplier clock;
     private volatile Ledger ledger;
     private volatile boolean built;
+    /** When to scan the environments that could not be read, in {@link #clock} nanoseconds; 0: none failed. */
+    private volatile long retryAt;
+
+    /** Creates an index; call {@link #attach} with the ledger it observes. */
+    public BuildIndex() {
+        this(System::nanoTime);
+    }
+
+    BuildIndex(final LongSupplier clock) {
+        this.clock = clock;
+    }
 
     /**
      * Names a point of the ledger.
@@ -71,6 +85,8 @@ public final class BuildIndex implements Consumer<LedgerEvent> {
     /** Forgets everything; the next lookup scans the ledger again. */
     public synchronized void invalidate() {
         built = false;
+        retryAt = 0;
+        scanned.clear();
         byBuild.clear();
         byJob.clear();
         reverts.clear();
@@ -187,11 +203,12 @@ public final class BuildIndex implements Consumer<LedgerEvent> {
     }
 
     private void ensureBuilt() {
-        if (built) {
+        if (built && (retryAt == 0 || clock.getAsLong() - retryAt < 0)) {
             return;
         }
         synchronized (this) {
-            if (!built) {
+            if (!built || retryAt != 0 && clock.getAsLong() - retryAt >= 0) {
+                retryAt = 0;
                 scan();
                 built = true;
             }
@@ -199,12 +216,33 @@ public final class BuildIndex implements Consumer<LedgerEvent> {
         drain();
     }
 
+    /**
+     * Reads every environment once. One that cannot be read (corrupt, waiting for salvage) is skipped and tried
+     * again at most once a minute, so that a broken environment neither hides the others nor makes every page scan.
+     */
     private void scan() {
         Ledger observed = requireLedger();
-        for (EnvironmentName environment : observed.environments()) {
-            int size = observed.size(environment);
-            for (int page = 0; (long) page * PAGE < size; page++) {
-                observed.history(environment, page, PAGE).forEach(this::add);
+        List<EnvironmentName> environments;
+        try {
+            environments = observed.environments();
+        }
+        catch (LedgerException e) {
+            retryAt = clock.getAsLong() + RETRY_NANOS;
+            return;
+        }
+        for (EnvironmentName environment : environments) {
+            if (scanned.contains(environment)) {
+                continue;
+            }
+            try {
+                int size = observed.size(environment);
+                for (int page = 0; (long) page * PAGE < size; page++) {
+                    observed.history(environment, page, PAGE).forEach(this::add);
+                }
+                scanned.add(environment);
+            }
+            catch (LedgerException e) {
+                retryAt = clock.getAsLong() + RETRY_NANOS;
             }
         }
     }
@@ -244,4 +282,5 @@ public final class BuildIndex implements Consumer<LedgerEvent> {
     }
 
     private static final int PAGE = 1000;
+    private static final long RETRY_NANOS = 60_000_000_000L;
 }

@@ -312,6 +312,27 @@ public final class Ledger {
     }
 
     /**
+     * Returns several points in one read (one lock, one look at the files).
+     *
+     * @param environment
+     *         the environment
+     * @param ids
+     *         the ids, in the order wanted; ids with no point are left out
+     * @return the points found, in the order of {@code ids}
+     */
+    public List<RollbackPoint> points(final EnvironmentName environment, final List<Long> ids) {
+        return journal(environment, false).read(state -> {
+            List<RollbackPoint> result = new ArrayList<>(ids.size());
+            for (long id : ids) {
+                if (id >= 1 && id <= state.size()) {
+                    result.add(state.require(id));
+                }
+            }
+            return result;
+        });
+    }
+
+    /**
      * Returns a page of the history, newest first.
      *
      * @param environment

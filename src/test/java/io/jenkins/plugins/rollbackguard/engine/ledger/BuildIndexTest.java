@@ -66,8 +66,37 @@ class BuildIndexTest {
 
         ledger.lastGood(ENVIRONMENTS.get(0));
         ledger.environments();
+        assertThat(ledger.points(ENVIRONMENTS.get(0), List.of(1L, 7L, 1L))).extracting(RollbackPoint::id)
+                .containsExactly(1L, 1L);
 
-        assertThat(ledger.diskAccesses() - before).isEqualTo(2);
+        assertThat(ledger.diskAccesses() - before).as("one each, the batch read included").isEqualTo(3);
+    }
+
+    @Test
+    void shouldSkipAnUnreadableEnvironmentAndRetryItOnlyAfterAMinute() throws java.io.IOException {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1);
+        BuildIndex timed = new BuildIndex(nanos::get);
+        Ledger ledger = Ledger.open(root, Ledger.Options.defaults().withFsync(false).withWarnings(warnings::add)
+                .withEvents(timed));
+        timed.attach(ledger);
+        ledger.record(RollbackPoint.builder(ENVIRONMENTS.get(0), PointSource.jenkins("erp", 1)), "a", "");
+        ledger.record(RollbackPoint.builder(ENVIRONMENTS.get(1), PointSource.jenkins("erp", 2)), "a", "");
+        java.nio.file.Path journal = root.resolve(ENVIRONMENTS.get(1).value()).resolve("journal-0.jsonl");
+        java.nio.file.Files.writeString(journal, "{not json\n{\"v\":1}\n", java.nio.file.StandardOpenOption.APPEND);
+        Ledger reopened = Ledger.open(root, Ledger.Options.defaults().withFsync(false).withWarnings(warnings::add));
+        timed.attach(reopened);
+
+        assertThat(timed.pointOf("erp", 1)).as("the readable environment").isPresent();
+        assertThat(timed.pointOf("erp", 2)).as("the corrupt one").isEmpty();
+        long before = reopened.diskAccesses();
+        for (int i = 0; i < 100; i++) {
+            timed.pointOf("erp", 2);
+        }
+        assertThat(reopened.diskAccesses() - before).as("no rescan within the minute").isZero();
+
+        nanos.addAndGet(61_000_000_000L);
+        timed.pointOf("erp", 2);
+        assertThat(reopened.diskAccesses() - before).as("one retry after it").isPositive();
     }
 
     @Test
