@@ -1,7 +1,9 @@
 package io.jenkins.plugins.rollbackguard.steps;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -13,6 +15,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
 import io.jenkins.plugins.rollbackguard.jenkins.JobAliases;
+import io.jenkins.plugins.rollbackguard.jenkins.SamplePool;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
 /**
@@ -23,6 +26,8 @@ import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
  */
 class KeepGoodBuilds {
     private static final Logger LOGGER = Logger.getLogger(KeepGoodBuilds.class.getName());
+    /** The Jenkins session in which each environment was last reconciled. */
+    private static final Map<String, Long> RECONCILED = new ConcurrentHashMap<>();
 
     private final JenkinsFacade jenkins = new JenkinsFacade();
     private final JobAliases aliases = new JobAliases();
@@ -37,8 +42,12 @@ class KeepGoodBuilds {
      */
     void protect(final Ledger ledger, final Policy policy) {
         int size = ledger.size(policy.environment());
+        // the first verdict of an environment in a Jenkins session reconciles the whole window; later ones are
+        // incremental
+        boolean full = !Long.valueOf(SamplePool.session()).equals(
+                RECONCILED.put(policy.environment().value(), SamplePool.session()));
         KeptBuilds plan = KeptBuilds.plan(ledger.history(policy.environment(), 0,
-                Math.min(size, KeptBuilds.window(policy.keepGood()))), policy.keepGood());
+                Math.min(size, full ? 1000 : KeptBuilds.window(policy.keepGood()))), policy.keepGood(), full);
         try {
             for (PointSource source : plan.keep()) {
                 Optional<Run<?, ?>> run = build(source);

@@ -1,8 +1,11 @@
 package io.jenkins.plugins.rollbackguard.steps;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
@@ -99,18 +102,31 @@ public final class RevertingBuilds {
         if (recorded == null && definitions == null) {
             return Optional.empty();
         }
+        List<ParameterValue> own = recorded == null ? List.of() : recorded.getParameters();
+        Set<String> named = new HashSet<>();
+        own.forEach(value -> named.add(value.getName()));
         List<ParameterValue> defaults = new ArrayList<>();
         if (definitions != null) {
             for (ParameterDefinition definition : definitions.getParameterDefinitions()) {
-                ParameterValue value = definition.getDefaultParameterValue();
-                if (value != null) {
-                    defaults.add(value);
+                if (!named.contains(definition.getName())) { // only new parameters: a default may be costly to make
+                    defaultOf(definition).ifPresent(defaults::add);
                 }
             }
         }
-        List<ParameterValue> values = RevertParameters.fill(
-                recorded == null ? List.of() : recorded.getParameters(), defaults, ParameterValue::getName);
+        List<ParameterValue> values = RevertParameters.fill(own, defaults, ParameterValue::getName);
         return Optional.of(new ParametersAction(values));
+    }
+
+    /** A definition's default; one whose plugin cannot make it leaves the parameter unset rather than the revert. */
+    private static Optional<ParameterValue> defaultOf(final ParameterDefinition definition) {
+        try {
+            return Optional.ofNullable(definition.getDefaultParameterValue());
+        }
+        catch (RuntimeException e) {
+            LOGGER.log(Level.WARNING, "no default value for parameter " + definition.getName()
+                    + " of a reverting build", e);
+            return Optional.empty();
+        }
     }
 
     /** Whether a requester is a person; the guard, SYSTEM and anonymous are not. */

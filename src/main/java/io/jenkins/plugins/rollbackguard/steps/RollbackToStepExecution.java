@@ -53,7 +53,11 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     private String requestedBy = "";
     private String requestedFrom = "";
     private long queueId;
-    private volatile boolean done;
+    /**
+     * Not persisted: the step context's outcome is not either, so a program saved between {@link #succeed} and the
+     * outcome reaching the program resumes with the step still pending, and must be able to answer again.
+     */
+    private transient volatile boolean done;
 
     /**
      * The sample pool of the Jenkins session this object lives in. An execution restored after a restart gets the
@@ -126,8 +130,15 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
             Run<?, ?> leavingRun = job.getBuildByNumber(leaving.source().build());
             String by = RevertingBuilds.isPerson(requestedBy) ? "rollbackTo by " + requestedBy
                     : "rollbackTo in " + requestedFrom;
+            if (done) {
+                return; // stopped (aborted) while planning: queue nothing
+            }
             Optional<Queue.Item> item = RevertingBuilds.schedule(targetRun, leavingRun, environment.value(),
                     revert.target().id(), by + ": " + revert.reason(), requestedBy);
+            if (item.isPresent() && done) { // stopped while it was being queued
+                new JenkinsFacade().getQueue().cancel(item.get());
+                return;
+            }
             if (item.isEmpty()) {
                 throw new AbortException("rollbackTo: Jenkins refused to queue a reverting build of its own for "
                         + jobName + " (the job is disabled, or the queue would merge it into a queued build)");
@@ -212,7 +223,11 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
 
     @Override
     public void onResume() { // no super.onResume(): it only performs the deprecated Guice injection
-        if (queueId != 0 && !done) {
+        if (queueId == 0 && !done) {
+            fail(new AbortException("rollbackTo: Jenkins restarted while the rollback was being planned; check the "
+                    + "queue and the job's Rollback points page for a reverting build before asking again"));
+        }
+        else if (queueId != 0 && !done) {
             if (step.isWait()) {
                 pool().execute(this::catchUp);
             }

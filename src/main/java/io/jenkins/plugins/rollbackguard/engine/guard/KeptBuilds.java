@@ -42,6 +42,24 @@ public record KeptBuilds(List<PointSource> keep, List<PointSource> releaseCandid
      * @return the builds to keep and the builds to release if this host kept them
      */
     public static KeptBuilds plan(final List<RollbackPoint> newestFirst, final int keepGood) {
+        return plan(newestFirst, keepGood, false);
+    }
+
+    /**
+     * Plans the keeps after a verdict, or reconciles: with {@code full}, every build of the given points that is not
+     * kept is a release candidate. A host reconciles once per process (or session) and environment, which heals
+     * what the incremental rule cannot see: verdicts it did not hear (another host, a restart between the verdict
+     * and the keep), points added without a verdict (adopted), a lowered {@code keepGood}.
+     *
+     * @param newestFirst
+     *         the environment's points, newest first
+     * @param keepGood
+     *         how many good points' builds to keep
+     * @param full
+     *         whether to release every build of the given points that is not kept
+     * @return the builds to keep and the builds to release if this host kept them
+     */
+    public static KeptBuilds plan(final List<RollbackPoint> newestFirst, final int keepGood, final boolean full) {
         Set<PointSource> keep = new LinkedHashSet<>();
         Set<PointSource> candidates = new LinkedHashSet<>();
         int restorable = 0;
@@ -57,7 +75,7 @@ public record KeptBuilds(List<PointSource> keep, List<PointSource> releaseCandid
                     candidates.add(point.source());
                 }
             }
-            if (restorable >= LOOK_BACK * keepGood) {
+            if (!full && restorable >= LOOK_BACK * keepGood) {
                 break;
             }
         }

@@ -49,6 +49,21 @@ class KeptBuildsTest {
         assertThat(plan.releaseCandidates()).extracting(PointSource::build).containsExactly(99, 97, 96, 95);
     }
 
+    @Test
+    void shouldReconcileEveryBuildThatIsNotKept() {
+        Ledger ledger = open(root);
+        for (int build = 1; build <= 30; build++) {
+            deploy(ledger, build, PointStatus.GOOD);
+        }
+
+        KeptBuilds full = KeptBuilds.plan(ledger.history(PROD, 0, 30), 2, true);
+
+        assertThat(full.keep()).extracting(PointSource::build).containsExactly(30, 29);
+        assertThat(full.releaseCandidates()).hasSize(28).extracting(PointSource::build).startsWith(28).endsWith(1);
+        assertThat(KeptBuilds.plan(ledger.history(PROD, 0, 30), 2).releaseCandidates())
+                .extracting(PointSource::build).containsExactly(28, 27);
+    }
+
     /**
      * Replays random histories: deploys with random verdicts, good points later found bad or reverted; after each
      * GOOD verdict the host applies the plan to the ledger's newest points, releasing the candidates it kept. Its
