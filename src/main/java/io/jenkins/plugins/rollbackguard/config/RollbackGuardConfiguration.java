@@ -465,7 +465,12 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         try (SystemScheduler scheduler = new SystemScheduler(1)) {
             Measurement measurement = new ProbeFactory(SecretSource.none(), noCommands, direct, scheduler)
                     .withoutRedirects().create(spec).sample();
-            return FormValidation.ok(Messages.RollbackGuardConfiguration_TestProbe_Result(measurement.describe()));
+            String result = Messages.RollbackGuardConfiguration_TestProbe_Result(measurement.describe());
+            return switch (measurement.outcome()) { // a failing sample is no green "OK"
+                case SUCCESS -> FormValidation.ok(result);
+                case FAILURE, INCONCLUSIVE, NO_DATA -> FormValidation.warning(result);
+                case ERROR -> FormValidation.error(result);
+            };
         }
         catch (RuntimeException e) {
             return FormValidation.error(Messages.RollbackGuardConfiguration_TestProbe_Failed(e.getMessage()));

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.FailureBuilder;
 import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.SimpleCommandLauncher;
 import org.jvnet.hudson.test.TestBuilder;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
@@ -21,13 +24,22 @@ import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Result;
 import hudson.slaves.DumbSlave;
+import hudson.slaves.RetentionStrategy;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupContext;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
+import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTarget;
 import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
+import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
+import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
 import io.jenkins.plugins.rollbackguard.ui.RollbackPointAction;
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 
@@ -41,6 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithJenkins
 class RollbackGuardFreestyleITest {
     private static final String ENVIRONMENT = "staging";
+    private static final String AGENT_PAGE = "<h1>shop v1, as the agent sees it</h1>";
 
     @Test
     void shouldRecordAGoodPointForAHealthyDeploy(final JenkinsRule j) throws Exception {
@@ -73,23 +86,37 @@ class RollbackGuardFreestyleITest {
         j.assertLogContains("nothing to watch", next);
     }
 
+    /**
+     * The files to back up are named through {@code /proc/self/cwd}, which every process resolves against its own
+     * working directory. The agent's process is started in a directory that holds the site; the controller's process
+     * (this test's JVM) is not, so the path does not exist for it. The backup can therefore only succeed, and hold the
+     * agent's page, if the agent's process read the files; the same job on the built-in node must fail to find them.
+     */
     @Test
+    @EnabledOnOs(OS.LINUX) // /proc/self/cwd, and the agent is started through sh
     void shouldTakeBackupsOnTheAgentWhereTheBuildRuns(final JenkinsRule j, @TempDir final Path backupRoot)
             throws Exception {
+        String site = "agent-only-site-" + UUID.randomUUID();
+        Path agentDirectory = j.jenkins.getRootDir().toPath().resolve("agent-working-directory");
+        Files.createDirectories(agentDirectory.resolve(site));
+        Files.writeString(agentDirectory.resolve(site).resolve("index.html"), AGENT_PAGE);
+        String source = "/proc/self/cwd/" + site;
+        assertThat(Path.of(source)).as("the controller's process must not see the agent's files").doesNotExist();
+
         RollbackGuardConfiguration.get().setBackupRoot(backupRoot.toString()); // shared: agent and controller
-        DumbSlave agent = j.createOnlineSlave();
+        DumbSlave agent = createAgentWorkingIn(j, agentDirectory);
         FreeStyleProject job = j.createFreeStyleProject("shop");
         job.setAssignedNode(agent);
         job.getBuildersList().add(new PolicyWriter("""
                 backups:
                   - type: files
-                    path: %s/site
+                    path: SOURCE
                 probes:
                   - type: http
                     name: jenkins-up
                     url: JENKINS/api/json
                     analysis: {interval: 200ms, count: 2}
-                """.replace("JENKINS/", j.getURL().toString())));
+                """.replace("SOURCE", source).replace("JENKINS/", j.getURL().toString())));
         RecordRollbackPointBuilder record = new RecordRollbackPointBuilder(ENVIRONMENT);
         record.setOnTrip("freeze");
         job.getBuildersList().add(record);
@@ -98,11 +125,30 @@ class RollbackGuardFreestyleITest {
         FreeStyleBuild build = j.buildAndAssertSuccess(job);
 
         assertThat(build.getBuiltOn()).isSameAs(agent);
+        j.assertLogContains("Archived 1 entries of " + source, build);
         RollbackPoint good = ledger().lastGood(EnvironmentName.of(ENVIRONMENT)).orElseThrow();
         assertThat(good.backups()).singleElement().extracting(BackupRef::kind).isEqualTo("files");
-        try (Stream<Path> files = Files.walk(backupRoot)) {
-            assertThat(files.filter(Files::isRegularFile).map(Path::toString)).anyMatch(name -> name.endsWith("archive.tar.gz"));
+        BackupStore store = new BackupStore(backupRoot);
+        BackupManifest manifest = store.find(good.backups().get(0).id()).orElseThrow();
+        assertThat(manifest.source()).isEqualTo("files " + source);
+        Path restored = j.jenkins.getRootDir().toPath().resolve("restored-site");
+        try (SystemScheduler clock = new SystemScheduler(1)) {
+            store.restore(manifest.id(), RestoreTarget.directory(restored),
+                    new BackupContext(SecretSource.none(), new LocalCommandRunner(), clock, GuardListener.silent(), ""));
         }
+        assertThat(restored.resolve("index.html")).as("the backup holds the page only the agent could read")
+                .hasContent(AGENT_PAGE);
+
+        // the control: the same job on the controller's own node cannot find the files, so its backup fails
+        job.setAssignedLabel(j.jenkins.getSelfLabel());
+
+        FreeStyleBuild onController = j.buildAndAssertStatus(Result.FAILURE, job);
+
+        assertThat(onController.getBuiltOn()).isSameAs(j.jenkins);
+        j.assertLogContains("source directory does not exist", onController);
+        assertThat(ledger().history(EnvironmentName.of(ENVIRONMENT), 0, 1).get(0).status())
+                .isEqualTo(PointStatus.ABORTED);
+        assertThat(store.list(ENVIRONMENT)).singleElement().extracting(BackupManifest::id).isEqualTo(manifest.id());
     }
 
     @Test
@@ -145,6 +191,25 @@ class RollbackGuardFreestyleITest {
         watch.setOnTrip("freeze");
         job.getPublishersList().add(watch);
         return job;
+    }
+
+    /**
+     * Starts an agent whose process works in the given directory; the agents of {@link JenkinsRule} work where the
+     * test runs, like the controller. Its remote root is a directory of its own.
+     */
+    private static DumbSlave createAgentWorkingIn(final JenkinsRule j, final Path workingDirectory) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String agentJar = Path.of(j.jenkins.getJnlpJars("agent.jar").getURL().toURI()).toString();
+        // sh -c 'script' $0 $1 $2: the paths are arguments, never part of the script
+        SimpleCommandLauncher launcher = new SimpleCommandLauncher("sh -c 'cd \"$0\" && exec \"$1\" -jar \"$2\"'"
+                + " \"" + workingDirectory + "\" \"" + java + "\" \"" + agentJar + "\"");
+        DumbSlave agent = new DumbSlave("agent-in-its-own-directory",
+                j.jenkins.getRootDir().toPath().resolve("agent-root").toString(), launcher);
+        agent.setRetentionStrategy(RetentionStrategy.NOOP);
+        j.jenkins.addNode(agent);
+        j.waitOnline(agent);
+        assertThat(agent.getChannel()).as("the channel of the agent started in %s", workingDirectory).isNotNull();
+        return agent;
     }
 
     private static Ledger ledger() {

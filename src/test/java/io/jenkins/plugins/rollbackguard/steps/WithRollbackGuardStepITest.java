@@ -2,17 +2,36 @@ package io.jenkins.plugins.rollbackguard.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.codehaus.groovy.control.CompilerConfiguration;
+import org.jenkinsci.plugins.structs.describable.DescribableModel;
+import org.jenkinsci.plugins.structs.describable.DescribableParameter;
+import org.jenkinsci.plugins.workflow.cps.DSL;
+import org.jenkinsci.plugins.workflow.cps.Snippetizer;
+import org.jenkinsci.plugins.workflow.flow.FlowExecution;
+import org.jenkinsci.plugins.workflow.flow.FlowExecutionOwner;
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepConfigTester;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.BuildWatcherExtension;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
+import groovy.lang.Binding;
+import groovy.lang.Closure;
+import groovy.lang.GroovyShell;
+import groovy.util.DelegatingScript;
+import hudson.model.Queue;
 import hudson.model.Result;
 
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
@@ -82,25 +101,180 @@ class WithRollbackGuardStepITest {
         }
     }
 
+    /**
+     * The Snippet Generator shows the form of the step (the {@code config.jelly} of the step and of each probe and
+     * backup kind), binds the submitted form to a step and writes that step as Pipeline Groovy; the Pipeline reads the
+     * Groovy back into a step. Every setting of the step and of every probe and backup kind is away from its default
+     * (the first assertions prove it, so a lost setting cannot hide behind its default), and each half is checked:
+     * the form round trip, the exact snippet, and the snippet read back by the Pipeline DSL.
+     */
     @Test
     void shouldKeepEverySettingThroughTheSnippetGenerator(final JenkinsRule j) throws Exception {
+        WithRollbackGuardStep step = createFullyConfiguredStep();
+        assertThat(step.getProbes()).hasSize(3);
+        assertThat(step.getBackups()).hasSize(4);
+        assertEverySettingDiffersFromItsDefault(step);
+        step.getProbes().forEach(WithRollbackGuardStepITest::assertEverySettingDiffersFromItsDefault);
+        step.getBackups().forEach(WithRollbackGuardStepITest::assertEverySettingDiffersFromItsDefault);
+
+        WithRollbackGuardStep fromForm = new StepConfigTester(j).configRoundTrip(step);
+
+        j.assertEqualDataBoundBeans(step, fromForm);
+
+        String snippet = Snippetizer.object2Groovy(step);
+
+        assertThat(snippet).isEqualTo("withRollbackGuard(adopt: true, allowChangeRequests: true, "
+                + "artifacts: 'target/*.war', backups: ["
+                + "files(exclude: 'cache/**', include: '**/*.jpg, **/*.png', path: '/srv/app/uploads'), "
+                + "postgres(credentialsId: 'shop-db-password', database: 'shop', host: 'db.example.com', port: 6432, "
+                + "user: 'app'), "
+                + "mysql(credentialsId: 'orders-db-password', database: 'orders', host: 'mysql.example.com', "
+                + "port: 3307, user: 'orders_app'), "
+                + "command(command: './dump.sh {output}', restoreCommand: './load.sh {input}')], "
+                + "cooldown: '30m', dataVersion: '42', environment: 'prod', onTrip: 'freeze', "
+                + "policy: 'deploy/rollback-guard.yaml', probes: ["
+                + "http(count: 30, credentialsId: 'shop-health-token', expectStatus: '200,204', "
+                + "failIf: 'drop > 20%', interval: '15s', jsonPointer: '/payments/successRate', name: 'checkout', "
+                + "successIf: '>= 0.99', url: 'https://shop.example.com/health'), "
+                + "prometheus(aggregation: 'max', count: 20, credentialsId: 'prometheus-token', failIf: '> 5%', "
+                + "interval: '30s', name: 'errors', query: 'sum(rate(http_errors_total[1m]))', successIf: '< 1%', "
+                + "url: 'http://prometheus.example.com:9090'), "
+                + "command(command: './smoke.sh --quick', count: 5, failIf: '> 500', interval: '1m', name: 'smoke', "
+                + "successIf: '< 200', valuePattern: 'latency=([0-9]+)ms')], "
+                + "probesFromController: true) {\n    // some block\n}");
+
+        Step fromSnippet = parseSnippet(j, snippet);
+
+        assertThat(fromSnippet).isInstanceOf(WithRollbackGuardStep.class);
+        j.assertEqualDataBoundBeans(step, fromSnippet);
+    }
+
+    /** @return a step whose every setting, and every setting of each probe and backup kind, is not the default */
+    private static WithRollbackGuardStep createFullyConfiguredStep() {
+        HttpGuardProbe http = new HttpGuardProbe("checkout", "https://shop.example.com/health");
+        http.setExpectStatus("200,204");
+        http.setJsonPointer("/payments/successRate");
+        http.setFailIf("drop > 20%");
+        http.setSuccessIf(">= 0.99");
+        http.setInterval("15s");
+        http.setCount(30);
+        http.setCredentialsId("shop-health-token");
+        PrometheusGuardProbe prometheus = new PrometheusGuardProbe("errors", "http://prometheus.example.com:9090",
+                "sum(rate(http_errors_total[1m]))");
+        prometheus.setAggregation("max");
+        prometheus.setFailIf("> 5%");
+        prometheus.setSuccessIf("< 1%");
+        prometheus.setInterval("30s");
+        prometheus.setCount(20);
+        prometheus.setCredentialsId("prometheus-token");
+        CommandGuardProbe command = new CommandGuardProbe("smoke", "./smoke.sh --quick");
+        command.setValuePattern("latency=([0-9]+)ms");
+        command.setFailIf("> 500");
+        command.setSuccessIf("< 200");
+        command.setInterval("1m");
+        command.setCount(5);
+
+        FilesGuardBackup files = new FilesGuardBackup("/srv/app/uploads");
+        files.setInclude("**/*.jpg, **/*.png");
+        files.setExclude("cache/**");
+        PostgresGuardBackup postgres = new PostgresGuardBackup("db.example.com", "shop", "app");
+        postgres.setPort(6432);
+        postgres.setCredentialsId("shop-db-password");
+        MysqlGuardBackup mysql = new MysqlGuardBackup("mysql.example.com", "orders", "orders_app");
+        mysql.setPort(3307);
+        mysql.setCredentialsId("orders-db-password");
+        CommandGuardBackup dump = new CommandGuardBackup("./dump.sh {output}");
+        dump.setRestoreCommand("./load.sh {input}");
+
         WithRollbackGuardStep step = new WithRollbackGuardStep();
         step.setEnvironment("prod");
-        step.setPolicy("rollback-guard.yaml");
-        HttpGuardProbe http = new HttpGuardProbe("checkout", "https://shop.example.com/health");
-        http.setFailIf("drop > 20%");
-        http.setJsonPointer("/payments/successRate");
-        http.setCount(30);
-        step.setProbes(List.of(http, new PrometheusGuardProbe("errors", "http://prometheus:9090", "sum(rate(x[1m]))")));
-        step.setBackups(List.of(new FilesGuardBackup("/srv/app/uploads"), new PostgresGuardBackup("db", "shop", "app")));
+        step.setPolicy("deploy/rollback-guard.yaml");
+        step.setProbes(List.of(http, prometheus, command));
+        step.setBackups(List.of(files, postgres, mysql, dump));
         step.setOnTrip("freeze");
         step.setCooldown("30m");
         step.setDataVersion("42");
         step.setAdopt(true);
+        step.setAllowChangeRequests(true);
+        step.setProbesFromController(true);
         step.setArtifacts("target/*.war");
+        return step;
+    }
 
-        WithRollbackGuardStep after = new StepConfigTester(j).configRoundTrip(step);
+    /**
+     * Asserts that no data-bound parameter of an object has its default value: the structs model, which the Snippet
+     * Generator uses, leaves out exactly the parameters that equal those of an object made from the required ones
+     * alone. A parameter added later fails this until the test sets it.
+     */
+    private static void assertEverySettingDiffersFromItsDefault(final Object describable) {
+        DescribableModel<?> model = DescribableModel.of(describable.getClass());
+        List<String> parameters = model.getParameters().stream().map(DescribableParameter::getName).toList();
 
-        j.assertEqualDataBoundBeans(step, after);
+        assertThat(DescribableModel.uninstantiate2_(describable).getArguments().keySet())
+                .as("the settings of %s that differ from their defaults", describable.getClass().getSimpleName())
+                .containsExactlyInAnyOrderElementsOf(parameters);
+    }
+
+    /**
+     * Reads a snippet as the Pipeline does: a Groovy script whose method calls go to the Pipeline DSL, which makes
+     * the nested probes and backups from their symbols; the step is only instantiated from its arguments, not run.
+     */
+    private static Step parseSnippet(final JenkinsRule j, final String snippet) {
+        CompilerConfiguration compiler = new CompilerConfiguration();
+        compiler.setScriptBaseClass(DelegatingScript.class.getName());
+        GroovyShell shell = new GroovyShell(j.jenkins.getPluginManager().uberClassLoader, new Binding(), compiler);
+        DelegatingScript script = (DelegatingScript) shell.parse(snippet);
+        script.setDelegate(new DSL(new NoExecution()) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected Object invokeStep(final StepDescriptor descriptor, final String name, final Object args) {
+                Object[] arguments = (Object[]) args;
+                assertThat(arguments).as("named arguments and the block").hasSize(2);
+                assertThat(arguments[1]).isInstanceOf(Closure.class);
+                @SuppressWarnings("unchecked")
+                Map<String, Object> named = (Map<String, Object>) arguments[0];
+                // as the DSL instantiates a step (its descriptor does not override newInstance); null logs warnings
+                return DescribableModel.of(descriptor.clazz).instantiate(new LinkedHashMap<>(named), null);
+            }
+        });
+        return (Step) script.run();
+    }
+
+    /** The owner of a DSL that runs no build: the DSL only needs one to exist. */
+    private static final class NoExecution extends FlowExecutionOwner {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        @SuppressFBWarnings(value = "NP_NONNULL_RETURN_VIOLATION",
+                justification = "the DSL only reads steps here and needs no execution, as in SnippetizerTester")
+        public FlowExecution get() {
+            return null;
+        }
+
+        @Override
+        public File getRootDir() throws IOException {
+            throw new IOException("no build");
+        }
+
+        @Override
+        public Queue.Executable getExecutable() throws IOException {
+            throw new IOException("no build");
+        }
+
+        @Override
+        public String getUrl() throws IOException {
+            throw new IOException("no build");
+        }
+
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof NoExecution;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
     }
 }
