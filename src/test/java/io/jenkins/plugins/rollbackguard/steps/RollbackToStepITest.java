@@ -2,6 +2,9 @@ package io.jenkins.plugins.rollbackguard.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import org.jenkinsci.plugins.workflow.job.WorkflowJob;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
 import org.junit.jupiter.api.Test;
@@ -43,8 +46,9 @@ class RollbackToStepITest {
         }
     }
 
+    /** Without {@code wait}, the step answers the reverting build's queue item id as soon as it is queued. */
     @Test
-    void shouldRollBackToTheLastGoodPointAndReturnTheBuildNumber(final JenkinsRule j) throws Exception {
+    void shouldRollBackToTheLastGoodPointAndReturnTheQueueId(final JenkinsRule j) throws Exception {
         try (HealthServer service = new HealthServer()) {
             WorkflowJob app = deployTwice(j, service);
             WorkflowJob ops = Pipelines.createJob(j, "ops",
@@ -53,8 +57,12 @@ class RollbackToStepITest {
             WorkflowRun run = j.buildAndAssertSuccess(ops);
             j.waitUntilNoActivity();
 
-            j.assertLogContains("number=3", run);
-            assertThat(app.getBuildByNumber(3).getAction(RollbackTargetAction.class).getTargetBuild()).isEqualTo(1);
+            WorkflowRun revert = app.getBuildByNumber(3);
+            assertThat(revert.getAction(RollbackTargetAction.class).getTargetBuild()).isEqualTo(1);
+            Matcher number = Pattern.compile("number=(\\d+)").matcher(JenkinsRule.getLog(run));
+            assertThat(number.find()).as("rollbackTo printed its answer").isTrue();
+            assertThat(Long.parseLong(number.group(1))).as("the queue item id of the reverting build")
+                    .isEqualTo(revert.getQueueId());
         }
     }
 
