@@ -107,6 +107,7 @@ public final class BackupStore {
         }
         Files.deleteIfExists(partial.resolve(AtomicFiles.LOCK));
         AtomicFiles.write(partial.resolve(MANIFEST), Json.MAPPER.writeValueAsBytes(manifest));
+        seal().seal(partial);
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.sync(target.getParent());
     }
@@ -132,11 +133,12 @@ public final class BackupStore {
      * @return the verification
      */
     public Verification verify(final String id, final BackupContext ctx) {
-        BackupManifest manifest = require(id);
+        BackupManifest manifest = requireAuthentic(id);
         Path dir = backupDir(manifest);
         Verification result = check(Kinds.of(manifest.kind()), manifest, dir, ctx);
         try {
             AtomicFiles.write(dir.resolve(MANIFEST), Json.MAPPER.writeValueAsBytes(manifest.withVerification(result)));
+            seal().seal(dir);
         }
         catch (IOException e) {
             throw new BackupException("Cannot record the verification of %s: %s".formatted(id, e), e);
@@ -155,7 +157,7 @@ public final class BackupStore {
      *         the ports
      */
     public void restore(final String id, final RestoreTarget target, final BackupContext ctx) {
-        BackupManifest manifest = require(id);
+        BackupManifest manifest = requireAuthentic(id);
         try {
             Kinds.of(manifest.kind()).restore(manifest, backupDir(manifest), target, ctx);
         }
@@ -180,7 +182,7 @@ public final class BackupStore {
         if (scratch.mode() == RestoreTarget.Mode.ORIGINAL) {
             throw new IllegalArgumentException("scratch: a restore test never writes to the original source");
         }
-        BackupManifest manifest = require(id);
+        BackupManifest manifest = requireAuthentic(id);
         try {
             return Kinds.of(manifest.kind()).restoreTest(manifest, backupDir(manifest), scratch, ctx);
         }
@@ -262,7 +264,91 @@ public final class BackupStore {
     }
 
     private BackupManifest require(final String id) {
-        return find(id).orElseThrow(() -> new IllegalArgumentException("id: no committed backup '%s'".formatted(id)));
+        BackupManifest manifest = find(id)
+                .orElseThrow(() -> new IllegalArgumentException("id: no committed backup '%s'".formatted(id)));
+        StoreLayout.requireOwnFiles(manifest);
+        return manifest;
+    }
+
+    /**
+     * Tells whether a backup's manifest is sealed by this store and unchanged since: only such a backup is
+     * restored, tested or verified.
+     *
+     * @param id
+     *         the backup
+     * @return whether its seal is good; false for an unknown backup
+     */
+    public boolean isAuthentic(final String id) {
+        Optional<BackupManifest> manifest = find(id);
+        if (manifest.isEmpty()) {
+            return false;
+        }
+        try {
+            return seal().check(backupDir(manifest.get())) == ManifestSeal.State.AUTHENTIC;
+        }
+        catch (IOException e) {
+            throw new BackupException("Cannot check the seal of backup %s: %s".formatted(id, e), e);
+        }
+    }
+
+    /**
+     * Seals a backup whose manifest has no good seal (written before this store sealed its manifests), after
+     * checking its archive against its manifest and file manifest. The caller shows what it seals (the source, and
+     * so the place a restore writes to) so that a person confirms it.
+     *
+     * @param id
+     *         the backup
+     * @param ctx
+     *         the ports (database kinds run {@code pg_restore --list})
+     * @return the manifest now sealed, with the verification that allowed it
+     * @throws BackupException
+     *         if the archive does not match its manifests: nothing is sealed then
+     */
+    public BackupManifest trust(final String id, final BackupContext ctx) {
+        BackupManifest manifest = require(id);
+        Path dir = backupDir(manifest);
+        Verification result = check(Kinds.of(manifest.kind()), manifest, dir, ctx);
+        if (!result.ok()) {
+            throw new BackupException("Backup %s was not trusted: its archive does not match its manifest (%s)"
+                    .formatted(id, result.detail()));
+        }
+        BackupManifest verified = manifest.withVerification(result);
+        try {
+            AtomicFiles.write(dir.resolve(MANIFEST), Json.MAPPER.writeValueAsBytes(verified));
+            seal().seal(dir);
+        }
+        catch (IOException e) {
+            throw new BackupException("Cannot seal backup %s: %s".formatted(id, e), e);
+        }
+        return verified;
+    }
+
+    private BackupManifest requireAuthentic(final String id) {
+        BackupManifest manifest = find(id)
+                .orElseThrow(() -> new IllegalArgumentException("id: no committed backup '%s'".formatted(id)));
+        ManifestSeal.State state;
+        try {
+            state = seal().check(backupDir(manifest));
+        }
+        catch (IOException e) {
+            throw new BackupException("Cannot check the seal of backup %s: %s".formatted(id, e), e);
+        }
+        String trust = "rollback-guard backup trust --env %s --backup %s".formatted(manifest.environment(), id);
+        return switch (state) {
+            case AUTHENTIC -> {
+                StoreLayout.requireOwnFiles(manifest); // sealed, yet still never a file outside the backup
+                yield manifest;
+            }
+            case UNSEALED -> throw new BackupException(("Backup %s has no seal of this store (it was written before "
+                    + "the store sealed its manifests): check it and run '%s', then try again").formatted(id, trust));
+            case BROKEN -> throw new BackupException(("Backup %s was changed after this store sealed it (its manifest "
+                    + "or file list no longer matches the seal): refused; if you changed it on purpose, run '%s'")
+                    .formatted(id, trust));
+        };
+    }
+
+    private ManifestSeal seal() throws IOException {
+        return ManifestSeal.of(root);
     }
 
     private Path backupDir(final BackupManifest manifest) {

@@ -38,11 +38,34 @@ final class StoreLayout {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty(); // never committed: not a backup
         }
+        BackupManifest manifest;
         try {
-            return Optional.of(Json.MAPPER.readValue(file.toFile(), BackupManifest.class));
+            manifest = Json.MAPPER.readValue(file.toFile(), BackupManifest.class);
         }
         catch (IOException e) {
             return Optional.empty();
+        }
+        // a manifest speaks only for the directory it is in: a copied or forged one naming another is no backup here
+        boolean here = manifest.id().equals(dir.getFileName().toString())
+                && dir.getParent() != null && manifest.environment().equals(dir.getParent().getFileName().toString());
+        return here ? Optional.of(manifest) : Optional.empty();
+    }
+
+    /**
+     * Checks that the files a manifest names are plain files of the backup's own directory.
+     *
+     * @param manifest
+     *         the manifest
+     * @throws BackupException
+     *         naming the entry that points elsewhere
+     */
+    static void requireOwnFiles(final BackupManifest manifest) {
+        for (String name : new String[] {manifest.payload(), manifest.fileManifest()}) {
+            if (name != null && (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".")
+                    || name.equals("..") || name.contains("\0"))) {
+                throw new BackupException(("Backup %s's manifest names the file '%s', which is not a file of the "
+                        + "backup's own directory: refused").formatted(manifest.id(), name));
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.jenkins.plugins.rollbackguard.engine.guard;
 
 import java.util.Optional;
 
+import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
@@ -83,9 +84,22 @@ final class Preflight {
         else if (!verified) {
             requireLastGood("the last good point %s has unverified backups".formatted(good.label()));
         }
+        else if (unsealed(good).isPresent()) {
+            String id = unsealed(good).get();
+            requireLastGood(("the last good point %s needs backup %s, which has no seal of this store and would be "
+                    + "refused by a restore: check it and run 'rollback-guard backup trust --env %s --backup %s'")
+                    .formatted(good.label(), id, env, id));
+        }
         else {
             timeline.add("preflight", "circuit CLOSED; last good point %s is restorable".formatted(good.label()));
         }
+    }
+
+    /** The first backup of a point whose manifest a restore would refuse (no seal, or changed since). */
+    private Optional<String> unsealed(final RollbackPoint point) {
+        return point.backups().stream().map(BackupRef::id)
+                .filter(id -> services.backups().find(id).isPresent() && !services.backups().isAuthentic(id))
+                .findFirst();
     }
 
     private void requireLastGood(final String problem) {
