@@ -26,9 +26,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.assertj.core.api.Assertions.*;
 
 /**
- * Restores crafted archives into a target on a small tmpfs (8 MiB; a plain directory where this user may not mount)
- * and checks, by listing the file system and its parent before and after, that nothing is created outside the
- * target, whatever the archive holds.
+ * Restores crafted archives, and backups with a forged or unsealed manifest, into a target on a small tmpfs (8 MiB;
+ * a plain directory where this user may not mount) and checks, by listing the file system and its parent before and
+ * after, that nothing is created outside the target, whatever the archive or manifest holds.
  */
 class HostileArchiveTest {
     private static final long RECORDED_BYTES = 4096;
@@ -132,6 +132,34 @@ class HostileArchiveTest {
         }
     }
 
+    /** A forged manifest (its payload a file outside the backup) and an unsealed one, restored through the store. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"forged", "unsealed"})
+    void shouldRestoreNothingFromAForgedOrUnsealedManifest(final String how) throws IOException {
+        Path source = Files.createDirectories(temp.resolve("app"));
+        Files.writeString(source.resolve("index.html"), "shop");
+        Path outside = Files.writeString(temp.resolve("shadow"), "root:secret");
+        BackupStore store = new BackupStore(temp.resolve("store"));
+        BackupManifest manifest = store.take("prod", FilesBackupSpec.of(source), TestContexts.create(Map.of()));
+        Path dir = temp.resolve("store/prod").resolve(manifest.id());
+        if ("forged".equals(how)) {
+            String json = Files.readString(dir.resolve(BackupStore.MANIFEST));
+            Files.writeString(dir.resolve(BackupStore.MANIFEST), json.replace("\"archive.tar.gz\"", "\"" + outside + "\""));
+        }
+        else {
+            Files.delete(dir.resolve(ManifestSeal.SIGNATURE));
+        }
+        Path target = Files.createDirectory(fs.resolve("restore")).resolve("target");
+        Map<String, String> before = listing(target);
+
+        assertThatThrownBy(() -> store.restore(manifest.id(), RestoreTarget.directory(target),
+                TestContexts.create(Map.of()))).isInstanceOf(BackupException.class)
+                .hasMessageContaining("forged".equals(how) ? "was changed after this store sealed it" : "has no seal");
+
+        assertThat(listing(target)).isEqualTo(before);
+        assertThat(target).doesNotExist();
+    }
+
     @Test
     void shouldCheckTheArchiveHashBeforeExpandingAnything() throws IOException {
         Path archive = craft(tar -> file(tar, "ok.txt", "fine"));
@@ -181,7 +209,8 @@ class HostileArchiveTest {
         Map<String, String> entries = new TreeMap<>();
         for (Path top : List.of(fs, temp)) {
             try (Stream<Path> walk = Files.walk(top)) {
-                walk.filter(path -> !path.startsWith(target) && !path.startsWith(temp.resolve("archive.tar.gz")))
+                walk.filter(path -> !path.startsWith(target) && !path.startsWith(temp.resolve("archive.tar.gz"))
+                                && !path.startsWith(temp.resolve("store")))
                         .forEach(path -> entries.put(path.toString(), Files.isSymbolicLink(path) ? "link"
                                 : Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? "dir" : "file"));
             }
