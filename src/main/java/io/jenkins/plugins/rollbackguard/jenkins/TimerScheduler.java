@@ -3,6 +3,7 @@ package io.jenkins.plugins.rollbackguard.jenkins;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -13,7 +14,8 @@ import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
 /**
  * The engine's {@link Scheduler} on {@link Timer}: the shared timer only fires; the task itself is handed to the
  * {@link SamplePool}, so a slow sample never holds one of Jenkins' ten timer threads. Bound to the Jenkins session
- * it was created in: once that session ended it schedules nothing.
+ * it was created in: once that session ended it refuses to schedule ({@code RejectedExecutionException}, which ends
+ * a watch or a baseline with what it has).
  */
 public class TimerScheduler implements Scheduler {
     private final long session = SamplePool.session();
@@ -41,8 +43,8 @@ public class TimerScheduler implements Scheduler {
 
     @Override
     public Cancellable schedule(final Duration delay, final Runnable task) {
-        if (!SamplePool.isCurrent(session)) {
-            return () -> { }; // a watch of a Jenkins that has stopped: let it end here
+        if (!SamplePool.isCurrent(session)) { // a watch of a Jenkins that has stopped: it ends, its waiters learn it
+            throw new RejectedExecutionException("the Jenkins session of this watch has ended");
         }
         ScheduledFuture<?> future = Timer.get().schedule(() -> pool.execute(task),
                 Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);

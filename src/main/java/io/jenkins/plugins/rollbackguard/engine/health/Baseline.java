@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The value a probe had before the deploy: the median of several samples. Relative thresholds
@@ -120,17 +121,32 @@ public record Baseline(double median, int samples, String reason) implements Ser
         return result;
     }
 
+    /**
+     * Takes the next sample. A host that refuses the work (its pool or timer has shut down) fails the result, so
+     * that nobody waits on it for ever.
+     */
     private static void next(final Probe probe, final int count, final Duration interval, final Scheduler scheduler,
             final Executor executor, final List<Measurement> taken, final CompletableFuture<Baseline> result) {
-        probe.sampleAsync(executor).whenComplete((m, e) -> {
-            taken.add(m == null
-                    ? Measurement.withoutValue(scheduler.now(), Outcome.ERROR, "baseline sample failed") : m);
-            if (taken.size() >= count) {
-                result.complete(median(List.copyOf(taken)));
-            }
-            else {
-                scheduler.schedule(interval, () -> next(probe, count, interval, scheduler, executor, taken, result));
-            }
-        });
+        try {
+            probe.sampleAsync(executor).whenComplete((m, e) -> {
+                taken.add(m == null
+                        ? Measurement.withoutValue(scheduler.now(), Outcome.ERROR, "baseline sample failed") : m);
+                if (taken.size() >= count) {
+                    result.complete(median(List.copyOf(taken)));
+                }
+                else {
+                    try {
+                        scheduler.schedule(interval,
+                                () -> next(probe, count, interval, scheduler, executor, taken, result));
+                    }
+                    catch (RejectedExecutionException refused) {
+                        result.completeExceptionally(refused);
+                    }
+                }
+            });
+        }
+        catch (RejectedExecutionException refused) {
+            result.completeExceptionally(refused);
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Drives several probes in real or virtual time. The {@link Scheduler} only times the samples (no thread
@@ -165,8 +166,21 @@ public final class Watch {
             schedule(delay);
         }
 
-        private synchronized void schedule(final Duration delay) {
-            pending = join(this, scheduler.now().plus(delay));
+        private void schedule(final Duration delay) {
+            boolean refused = false;
+            synchronized (this) {
+                try {
+                    pending = join(this, scheduler.now().plus(delay));
+                }
+                catch (RejectedExecutionException e) {
+                    pending = null;
+                    analysis.stop(refusal(e));
+                    refused = true;
+                }
+            }
+            if (refused) {
+                finishIfDone(); // outside this runner's lock: completing the result runs its dependents
+            }
         }
 
         private void sample() {
@@ -234,7 +248,19 @@ public final class Watch {
         }
         Duration delay = Duration.between(scheduler.now(), time);
         Slot due = slot;
-        Scheduler.Cancellable timer = scheduler.schedule(delay.isNegative() ? Duration.ZERO : delay, () -> fire(due));
+        Scheduler.Cancellable timer;
+        try {
+            timer = scheduler.schedule(delay.isNegative() ? Duration.ZERO : delay, () -> fire(due));
+        }
+        catch (RejectedExecutionException refused) {
+            synchronized (slots) {
+                due.runners.remove(runner);
+                if (due.runners.isEmpty()) {
+                    slots.remove(due.time, due);
+                }
+            }
+            throw refused;
+        }
         synchronized (slots) {
             due.timer = timer;
         }
@@ -262,8 +288,19 @@ public final class Watch {
             slot.runners.clear();
         }
         if (!due.isEmpty()) {
-            executor.execute(() -> due.forEach(Runner::sample));
+            try {
+                executor.execute(() -> due.forEach(Runner::sample));
+            }
+            catch (RejectedExecutionException refused) {
+                due.forEach(runner -> runner.stop(refusal(refused)));
+                finishIfDone();
+            }
         }
+    }
+
+    /** The host refused further work (it is shutting down): the watch ends with what it has, nobody waits for ever. */
+    private static String refusal(final RejectedExecutionException refused) {
+        return "the host stopped taking samples (" + refused.getMessage() + ")";
     }
 
     /** The samples due at one slot time. */
