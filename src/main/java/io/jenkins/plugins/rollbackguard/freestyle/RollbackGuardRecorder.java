@@ -195,14 +195,15 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
             return result.get();
         }
         catch (InterruptedException e) {
-            watch.stop(Messages.RollbackGuardRecorder_Aborted());
-            services.services().ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,
-                    "jenkins", Messages.RollbackGuardRecorder_Aborted());
+            // the result first: abortResult clears the interrupt, so the ledger write below is not cut short
             Executor executor = Executor.currentExecutor();
             run.setResult(executor == null ? Result.ABORTED : executor.abortResult());
             if (executor != null) {
                 executor.recordCauseOfInterruption(run, listener);
             }
+            watch.stop(Messages.RollbackGuardRecorder_Aborted());
+            services.services().ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,
+                    "jenkins", Messages.RollbackGuardRecorder_Aborted());
             throw new AbortException(Messages.RollbackGuardRecorder_Aborted());
         }
         catch (ExecutionException e) {

@@ -44,8 +44,7 @@ class KeepGoodBuilds {
         int size = ledger.size(policy.environment());
         // the first verdict of an environment in a Jenkins session reconciles the whole window; later ones are
         // incremental
-        boolean full = !Long.valueOf(SamplePool.session()).equals(
-                RECONCILED.put(policy.environment().value(), SamplePool.session()));
+        boolean full = !Long.valueOf(SamplePool.session()).equals(RECONCILED.get(policy.environment().value()));
         KeptBuilds plan = KeptBuilds.plan(ledger.history(policy.environment(), 0,
                 Math.min(size, full ? 1000 : KeptBuilds.window(policy.keepGood()))), policy.keepGood(), full);
         try {
@@ -66,6 +65,10 @@ class KeepGoodBuilds {
         }
         catch (IOException e) {
             LOGGER.log(Level.WARNING, "cannot update keep-log of the good builds of " + policy.environment(), e);
+            return; // reconciled again at the next verdict
+        }
+        if (full) {
+            RECONCILED.put(policy.environment().value(), SamplePool.session());
         }
     }
 

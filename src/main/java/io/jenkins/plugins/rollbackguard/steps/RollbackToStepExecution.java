@@ -136,7 +136,7 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
             Optional<Queue.Item> item = RevertingBuilds.schedule(targetRun, leavingRun, environment.value(),
                     revert.target().id(), by + ": " + revert.reason(), requestedBy);
             if (item.isPresent() && done) { // stopped while it was being queued
-                new JenkinsFacade().getQueue().cancel(item.get());
+                cancel(item.get().getId());
                 return;
             }
             if (item.isEmpty()) {
@@ -240,7 +240,20 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     @Override
     public void stop(final Throwable cause) throws Exception {
         done = true;
+        if (queueId != 0) {
+            cancel(queueId); // a revert queued for a step that is stopped must not run
+        }
         super.stop(cause);
+    }
+
+    /** Cancels a queued revert by id: the queue replaces its item objects as they move from waiting to buildable. */
+    private static void cancel(final long id) {
+        Queue queue = new JenkinsFacade().getQueue();
+        Queue.Item current = queue.getItem(id);
+        if (current != null && !queue.cancel(current)) {
+            java.util.logging.Logger.getLogger(RollbackToStepExecution.class.getName())
+                    .warning(() -> "could not cancel the revert in queue item " + id + " of a stopped rollbackTo");
+        }
     }
 
     @Override
