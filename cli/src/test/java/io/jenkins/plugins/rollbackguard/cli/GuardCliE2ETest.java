@@ -153,6 +153,25 @@ class GuardCliE2ETest {
     }
 
     @Test
+    void shouldSayInPreflightThatTheLastGoodPointNeedsABackupWithoutSeal() throws Exception {
+        adoptRunning(shop.artifact("1.0", 0));
+        Path data = java.nio.file.Files.createDirectories(work.resolve("shop-data"));
+        java.nio.file.Files.writeString(data.resolve("orders.csv"), "1,alice\n");
+        Path policy = shop.policy("backups: [{type: files, path: " + data + "}]\n");
+        CliProcess.Result good = deploy(policy, shop.artifact("1.1", 0));
+        assertThat(good.exit()).as(good.output()).isZero();
+        String backup = ledger().point(ENV, 2).backups().get(0).id();
+        java.nio.file.Files.delete(work.resolve("home/backups/store.key")); // as a store from before the seal
+        java.nio.file.Files.delete(work.resolve("home/backups").resolve(ENV.value()).resolve(backup).resolve("manifest.sig"));
+
+        CliProcess.Result next = deploy(policy, shop.artifact("1.2", 0));
+
+        assertThat(next.exit()).as(next.output()).isZero();
+        assertThat(next.output()).contains("needs backup " + backup + ", which has no seal of this store")
+                .contains("rollback-guard backup trust --env e2e --backup " + backup).contains("result: GOOD");
+    }
+
+    @Test
     void shouldSerialiseConcurrentDeploysToOneEnvironment() throws Exception {
         adoptRunning(shop.artifact("1.0", 0));
         Path refuse = shop.policy("concurrent: refuse\n");

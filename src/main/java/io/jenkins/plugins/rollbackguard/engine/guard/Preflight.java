@@ -84,22 +84,37 @@ final class Preflight {
         else if (!verified) {
             requireLastGood("the last good point %s has unverified backups".formatted(good.label()));
         }
-        else if (unsealed(good).isPresent()) {
-            String id = unsealed(good).get();
-            requireLastGood(("the last good point %s needs backup %s, which has no seal of this store and would be "
-                    + "refused by a restore: check it and run 'rollback-guard backup trust --env %s --backup %s'")
-                    .formatted(good.label(), id, env, id));
-        }
         else {
-            timeline.add("preflight", "circuit CLOSED; last good point %s is restorable".formatted(good.label()));
+            Optional<String> unsealed = unsealedProblem(good, env);
+            if (unsealed.isPresent()) {
+                requireLastGood(unsealed.get());
+            }
+            else {
+                timeline.add("preflight", "circuit CLOSED; last good point %s is restorable".formatted(good.label()));
+            }
         }
     }
 
-    /** The first backup of a point whose manifest a restore would refuse (no seal, or changed since). */
-    private Optional<String> unsealed(final RollbackPoint point) {
-        return point.backups().stream().map(BackupRef::id)
-                .filter(id -> services.backups().find(id).isPresent() && !services.backups().isAuthentic(id))
-                .findFirst();
+    /** Why a restore would refuse a backup of the point (no seal, changed since, unreadable store), if it would. */
+    private Optional<String> unsealedProblem(final RollbackPoint point, final EnvironmentName env) {
+        Optional<String> problem = Optional.empty();
+        for (BackupRef backup : point.backups()) {
+            String id = backup.id();
+            try {
+                if (services.backups().find(id).isPresent() && !services.backups().isAuthentic(id)) {
+                    problem = Optional.of(("the last good point %s needs backup %s, which has no seal of this store and "
+                            + "would be refused by a restore: check it and run 'rollback-guard backup trust --env %s "
+                            + "--backup %s'").formatted(point.label(), id, env, id));
+                    break;
+                }
+            }
+            catch (RuntimeException e) { // an unreadable store is a warning (or a refusal by policy), not a crash
+                problem = Optional.of("the seal of backup %s of the last good point %s cannot be checked: %s"
+                        .formatted(id, point.label(), e.getMessage()));
+                break;
+            }
+        }
+        return problem;
     }
 
     private void requireLastGood(final String problem) {
