@@ -6,11 +6,15 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -126,8 +130,7 @@ final class InPlaceRestore {
                     result = run(Layout.BESIDE, null, backupId, include, exclude, extraction);
                 }
                 catch (CrossDevice e) {
-                    result = run(Layout.INSIDE, "renaming it failed (" + e.getMessage() + ")", backupId, include,
-                            exclude, extraction);
+                    result = run(Layout.INSIDE, e.getMessage(), backupId, include, exclude, extraction);
                 }
             }
             else {
@@ -533,19 +536,26 @@ final class InPlaceRestore {
         }
     }
 
-    /** Renames; in the beside layout a rename that crosses file systems or hits a mount point asks for the fallback. */
+    /**
+     * Renames. In the beside layout, a rename out of the destination that crosses file systems, or a rename of the
+     * destination itself that fails for another reason than permissions or names (such as a mount point, which is
+     * busy), asks for the inside layout.
+     */
     private static void move(final RestoreIntent intent, final Path from, final Path to, final String step)
             throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         }
-        catch (AtomicMoveNotSupportedException e) {
-            throw intent.layout() == Layout.BESIDE ? new CrossDevice(from + " and " + to + " are on different file systems", e) : e;
-        }
         catch (FileSystemException e) {
-            String reason = String.valueOf(e.getReason()).toLowerCase(Locale.ROOT);
-            if (intent.layout() == Layout.BESIDE && (reason.contains("busy") || reason.contains("cross-device"))) {
-                throw new CrossDevice(from + ": " + e.getReason(), e);
+            boolean outOfDestination = intent.layout() == Layout.BESIDE
+                    && (step.equals("carry") || step.equals("swap-out"));
+            if (outOfDestination && e instanceof AtomicMoveNotSupportedException) {
+                throw new CrossDevice("a rename from it to its parent directory crosses file systems", e);
+            }
+            if (outOfDestination && step.equals("swap-out") && !(e instanceof AccessDeniedException
+                    || e instanceof NoSuchFileException || e instanceof FileAlreadyExistsException
+                    || e instanceof DirectoryNotEmptyException)) {
+                throw new CrossDevice("renaming it failed: " + e.getReason(), e);
             }
             throw e;
         }

@@ -97,6 +97,22 @@ class FilesBackupTest {
     }
 
     @Test
+    void shouldRestoreADirectoryThatWasDeletedWithNothingToKeepAside() throws IOException {
+        Path source = createSource();
+        Map<String, String> before = Trees.describe(source);
+        BackupStore store = new BackupStore(temp.resolve("store"));
+        BackupManifest manifest = store.take(ENV, FilesBackupSpec.of(source), TestContexts.create(Map.of()));
+        DirectorySwap.deleteTree(source);
+        List<String> lines = new ArrayList<>();
+
+        store.restore(manifest.id(), RestoreTarget.original(), TestContexts.recording(lines));
+
+        assertThat(Trees.describe(source)).isEqualTo(before);
+        assertThat(rgEntries(temp)).isEmpty();
+        assertThat(lines).noneMatch(line -> line.contains("rm -rf"));
+    }
+
+    @Test
     void shouldKeepTheFilesThatIncludeDoesNotSelect() throws IOException {
         Path source = createSource();
         BackupStore store = new BackupStore(temp.resolve("store"));
