@@ -318,7 +318,10 @@ final class InPlaceRestore {
         return moved;
     }
 
-    /** Lists the entries of a tree that the backup leaves out, top-most first; an excluded directory counts once. */
+    /**
+     * Lists the entries of a tree that the backup leaves out, top-most first: an excluded directory counts once, and
+     * sockets, FIFOs and devices always count, as no backup holds them.
+     */
     private static List<Path> leftOut(final Path root, final PathSelection selection) throws IOException {
         List<Path> result = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -341,8 +344,8 @@ final class InPlaceRestore {
             @Override
             public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) {
                 Path relative = root.relativize(file);
-                if (!PathSelection.isReserved(relative) && selection.leavesOutFile(relative)) {
-                    result.add(relative);
+                if (!PathSelection.isReserved(relative) && (attrs.isOther() || selection.leavesOutFile(relative))) {
+                    result.add(relative); // sockets, FIFOs and devices are never in a backup
                 }
                 return FileVisitResult.CONTINUE;
             }

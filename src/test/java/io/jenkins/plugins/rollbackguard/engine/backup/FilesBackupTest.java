@@ -113,6 +113,22 @@ class FilesBackupTest {
     }
 
     @Test
+    void shouldKeepAFifoThatNoBackupHolds() throws Exception {
+        Path source = createSource();
+        BackupStore store = new BackupStore(temp.resolve("store"));
+        Process mkfifo = new ProcessBuilder("mkfifo", source.resolve("bin/app.pipe").toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+        BackupManifest manifest = store.take(ENV, FilesBackupSpec.of(source), TestContexts.create(Map.of()));
+        assertThat(FilesKind.readEntries(temp.resolve("store").resolve(ENV).resolve(manifest.id())))
+                .doesNotContainKey("bin/app.pipe");
+
+        store.restore(manifest.id(), RestoreTarget.original(), TestContexts.create(Map.of()));
+
+        assertThat(Files.readAttributes(source.resolve("bin/app.pipe"), java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()).as("still a FIFO, in the restored tree").isTrue();
+    }
+
+    @Test
     void shouldKeepTheFilesThatIncludeDoesNotSelect() throws IOException {
         Path source = createSource();
         BackupStore store = new BackupStore(temp.resolve("store"));
