@@ -167,6 +167,27 @@ public final class BackupStore {
     }
 
     /**
+     * Finishes or undoes an in-place files restore of a directory that was killed or failed half-way, so that the
+     * directory is either the tree it had or the complete restored tree. Every in-place restore does this first for
+     * its destination; call it after a crash to settle the directory without restoring anything else.
+     *
+     * @param destination
+     *         the directory a files backup was being restored over
+     * @param ctx
+     *         the listener is told what was done
+     * @return one line per interrupted restore that was finished or undone; empty if there was none
+     */
+    public List<String> recover(final Path destination, final BackupContext ctx) {
+        try {
+            return new InPlaceRestore(destination, root, ctx.listener()).recover();
+        }
+        catch (IOException e) {
+            throw new BackupException("Recovering the interrupted restore of %s failed: %s".formatted(destination,
+                    e.getMessage()), e);
+        }
+    }
+
+    /**
      * Restores a backup into scratch space and compares checksums: every file's sha256, or for databases a hash
      * of each table's ordered contents (against those recorded at backup time, or else the current source).
      *

@@ -11,7 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-/** Puts a restored tree in place: extract beside the destination, then swap by renames. */
+/** Puts a restored tree into an empty or absent directory: extract beside it, then rename; see {@link InPlaceRestore} for the original. */
 final class DirectorySwap {
     private DirectorySwap() {
         // static helpers only

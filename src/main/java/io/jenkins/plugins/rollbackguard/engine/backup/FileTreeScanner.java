@@ -1,13 +1,11 @@
 package io.jenkins.plugins.rollbackguard.engine.backup;
 
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -17,21 +15,16 @@ import java.util.Set;
 
 /**
  * Lists what a files backup holds: directories (kept even when empty), regular files and symbolic links,
- * never following a link. Links must point inside the tree, so that the backup can be restored safely.
+ * never following a link. Links must point inside the tree, so that the backup can be restored safely. What is
+ * left out follows {@link PathSelection}, which the in-place restore shares.
  */
 final class FileTreeScanner {
     private final Path root;
-    private final List<PathMatcher> include;
-    private final List<PathMatcher> exclude;
+    private final PathSelection selection;
 
     FileTreeScanner(final FilesBackupSpec spec) {
         this.root = Path.of(spec.path());
-        this.include = matchers(spec.include());
-        this.exclude = matchers(spec.exclude());
-    }
-
-    private static List<PathMatcher> matchers(final List<String> globs) {
-        return globs.stream().map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
+        this.selection = PathSelection.of(spec);
     }
 
     /** One thing to archive; the hash is filled while archiving. */
@@ -53,7 +46,7 @@ final class FileTreeScanner {
                 if (dir.equals(root)) {
                     return FileVisitResult.CONTINUE;
                 }
-                if (matches(exclude, relative)) {
+                if (selection.leavesOutDirectory(relative)) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 items.add(new Item(relative, FileEntry.DIR, 0, mode(dir), ""));
@@ -63,7 +56,7 @@ final class FileTreeScanner {
             @Override
             public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException {
                 Path relative = root.relativize(file);
-                if (matches(exclude, relative) || !include.isEmpty() && !matches(include, relative)) {
+                if (selection.leavesOutFile(relative)) {
                     return FileVisitResult.CONTINUE;
                 }
                 if (attrs.isSymbolicLink()) {
@@ -87,10 +80,6 @@ final class FileTreeScanner {
             throw new BackupException("Cannot back up %s: %s, so it could not be restored safely; ".formatted(root,
                     problem) + "exclude the link, or make it relative, inside the directory and not through another link");
         });
-    }
-
-    private static boolean matches(final List<PathMatcher> matchers, final Path relative) {
-        return matchers.stream().anyMatch(m -> m.matches(relative));
     }
 
     static int mode(final Path path) throws IOException {

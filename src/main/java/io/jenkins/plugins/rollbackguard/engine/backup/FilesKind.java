@@ -57,13 +57,20 @@ final class FilesKind implements KindHandler {
     @Override
     public void restore(final BackupManifest manifest, final Path dir, final RestoreTarget target,
             final BackupContext ctx) throws IOException {
+        Map<String, FileEntry> entries = readEntries(dir);
+        long bytes = entries.values().stream().mapToLong(entry -> Math.max(0, entry.size())).sum();
+        InPlaceRestore.Extraction extraction = prepared -> new TreeExtractor(prepared).extract(
+                dir.resolve(manifest.payload()), manifest.sha256(), bytes, entries.size());
+        if (target.mode() == RestoreTarget.Mode.ORIGINAL) {
+            FilesBackupSpec spec = (FilesBackupSpec) manifest.spec();
+            new InPlaceRestore(Path.of(spec.path()), StoreLayout.rootOf(dir), ctx.listener())
+                    .restore(manifest.id(), spec.include(), spec.exclude(), extraction);
+            return;
+        }
         Path destination = destination(manifest, target);
         Path prepared = DirectorySwap.sibling(destination, "restore");
         try {
-            Map<String, FileEntry> entries = readEntries(dir);
-            long bytes = entries.values().stream().mapToLong(entry -> Math.max(0, entry.size())).sum();
-            new TreeExtractor(prepared).extract(dir.resolve(manifest.payload()), manifest.sha256(), bytes,
-                    entries.size());
+            extraction.extractInto(prepared);
             DirectorySwap.replace(prepared, destination);
         }
         finally {

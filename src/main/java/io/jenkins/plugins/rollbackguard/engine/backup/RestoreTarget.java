@@ -20,7 +20,10 @@ public record RestoreTarget(Mode mode, String name) implements Serializable {
 
     /** The kinds of target. */
     public enum Mode {
-        /** The source the backup was taken from: the database, or the directory (replaced whole). */
+        /**
+         * The source the backup was taken from: the database, or the directory (its tree is replaced, keeping what the
+         * backup left out; the tree it had is kept aside).
+         */
         ORIGINAL,
         /** Another database on the same server, dropped and created anew. */
         SCRATCH_DATABASE,

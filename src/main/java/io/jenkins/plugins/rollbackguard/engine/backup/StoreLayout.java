@@ -15,6 +15,11 @@ final class StoreLayout {
         // static helpers only
     }
 
+    /** @return the store's root, from the directory of one of its backups ({@code <root>/<environment>/<id>}) */
+    static Path rootOf(final Path backupDir) {
+        return backupDir.toAbsolutePath().getParent().getParent();
+    }
+
     static void cleanIncomplete(final Path envDir, final Pattern id) {
         if (!Files.isDirectory(envDir)) {
             return;
