@@ -8,9 +8,12 @@ import java.util.concurrent.Callable;
 
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupContext;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
 import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTarget;
 import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTestResult;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
@@ -37,6 +40,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--test", description = "Restore into the scratch target and compare checksums, without touching the original.")
     private boolean test;
 
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "The policy naming the backup's source: required to restore over the original source.")
+    private Path policyFile;
+
     @Spec
     private CommandSpec spec;
 
@@ -46,6 +53,19 @@ final class RestoreCommand implements Callable<Integer> {
 
         @Option(names = "--to-dir", paramLabel = "DIR", description = "Restore a files backup into this directory.")
         private Path directory;
+    }
+
+    /** Where and how to restore over the original source come from the policy, never from the manifest. */
+    private RestoreTarget original(final BackupStore store) {
+        if (policyFile == null) {
+            throw new IllegalArgumentException(("--policy: restoring backup %s over its original source needs the "
+                    + "policy that names that source (or restore it with --to-dir or --to-database)").formatted(backupId));
+        }
+        Policy policy = new PolicyReader().read(policyFile);
+        BackupSpec spec = store.policySpecOf(backupId, policy.backups()).orElseThrow(() -> new IllegalArgumentException(
+                ("--policy: %s names no backup of the source backup %s was taken of; restore it with --to-dir or "
+                        + "--to-database, or name the policy that backs that source up").formatted(policyFile, backupId)));
+        return RestoreTarget.original(spec);
     }
 
     @Override
@@ -66,7 +86,7 @@ final class RestoreCommand implements Callable<Integer> {
             BackupContext context = new BackupContext(SecretSource.environment(), new LocalCommandRunner(),
                     host.scheduler(), host.listener(), "restore");
             RestoreTarget where = target.database != null ? RestoreTarget.scratchDatabase(target.database)
-                    : target.directory != null ? RestoreTarget.directory(target.directory) : RestoreTarget.original();
+                    : target.directory != null ? RestoreTarget.directory(target.directory) : original(store);
             if (test) {
                 RestoreTestResult result = store.restoreTest(backupId, where, context);
                 out.printf("restore test of %s: %s (%d compared) %s%n", backupId, result.ok() ? "OK" : "MISMATCH",

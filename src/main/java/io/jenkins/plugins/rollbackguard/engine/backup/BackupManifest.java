@@ -78,4 +78,17 @@ public record BackupManifest(String id, String environment, BackupKind kind, Str
         return new BackupManifest(id, environment, kind, source, spec, payload, size, sha256, startedAt, duration,
                 latest, fileManifest, tableChecksums, label);
     }
+
+    /**
+     * Returns this manifest with another spec: where and how a restore over the original source goes, taken from
+     * the policy.
+     *
+     * @param policy
+     *         the policy's spec of the same source
+     * @return a copy
+     */
+    public BackupManifest withSpec(final BackupSpec policy) {
+        return new BackupManifest(id, environment, kind, source, policy, payload, size, sha256, startedAt, duration,
+                verification, fileManifest, tableChecksums, label);
+    }
 }

@@ -158,6 +158,9 @@ public final class BackupStore {
      */
     public void restore(final String id, final RestoreTarget target, final BackupContext ctx) {
         BackupManifest manifest = requireAuthentic(id);
+        if (target.mode() == RestoreTarget.Mode.ORIGINAL) {
+            manifest = manifest.withSpec(policySpec(manifest, target.policy()));
+        }
         try {
             Kinds.of(manifest.kind()).restore(manifest, backupDir(manifest), target, ctx);
         }
@@ -342,6 +345,35 @@ public final class BackupStore {
             throw new BackupException("Cannot seal backup %s: %s".formatted(id, e), e);
         }
         return verified;
+    }
+
+    /**
+     * The policy's spec for a restore over the original source: it must name the same source the backup was taken
+     * of, so that a policy edited since (another directory, another database) never receives the old data.
+     */
+    private static BackupSpec policySpec(final BackupManifest manifest, final BackupSpec policy) {
+        if (policy.kind() != manifest.kind() || !policy.describe().equals(manifest.source())) {
+            throw new BackupException(("Backup %s was taken of %s, but the policy's backup is %s: restoring over the "
+                    + "original source needs the policy to name that source; restore it into a directory or a scratch "
+                    + "database instead, or fix the policy").formatted(manifest.id(), manifest.source(),
+                    policy.describe()));
+        }
+        return policy;
+    }
+
+    /**
+     * Finds the policy's backup spec of the source a backup was taken of.
+     *
+     * @param id
+     *         the backup
+     * @param policy
+     *         the policy's backups
+     * @return the spec of the same kind and source, or empty when the policy names no such backup
+     */
+    public Optional<BackupSpec> policySpecOf(final String id, final List<? extends BackupSpec> policy) {
+        BackupManifest manifest = require(id);
+        return policy.stream().filter(spec -> spec.kind() == manifest.kind() && spec.describe().equals(manifest.source()))
+                .map(BackupSpec.class::cast).findFirst();
     }
 
     private BackupManifest requireAuthentic(final String id) {

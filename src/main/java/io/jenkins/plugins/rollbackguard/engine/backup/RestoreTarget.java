@@ -7,14 +7,17 @@ import java.util.Objects;
 
 /**
  * Where to restore a backup: over its original source, into a scratch database, or into a directory.
- * Serialisable so that a restore can be sent to an agent.
+ * Serialisable so that a restore can be sent to an agent. A restore over the original source takes where and how
+ * (the directory, the database, the restore command) from the policy's backup, never from the backup's manifest.
  *
  * @param mode
  *         which kind of target
  * @param name
  *         the scratch database's name, or the absolute directory; empty for {@link Mode#ORIGINAL}
+ * @param policy
+ *         for {@link Mode#ORIGINAL}, the policy's backup spec that says where and how to restore; null otherwise
  */
-public record RestoreTarget(Mode mode, String name) implements Serializable {
+public record RestoreTarget(Mode mode, String name, BackupSpec policy) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
 
@@ -35,6 +38,10 @@ public record RestoreTarget(Mode mode, String name) implements Serializable {
     public RestoreTarget {
         Objects.requireNonNull(mode, "mode");
         name = name == null ? "" : name;
+        if (mode == Mode.ORIGINAL && policy == null) {
+            throw new IllegalArgumentException("target: a restore over the original source needs the policy's backup, "
+                    + "which says where and how to restore (the manifest is never trusted for that)");
+        }
         if (mode == Mode.SCRATCH_DATABASE) {
             SpecChecks.name("target database", name);
         }
@@ -43,9 +50,15 @@ public record RestoreTarget(Mode mode, String name) implements Serializable {
         }
     }
 
-    /** @return the original source */
-    public static RestoreTarget original() {
-        return new RestoreTarget(Mode.ORIGINAL, "");
+    /**
+     * Returns the original source, as the policy names it.
+     *
+     * @param policy
+     *         the policy's backup spec of the same source
+     * @return the target
+     */
+    public static RestoreTarget original(final BackupSpec policy) {
+        return new RestoreTarget(Mode.ORIGINAL, "", policy);
     }
 
     /**
@@ -56,7 +69,7 @@ public record RestoreTarget(Mode mode, String name) implements Serializable {
      * @return the target
      */
     public static RestoreTarget scratchDatabase(final String database) {
-        return new RestoreTarget(Mode.SCRATCH_DATABASE, database);
+        return new RestoreTarget(Mode.SCRATCH_DATABASE, database, null);
     }
 
     /**
@@ -67,7 +80,7 @@ public record RestoreTarget(Mode mode, String name) implements Serializable {
      * @return the target
      */
     public static RestoreTarget directory(final Path directory) {
-        return new RestoreTarget(Mode.DIRECTORY, directory.toAbsolutePath().toString());
+        return new RestoreTarget(Mode.DIRECTORY, directory.toAbsolutePath().toString(), null);
     }
 
     /**
@@ -91,6 +104,15 @@ public record RestoreTarget(Mode mode, String name) implements Serializable {
             }
             case DIRECTORY -> throw new IllegalArgumentException(
                     "target: a database backup restores into a database, not into '%s'".formatted(name));
+        };
+    }
+
+    @Override
+    public String toString() {
+        return switch (mode) {
+            case ORIGINAL -> "its original place (" + policy.describe() + ")";
+            case SCRATCH_DATABASE -> "scratch database " + name;
+            case DIRECTORY -> "directory " + name;
         };
     }
 }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupContext;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupException;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTarget;
 import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
@@ -190,7 +192,11 @@ public final class TripHandler {
     private String restoreData(final RevertPlan.Revert revert) {
         for (BackupRef backup : revert.dataRestore()) {
             try {
-                services.backups().restore(backup.id(), RestoreTarget.original(), new BackupContext(services.secrets(),
+                // where and how to restore come from the policy, never from the backup's manifest
+                BackupSpec spec = services.backups().policySpecOf(backup.id(), policy.backups()).orElseThrow(() ->
+                        new BackupException("the policy names no %s backup of the source backup %s was taken of"
+                                .formatted(backup.kind(), backup.id())));
+                services.backups().restore(backup.id(), RestoreTarget.original(spec), new BackupContext(services.secrets(),
                         services.runner(), services.scheduler(), services.listener(), "revert-" + revert.leaving().id()));
                 timeline.add("revert", "restored %s backup %s taken %s (data written since then is lost)"
                         .formatted(backup.kind(), backup.id(), backup.takenAt()));

@@ -113,7 +113,7 @@ class BackupStoreTest {
                 Map.of("TOKEN", "API_TOKEN"), 30);
 
         BackupManifest manifest = store.take(ENV, spec, context(new VirtualScheduler()));
-        store.restore(manifest.id(), RestoreTarget.original(), context(new VirtualScheduler()));
+        store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), context(new VirtualScheduler()));
 
         assertThat(temp.resolve("restored.txt")).hasContent("tok-123456");
         assertThat(manifest.toString()).doesNotContain("tok-123456");
@@ -136,7 +136,7 @@ class BackupStoreTest {
         BackupStore store = new BackupStore(temp.resolve("store"));
         BackupManifest manifest = store.take(ENV, echo("x"), context(new VirtualScheduler()));
 
-        assertThatThrownBy(() -> store.restoreTest(manifest.id(), RestoreTarget.original(),
+        assertThatThrownBy(() -> store.restoreTest(manifest.id(), RestoreTarget.original(manifest.spec()),
                 context(new VirtualScheduler()))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("scratch");
     }

@@ -37,7 +37,7 @@ class FilesBackupMountTest {
             change(data);
             List<String> lines = new ArrayList<>();
 
-            store.restore(manifest.id(), RestoreTarget.original(), TestContexts.recording(lines));
+            store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), TestContexts.recording(lines));
 
             assertThat(describeWithoutRestoreEntries(data)).isEqualTo(restored);
             List<Path> own = restoreEntries(data);
@@ -50,7 +50,7 @@ class FilesBackupMountTest {
             BackupManifest later = store.take("prod", spec(data), TestContexts.create(Map.of()));
             assertThat(FilesKind.readEntries(temp.resolve("store/prod").resolve(later.id())).keySet())
                     .isNotEmpty().noneMatch(path -> path.contains(".rg-"));
-            store.restore(later.id(), RestoreTarget.original(), TestContexts.recording(lines));
+            store.restore(later.id(), RestoreTarget.original(manifest.spec()), TestContexts.recording(lines));
             assertThat(describeWithoutRestoreEntries(data)).isEqualTo(restored);
             assertThat(restoreEntries(data)).as("both replaced trees").hasSize(2);
             assertThat(lines).anyMatch(line -> line.startsWith("1 older replaced tree of " + data + " is kept too"));
@@ -101,7 +101,7 @@ class FilesBackupMountTest {
         try (TmpfsMount cache = TmpfsMount.on(data.resolve("cache"), "1m")) {
             Files.writeString(cache.dir().resolve("on-the-tmpfs"), "kept");
 
-            assertThatThrownBy(() -> store.restore(manifest.id(), RestoreTarget.original(),
+            assertThatThrownBy(() -> store.restore(manifest.id(), RestoreTarget.original(manifest.spec()),
                     TestContexts.create(Map.of()))).isInstanceOf(BackupException.class)
                     .hasMessage("Cannot restore %s in place: %s is a mount point inside it; unmount it first, or "
                             + "restore into an empty directory", data, cache.dir());

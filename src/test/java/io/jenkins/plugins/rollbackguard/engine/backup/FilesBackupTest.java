@@ -49,7 +49,7 @@ class FilesBackupTest {
         Files.writeString(source.resolve("large.bin"), "changed");
         Files.delete(source.resolve("-leading-dash"));
         Files.writeString(source.resolve("added.txt"), "new");
-        store.restore(manifest.id(), RestoreTarget.original(), TestContexts.create(Map.of()));
+        store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), TestContexts.create(Map.of()));
 
         assertThat(Trees.describe(source)).isEqualTo(before);
         assertThat(rgEntries(temp)).singleElement().asString().contains(".src.rg-replaced-");
@@ -81,7 +81,7 @@ class FilesBackupTest {
         });
         List<String> lines = new ArrayList<>();
 
-        store.restore(manifest.id(), RestoreTarget.original(), TestContexts.recording(lines));
+        store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), TestContexts.recording(lines));
 
         assertThat(Trees.describe(source)).isEqualTo(expected);
         Path replaced = rgEntries(temp).get(0);
@@ -105,7 +105,7 @@ class FilesBackupTest {
         DirectorySwap.deleteTree(source);
         List<String> lines = new ArrayList<>();
 
-        store.restore(manifest.id(), RestoreTarget.original(), TestContexts.recording(lines));
+        store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), TestContexts.recording(lines));
 
         assertThat(Trees.describe(source)).isEqualTo(before);
         assertThat(rgEntries(temp)).isEmpty();
@@ -122,7 +122,7 @@ class FilesBackupTest {
         assertThat(FilesKind.readEntries(temp.resolve("store").resolve(ENV).resolve(manifest.id())))
                 .doesNotContainKey("bin/app.pipe");
 
-        store.restore(manifest.id(), RestoreTarget.original(), TestContexts.create(Map.of()));
+        store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), TestContexts.create(Map.of()));
 
         assertThat(Files.readAttributes(source.resolve("bin/app.pipe"), java.nio.file.attribute.BasicFileAttributes.class,
                 java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()).as("still a FIFO, in the restored tree").isTrue();
@@ -140,7 +140,7 @@ class FilesBackupTest {
         Files.writeString(source.resolve("added.txt"), "new");
         Files.writeString(source.resolve("large.bin"), "not in the backup: kept");
 
-        store.restore(manifest.id(), RestoreTarget.original(), TestContexts.create(Map.of()));
+        store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), TestContexts.create(Map.of()));
 
         assertThat(Files.readString(text, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(before);
         assertThat(source.resolve("added.txt")).doesNotExist();
@@ -159,7 +159,7 @@ class FilesBackupTest {
         Files.writeString(source.resolve("empty"), "a file where the backup has a directory");
         List<String> lines = new ArrayList<>();
 
-        store.restore(manifest.id(), RestoreTarget.original(), TestContexts.recording(lines));
+        store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), TestContexts.recording(lines));
 
         assertThat(source.resolve("empty/nested-empty")).isDirectory();
         assertThat(rgEntries(temp).get(0).resolve("empty")).hasContent("a file where the backup has a directory");
@@ -175,12 +175,12 @@ class FilesBackupTest {
         Files.move(source, temp.resolve("elsewhere"));
         Files.createSymbolicLink(source, temp.resolve("elsewhere"));
 
-        assertThatThrownBy(() -> store.restore(manifest.id(), RestoreTarget.original(), TestContexts.create(Map.of())))
+        assertThatThrownBy(() -> store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), TestContexts.create(Map.of())))
                 .isInstanceOf(BackupException.class).hasMessage("Cannot restore %s in place: it is a symbolic link; "
                         + "restore to the directory it points to", source);
         Files.delete(source);
         Files.writeString(source, "a file");
-        assertThatThrownBy(() -> store.restore(manifest.id(), RestoreTarget.original(), TestContexts.create(Map.of())))
+        assertThatThrownBy(() -> store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), TestContexts.create(Map.of())))
                 .isInstanceOf(BackupException.class).hasMessage("Cannot restore %s in place: it is not a directory; "
                         + "move it away or restore into an empty directory", source);
         assertThat(rgEntries(temp)).isEmpty();
@@ -205,12 +205,12 @@ class FilesBackupTest {
             }
         };
         try {
-            Thread first = new Thread(() -> store.restore(manifest.id(), RestoreTarget.original(),
+            Thread first = new Thread(() -> store.restore(manifest.id(), RestoreTarget.original(manifest.spec()),
                     TestContexts.create(Map.of())));
             first.start();
             assertThat(started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-            assertThatThrownBy(() -> store.restore(manifest.id(), RestoreTarget.original(),
+            assertThatThrownBy(() -> store.restore(manifest.id(), RestoreTarget.original(manifest.spec()),
                     TestContexts.create(Map.of()))).isInstanceOf(BackupException.class)
                     .hasMessage("Another restore of %s is running; wait until it ends and try again", source);
             assertThatThrownBy(() -> store.recover(source, TestContexts.create(Map.of())))

@@ -35,9 +35,7 @@ final class InPlaceRestoreProcess {
         byte[] record = Json.MAPPER.writeValueAsBytes(new RestoreIntent(1, RestoreIntent.Layout.BESIDE, "/", "/", null,
                 "", RestoreIntent.Phase.PREPARING, null, List.of(), List.of(), java.time.Instant.now(), 0));
         Json.MAPPER.readValue(record, RestoreIntent.class);
-        if (args[0].equals("restore")) {
-            store.find(args[2]).orElseThrow();
-        }
+        BackupSpec spec = args[0].equals("restore") ? store.find(args[2]).orElseThrow().spec() : null;
         System.out.println("READY");
         System.out.flush();
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
@@ -50,7 +48,7 @@ final class InPlaceRestoreProcess {
         System.out.println("START");
         System.out.flush();
         if (args[0].equals("restore")) {
-            store.restore(args[2], RestoreTarget.original(), ctx);
+            store.restore(args[2], RestoreTarget.original(spec), ctx); // the policy names the same source
         }
         else {
             store.recover(Path.of(args[2]), ctx);

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +117,37 @@ class ManifestSealTest {
                 .isInstanceOf(BackupException.class).hasMessageContaining("was not trusted");
         assertThat(dir.resolve(ManifestSeal.SIGNATURE)).doesNotExist();
         assertThat(store.isAuthentic(manifest.id())).isFalse();
+    }
+
+    @Test
+    void shouldTakeThePlaceToRestoreToFromThePolicyNeverFromTheManifest() throws IOException {
+        Path other = Files.createDirectories(temp.resolve("erp"));
+        Files.writeString(other.resolve("ledger.csv"), "keep me\n");
+
+        assertThatThrownBy(() -> store.restore(manifest.id(), RestoreTarget.original(FilesBackupSpec.of(other)),
+                TestContexts.create(Map.of()))).isInstanceOf(BackupException.class)
+                .hasMessageContaining("was taken of files " + source).hasMessageContaining("the policy's backup is files " + other);
+        assertThat(other.resolve("ledger.csv")).hasContent("keep me\n");
+        assertThatIllegalArgumentException().isThrownBy(() -> new RestoreTarget(RestoreTarget.Mode.ORIGINAL, "", null))
+                .withMessageContaining("needs the policy's backup");
+    }
+
+    @Test
+    void shouldRunThePolicysRestoreCommandNotTheOneRecordedInTheManifest() throws IOException {
+        Path recorded = temp.resolve("recorded.txt");
+        Path current = temp.resolve("current.txt");
+        List<String> dump = List.of("sh", "-c", "printf orders > {output}");
+        BackupManifest taken = store.take(ENV, new CommandBackupSpec(dump,
+                List.of("sh", "-c", "cp \"$ROLLBACK_GUARD_BACKUP_FILE\" " + recorded), Map.of(), 30),
+                TestContexts.create(Map.of()));
+        CommandBackupSpec policy = new CommandBackupSpec(dump,
+                List.of("sh", "-c", "cp \"$ROLLBACK_GUARD_BACKUP_FILE\" " + current), Map.of(), 30);
+
+        store.restore(taken.id(), RestoreTarget.original(policy), TestContexts.create(Map.of()));
+
+        assertThat(current).hasContent("orders");
+        assertThat(recorded).doesNotExist();
+        assertThat(store.policySpecOf(taken.id(), List.of(FilesBackupSpec.of(source), policy))).contains(policy);
     }
 
     /** Copies a backup directory, as someone moving files by hand would. */

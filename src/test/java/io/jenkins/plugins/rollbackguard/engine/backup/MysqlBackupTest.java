@@ -48,7 +48,7 @@ class MysqlBackupTest {
 
         server.sql(db, "UPDATE items SET name = 'changed' WHERE id % 7 = 0; DELETE FROM items WHERE id > 900; "
                 + "DROP TABLE notes; INSERT INTO items (id, name) VALUES (5000, 'late')");
-        store.restore(manifest.id(), RestoreTarget.original(), TestContexts.create(SECRETS));
+        store.restore(manifest.id(), RestoreTarget.original(manifest.spec()), TestContexts.create(SECRETS));
 
         assertThat(contents(db)).isEqualTo(before);
         assertThat(manifest.verification().detail()).contains("complete");
