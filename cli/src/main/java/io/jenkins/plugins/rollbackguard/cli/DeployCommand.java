@@ -43,7 +43,9 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--commit", paramLabel = "SHA", description = "The git commit being deployed.")
     private String commit;
 
-    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A non-secret parameter to record.")
+    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE",
+            description = {"A non-secret parameter to record. One whose name contains password, token, secret, key",
+                "(and the like) is recorded as **** with a warning, unless the policy lists it in publicParameters."})
     private Map<String, String> parameters = new LinkedHashMap<>();
 
     @Option(names = "--force", paramLabel = "REASON", description = "Deploy even though the environment is frozen; the reason is recorded.")
@@ -91,8 +93,7 @@ final class DeployCommand implements Callable<Integer> {
                 List.of(stored), commit, parameters, actor, force, 0, "manual", null,
                 Map.of(CommandDeployer.COMMAND, CommandDeployer.encode(command)));
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
-        CommandDeployer deployer = new CommandDeployer(command, services.artifacts(), services.runner(),
-                policy.deployTimeoutDuration());
+        CommandDeployer deployer = CommandDeployer.of(command, services, policy);
         GuardSession session = new GuardSession(services, policy, timeline);
         try {
             return session.run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false);
