@@ -64,9 +64,9 @@ public final class TripHandler {
             measured = ledger().update(point.environment(), point.id(), "guard", "measurements", builder -> {
                 for (io.jenkins.plugins.rollbackguard.engine.health.Verdict verdict : result.verdicts()) {
                     List<io.jenkins.plugins.rollbackguard.engine.health.Measurement> all = verdict.measurements();
-                    builder.attribute(GuardSession.MEASUREMENT + verdict.probe(), verdict.status()
+                    builder.attribute(GuardSession.MEASUREMENT + verdict.probe(), mask(verdict.status()
                             + (all.isEmpty() ? "" : ", last " + all.get(all.size() - 1).describe())
-                            + " (" + all.size() + " samples)");
+                            + " (" + all.size() + " samples)"));
                 }
                 return builder;
             });
