@@ -10,7 +10,10 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Replaces every occurrence of known secret values in a text by {@link Secret#MASK}. Every message,
@@ -30,6 +33,7 @@ public final class Masker implements Serializable {
     static final int MIN_LENGTH = 3;
     /** Base64 forms shorter than this are not masked: a short run of base64 characters is common in any text. */
     static final int MIN_ENCODED_LENGTH = 8;
+    private static final Pattern UNICODE_ESCAPE = Pattern.compile("\\\\u([0-9a-f]{4})");
 
     private final List<String> values; // every form to mask, longest first
 
@@ -144,6 +148,7 @@ public final class Masker implements Serializable {
         forms.add(form.replace("+", "%20"));
         forms.add(json(value, false));
         forms.add(json(value, true));
+        forms.add(upperHex(json(value, true)));
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         for (Base64.Encoder encoder : List.of(Base64.getEncoder().withoutPadding(), Base64.getUrlEncoder().withoutPadding())) {
             for (int offset = 0; offset < 3; offset++) {
@@ -167,6 +172,17 @@ public final class Masker implements Serializable {
         int first = (offset * 8 + 5) / 6; // the first character with no bit of the bytes before
         int end = (shifted.length * 8) / 6; // characters after this one hold bits of the bytes after
         return first >= end ? "" : encoded.substring(first, end);
+    }
+
+    /** Writes the hex digits of every unicode escape in upper case (Jackson's way; others use lower case). */
+    private static String upperHex(final String escaped) {
+        Matcher matcher = UNICODE_ESCAPE.matcher(escaped);
+        StringBuilder text = new StringBuilder();
+        while (matcher.find()) {
+            matcher.appendReplacement(text, Matcher.quoteReplacement("\\u" + matcher.group(1).toUpperCase(Locale.ROOT)));
+        }
+        matcher.appendTail(text);
+        return text.toString();
     }
 
     /** Escapes as a JSON string's content: minimally, or also {@code /} and every non-ASCII character. */

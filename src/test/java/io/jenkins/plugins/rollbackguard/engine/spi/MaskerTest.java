@@ -37,6 +37,15 @@ class MaskerTest {
     }
 
     @Test
+    void shouldMaskNonAsciiEscapesInEitherCase() {
+        Masker masker = Masker.of(List.of(Secret.of("p\u00e4ssw\u00f6rd-42")));
+
+        assertThat(masker.mask("{\"pw\":\"p\\u00e4ssw\\u00f6rd-42\"}")).isEqualTo("{\"pw\":\"****\"}");
+        assertThat(masker.mask("{\"pw\":\"p\\u00E4ssw\\u00F6rd-42\"}")).isEqualTo("{\"pw\":\"****\"}");
+        assertThat(masker.mask("pw=p%C3%A4ssw%C3%B6rd-42")).isEqualTo("pw=****");
+    }
+
+    @Test
     void shouldMaskBase64OfTheValueAndOfBasicAuthentication() {
         String plain = Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8));
         String basic = Base64.getEncoder().encodeToString(("admin:" + SECRET).getBytes(StandardCharsets.UTF_8));
