@@ -159,8 +159,8 @@ public final class GuardSession {
     private void resolveSecrets() {
         List<String> fields = PolicySecrets.require(policy, services.secrets());
         if (!fields.isEmpty()) {
-            timeline.add("preflight", "%d secret(s) resolved (%s); their values, and their base64, URL and JSON forms, are masked in all output"
-                    .formatted(fields.size(), String.join(", ", fields)));
+            timeline.add("preflight", ("%d secret(s) resolved (%s); their values, and their base64, URL and JSON "
+                    + "forms, are masked in all output").formatted(fields.size(), String.join(", ", fields)));
         }
     }
 
