@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rollbackguard.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -14,16 +15,21 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
+import io.jenkins.plugins.rollbackguard.engine.spi.ResolvedSecrets;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretFiles;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
 
 /**
  * The command line's implementation of the engine's ports, rooted in one home directory:
  * {@code ledger/}, {@code backups/}, {@code artifacts/<env>/}, {@code locks/}. Secrets are environment
- * variables named by the policy.
+ * variables named by the policy; the process remembers each one it reads, and everything it prints (progress,
+ * errors, the output of every command it runs) is masked with all of them.
  */
 final class CliHost implements AutoCloseable {
     private static final int SAMPLE_THREADS = 4;
+    /** Every secret this process resolved: one masker for all of its output, errors included. */
+    private static final ResolvedSecrets SECRETS = ResolvedSecrets.of(SecretSource.environment());
 
     private final Path home;
     private final Path ledgerDir;
@@ -40,7 +46,8 @@ final class CliHost implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.listener = new GuardListener() {
+        sweepSecretFiles();
+        this.listener = SECRETS.listener(new GuardListener() {
             @Override
             public void info(final String line) {
                 synchronized (out) {
@@ -56,7 +63,28 @@ final class CliHost implements AutoCloseable {
                     out.flush();
                 }
             }
-        };
+        });
+    }
+
+    /**
+     * Masks a text with every secret this process resolved (for error messages printed outside a host).
+     *
+     * @param text
+     *         any text
+     * @return the masked text
+     */
+    static String mask(final String text) {
+        return SECRETS.mask(text);
+    }
+
+    /** Removes the secret files of rollback-guard processes that were killed before they could (SIGKILL). */
+    private static void sweepSecretFiles() {
+        try {
+            SecretFiles.sweep(Path.of(System.getProperty("java.io.tmpdir")));
+        }
+        catch (IOException | RuntimeException e) {
+            // the temporary directory cannot be listed: nothing of ours can be in it either
+        }
     }
 
     Ledger ledger() {
@@ -80,8 +108,9 @@ final class CliHost implements AutoCloseable {
     }
 
     GuardServices services(final EnvironmentName environment) {
-        return new GuardServices(ledger(), backups(), artifacts(environment), SecretSource.environment(),
-                new LocalCommandRunner(), scheduler, executor, listener, Notifier.none(), home.resolve("locks"));
+        return new GuardServices(ledger(), backups(), artifacts(environment), SECRETS,
+                SECRETS.runner(new LocalCommandRunner()), scheduler, executor, listener, Notifier.none(),
+                home.resolve("locks"));
     }
 
     @Override

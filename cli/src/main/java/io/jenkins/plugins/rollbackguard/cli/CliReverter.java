@@ -52,8 +52,7 @@ final class CliReverter implements Reverter {
         DeployRequest request = new DeployRequest(PointSource.cli("revert-" + leaving.id() + "-to-" + target.id()),
                 target.artifacts(), target.gitCommit(), target.parameters(), actor, null, leaving.id(), trigger,
                 target.dataVersion(), java.util.Map.of(CommandDeployer.COMMAND, CommandDeployer.encode(CommandDeployer.decode(target))));
-        CommandDeployer deployer = new CommandDeployer(CommandDeployer.decode(target), services.artifacts(),
-                services.runner(), policy.deployTimeoutDuration());
+        CommandDeployer deployer = CommandDeployer.of(CommandDeployer.decode(target), services, policy);
         Reverter never = nested -> {
             throw new IllegalStateException("a revert never starts another revert");
         };

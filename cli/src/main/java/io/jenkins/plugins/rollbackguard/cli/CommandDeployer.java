@@ -14,15 +14,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.rollbackguard.engine.guard.ArtifactStore;
 import io.jenkins.plugins.rollbackguard.engine.guard.Deployer;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardException;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 
 /**
  * Deploys by running the user's command with the point's stored artifact: {@code {artifact}} in the
  * arguments and {@code ROLLBACK_GUARD_ARTIFACT} name its path. A revert runs the target point's own
- * command with the target's bytes.
+ * command with the target's bytes. Secrets the command needs come from the policy's
+ * {@code deploySecretEnvironment} (variable to secret name), so that they are masked in its output; the runner
+ * masks every other secret of the run as well.
  */
 final class CommandDeployer implements Deployer {
     /** Point attribute: the deploy command as a JSON list. */
@@ -33,13 +38,38 @@ final class CommandDeployer implements Deployer {
     private final ArtifactStore artifacts;
     private final CommandRunner runner;
     private final Duration timeout;
+    private final SecretSource secrets;
+    private final Map<String, String> secretEnvironment;
 
     CommandDeployer(final List<String> command, final ArtifactStore artifacts, final CommandRunner runner,
                     final Duration timeout) {
+        this(command, artifacts, runner, timeout, SecretSource.none(), Map.of());
+    }
+
+    CommandDeployer(final List<String> command, final ArtifactStore artifacts, final CommandRunner runner,
+                    final Duration timeout, final SecretSource secrets, final Map<String, String> secretEnvironment) {
         this.command = List.copyOf(command);
         this.artifacts = artifacts;
         this.runner = runner;
         this.timeout = timeout;
+        this.secrets = secrets;
+        this.secretEnvironment = Map.copyOf(secretEnvironment);
+    }
+
+    /**
+     * Creates the deployer of a policy: its timeout and its deploy secrets.
+     *
+     * @param command
+     *         the deploy command
+     * @param services
+     *         the run's services (their runner masks the run's secrets)
+     * @param policy
+     *         the policy
+     * @return the deployer
+     */
+    static CommandDeployer of(final List<String> command, final GuardServices services, final Policy policy) {
+        return new CommandDeployer(command, services.artifacts(), services.runner(), policy.deployTimeoutDuration(),
+                services.secrets(), policy.deploySecretEnvironment());
     }
 
     static String encode(final List<String> command) {
@@ -79,7 +109,12 @@ final class CommandDeployer implements Deployer {
         if (point.isRevert()) {
             env.put("ROLLBACK_GUARD_REVERT_OF", Long.toString(point.revertOf()));
         }
-        CommandResult result = runner.run(new CommandRequest(args, env, Map.of(), null, timeout, null, 16 * 1024));
-        return result.succeeded() ? null : "%s: %s".formatted(String.join(" ", args), result.summary());
+        CommandRequest request = new CommandRequest(args, env, Map.of(), null, timeout, null, 16 * 1024);
+        for (Map.Entry<String, String> secret : secretEnvironment.entrySet()) {
+            request = request.withSecretEnv(secret.getKey(),
+                    secrets.require(secret.getValue(), "deploySecretEnvironment." + secret.getKey()));
+        }
+        CommandResult result = runner.run(request);
+        return result.succeeded() ? null : "%s: %s".formatted(request.describe(), result.summary());
     }
 }

@@ -43,8 +43,10 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--commit", paramLabel = "SHA", description = "The git commit being deployed.")
     private String commit;
 
-    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A non-secret parameter to record.")
-    private Map<String, String> parameters = new LinkedHashMap<>();
+    @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE",
+            description = {"A non-secret parameter to record. One whose name contains password, token, secret, key",
+                "(and the like) is recorded as **** with a warning, unless the policy lists it in publicParameters."})
+    private List<String> parameters = new java.util.ArrayList<>(); // split here: picocli's Map splitting echoes values
 
     @Option(names = "--force", paramLabel = "REASON", description = "Deploy even though the environment is frozen; the reason is recorded.")
     private String force;
@@ -73,7 +75,31 @@ final class DeployCommand implements Callable<Integer> {
     }
 
     private GuardOutcome deploy(final CliHost host, final Policy policy) {
-        return deploy(host, policy, artifact, command, commit, parameters, force, runId);
+        return deploy(host, policy, artifact, command, commit, parameters(parameters), force, runId);
+    }
+
+    /**
+     * Splits {@code NAME=VALUE} arguments at their first {@code =}. picocli would split them itself, but it warns
+     * about unbalanced quotes with the whole argument, value included, and a value may be a secret.
+     *
+     * @param arguments
+     *         the {@code -p} arguments
+     * @return the parameters by name, in order
+     * @throws IllegalArgumentException
+     *         for an argument without a name (the message does not repeat it)
+     */
+    static Map<String, String> parameters(final List<String> arguments) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String argument : arguments) {
+            int equals = argument.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException(("-p: expects NAME=VALUE, but an argument of %d characters has %s "
+                        + "(it is not repeated here, as it may hold a secret); write -p version=1.2")
+                        .formatted(argument.length(), equals < 0 ? "no '='" : "no name before '='"));
+            }
+            parameters.put(argument.substring(0, equals), argument.substring(equals + 1));
+        }
+        return parameters;
     }
 
     /**
@@ -91,8 +117,7 @@ final class DeployCommand implements Callable<Integer> {
                 List.of(stored), commit, parameters, actor, force, 0, "manual", null,
                 Map.of(CommandDeployer.COMMAND, CommandDeployer.encode(command)));
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
-        CommandDeployer deployer = new CommandDeployer(command, services.artifacts(), services.runner(),
-                policy.deployTimeoutDuration());
+        CommandDeployer deployer = CommandDeployer.of(command, services, policy);
         GuardSession session = new GuardSession(services, policy, timeline);
         try {
             return session.run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false);

@@ -104,8 +104,7 @@ final class DrillCommand implements Callable<Integer> {
         DeployRequest request = new DeployRequest(PointSource.cli("drill-" + target.id()), target.artifacts(),
                 target.gitCommit(), target.parameters(), System.getProperty("user.name"), null, 0, "drill",
                 target.dataVersion(), Map.of(CommandDeployer.COMMAND, target.attributes().get(CommandDeployer.COMMAND)));
-        CommandDeployer deployer = new CommandDeployer(CommandDeployer.decode(target), services.artifacts(),
-                services.runner(), policy.deployTimeoutDuration());
+        CommandDeployer deployer = CommandDeployer.of(CommandDeployer.decode(target), services, policy);
         return new GuardSession(services, policy, timeline)
                 .run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false);
     }

@@ -26,7 +26,7 @@ public final class RollbackGuardCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new RollbackGuardCommand());
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
-            cmd.getErr().println("rollback-guard: " + exception.getMessage());
+            cmd.getErr().println("rollback-guard: " + CliHost.mask(exception.getMessage()));
             cmd.getErr().flush();
             if (exception instanceof GuardRefusedException) {
                 return ExitCodes.REFUSED;

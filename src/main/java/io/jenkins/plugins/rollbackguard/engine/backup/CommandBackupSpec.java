@@ -3,7 +3,8 @@ package io.jenkins.plugins.rollbackguard.engine.backup;
 import java.io.Serial;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
 
 /**
  * Backs up whatever a command writes to the path it is given. The token {@code {output}} in the command is
@@ -31,8 +32,6 @@ public record CommandBackupSpec(List<String> command, List<String> restoreComman
     /** The variable naming the file in both commands. */
     public static final String FILE_VARIABLE = "ROLLBACK_GUARD_BACKUP_FILE";
 
-    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-
     /** Validates the values and fills the defaults. */
     public CommandBackupSpec {
         if (command == null || command.isEmpty() || command.get(0) == null || command.get(0).isBlank()) {
@@ -41,12 +40,7 @@ public record CommandBackupSpec(List<String> command, List<String> restoreComman
         command = List.copyOf(command);
         restoreCommand = restoreCommand == null ? List.of() : List.copyOf(restoreCommand);
         secretEnvironment = Map.copyOf(secretEnvironment == null ? Map.of() : secretEnvironment);
-        secretEnvironment.forEach((variable, secret) -> {
-            if (!VARIABLE.matcher(variable).matches()) {
-                throw new IllegalArgumentException("secretEnvironment: not a variable name: '%s'".formatted(variable));
-            }
-            SpecChecks.secretName("secretEnvironment." + variable, secret);
-        });
+        secretEnvironment.forEach((variable, secret) -> SecretNames.checkVariable("secretEnvironment", variable, secret));
         timeoutSeconds = SpecChecks.positive("timeoutSeconds", timeoutSeconds, 3600, 7 * 24 * 3600);
     }
 

@@ -2,11 +2,12 @@ package io.jenkins.plugins.rollbackguard.engine.backup;
 
 import java.util.regex.Pattern;
 
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
+
 /** Validation shared by the specs: every failure names the field, the bad value and what is allowed. */
 final class SpecChecks {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:\\[\\]-]{1,253}|/[^\\s]{0,250}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$-]{1,63}");
-    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9_.:/-]{1,128}");
 
     private SpecChecks() {
         // static helpers only
@@ -21,15 +22,7 @@ final class SpecChecks {
     }
 
     static String secretName(final String field, final String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        if (!SECRET_NAME.matcher(value).matches()) {
-            // The value is not echoed: a user may have pasted the secret itself instead of its name.
-            throw new IllegalArgumentException(("%s: must be the NAME of a secret (1-128 characters of A-Z, a-z, 0-9, "
-                    + "_ . : / -), got %d characters that are not a name").formatted(field, value.length()));
-        }
-        return value;
+        return SecretNames.check(field, value); // the value is not echoed: it may be the secret pasted for its name
     }
 
     static int port(final String field, final Integer value, final int defaultPort) {

@@ -29,11 +29,16 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
+import io.jenkins.plugins.rollbackguard.engine.spi.ResolvedSecrets;
 
 /**
  * One guarded deploy, run to its end on the caller's thread: preflight, record, baseline, backups,
  * deploy, watch, verdict, and on a trip the revert (see {@link TripHandler}). Every phase is a ledger
  * event and a timeline line. Hosts that cannot block (the Jenkins step) call the phases themselves.
+ *
+ * <p>The session works with {@linkplain GuardServices#masking() masking services}: preflight resolves every secret
+ * the policy names, and from then on every line printed, every text recorded in the ledger or sent to a webhook, and
+ * the output of every probe, backup, hook and deploy command is masked with all of them (and their encoded forms).
  */
 public final class GuardSession {
     /** Point attribute: the policy of the deploy, as JSON, so that a later revert knows its hooks and probes. */
@@ -62,19 +67,31 @@ public final class GuardSession {
      *         where progress goes (shared with a nested revert)
      */
     public GuardSession(final GuardServices services, final Policy policy, final Timeline timeline) {
-        this.services = services;
+        this.services = services.masking();
         this.policy = policy;
         this.timeline = timeline;
-        WebhookNotifier webhooks = new WebhookNotifier(policy.notifications(), services.secrets(),
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), services.scheduler(),
-                services.listener());
+        timeline.maskWith(this.services::masker);
+        WebhookNotifier webhooks = new WebhookNotifier(policy.notifications(), this.services.secrets(),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), this.services.scheduler(),
+                this.services.listener());
         this.notifier = event -> {
             java.util.concurrent.CompletableFuture<Void> sent = webhooks.notify(event)
                     .thenCompose(v -> services.notifier().notify(event));
             pending.add(sent);
             return sent;
         };
-        this.probes = new ProbeFactory(services.secrets(), services.runner(), services.executor(), services.scheduler());
+        this.probes = new ProbeFactory(this.services.secrets(), this.services.runner(), this.services.executor(),
+                this.services.scheduler());
+    }
+
+    /**
+     * Returns the services this session works with: the host's, with a source that remembers every secret the run
+     * resolves and a runner and listener that mask them. A host runs its own deploy command with these.
+     *
+     * @return the masking services
+     */
+    public GuardServices services() {
+        return services;
     }
 
     /**
@@ -131,7 +148,20 @@ public final class GuardSession {
      */
     public RollbackPoint preflightAndRecord(final DeployRequest request) {
         new Preflight(services, policy, timeline).check(request);
+        resolveSecrets();
         return record(request);
+    }
+
+    /**
+     * Resolves every secret the policy names, before anything is recorded: a missing one stops the deploy here, and
+     * the run's masker knows every value before a probe, backup, hook or deploy command prints anything.
+     */
+    private void resolveSecrets() {
+        List<String> fields = PolicySecrets.require(policy, services.secrets());
+        if (!fields.isEmpty()) {
+            timeline.add("preflight", ("%d secret(s) resolved (%s); their values, and their base64, URL and JSON "
+                    + "forms, are masked in all output").formatted(fields.size(), String.join(", ", fields)));
+        }
     }
 
     /**
@@ -229,8 +259,9 @@ public final class GuardSession {
      * @return the outcome
      */
     public GuardOutcome deployFailed(final RollbackPoint point, final String failure, final Reverter reverter) {
-        timeline.add("deploy", "deploy failed: " + failure);
-        return trips().onVerdict(point, VerdictStatus.FAILED, "deploy failed: " + failure, reverter);
+        String masked = services.masker().mask(failure);
+        timeline.add("deploy", "deploy failed: " + masked);
+        return trips().onVerdict(point, VerdictStatus.FAILED, "deploy failed: " + masked, reverter);
     }
 
     /**
@@ -318,7 +349,8 @@ public final class GuardSession {
                 .artifacts(request.artifacts()).gitCommit(request.gitCommit()).revertOf(request.revertOf())
                 .dataVersion(request.dataVersion() != null ? request.dataVersion() : dataVersion())
                 .attribute(RollbackPlanner.TRIGGER, request.trigger()).attribute(POLICY, policyJson());
-        request.parameters().forEach(draft::parameter);
+        SecretParameters.mask(policy, request.parameters(), (ResolvedSecrets) services.secrets(),
+                line -> timeline.add("record", line)).forEach(draft::parameter);
         request.attributes().forEach(draft::attribute);
         RollbackPoint point = ledger().record(draft, request.actor(),
                 request.isRevert() ? "revert of #" + request.revertOf() : "guarded deploy");
@@ -402,7 +434,8 @@ public final class GuardSession {
                         manifest.verification().detail()));
             }
             catch (RuntimeException e) {
-                String line = "%s backup of %s failed: %s".formatted(spec.kind(), spec.describe(), e.getMessage());
+                String line = services.masker().mask("%s backup of %s failed: %s".formatted(spec.kind(), spec.describe(),
+                        e.getMessage()));
                 timeline.add("backup", line);
                 if (policy.onBackupFailure() == Policy.OnBackupFailure.STOP) {
                     RollbackPoint aborted = ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,

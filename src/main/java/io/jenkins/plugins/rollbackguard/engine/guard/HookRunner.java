@@ -6,14 +6,21 @@ import io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 
-/** Runs revert hooks in order, reporting each one's outcome and output; stops at the first failure. */
+/**
+ * Runs revert hooks in order, reporting each one's outcome and output; stops at the first failure. A hook's
+ * {@code secretEnvironment} is resolved here; its output is masked with those secrets and, through the session's
+ * runner, with every other secret of the run.
+ */
 final class HookRunner {
     private final CommandRunner runner;
+    private final SecretSource secrets;
     private final Timeline timeline;
 
-    HookRunner(final CommandRunner runner, final Timeline timeline) {
+    HookRunner(final CommandRunner runner, final SecretSource secrets, final Timeline timeline) {
         this.runner = runner;
+        this.secrets = secrets;
         this.timeline = timeline;
     }
 
@@ -29,12 +36,11 @@ final class HookRunner {
      * @return null if all succeeded, else a line saying which failed and how
      */
     String run(final String phase, final List<HooksSpec.HookCommand> hooks, final java.util.Map<String, String> environment) {
-        for (HooksSpec.HookCommand hook : hooks) {
-            CommandRequest request = new CommandRequest(hook.command(), environment, java.util.Map.of(), null,
-                    Durations.parse("hooks." + hook.name() + ".timeout", hook.timeout()), null, 16 * 1024);
+        for (int i = 0; i < hooks.size(); i++) {
+            HooksSpec.HookCommand hook = hooks.get(i);
             CommandResult result;
             try {
-                result = runner.run(request);
+                result = runner.run(request(hook, "hooks.%s[%d].secretEnvironment.".formatted(phase, i), environment));
             }
             catch (RuntimeException e) {
                 String line = "%s hook '%s' could not start: %s".formatted(phase, hook.name(), e.getMessage());
@@ -49,6 +55,16 @@ final class HookRunner {
             }
         }
         return null;
+    }
+
+    private CommandRequest request(final HooksSpec.HookCommand hook, final String field,
+                                   final java.util.Map<String, String> environment) {
+        CommandRequest request = new CommandRequest(hook.command(), environment, java.util.Map.of(), null,
+                Durations.parse("hooks." + hook.name() + ".timeout", hook.timeout()), null, 16 * 1024);
+        for (java.util.Map.Entry<String, String> secret : hook.secretEnvironment().entrySet()) {
+            request = request.withSecretEnv(secret.getKey(), secrets.require(secret.getValue(), field + secret.getKey()));
+        }
+        return request;
     }
 
     private static String lastLines(final String output) {

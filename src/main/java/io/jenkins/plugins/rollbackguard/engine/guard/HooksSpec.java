@@ -3,6 +3,9 @@ package io.jenkins.plugins.rollbackguard.engine.guard;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
+
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
 
 /**
  * Commands run around a revert: {@code beforeRevert} (e.g. pause a marketplace stock sync; a failure
@@ -30,7 +33,8 @@ public record HooksSpec(List<HookCommand> beforeRevert, List<HookCommand> afterR
     }
 
     /**
-     * One hook.
+     * One hook. It inherits the host's environment; secrets it needs are named in {@code secretEnvironment}, so that
+     * they are masked in its output (as are all other secrets of the run).
      *
      * @param name
      *         a label for the timeline
@@ -38,8 +42,11 @@ public record HooksSpec(List<HookCommand> beforeRevert, List<HookCommand> afterR
      *         the program and its arguments
      * @param timeout
      *         how long it may run (default 5m)
+     * @param secretEnvironment
+     *         variables filled from secrets: variable name to secret NAME
      */
-    public record HookCommand(String name, List<String> command, String timeout) implements Serializable {
+    public record HookCommand(String name, List<String> command, String timeout, Map<String, String> secretEnvironment)
+            implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L; // first release
 
@@ -52,6 +59,22 @@ public record HooksSpec(List<HookCommand> beforeRevert, List<HookCommand> afterR
             name = name == null || name.isBlank() ? command.get(0) : name;
             timeout = timeout == null ? "5m" : timeout;
             io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations.parse("hooks." + name + ".timeout", timeout);
+            secretEnvironment = secretEnvironment == null ? Map.of() : Map.copyOf(secretEnvironment);
+            secretEnvironment.forEach((variable, secret) -> SecretNames.checkVariable("secretEnvironment", variable, secret));
+        }
+
+        /**
+         * Creates a hook without secrets.
+         *
+         * @param name
+         *         a label for the timeline
+         * @param command
+         *         the program and its arguments
+         * @param timeout
+         *         how long it may run, or null for 5m
+         */
+        public HookCommand(final String name, final List<String> command, final String timeout) {
+            this(name, command, timeout, null);
         }
     }
 }

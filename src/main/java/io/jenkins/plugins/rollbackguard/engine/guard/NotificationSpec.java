@@ -8,6 +8,8 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
+
 /**
  * A webhook told of guard events with a JSON body (a Slack-compatible {@code text} field plus the
  * details). The optional token is a secret's name, sent as {@code Authorization: Bearer}.
@@ -24,8 +26,9 @@ public record NotificationSpec(String url, String tokenSecret, Set<GuardEvent.Ty
     @Serial
     private static final long serialVersionUID = 1L; // first release
 
-    /** Checks the URL. */
+    /** Checks the URL and the token's secret name. */
     public NotificationSpec {
+        tokenSecret = SecretNames.check("notifications.tokenSecret", tokenSecret);
         URI uri;
         try {
             uri = URI.create(url == null ? "" : url);

@@ -5,6 +5,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -13,6 +14,7 @@ import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
 
 /**
  * What a guarded deploy does: where it deploys, which probes judge it, which backups protect it, and
@@ -53,13 +55,19 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
  *         webhooks told of trips, reverts and freezes
  * @param deployTimeout
  *         how long the deploy command may run (default 30m)
+ * @param deploySecretEnvironment
+ *         variables the CLI's deploy command gets from secrets: variable name to secret NAME (Jenkins deploys run
+ *         the Pipeline body, which gets its secrets from {@code withCredentials})
+ * @param publicParameters
+ *         parameters whose names look secret ({@link SecretParameters}) but are not: recorded as given
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<BackupSpec> backups,
                      OnBackupFailure onBackupFailure, OnTrip onTrip, OnInconclusive onInconclusive, String cooldown,
                      Integer keepGood, Integer keepBackups, DataVersionSpec dataVersion, Boolean allowDataRestore,
                      LastGoodCheck lastGoodCheck, Concurrency concurrent, String lockTimeout, HooksSpec hooks,
-                     List<NotificationSpec> notifications, String deployTimeout) implements Serializable {
+                     List<NotificationSpec> notifications, String deployTimeout,
+                     Map<String, String> deploySecretEnvironment, List<String> publicParameters) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
 
@@ -83,6 +91,16 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
         lastGoodCheck = lastGoodCheck == null ? LastGoodCheck.WARN : lastGoodCheck;
         concurrent = concurrent == null ? Concurrency.WAIT : concurrent;
         hooks = hooks == null ? HooksSpec.none() : hooks;
+        deploySecretEnvironment = deploySecretEnvironment == null ? Map.of() : Map.copyOf(deploySecretEnvironment);
+        deploySecretEnvironment.forEach((variable, secret) ->
+                SecretNames.checkVariable("deploySecretEnvironment", variable, secret));
+        publicParameters = publicParameters == null ? List.of() : List.copyOf(publicParameters);
+        for (int i = 0; i < publicParameters.size(); i++) {
+            if (publicParameters.get(i) == null || publicParameters.get(i).isBlank()) {
+                throw new IllegalArgumentException(
+                        "publicParameters[%d]: is empty; list the names of parameters that are not secret".formatted(i));
+            }
+        }
         Durations.parse("cooldown", cooldown);
         Durations.parse("lockTimeout", lockTimeout);
         Durations.parse("deployTimeout", deployTimeout);
@@ -93,6 +111,66 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
                         .formatted(i, probes.get(i).name()));
             }
         }
+    }
+
+    /**
+     * Creates a policy without deploy secrets or public parameters (the fields before they existed).
+     *
+     * @param environment
+     *         the environment
+     * @param probes
+     *         the probes
+     * @param backups
+     *         the backups
+     * @param onBackupFailure
+     *         what a failed backup does
+     * @param onTrip
+     *         what a trip does
+     * @param onInconclusive
+     *         what an inconclusive watch does
+     * @param cooldown
+     *         the cooldown
+     * @param keepGood
+     *         how many good points keep their artifacts
+     * @param keepBackups
+     *         how many further backups are kept
+     * @param dataVersion
+     *         the data version
+     * @param allowDataRestore
+     *         whether a revert may restore data
+     * @param lastGoodCheck
+     *         what preflight does without a last good point
+     * @param concurrent
+     *         what a second deploy does
+     * @param lockTimeout
+     *         how long a waiting deploy waits
+     * @param hooks
+     *         the revert hooks
+     * @param notifications
+     *         the webhooks
+     * @param deployTimeout
+     *         how long the deploy command may run
+     */
+    public Policy(final EnvironmentName environment, final List<ProbeSpec> probes, final List<BackupSpec> backups,
+                  final OnBackupFailure onBackupFailure, final OnTrip onTrip, final OnInconclusive onInconclusive,
+                  final String cooldown, final Integer keepGood, final Integer keepBackups, final DataVersionSpec dataVersion,
+                  final Boolean allowDataRestore, final LastGoodCheck lastGoodCheck, final Concurrency concurrent,
+                  final String lockTimeout, final HooksSpec hooks, final List<NotificationSpec> notifications,
+                  final String deployTimeout) {
+        this(environment, probes, backups, onBackupFailure, onTrip, onInconclusive, cooldown, keepGood, keepBackups,
+                dataVersion, allowDataRestore, lastGoodCheck, concurrent, lockTimeout, hooks, notifications, deployTimeout,
+                null, null);
+    }
+
+    /**
+     * Tells whether a parameter was declared not secret.
+     *
+     * @param name
+     *         the parameter's name
+     * @return whether it is listed in {@code publicParameters} (ignoring case)
+     */
+    public boolean isPublicParameter(final String name) {
+        return publicParameters.stream().anyMatch(p -> p.equalsIgnoreCase(name));
     }
 
     private static int positive(final String field, final Integer value, final int fallback) {

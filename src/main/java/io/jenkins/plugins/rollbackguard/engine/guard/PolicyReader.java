@@ -26,6 +26,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * ({@code probes[1].failIf}) and what was expected.
  */
 public final class PolicyReader {
+    private static final java.util.regex.Pattern MARK = java.util.regex.Pattern.compile("\\s*in '[^']*', line (\\d+), column (\\d+):?");
     private final ObjectMapper mapper = JsonMapper.builder(new YAMLFactory())
             .addModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -79,7 +80,7 @@ public final class PolicyReader {
         catch (JsonProcessingException e) {
             throw new PolicyException("%s: not valid YAML or JSON at line %d, column %d: %s".formatted(source,
                     e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), e.getOriginalMessage()), e);
+                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), withoutSnippets(e.getOriginalMessage())), e);
         }
     }
 
@@ -104,7 +105,32 @@ public final class PolicyReader {
         if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
             return "%s: expected %s".formatted(path, typeName(mismatched.getTargetType()));
         }
-        return path + ": " + e.getOriginalMessage();
+        return path + ": " + withoutSnippets(e.getOriginalMessage());
+    }
+
+    /**
+     * Keeps a YAML parser's message without the lines of the file it quotes: the line with the error may hold a
+     * secret pasted where its name belongs. The positions stay.
+     *
+     * @param message
+     *         the parser's message, e.g. "while scanning a quoted scalar\n in 'reader', line 6, column 26:\n    auth: ..."
+     * @return e.g. "while scanning a quoted scalar (line 6, column 26); found unexpected end of stream (line 7, column 1)"
+     */
+    static String withoutSnippets(final String message) {
+        if (message == null || message.indexOf('\n') < 0) {
+            return message;
+        }
+        StringBuilder text = new StringBuilder();
+        for (String line : message.split("\n")) {
+            java.util.regex.Matcher mark = MARK.matcher(line);
+            if (mark.matches()) {
+                text.append(" (line ").append(mark.group(1)).append(", column ").append(mark.group(2)).append(')');
+            }
+            else if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+                text.append(text.length() == 0 ? "" : "; ").append(line.strip());
+            }
+        }
+        return text.toString();
     }
 
     private static String path(final JsonMappingException e) {

@@ -36,7 +36,7 @@ final class Preflight {
             }
             else if (request.forceReason() != null && !request.forceReason().isBlank()) {
                 timeline.add("preflight", "circuit OPEN, forced by %s: %s".formatted(request.actor(), request.forceReason()));
-                ledger.note(env, 0, request.actor(), "deploy forced past the open circuit: " + request.forceReason());
+                ledger.note(env, 0, request.actor(), services.masker().mask("deploy forced past the open circuit: " + request.forceReason()));
             }
             else {
                 throw new GuardRefusedException(("environment '%s' is frozen: circuit OPEN since %s by %s: %s. "

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
+import io.jenkins.plugins.rollbackguard.engine.spi.Masker;
 
 /**
  * What happened during a guarded deploy, in order, with times: printed live through the listener and
@@ -17,6 +18,7 @@ public final class Timeline {
     private final GuardListener listener;
     private final Instant start;
     private final List<Entry> entries = new ArrayList<>();
+    private volatile Supplier<Masker> masker = Masker::none;
 
     /**
      * Starts a timeline.
@@ -33,16 +35,27 @@ public final class Timeline {
     }
 
     /**
+     * Masks every later entry with the given secrets (a session passes those its run resolved), whatever the
+     * listener does.
+     *
+     * @param secrets
+     *         gives the current masker
+     */
+    public void maskWith(final Supplier<Masker> secrets) {
+        this.masker = secrets;
+    }
+
+    /**
      * Adds an entry and prints it.
      *
      * @param phase
      *         the phase (preflight, backup, deploy, watch, verdict, revert, hook, notify)
      * @param message
-     *         one line, already masked
+     *         one line; masked again with the run's secrets
      * @return the entry
      */
     public synchronized Entry add(final String phase, final String message) {
-        Entry entry = new Entry(clock.get(), phase, message);
+        Entry entry = new Entry(clock.get(), phase, masker.get().mask(message));
         entries.add(entry);
         listener.info("[%6.1fs] %-9s %s".formatted(Duration.between(start, entry.at()).toMillis() / 1000.0, phase, message));
         return entry;

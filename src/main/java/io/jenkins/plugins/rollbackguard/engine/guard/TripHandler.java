@@ -41,7 +41,7 @@ public final class TripHandler {
      *         tells webhooks
      */
     public TripHandler(final GuardServices services, final Policy policy, final Timeline timeline, final Notifier notifier) {
-        this.services = services;
+        this.services = services.masking();
         this.policy = policy;
         this.timeline = timeline;
         this.notifier = notifier;
@@ -66,9 +66,9 @@ public final class TripHandler {
             measured = ledger().update(point.environment(), point.id(), "guard", "measurements", builder -> {
                 for (io.jenkins.plugins.rollbackguard.engine.health.Verdict verdict : result.verdicts()) {
                     List<io.jenkins.plugins.rollbackguard.engine.health.Measurement> all = verdict.measurements();
-                    builder.attribute(GuardSession.MEASUREMENT + verdict.probe(), verdict.status()
+                    builder.attribute(GuardSession.MEASUREMENT + verdict.probe(), mask(verdict.status()
                             + (all.isEmpty() ? "" : ", last " + all.get(all.size() - 1).describe())
-                            + " (" + all.size() + " samples)");
+                            + " (" + all.size() + " samples)"));
                 }
                 return builder;
             });
@@ -89,9 +89,10 @@ public final class TripHandler {
      *         carries out a revert
      * @return the outcome
      */
-    public GuardOutcome onVerdict(final RollbackPoint point, final VerdictStatus status, final String explanation,
+    public GuardOutcome onVerdict(final RollbackPoint point, final VerdictStatus status, final String verdict,
                                   final Reverter reverter) {
         EnvironmentName env = point.environment();
+        String explanation = mask(verdict); // probe details and command output may quote a secret of the run
         boolean trip = status == VerdictStatus.FAILED
                 || status == VerdictStatus.INCONCLUSIVE && policy.onInconclusive() == Policy.OnInconclusive.FAIL;
         if (!trip) {
@@ -144,10 +145,12 @@ public final class TripHandler {
         }
         RevertPlan.Revert revert = (RevertPlan.Revert) plan;
         RollbackPoint leaving = revert.leaving();
+        // A revert started by hand has had no preflight: learn the policy's secrets before a hook can print one.
+        PolicySecrets.resolveAvailable(policy, services.secrets());
         Map<String, String> hookEnv = Map.of("ROLLBACK_GUARD_ENVIRONMENT", leaving.environment().value(),
                 "ROLLBACK_GUARD_BAD_POINT", Long.toString(leaving.id()),
                 "ROLLBACK_GUARD_TARGET_POINT", Long.toString(revert.target().id()));
-        HookRunner hooks = new HookRunner(services.runner(), timeline);
+        HookRunner hooks = new HookRunner(services.runner(), services.secrets(), timeline);
         String hookFailure = hooks.run("beforeRevert", policy.hooks().beforeRevert(), hookEnv);
         if (hookFailure != null) {
             return stopped(leaving, hookFailure + "; the revert did not run and the environment stays frozen");
@@ -160,12 +163,12 @@ public final class TripHandler {
         }
         GuardOutcome result = reverter.revert(revert);
         if (result.result() == GuardOutcome.Result.REVERTING) {
-            String line = "revert to %s started: %s".formatted(revert.target().label(), result.explanation());
+            String line = mask("revert to %s started: %s".formatted(revert.target().label(), result.explanation()));
             timeline.add("revert", line);
             return outcome(GuardOutcome.Result.REVERTING, current(leaving), line, result);
         }
         if (result.result() != GuardOutcome.Result.GOOD) {
-            String line = "revert to %s failed: %s".formatted(revert.target().label(), result.explanation());
+            String line = mask("revert to %s failed: %s".formatted(revert.target().label(), result.explanation()));
             send(GuardEvent.Type.REVERT_RESULT, leaving, line);
             return outcome(GuardOutcome.Result.REVERT_FAILED, current(leaving), line, result);
         }
@@ -202,20 +205,22 @@ public final class TripHandler {
                         .formatted(backup.kind(), backup.id(), backup.takenAt()));
             }
             catch (RuntimeException e) {
-                return "restoring backup %s failed: %s; the code was not rolled back".formatted(backup.id(), e.getMessage());
+                return mask("restoring backup %s failed: %s; the code was not rolled back".formatted(backup.id(), e.getMessage()));
             }
         }
         return null;
     }
 
-    private GuardOutcome stopped(final RollbackPoint leaving, final String line) {
+    private GuardOutcome stopped(final RollbackPoint leaving, final String reason) {
+        String line = mask(reason);
         timeline.add("revert", line);
         ledger().note(leaving.environment(), leaving.id(), "guard", line);
         send(GuardEvent.Type.MANUAL_DECISION, leaving, line);
         return outcome(GuardOutcome.Result.REVERT_FAILED, current(leaving), line, null);
     }
 
-    private void freeze(final RollbackPoint bad, final String reason) {
+    private void freeze(final RollbackPoint bad, final String why) {
+        String reason = mask(why);
         ledger().openCircuit(bad.environment(), reason, "guard", bad.id());
         timeline.add("freeze", "circuit OPEN for '%s': %s".formatted(bad.environment(), reason));
         send(GuardEvent.Type.FREEZE, bad, reason);
@@ -241,12 +246,16 @@ public final class TripHandler {
             services.artifacts().prune(keepArtifacts);
         }
         catch (RuntimeException e) {
-            timeline.add("retention", "pruning failed (nothing lost): " + e.getMessage());
+            timeline.add("retention", mask("pruning failed (nothing lost): " + e.getMessage()));
         }
     }
 
     private void send(final GuardEvent.Type type, final RollbackPoint point, final String text) {
-        notifier.notify(new GuardEvent(type, point.environment().value(), point.id(), text, services.scheduler().now()));
+        notifier.notify(new GuardEvent(type, point.environment().value(), point.id(), mask(text), services.scheduler().now()));
+    }
+
+    private String mask(final String text) {
+        return services.masker().mask(text);
     }
 
     private RollbackPoint current(final RollbackPoint point) {

@@ -22,6 +22,7 @@ public final class WebhookNotifier implements Notifier {
     private final List<NotificationSpec> targets;
     private final SecretSource secrets;
     private final WebhookPoster poster;
+    private final GuardListener listener;
 
     /**
      * Creates a notifier.
@@ -42,6 +43,7 @@ public final class WebhookNotifier implements Notifier {
         this.targets = List.copyOf(targets);
         this.secrets = secrets;
         this.poster = new WebhookPoster(client, scheduler, listener);
+        this.listener = listener;
     }
 
     @Override
@@ -49,8 +51,15 @@ public final class WebhookNotifier implements Notifier {
         List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (NotificationSpec target : targets) {
             if (target.events().contains(event.type())) {
-                Secret token = target.tokenSecret() == null ? null
-                        : secrets.require(target.tokenSecret(), "notifications.tokenSecret");
+                Secret token;
+                try {
+                    token = target.tokenSecret() == null ? null
+                            : secrets.require(target.tokenSecret(), "notifications.tokenSecret");
+                }
+                catch (IllegalArgumentException e) { // a webhook must not fail the deploy or the revert it reports
+                    listener.error("webhook %s: not sent (%s)".formatted(target.url(), e.getMessage()));
+                    continue;
+                }
                 sends.add(poster.post(target.url(), token, body(event)));
             }
         }

@@ -3,6 +3,8 @@ package io.jenkins.plugins.rollbackguard.engine.health;
 import java.io.Serial;
 import java.io.Serializable;
 
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
+
 /**
  * Credentials for an HTTP or Prometheus probe, by secret name only: the values come from the
  * {@code SecretSource} when the probe is built and never appear in the configuration.
@@ -18,8 +20,10 @@ public record Auth(String bearerSecret, String username, String passwordSecret) 
     @Serial
     private static final long serialVersionUID = 1L; // first release
 
-    /** Validates: bearer and basic exclude each other, basic needs both parts. */
+    /** Validates: bearer and basic exclude each other, basic needs both parts, secrets are given by name. */
     public Auth {
+        bearerSecret = SecretNames.check("bearerSecret", bearerSecret);
+        passwordSecret = SecretNames.check("passwordSecret", passwordSecret);
         if (bearerSecret != null && (username != null || passwordSecret != null)) {
             throw new IllegalArgumentException("auth: give either bearerSecret or username/passwordSecret, not both");
         }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rollbackguard.engine.health;
 
 import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
 import java.io.Serial;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,7 @@ public record CommandProbeSpec(String name, List<String> command, Map<String, St
         command = List.copyOf(command);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
         secretEnvironment = secretEnvironment == null ? Map.of() : Map.copyOf(secretEnvironment);
+        secretEnvironment.forEach((variable, secret) -> SecretNames.checkVariable("secretEnvironment", variable, secret));
         timeout = HttpProbeSpec.positiveDuration("timeout", timeout, "30s");
         if (valuePattern != null) {
             try {

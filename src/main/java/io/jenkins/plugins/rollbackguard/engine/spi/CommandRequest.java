@@ -11,7 +11,9 @@ import java.util.Objects;
 /**
  * What to run: arguments, extra environment, working directory, timeout, where its standard output
  * goes, and which secrets to mask in what comes back. Serialisable so that it can travel to a Jenkins
- * agent. Secrets that the process needs go in {@link #secretEnvironment()}, never in the arguments.
+ * agent. Secrets that the process needs go in {@link #secretEnvironment()}, never in the arguments; secrets it does
+ * not get but might print anyway (those the rest of the run resolved, which it may inherit) go in
+ * {@link #alsoMasked()}.
  *
  * @param command
  *         the program and its arguments; not empty
@@ -27,10 +29,13 @@ import java.util.Objects;
  *         a file that receives standard output (for dumps), or null to capture it as text
  * @param outputLimit
  *         how many characters of captured output to keep per stream; the rest is cut off
+ * @param alsoMasked
+ *         further secrets masked in what comes back (the run's), beyond those of {@code secretEnvironment}
  */
 public record CommandRequest(List<String> command, Map<String, String> environment,
                              Map<String, Secret> secretEnvironment, String workingDirectory,
-                             Duration timeout, String stdoutFile, int outputLimit) implements Serializable {
+                             Duration timeout, String stdoutFile, int outputLimit, Masker alsoMasked)
+        implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
 
@@ -53,6 +58,31 @@ public record CommandRequest(List<String> command, Map<String, String> environme
         if (outputLimit <= 0) {
             throw new IllegalArgumentException("outputLimit: must be positive, got " + outputLimit);
         }
+        alsoMasked = alsoMasked == null ? Masker.none() : alsoMasked;
+    }
+
+    /**
+     * Creates a request that masks only the secrets of its own environment.
+     *
+     * @param command
+     *         the program and its arguments; not empty
+     * @param environment
+     *         variables added to the inherited environment
+     * @param secretEnvironment
+     *         variables holding secrets
+     * @param workingDirectory
+     *         the directory to run in, or null for the runner's default
+     * @param timeout
+     *         how long the process may run
+     * @param stdoutFile
+     *         a file that receives standard output, or null to capture it
+     * @param outputLimit
+     *         how many characters of captured output to keep per stream
+     */
+    public CommandRequest(final List<String> command, final Map<String, String> environment,
+                          final Map<String, Secret> secretEnvironment, final String workingDirectory,
+                          final Duration timeout, final String stdoutFile, final int outputLimit) {
+        this(command, environment, secretEnvironment, workingDirectory, timeout, stdoutFile, outputLimit, Masker.none());
     }
 
     /**
@@ -80,7 +110,7 @@ public record CommandRequest(List<String> command, Map<String, String> environme
     public CommandRequest withEnv(final String name, final String value) {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put(name, value);
-        return new CommandRequest(command, env, secretEnvironment, workingDirectory, timeout, stdoutFile, outputLimit);
+        return new CommandRequest(command, env, secretEnvironment, workingDirectory, timeout, stdoutFile, outputLimit, alsoMasked);
     }
 
     /**
@@ -95,7 +125,7 @@ public record CommandRequest(List<String> command, Map<String, String> environme
     public CommandRequest withSecretEnv(final String name, final Secret value) {
         Map<String, Secret> env = new LinkedHashMap<>(secretEnvironment);
         env.put(name, value);
-        return new CommandRequest(command, environment, env, workingDirectory, timeout, stdoutFile, outputLimit);
+        return new CommandRequest(command, environment, env, workingDirectory, timeout, stdoutFile, outputLimit, alsoMasked);
     }
 
     /**
@@ -106,7 +136,7 @@ public record CommandRequest(List<String> command, Map<String, String> environme
      * @return the new request
      */
     public CommandRequest inDirectory(final String directory) {
-        return new CommandRequest(command, environment, secretEnvironment, directory, timeout, stdoutFile, outputLimit);
+        return new CommandRequest(command, environment, secretEnvironment, directory, timeout, stdoutFile, outputLimit, alsoMasked);
     }
 
     /**
@@ -117,12 +147,24 @@ public record CommandRequest(List<String> command, Map<String, String> environme
      * @return the new request
      */
     public CommandRequest withStdoutTo(final String file) {
-        return new CommandRequest(command, environment, secretEnvironment, workingDirectory, timeout, file, outputLimit);
+        return new CommandRequest(command, environment, secretEnvironment, workingDirectory, timeout, file, outputLimit, alsoMasked);
     }
 
-    /** @return a masker for the secrets of this request */
+    /**
+     * Returns a copy that also masks the given secrets in what comes back.
+     *
+     * @param more
+     *         a masker of further secrets (the run's)
+     * @return the new request
+     */
+    public CommandRequest alsoMasking(final Masker more) {
+        return new CommandRequest(command, environment, secretEnvironment, workingDirectory, timeout, stdoutFile,
+                outputLimit, alsoMasked.with(more));
+    }
+
+    /** @return a masker for the secrets of this request and those it also masks */
     public Masker masker() {
-        return Masker.of(secretEnvironment.values());
+        return Masker.of(secretEnvironment.values()).with(alsoMasked);
     }
 
     /** @return the command as one line, secrets masked */

@@ -29,11 +29,30 @@ public interface SecretSource {
      *         the policy field that names it, for the error message
      * @return the secret
      * @throws IllegalArgumentException
-     *         if there is no secret of that name (the message names the field and the name, never a value)
+     *         if there is no secret of that name (the message names the field, and the name only when it looks
+     *         like one: a token pasted where its name belongs is not repeated, see {@link SecretNames})
      */
     default Secret require(final String name, final String field) {
-        return find(name).orElseThrow(() -> new IllegalArgumentException(
-                "%s: no secret named '%s' is available".formatted(field, name)));
+        return find(name).orElseThrow(() -> new IllegalArgumentException(missing(field, name)));
+    }
+
+    /**
+     * Says that a secret is missing, without repeating a name that looks like a secret value.
+     *
+     * @param field
+     *         the policy field that names it
+     * @param name
+     *         the name given
+     * @return one sentence naming the field and the fix
+     */
+    static String missing(final String field, final String name) {
+        if (SecretNames.looksLikeName(name)) {
+            return ("%s: no secret named '%s' is available; define it (an environment variable for the command line, "
+                    + "a credentials id in Jenkins) or correct the name").formatted(field, name);
+        }
+        return ("%s: expects the name of a secret, and no secret has the name given, which looks like a secret value "
+                + "(%d characters, not shown); set SHOP_TOKEN=... (or a credentials id in Jenkins) and write %s: SHOP_TOKEN")
+                .formatted(field, name == null ? 0 : name.length(), SecretNames.leaf(field));
     }
 
     /**

@@ -38,7 +38,7 @@ class BackupSpecTest {
             "type: mysql\\nhost: 'db -e'\\ndatabase: shop\\nuser: app | host | db -e",
             "type: files\\npath: relative/dir | path | relative/dir",
             "type: files\\npath: /srv\\ncompressionLevel: 12 | compressionLevel | 12",
-            "type: postgres\\nhost: db\\ndatabase: shop\\nuser: app\\npasswordSecret: 'hunter2 plain' | passwordSecret | NAME",
+            "type: postgres\\nhost: db\\ndatabase: shop\\nuser: app\\npasswordSecret: 'hunter2 plain' | passwordSecret | name of a secret",
             "type: tape\\npath: /srv | type | tape",
             "type: files\\npath: /srv\\npaht: /x | paht | paht"})
     void shouldRejectBadValuesNamingFieldAndValue(final String yaml, final String field, final String value) {

@@ -58,6 +58,15 @@ class PolicyReaderTest {
         assertThat(reader.parse("p.json", json)).isEqualTo(yaml);
     }
 
+    /** A YAML error quotes the line it found: that line may hold a token pasted where its name belongs. */
+    @org.junit.jupiter.api.Test
+    void shouldNotQuoteTheLinesOfABrokenFile() {
+        String yaml = "environment: prod\nprobes:\n  - {type: http, name: a, url: 'http://x', auth: {bearerSecret: \"tok-Hx7Qz91\"}\n";
+
+        assertThatThrownBy(() -> new PolicyReader().parse("bad.yaml", yaml)).isInstanceOf(PolicyException.class)
+                .hasMessageStartingWith("bad.yaml: ").hasMessageContaining("(line 3, column").hasMessageNotContaining("tok-Hx7Qz91");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "environment: prod\\nonTrpi: rollback|onTrpi",

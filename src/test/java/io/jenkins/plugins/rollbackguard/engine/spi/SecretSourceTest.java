@@ -20,7 +20,20 @@ class SecretSourceTest {
     @Test
     void shouldNameTheFieldButNeverAValueWhenARequiredSecretIsMissing() {
         assertThatIllegalArgumentException().isThrownBy(() -> source.require("MISSING", "backups[0].passwordSecret"))
-                .withMessage("backups[0].passwordSecret: no secret named 'MISSING' is available");
+                .withMessage("backups[0].passwordSecret: no secret named 'MISSING' is available; define it (an environment "
+                        + "variable for the command line, a credentials id in Jenkins) or correct the name");
         assertThat(source.require("TOKEN", "auth.bearerSecret").toString()).doesNotContain("t0k");
+    }
+
+    /** A token pasted where its name belongs is a valid name by syntax, but the error must not repeat it. */
+    @Test
+    void shouldNotRepeatANameThatLooksLikeASecretValue() {
+        String pasted = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+
+        assertThatIllegalArgumentException().isThrownBy(() -> source.require(pasted, "probes[0].auth.bearerSecret"))
+                .withMessage("probes[0].auth.bearerSecret: expects the name of a secret, and no secret has the name given, "
+                        + "which looks like a secret value (40 characters, not shown); set SHOP_TOKEN=... (or a credentials "
+                        + "id in Jenkins) and write bearerSecret: SHOP_TOKEN")
+                .withMessageNotContaining("16C7e42F");
     }
 }

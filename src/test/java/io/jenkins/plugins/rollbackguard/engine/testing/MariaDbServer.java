@@ -120,10 +120,42 @@ public final class MariaDbServer implements AutoCloseable {
      *         the database
      */
     public void createUserAndDatabase(final String user, final String password, final String database) {
-        sql("", ("CREATE DATABASE %3$s; CREATE USER '%1$s'@'%%' IDENTIFIED BY '%2$s'; "
+        // On standard input, not with -e: the password must not be on a command line (tests sample them).
+        ServerProcesses.run(List.of("mariadb", "--no-defaults", "-S", dir.resolve("sock").toString(), "-u", "root"),
+                ("CREATE DATABASE %3$s; CREATE USER '%1$s'@'%%' IDENTIFIED BY '%2$s'; "
                 + "CREATE USER '%1$s'@'localhost' IDENTIFIED BY '%2$s'; "
-                + "GRANT ALL ON *.* TO '%1$s'@'%%'; GRANT ALL ON *.* TO '%1$s'@'localhost'")
+                + "GRANT ALL ON *.* TO '%1$s'@'%%'; GRANT ALL ON *.* TO '%1$s'@'localhost';%n")
                 .formatted(user, password, database));
+    }
+
+    /**
+     * Starts a session that holds a write lock on a table for up to ten minutes, so that dumps of it wait.
+     *
+     * @param database
+     *         the database
+     * @param table
+     *         the table to lock
+     * @return the session's process; destroy it to release the lock
+     */
+    public Process holdLock(final String database, final String table) {
+        try {
+            Process process = new ProcessBuilder("mariadb", "--no-defaults", "-S", dir.resolve("sock").toString(),
+                    "-u", "root", "-N", "-B", "-e", "LOCK TABLES %s WRITE; SELECT SLEEP(600);".formatted(table), database)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline && sql("", "SELECT COUNT(*) FROM information_schema.PROCESSLIST "
+                    + "WHERE INFO LIKE 'SELECT SLEEP(600)%'").strip().equals("0")) {
+                Thread.sleep(50);
+            }
+            return process;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot start mariadb", e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
     }
 
     @Override

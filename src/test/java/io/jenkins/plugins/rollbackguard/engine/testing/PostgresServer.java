@@ -87,7 +87,10 @@ public final class PostgresServer implements AutoCloseable {
      *         the database
      */
     public void createUserAndDatabase(final String user, final String password, final String database) {
-        sql("postgres", "CREATE ROLE %s LOGIN CREATEDB PASSWORD '%s'".formatted(user, password));
+        // On standard input, not with -c: the password must not be on a command line (tests sample them).
+        ServerProcesses.run(List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", dir.toString(), "-p",
+                String.valueOf(port), "-U", SUPERUSER, "-d", "postgres"),
+                "CREATE ROLE %s LOGIN CREATEDB PASSWORD '%s';%n".formatted(user, password));
         sql("postgres", "CREATE DATABASE %s OWNER %s".formatted(database, user));
     }
 

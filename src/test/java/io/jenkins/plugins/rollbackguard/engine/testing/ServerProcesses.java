@@ -49,9 +49,19 @@ final class ServerProcesses {
 
     /** Runs a tool to its end; fails with its output if it exits non-zero. */
     static String run(final List<String> command) {
+        return run(command, "");
+    }
+
+    /**
+     * Runs a tool to its end with a text on its standard input (SQL with a password: a command line is visible to
+     * every user in /proc, standard input is not); fails with its output if it exits non-zero.
+     */
+    static String run(final List<String> command, final String input) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("%s failed: %s".formatted(command, output));

@@ -73,7 +73,7 @@ class CommandProbeTest {
         CommandProbeSpec spec = new CommandProbeSpec("c", List.of("true"), null, Map.of("API_KEY", "NOPE"), null,
                 null, null, null, null);
         assertThatThrownBy(() -> factory().create(spec))
-                .hasMessage("secretEnvironment.API_KEY: no secret named 'NOPE' is available");
+                .hasMessageStartingWith("secretEnvironment.API_KEY: no secret named 'NOPE' is available; define it");
     }
 
     private static Measurement run(final String pattern, final String script) {
