@@ -67,7 +67,8 @@ final class PolicyResolver {
                     base == null ? null : base.allowDataRestore(), base == null ? null : base.lastGoodCheck(),
                     base == null ? null : base.concurrent(), base == null ? null : base.lockTimeout(),
                     base == null ? null : base.hooks(), base == null ? null : base.notifications(),
-                    base == null ? null : base.deployTimeout());
+                    base == null ? null : base.deployTimeout(), base == null ? null : base.deploySecretEnvironment(),
+                    base == null ? null : base.publicParameters());
         }
         catch (IllegalArgumentException e) { // the engine's validation, naming the field
             throw new AbortException("withRollbackGuard: " + e.getMessage());
@@ -86,7 +87,7 @@ final class PolicyResolver {
                 Policy.OnTrip.FREEZE, policy.onInconclusive(), policy.cooldown(), policy.keepGood(),
                 policy.keepBackups(), policy.dataVersion(), policy.allowDataRestore(), policy.lastGoodCheck(),
                 policy.concurrent(), policy.lockTimeout(), policy.hooks(), policy.notifications(),
-                policy.deployTimeout());
+                policy.deployTimeout(), policy.deploySecretEnvironment(), policy.publicParameters());
     }
 
     @CheckForNull
