@@ -201,8 +201,10 @@ public final class TripHandler {
                                 .formatted(backup.kind(), backup.id())));
                 services.backups().restore(backup.id(), RestoreTarget.original(spec), new BackupContext(services.secrets(),
                         services.runner(), services.scheduler(), services.listener(), "revert-" + revert.leaving().id()));
-                timeline.add("revert", "restored %s backup %s taken %s (data written since then is lost)"
-                        .formatted(backup.kind(), backup.id(), backup.takenAt()));
+                timeline.add("revert", "restored %s backup %s taken %s (%s)".formatted(backup.kind(), backup.id(),
+                        backup.takenAt(), spec.kind() == io.jenkins.plugins.rollbackguard.engine.backup.BackupKind.FILES
+                                ? "the tree it replaced is kept beside it, excluded paths stay in place"
+                                : "data written since then is lost"));
             }
             catch (RuntimeException e) {
                 return mask("restoring backup %s failed: %s; the code was not rolled back".formatted(backup.id(), e.getMessage()));
