@@ -2,7 +2,6 @@ package io.jenkins.plugins.rollbackguard.conventions;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BiFunction;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,7 @@ class JenkinsBehaviourConventionTest {
 
     @Test
     void shouldNeverAskTheTargetOfATransientActionFactoryForActions() {
-        assertThat(problemsInMainSources(Conventions::actionFactoryProblems)).isEmpty();
+        assertThat(ProjectFiles.problemsInMainSources(Conventions::actionFactoryProblems)).isEmpty();
     }
 
     @Test
@@ -55,7 +54,7 @@ class JenkinsBehaviourConventionTest {
 
     @Test
     void shouldTreatUnstableStepsAsAFinishedDeploy() {
-        assertThat(problemsInMainSources(Conventions::buildResultBoundaryProblems)).isEmpty();
+        assertThat(ProjectFiles.problemsInMainSources(Conventions::buildResultBoundaryProblems)).isEmpty();
     }
 
     @Test
@@ -150,12 +149,4 @@ class JenkinsBehaviourConventionTest {
                 .isEmpty();
     }
 
-    private static List<String> problemsInMainSources(final BiFunction<String, JavaSource, List<String>> check) {
-        ProjectFiles project = ProjectFiles.locate();
-        List<Path> sources = ProjectFiles.list(project.mainJava(), ".java");
-        assertThat(sources).as("main sources").isNotEmpty();
-        return sources.stream()
-                .flatMap(file -> check.apply(project.name(file), new JavaSource(ProjectFiles.read(file))).stream())
-                .toList();
-    }
 }

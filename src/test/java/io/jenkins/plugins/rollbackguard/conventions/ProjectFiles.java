@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
@@ -109,5 +110,22 @@ final class ProjectFiles {
      */
     String name(final Path file) {
         return root.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
+    }
+
+    /**
+     * Runs a source check over every main source of the project.
+     *
+     * @param check
+     *         the check: file name and source to problems
+     * @return the problems of all main sources
+     */
+    static List<String> problemsInMainSources(final BiFunction<String, JavaSource, List<String>> check) {
+        ProjectFiles project = locate();
+        List<Path> sources = list(project.mainJava(), ".java");
+        if (sources.isEmpty()) {
+            throw new AssertionError("no main sources found below " + project.mainJava());
+        }
+        return sources.stream().flatMap(file -> check.apply(project.name(file), new JavaSource(read(file))).stream())
+                .toList();
     }
 }

@@ -2,7 +2,6 @@ package io.jenkins.plugins.rollbackguard.conventions;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BiFunction;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,12 +51,12 @@ class WebMethodConventionTest {
 
     @Test
     void shouldProtectEveryWebMethod() {
-        assertThat(problemsInMainSources(Conventions::webMethodProblems)).isEmpty();
+        assertThat(ProjectFiles.problemsInMainSources(Conventions::webMethodProblems)).isEmpty();
     }
 
     @Test
     void shouldCallJenkinsOnlyThroughTheFacade() {
-        assertThat(problemsInMainSources(Conventions::jenkinsInstanceCalls)).isEmpty();
+        assertThat(ProjectFiles.problemsInMainSources(Conventions::jenkinsInstanceCalls)).isEmpty();
     }
 
     @Test
@@ -89,12 +88,4 @@ class WebMethodConventionTest {
                 .isEmpty();
     }
 
-    private static List<String> problemsInMainSources(final BiFunction<String, JavaSource, List<String>> check) {
-        ProjectFiles project = ProjectFiles.locate();
-        List<Path> sources = ProjectFiles.list(project.mainJava(), ".java");
-        assertThat(sources).as("main sources").isNotEmpty();
-        return sources.stream()
-                .flatMap(file -> check.apply(project.name(file), new JavaSource(ProjectFiles.read(file))).stream())
-                .toList();
-    }
 }
