@@ -104,7 +104,7 @@ public final class GuardSession {
      * @param reverter
      *         performs a revert if the deploy trips
      * @param lockHeld
-     *         whether the caller already holds the environment's deploy lock (a nested revert)
+     *         whether the caller already holds the environment's lease (a nested revert)
      * @return the outcome
      * @throws GuardRefusedException
      *         if preflight refuses (frozen, busy, nothing to return to and the policy requires it)
@@ -113,7 +113,8 @@ public final class GuardSession {
                             final boolean lockHeld) {
         EnvironmentName env = policy.environment();
         Duration wait = policy.concurrent() == Policy.Concurrency.WAIT ? policy.lockTimeoutDuration() : Duration.ZERO;
-        try (EnvironmentLock lock = lockHeld ? null : EnvironmentLock.acquire(services.lockDirectory(), env, wait)) {
+        try (EnvironmentLease lease = lockHeld ? null : EnvironmentLease.take(services.ledger(), env, services.leases(),
+                wait, line -> timeline.add("lease", line))) {
             RollbackPoint point = preflightAndRecord(request);
             Map<String, Baseline> baselines = sampleBaselines(request);
             point = rememberBaselines(point, baselines);
