@@ -113,9 +113,11 @@ public final class GuardSession {
                             final boolean lockHeld) {
         EnvironmentName env = policy.environment();
         Duration wait = policy.concurrent() == Policy.Concurrency.WAIT ? policy.lockTimeoutDuration() : Duration.ZERO;
+        resolveSecrets(); // before the lease: a policy whose secrets are missing leaves no trace in the ledger
         try (EnvironmentLease lease = lockHeld ? null : EnvironmentLease.take(services.ledger(), env, services.leases(),
                 wait, line -> timeline.add("lease", line))) {
-            RollbackPoint point = preflightAndRecord(request);
+            new Preflight(services, policy, timeline).check(request); // under the lease: no other run changes it now
+            RollbackPoint point = record(request);
             Map<String, Baseline> baselines = sampleBaselines(request);
             point = rememberBaselines(point, baselines);
             Optional<GuardOutcome> aborted = takeBackups(point);
