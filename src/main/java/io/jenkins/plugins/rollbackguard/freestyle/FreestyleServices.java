@@ -22,6 +22,8 @@ import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
+import io.jenkins.plugins.rollbackguard.engine.spi.LeaseOwners;
+import io.jenkins.plugins.rollbackguard.engine.spi.OwnerLiveness;
 import io.jenkins.plugins.rollbackguard.jenkins.CredentialsSecretSource;
 import io.jenkins.plugins.rollbackguard.jenkins.LauncherCommandRunner;
 import io.jenkins.plugins.rollbackguard.jenkins.SamplePool;
@@ -47,7 +49,8 @@ class FreestyleServices {
                 new BackupStore(RollbackGuardConfiguration.get().getEffectiveBackupRoot()), new NoArtifacts(),
                 new CredentialsSecretSource(run), new LauncherCommandRunner(launcher, environment, workspace, listener),
                 new TimerScheduler(SamplePool.freestyleExecutor()),
-                SamplePool.freestyleExecutor(), guardListener(), Notifier.none(), home.getRoot().resolve("locks"));
+                SamplePool.freestyleExecutor(), guardListener(), Notifier.none(),
+                new LeaseOwners(LeaseOwners.jenkins(run.getExternalizableId()), OwnerLiveness.never()));
     }
 
     /** @return the ports */

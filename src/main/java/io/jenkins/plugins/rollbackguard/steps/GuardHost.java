@@ -40,6 +40,8 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
+import io.jenkins.plugins.rollbackguard.engine.spi.LeaseOwners;
+import io.jenkins.plugins.rollbackguard.engine.spi.OwnerLiveness;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentBackupTaker;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentProbe;
@@ -83,7 +85,8 @@ final class GuardHost {
         this.services = new GuardServices(new LedgerFacade(home).getLedger(),
                 new BackupStore(RollbackGuardConfiguration.get().getEffectiveBackupRoot()), new BuildArtifactStore(),
                 secrets, runner, scheduler, SamplePool.executor(), guardListener, Notifier.none(),
-                home.getRoot().resolve("locks"));
+                // The lease is taken by GuardSession.run, which only the CLI calls; Jenkins liveness is glue work to come.
+                new LeaseOwners(LeaseOwners.jenkins(run.getExternalizableId()), OwnerLiveness.never()));
         this.session = new GuardSession(services, policy, new Timeline(scheduler::now, guardListener));
     }
 

@@ -14,6 +14,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.Notifier;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
+import io.jenkins.plugins.rollbackguard.engine.spi.LeaseOwners;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.ResolvedSecrets;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretFiles;
@@ -22,7 +23,7 @@ import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
 
 /**
  * The command line's implementation of the engine's ports, rooted in one home directory:
- * {@code ledger/}, {@code backups/}, {@code artifacts/<env>/}, {@code locks/}. Secrets are environment
+ * {@code ledger/}, {@code backups/}, {@code artifacts/<env>/}; environment leases are in the ledger. Secrets are environment
  * variables named by the policy; the process remembers each one it reads, and everything it prints (progress,
  * errors, the output of every command it runs) is masked with all of them.
  */
@@ -30,6 +31,8 @@ final class CliHost implements AutoCloseable {
     private static final int SAMPLE_THREADS = 4;
     /** Every secret this process resolved: one masker for all of its output, errors included. */
     private static final ResolvedSecrets SECRETS = ResolvedSecrets.of(SecretSource.environment());
+    /** This process as a lease owner ({@code cli:<host>:<pid>:<start>}); a holder on this host is dead with its pid. */
+    static final LeaseOwners LEASES = LeaseOwners.process();
 
     private final Path home;
     private final Path ledgerDir;
@@ -109,8 +112,7 @@ final class CliHost implements AutoCloseable {
 
     GuardServices services(final EnvironmentName environment) {
         return new GuardServices(ledger(), backups(), artifacts(environment), SECRETS,
-                SECRETS.runner(new LocalCommandRunner()), scheduler, executor, listener, Notifier.none(),
-                home.resolve("locks"));
+                SECRETS.runner(new LocalCommandRunner()), scheduler, executor, listener, Notifier.none(), LEASES);
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import io.jenkins.plugins.rollbackguard.engine.guard.EnvironmentLock;
+import io.jenkins.plugins.rollbackguard.engine.guard.EnvironmentLease;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
@@ -44,25 +44,40 @@ final class RollbackCommand implements Callable<Integer> {
         EnvironmentName env = EnvironmentName.of(environment);
         long targetId = parseTarget(to);
         PrintWriter out = spec.commandLine().getOut();
-        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out);
-             EnvironmentLock lock = EnvironmentLock.acquire(LedgerOptions.home().resolve("locks"), env, Duration.ofMinutes(5))) {
+        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out)) {
             GuardServices services = host.services(env);
             Ledger ledger = services.ledger();
-            RollbackPoint leaving = current(ledger, env);
-            Policy policy = CliReverter.policyOf(leaving, null);
-            if (policy == null) {
-                throw new IllegalArgumentException("%s has no policy recorded: it was not deployed by rollback-guard".formatted(leaving.label()));
-            }
+            Policy policy = policy(current(ledger, env));
             Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
-            RevertPlan plan = new RollbackPlanner(ledger, services.artifacts(), services.scheduler()::now)
-                    .planManual(policy, leaving, targetId);
-            GuardSession session = new GuardSession(services, policy, timeline); // its webhooks hear about the revert
-            GuardOutcome outcome = session.trips()
-                    .execute(plan, new CliReverter(services, timeline, "manual", System.getProperty("user.name")));
-            session.awaitNotifications(Duration.ofSeconds(30));
-            Summary.print(out, outcome);
-            return outcome.result() == GuardOutcome.Result.REVERTED ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
+            Duration wait = policy.concurrent() == Policy.Concurrency.WAIT ? policy.lockTimeoutDuration() : Duration.ZERO;
+            try (EnvironmentLease lease = EnvironmentLease.take(ledger, env, services.leases(), wait,
+                    line -> timeline.add("lease", line))) {
+                return rollBack(services, ledger, env, timeline, targetId, out);
+            }
         }
+    }
+
+    private static Policy policy(final RollbackPoint leaving) {
+        Policy policy = CliReverter.policyOf(leaving, null);
+        if (policy == null) {
+            throw new IllegalArgumentException("%s has no policy recorded: it was not deployed by rollback-guard".formatted(leaving.label()));
+        }
+        return policy;
+    }
+
+    /** Under the lease: what runs now is read again, since a deploy may have finished while this one waited. */
+    private static int rollBack(final GuardServices services, final Ledger ledger, final EnvironmentName env,
+                                final Timeline timeline, final long targetId, final PrintWriter out) {
+        RollbackPoint leaving = current(ledger, env);
+        Policy policy = policy(leaving);
+        RevertPlan plan = new RollbackPlanner(ledger, services.artifacts(), services.scheduler()::now)
+                .planManual(policy, leaving, targetId);
+        GuardSession session = new GuardSession(services, policy, timeline); // its webhooks hear about the revert
+        GuardOutcome outcome = session.trips()
+                .execute(plan, new CliReverter(services, timeline, "manual", System.getProperty("user.name")));
+        session.awaitNotifications(Duration.ofSeconds(30));
+        Summary.print(out, outcome);
+        return outcome.result() == GuardOutcome.Result.REVERTED ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
     }
 
     private static long parseTarget(final String text) {

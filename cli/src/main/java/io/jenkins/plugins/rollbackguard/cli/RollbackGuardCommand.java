@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
             "3:ledger, policy or backup unreadable", "4:refused (environment frozen or busy)",
             "5:the rollback failed or needs a manual decision"},
         subcommands = {DeployCommand.class, RollbackCommand.class, AdoptCommand.class, BackupCommand.class,
-            RestoreCommand.class, MetricsCommand.class, DrillCommand.class, DemoCommand.class, PointsCommand.class, StatusCommand.class, ResetCommand.class, SalvageCommand.class,
+            RestoreCommand.class, MetricsCommand.class, DrillCommand.class, DemoCommand.class, PointsCommand.class, StatusCommand.class, ResetCommand.class, LeaseCommand.class, SalvageCommand.class,
             BenchCommand.class, ShopDeployCommand.class, CommandLine.HelpCommand.class})
 public final class RollbackGuardCommand implements Runnable {
     @CommandLine.Spec

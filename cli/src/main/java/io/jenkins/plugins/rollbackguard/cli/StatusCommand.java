@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
 import io.jenkins.plugins.rollbackguard.engine.ledger.DoraFigures;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Lease;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
@@ -18,9 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code rollback-guard status}: each environment's circuit, last good point, DORA figures and recent events. */
+/** {@code rollback-guard status}: each environment's circuit, lease, last good point, DORA figures and recent events. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show each environment's circuit, last good point, DORA figures and recent events.")
+        description = "Show each environment's circuit, lease, last good point, DORA figures and recent events.")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;
@@ -53,6 +54,7 @@ final class StatusCommand implements Callable<Integer> {
         Circuit circuit = ledger.circuit(env);
         out.printf("%s: circuit %s%s%n", env, circuit.state(),
                 circuit.isOpen() ? " since " + circuit.since() + " by " + circuit.by() + ": " + circuit.reason() : "");
+        out.printf("  lease:     %s%n", ledger.lease(env).map(Lease::describe).orElse("free"));
         out.printf("  last good: %s%n", ledger.lastGood(env).map(RollbackPoint::label).orElse("none"));
         ledger.history(env, 0, 1).stream().findFirst().ifPresent(latest ->
                 out.printf("  latest:    %s %s%s%n", latest.label(), latest.status(),

@@ -1,12 +1,12 @@
 package io.jenkins.plugins.rollbackguard.engine.guard;
 
-import java.nio.file.Path;
 import java.util.concurrent.Executor;
 
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
+import io.jenkins.plugins.rollbackguard.engine.spi.LeaseOwners;
 import io.jenkins.plugins.rollbackguard.engine.spi.Masker;
 import io.jenkins.plugins.rollbackguard.engine.spi.ResolvedSecrets;
 import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
@@ -33,12 +33,12 @@ import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
  *         receives progress lines
  * @param notifier
  *         tells webhooks
- * @param lockDirectory
- *         where deploy locks live
+ * @param leases
+ *         who this host takes environment leases as, and which recorded owners are gone
  */
 public record GuardServices(Ledger ledger, BackupStore backups, ArtifactStore artifacts, SecretSource secrets,
                             CommandRunner runner, Scheduler scheduler, Executor executor, GuardListener listener,
-                            Notifier notifier, Path lockDirectory) {
+                            Notifier notifier, LeaseOwners leases) {
     /**
      * Returns these services with every secret they resolve remembered ({@link ResolvedSecrets}), and with a runner
      * and a listener that mask all of them: what a session runs and prints cannot show a secret the run knows.
@@ -54,7 +54,7 @@ public record GuardServices(Ledger ledger, BackupStore backups, ArtifactStore ar
             return this;
         }
         return new GuardServices(ledger, backups, artifacts, resolved, maskingRunner, scheduler, executor,
-                maskingListener, notifier, lockDirectory);
+                maskingListener, notifier, leases);
     }
 
     /** @return the masker of every secret resolved so far, or none when these services do not remember secrets */

@@ -104,7 +104,7 @@ public final class GuardSession {
      * @param reverter
      *         performs a revert if the deploy trips
      * @param lockHeld
-     *         whether the caller already holds the environment's deploy lock (a nested revert)
+     *         whether the caller already holds the environment's lease (a nested revert)
      * @return the outcome
      * @throws GuardRefusedException
      *         if preflight refuses (frozen, busy, nothing to return to and the policy requires it)
@@ -113,8 +113,11 @@ public final class GuardSession {
                             final boolean lockHeld) {
         EnvironmentName env = policy.environment();
         Duration wait = policy.concurrent() == Policy.Concurrency.WAIT ? policy.lockTimeoutDuration() : Duration.ZERO;
-        try (EnvironmentLock lock = lockHeld ? null : EnvironmentLock.acquire(services.lockDirectory(), env, wait)) {
-            RollbackPoint point = preflightAndRecord(request);
+        resolveSecrets(); // before the lease: a policy whose secrets are missing leaves no trace in the ledger
+        try (EnvironmentLease lease = lockHeld ? null : EnvironmentLease.take(services.ledger(), env, services.leases(),
+                wait, line -> timeline.add("lease", line))) {
+            new Preflight(services, policy, timeline).check(request); // under the lease: no other run changes it now
+            RollbackPoint point = record(request);
             Map<String, Baseline> baselines = sampleBaselines(request);
             point = rememberBaselines(point, baselines);
             Optional<GuardOutcome> aborted = takeBackups(point);

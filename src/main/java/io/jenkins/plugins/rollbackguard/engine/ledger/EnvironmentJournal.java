@@ -327,7 +327,7 @@ final class EnvironmentJournal {
         void append(final JournalRecord draft) {
             JournalRecord record = new JournalRecord(LedgerCodec.FORMAT, state.lastSeq() + 1, draft.at(), draft.type(),
                     draft.pointId(), draft.actor(), draft.reason(), draft.from(), draft.to(), draft.point(),
-                    draft.circuit());
+                    draft.circuit(), draft.lease());
             state.apply(record);
             lines.add(codec.write(record) + "\n");
             events.add(record.event(environment));

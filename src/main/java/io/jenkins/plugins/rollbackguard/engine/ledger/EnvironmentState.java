@@ -28,6 +28,7 @@ final class EnvironmentState {
     private final Deque<LedgerEvent> recent = new ArrayDeque<>();
     private RollbackPoint lastGood; // cached so that lastGood() is O(1)
     private Circuit circuit = Circuit.initial();
+    private Lease lease = Lease.none();
     private long lastSeq;
     private final DoraCounters dora = new DoraCounters();
 
@@ -50,6 +51,10 @@ final class EnvironmentState {
 
     Circuit circuit() {
         return circuit;
+    }
+
+    Lease lease() {
+        return lease;
     }
 
     Optional<RollbackPoint> lastGood() {
@@ -105,6 +110,7 @@ final class EnvironmentState {
                 dora.onStatus(record.point(), record.to(), record.at());
             }
             case CIRCUIT_OPENED, CIRCUIT_RESET -> circuit = record.circuit();
+            case LEASE_TAKEN, LEASE_RENEWED, LEASE_RELEASED, LEASE_BROKEN -> lease = record.lease();
             case NOTE -> { }
         }
         if (record.type() == LedgerEvent.Type.POINT_RECORDED) {
@@ -121,9 +127,10 @@ final class EnvironmentState {
         }
     }
 
-    void restoreHeader(final long seq, final Circuit savedCircuit) {
+    void restoreHeader(final long seq, final Circuit savedCircuit, final Lease savedLease) {
         lastSeq = seq;
         circuit = savedCircuit == null ? Circuit.initial() : savedCircuit;
+        lease = savedLease == null ? Lease.none() : savedLease; // snapshots before format 3 have no lease
     }
 
     /** Puts a point read from a snapshot or journal in its place and keeps the indexes right. */

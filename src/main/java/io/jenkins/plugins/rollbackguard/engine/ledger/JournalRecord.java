@@ -30,10 +30,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *         the point after the change, for point events
  * @param circuit
  *         the circuit after the change, for circuit events
+ * @param lease
+ *         the lease after the change, for lease events (format 3)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record JournalRecord(int v, long seq, Instant at, LedgerEvent.Type type, long pointId, String actor, String reason,
-                     PointStatus from, PointStatus to, RollbackPoint point, Circuit circuit) {
+                     PointStatus from, PointStatus to, RollbackPoint point, Circuit circuit, Lease lease) {
+    JournalRecord(final int v, final long seq, final Instant at, final LedgerEvent.Type type, final long pointId,
+                  final String actor, final String reason, final PointStatus from, final PointStatus to,
+                  final RollbackPoint point, final Circuit circuit) {
+        this(v, seq, at, type, pointId, actor, reason, from, to, point, circuit, null);
+    }
+
     LedgerEvent event(final EnvironmentName environment) {
         return new LedgerEvent(seq, at, environment, type, pointId, actor, reason, from, to);
     }

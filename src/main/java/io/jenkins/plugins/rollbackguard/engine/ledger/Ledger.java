@@ -286,6 +286,157 @@ public final class Ledger {
     }
 
     /**
+     * Takes an environment's lease by compare-and-set under the ledger's lock: granted when it is free, when the
+     * caller already holds it (a re-confirmation: the epoch stays, as when a resumed run takes its lease again), or
+     * when its holder is one the caller's liveness says is dead (the take records that owner as found dead).
+     * Otherwise nothing is written and the holder's lease is returned. Creates the environment if needed.
+     *
+     * @param environment
+     *         the environment
+     * @param owner
+     *         who takes it ({@code cli:<host>:<pid>:<start>} or {@code jenkins:<job#build>})
+     * @param liveness
+     *         tells whether the current holder is certainly gone
+     * @return whether it was granted, and the lease after the attempt
+     */
+    public LeaseClaim takeLease(final EnvironmentName environment, final String owner,
+                                final io.jenkins.plugins.rollbackguard.engine.spi.OwnerLiveness liveness) {
+        requireOwner(owner);
+        Objects.requireNonNull(liveness, "liveness");
+        return journal(environment, true).write(append -> {
+            Lease current = append.state().lease();
+            Instant now = options.clock().get();
+            if (current.isHeld() && current.owner().equals(owner)) {
+                Lease confirmed = new Lease(owner, current.epoch(), current.since(), now);
+                append.append(leaseRecord(now, LedgerEvent.Type.LEASE_RENEWED, owner,
+                        "re-confirmed by its owner (epoch %d)".formatted(current.epoch()), confirmed));
+                return new LeaseClaim(true, confirmed, null);
+            }
+            String dead = null;
+            if (current.isHeld()) {
+                if (!liveness.isDead(current.owner())) {
+                    return new LeaseClaim(false, current, null);
+                }
+                dead = current.owner();
+            }
+            Lease taken = new Lease(owner, current.epoch() + 1, now, now);
+            String reason = dead == null ? "taken (epoch %d)".formatted(taken.epoch())
+                    : "taken over (epoch %d) from %s (epoch %d, since %s): its owner was found dead"
+                            .formatted(taken.epoch(), dead, current.epoch(), current.since());
+            append.append(leaseRecord(now, LedgerEvent.Type.LEASE_TAKEN, owner, reason, taken));
+            return new LeaseClaim(true, taken, dead);
+        });
+    }
+
+    /**
+     * Renews a lease its holder still holds (a heartbeat).
+     *
+     * @param environment
+     *         the environment
+     * @param owner
+     *         the holder
+     * @param epoch
+     *         the epoch it took the lease at
+     * @return the renewed lease
+     * @throws LeaseLostException
+     *         if the lease was broken or taken over since
+     */
+    public Lease renewLease(final EnvironmentName environment, final String owner, final long epoch) {
+        requireOwner(owner);
+        return journal(environment, false).write(append -> {
+            Lease current = append.state().lease();
+            if (!current.isHeldBy(owner, epoch)) {
+                throw new LeaseLostException("the lease of environment '%s' (epoch %d) is no longer held by %s: it is %s"
+                        .formatted(environment, epoch, owner, current.describe()));
+            }
+            Instant now = options.clock().get();
+            Lease renewed = new Lease(owner, epoch, current.since(), now);
+            append.append(leaseRecord(now, LedgerEvent.Type.LEASE_RENEWED, owner, "renewed (epoch %d)".formatted(epoch),
+                    renewed));
+            return renewed;
+        });
+    }
+
+    /**
+     * Releases a lease if its holder still holds it at that epoch; a lease broken or taken over meanwhile is left
+     * alone.
+     *
+     * @param environment
+     *         the environment
+     * @param owner
+     *         the holder
+     * @param epoch
+     *         the epoch it took the lease at
+     * @return whether it was released
+     */
+    public boolean releaseLease(final EnvironmentName environment, final String owner, final long epoch) {
+        requireOwner(owner);
+        return journal(environment, false).write(append -> {
+            Lease current = append.state().lease();
+            if (!current.isHeldBy(owner, epoch)) {
+                return false;
+            }
+            Instant now = options.clock().get();
+            append.append(leaseRecord(now, LedgerEvent.Type.LEASE_RELEASED, owner,
+                    "released (epoch %d)".formatted(epoch), new Lease(null, epoch, now, null)));
+            return true;
+        });
+    }
+
+    /**
+     * Breaks whatever lease an environment has, by hand: the actor and reason go in the audit trail.
+     *
+     * @param environment
+     *         the environment
+     * @param actor
+     *         who breaks it
+     * @param reason
+     *         why it is safe; required
+     * @return the lease that was broken, or empty if nobody held it (then nothing is recorded)
+     * @throws IllegalArgumentException
+     *         if the reason is blank
+     */
+    public Optional<Lease> breakLease(final EnvironmentName environment, final String actor, final String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("reason: a reason is required to break the lease of " + environment
+                    + "; give one with --reason");
+        }
+        return journal(environment, false).write(append -> {
+            Lease current = append.state().lease();
+            if (!current.isHeld()) {
+                return Optional.<Lease>empty();
+            }
+            Instant now = options.clock().get();
+            append.append(leaseRecord(now, LedgerEvent.Type.LEASE_BROKEN, actor,
+                    "%s (it was held by %s since %s, epoch %d)".formatted(reason, current.owner(), current.since(),
+                            current.epoch()), new Lease(null, current.epoch(), now, null)));
+            return Optional.of(current);
+        });
+    }
+
+    /**
+     * Returns an environment's lease if someone holds it.
+     *
+     * @param environment
+     *         the environment
+     * @return the held lease, or empty when free
+     */
+    public Optional<Lease> lease(final EnvironmentName environment) {
+        return journal(environment, false).read(state -> Optional.of(state.lease()).filter(Lease::isHeld));
+    }
+
+    private static JournalRecord leaseRecord(final Instant at, final LedgerEvent.Type type, final String actor,
+                                             final String reason, final Lease lease) {
+        return new JournalRecord(0, 0, at, type, 0, actor, reason, null, null, null, null, lease);
+    }
+
+    private static void requireOwner(final String owner) {
+        if (owner == null || owner.isBlank()) {
+            throw new IllegalArgumentException("lease owner: an owner name is required, e.g. cli:<host>:<pid>:<start>");
+        }
+    }
+
+    /**
      * Returns the newest GOOD or ADOPTED point, in constant time.
      *
      * @param environment

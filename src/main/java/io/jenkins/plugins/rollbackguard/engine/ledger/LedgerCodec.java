@@ -16,14 +16,18 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * Reads and writes ledger lines as JSON, and migrates lines written by older versions.
  *
  * <p>Format history: version 1 called a rolled-back point {@code ROLLED_BACK}; version 2 calls it
- * {@code REVERTED}. A reader refuses files newer than {@link #FORMAT}.</p>
+ * {@code REVERTED}; version 3 adds environment leases (lease events, a lease in journal records and snapshot
+ * headers) and reads version 2 lines as they are. A reader refuses files newer than {@link #FORMAT}: a version 2
+ * reader that meets a lease record says to upgrade, and never drops it as a torn write.</p>
  */
 final class LedgerCodec {
     /** The format version this code writes. */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
 
     /** What every line in the current format starts with: such lines skip the migration step. */
     private static final String CURRENT_PREFIX = "{\"v\":" + FORMAT + ",";
+    /** Format 2 lines need no migration to format 3 either. */
+    private static final String PREVIOUS_PREFIX = "{\"v\":2,";
 
     // Instants as epoch milliseconds: parsing ISO text dominated the cold open of large ledgers.
     private final ObjectMapper mapper = new ObjectMapper()
@@ -58,7 +62,7 @@ final class LedgerCodec {
      *         if the line is not JSON, not a record, or of a newer format
      */
     JournalRecord readRecord(final String line) throws IOException {
-        if (line.startsWith(CURRENT_PREFIX)) {
+        if (line.startsWith(CURRENT_PREFIX) || line.startsWith(PREVIOUS_PREFIX)) {
             return recordReader.readValue(line);
         }
         JsonNode node = tree(line);
@@ -77,7 +81,7 @@ final class LedgerCodec {
      *         if the line is not a point
      */
     RollbackPoint readPoint(final String line, final int format) throws IOException {
-        if (format == FORMAT) {
+        if (format == FORMAT || format == 2) {
             return pointReader.readValue(line);
         }
         return read(migrate(tree(line), format), RollbackPoint.class);

@@ -42,7 +42,15 @@ public record LedgerEvent(long seq, Instant at, EnvironmentName environment, Typ
         /** The circuit was reset. */
         CIRCUIT_RESET,
         /** A timeline note: a phase, a hook's output, a notification. */
-        NOTE
+        NOTE,
+        /** A run took the environment's lease (the reason says whether it took it over from a dead owner). */
+        LEASE_TAKEN,
+        /** The holder re-confirmed or renewed its lease; the epoch stays. */
+        LEASE_RENEWED,
+        /** The holder released its lease. */
+        LEASE_RELEASED,
+        /** Someone broke the lease of another run, with a reason. */
+        LEASE_BROKEN
     }
 
     /** @return a one-line description */

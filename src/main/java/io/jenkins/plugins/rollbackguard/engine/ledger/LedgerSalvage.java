@@ -88,7 +88,7 @@ final class LedgerSalvage {
                     if (line == 1) {
                         format = node.path("format").asInt(1);
                         SnapshotHeader header = codec.read(codec.migrate(node, format), SnapshotHeader.class);
-                        state.restoreHeader(header.lastSeq(), header.circuit());
+                        state.restoreHeader(header.lastSeq(), header.circuit(), header.lease());
                     }
                     else {
                         state.put(codec.read(codec.migrate(node, format), RollbackPoint.class));

@@ -91,7 +91,7 @@ final class SnapshotFiles {
         if (count != header.points()) {
             throw new LedgerCorruptException(file, count + 1L, "expected %d points, found %d".formatted(header.points(), count), null);
         }
-        state.restoreHeader(header.lastSeq(), header.circuit());
+        state.restoreHeader(header.lastSeq(), header.circuit(), header.lease());
         restoreDora(state.dora(), header);
         header.recent().forEach(state::remember);
         state.table().attach(file, format, Arrays.copyOfRange(lineStarts, 1, lineStarts.length), count);
@@ -218,7 +218,7 @@ final class SnapshotFiles {
         EnvironmentState.DoraCounters dora = state.dora();
         SnapshotHeader header = new SnapshotHeader(LedgerCodec.FORMAT, generation, state.lastSeq(), state.size(),
                 state.circuit(), dora.deploys, dora.failures, dora.restoreMillis, dora.failingSince,
-                state.recentEvents(), List.copyOf(state.restorableIds()), List.copyOf(state.inFlightIds()));
+                state.recentEvents(), List.copyOf(state.restorableIds()), List.copyOf(state.inFlightIds()), state.lease());
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
             out.write(codec.write(header).getBytes(StandardCharsets.UTF_8));
             out.write('\n');

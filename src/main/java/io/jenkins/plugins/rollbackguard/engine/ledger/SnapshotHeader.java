@@ -30,8 +30,10 @@ import java.util.List;
  *         ids of GOOD and ADOPTED points (null in snapshots without indexes: then every point is parsed)
  * @param inFlight
  *         ids of points still deploying or watching
+ * @param lease
+ *         the environment's lease (null in snapshots before format 3: free, epoch 0)
  */
 record SnapshotHeader(int format, long generation, long lastSeq, int points, Circuit circuit, long deploys,
                       long failures, List<Long> restoreMillis, Instant failingSince, List<LedgerEvent> recent,
-                      List<Long> restorable, List<Long> inFlight) {
+                      List<Long> restorable, List<Long> inFlight, Lease lease) {
 }
