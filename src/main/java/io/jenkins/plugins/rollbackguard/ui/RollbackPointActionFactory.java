@@ -15,7 +15,7 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerException;
  * Shows {@link RollbackPointAction} on every build that recorded a rollback point, found in the ledger's in-memory
  * index by the job's full name and the build number: Jenkins asks on every request below a build, so this never
  * locks or reads a ledger file. No step adds the action to the build itself, so this factory is its only source.
- * It never asks the build for actions: {@code Actionable.getActions(Class)} calls the transient action factories
+ * It never asks the build for its actions: Actionable's lookup by type calls the transient action factories
  * of that type again, this one included, which would recurse until the stack overflows on every build page.
  */
 @Extension

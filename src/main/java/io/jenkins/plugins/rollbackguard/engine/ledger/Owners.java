@@ -1,26 +1,20 @@
 package io.jenkins.plugins.rollbackguard.engine.ledger;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Optional;
+import io.jenkins.plugins.rollbackguard.engine.spi.LocalProcesses;
 
 /**
  * Names the process that deploys and watches a point ({@code pid:startMillis@host}), and tells whether
  * such a process still lives, so that a point whose watcher died can be marked INTERRUPTED.
  */
 final class Owners {
-    private static final String HOST = hostName();
+    private static final String HOST = LocalProcesses.HOST;
 
     private Owners() {
     }
 
     /** @return the owner string of this JVM */
     static String current() {
-        ProcessHandle self = ProcessHandle.current();
-        long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        return self.pid() + ":" + start + "@" + HOST;
+        return ProcessHandle.current().pid() + ":" + LocalProcesses.currentStartMillis() + "@" + HOST;
     }
 
     /**
@@ -41,31 +35,12 @@ final class Owners {
             return false;
         }
         try {
-            long pid = Long.parseLong(owner.substring(0, colon));
-            long start = Long.parseLong(owner.substring(colon + 1, at));
-            Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-            if (handle.isEmpty() || !handle.get().isAlive()) {
-                return true;
-            }
-            Optional<Instant> started = handle.get().info().startInstant();
-            // Start times are rounded differently by different reads; a second apart means another process.
-            return start > 0 && started.isPresent() && Math.abs(started.get().toEpochMilli() - start) > 1000;
+            return LocalProcesses.isGone(Long.parseLong(owner.substring(0, colon)),
+                    Long.parseLong(owner.substring(colon + 1, at)));
         }
         catch (NumberFormatException e) {
             return false;
         }
     }
 
-    private static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env.strip();
-        }
-        try {
-            return Files.readString(Path.of("/etc/hostname")).strip();
-        }
-        catch (IOException | SecurityException e) {
-            return "localhost";
-        }
-    }
 }

@@ -1,11 +1,6 @@
 package io.jenkins.plugins.rollbackguard.engine.spi;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Who a host takes environment leases as, and how it tells whether another lease owner is gone.
@@ -21,7 +16,7 @@ public record LeaseOwners(String self, OwnerLiveness liveness) {
     /** Prefix of the owners of Jenkins builds. */
     public static final String JENKINS = "jenkins:";
 
-    private static final String HOST = hostName();
+    private static final String HOST = LocalProcesses.HOST;
 
     /**
      * Checks the parts.
@@ -46,9 +41,8 @@ public record LeaseOwners(String self, OwnerLiveness liveness) {
      * @return the owners of this process
      */
     public static LeaseOwners process() {
-        ProcessHandle self = ProcessHandle.current();
-        long start = self.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-        return new LeaseOwners(CLI + HOST + ":" + self.pid() + ":" + start, LeaseOwners::isDeadProcess);
+        return new LeaseOwners(CLI + HOST + ":" + ProcessHandle.current().pid() + ":" + LocalProcesses.currentStartMillis(),
+                LeaseOwners::isDeadProcess);
     }
 
     /**
@@ -80,31 +74,12 @@ public record LeaseOwners(String self, OwnerLiveness liveness) {
             return false;
         }
         try {
-            long pid = Long.parseLong(owner.substring(pidColon + 1, startColon));
-            long start = Long.parseLong(owner.substring(startColon + 1));
-            Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-            if (handle.isEmpty() || !handle.get().isAlive()) {
-                return true;
-            }
-            Optional<Instant> started = handle.get().info().startInstant();
-            // Start times are rounded differently by different reads; a second apart means another process.
-            return start > 0 && started.isPresent() && Math.abs(started.get().toEpochMilli() - start) > 1000;
+            return LocalProcesses.isGone(Long.parseLong(owner.substring(pidColon + 1, startColon)),
+                    Long.parseLong(owner.substring(startColon + 1)));
         }
         catch (NumberFormatException e) {
             return false;
         }
     }
 
-    private static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env.strip();
-        }
-        try {
-            return Files.readString(Path.of("/etc/hostname")).strip();
-        }
-        catch (IOException | SecurityException e) {
-            return "localhost";
-        }
-    }
 }
