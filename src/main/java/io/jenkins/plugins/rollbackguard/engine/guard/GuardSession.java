@@ -111,28 +111,124 @@ public final class GuardSession {
      */
     public GuardOutcome run(final DeployRequest request, final Deployer deployer, final Reverter reverter,
                             final boolean lockHeld) {
-        EnvironmentName env = policy.environment();
-        Duration wait = policy.concurrent() == Policy.Concurrency.WAIT ? policy.lockTimeoutDuration() : Duration.ZERO;
-        resolveSecrets(); // before the lease: a policy whose secrets are missing leaves no trace in the ledger
-        try (EnvironmentLease lease = lockHeld ? null : EnvironmentLease.take(services.ledger(), env, services.leases(),
-                wait, line -> timeline.add("lease", line))) {
-            new Preflight(services, policy, timeline).check(request); // under the lease: no other run changes it now
-            RollbackPoint point = record(request);
-            Map<String, Baseline> baselines = sampleBaselines(request);
-            point = rememberBaselines(point, baselines);
-            Optional<GuardOutcome> aborted = takeBackups(point);
-            if (aborted.isPresent()) {
-                return aborted.get();
+        CallerLoop loop = new CallerLoop();
+        GuardMachine machine = machine(localHost(reverter, loop));
+        return drive(machine, loop, loop.await(machine.start(request, lockHeld)), deployer);
+    }
+
+    /**
+     * Resumes, blocking, the guarded deploy of a point whose host stopped: the machine goes on from the state the
+     * ledger keeps. A deploy command that was started cannot be re-attached to: it is in doubt.
+     *
+     * @param environment
+     *         the environment
+     * @param pointId
+     *         the point
+     * @param deployer
+     *         performs the deploy when the point had not started it
+     * @param reverter
+     *         performs a revert if the deploy trips
+     * @param lockHeld
+     *         whether the caller already holds the environment's lease (a nested revert)
+     * @return the outcome
+     */
+    public GuardOutcome resume(final EnvironmentName environment, final long pointId, final Deployer deployer,
+                               final Reverter reverter, final boolean lockHeld) {
+        CallerLoop loop = new CallerLoop();
+        GuardMachine machine = machine(localHost(reverter, loop));
+        return drive(machine, loop, loop.await(machine.resume(environment, pointId, lockHeld)), deployer);
+    }
+
+    /** The blocking driver: runs the deploy on this thread when the machine asks, and waits for the outcome. */
+    private static GuardOutcome drive(final GuardMachine machine, final CallerLoop loop, final GuardMachine.Step first,
+                                      final Deployer deployer) {
+        GuardMachine.Step step = first;
+        while (!(step instanceof GuardMachine.Done)) {
+            RollbackPoint point = step instanceof GuardMachine.Deploy deploy ? deploy.point()
+                    : ((GuardMachine.AwaitDeploy) step).point();
+            GuardMachine.DeployEnd end;
+            try {
+                String failure = deployer.deploy(point);
+                Interruption stop = machine.stopCause();
+                end = stop != null ? new GuardMachine.Interrupted(stop, null)
+                        : failure == null ? new GuardMachine.Finished() : new GuardMachine.Failed(failure);
             }
-            point = deploying(point, request.actor());
-            String failure = deployer.deploy(point);
-            if (failure != null) {
-                return deployFailed(point, failure, reverter);
+            catch (RuntimeException e) {
+                Interruption stop = machine.stopCause();
+                end = stop != null ? new GuardMachine.Interrupted(stop, null)
+                        : new GuardMachine.Failed(String.valueOf(e.getMessage()));
             }
-            point = watching(point);
-            WatchResult result = newWatch(baselines).start().join();
-            return trips().onWatch(point, result, reverter);
+            step = loop.await(machine.deployEnded(point, end));
         }
+        return ((GuardMachine.Done) step).outcome();
+    }
+
+    /**
+     * Builds a machine for this session's policy, driven by a host.
+     *
+     * @param host
+     *         what the host does for it
+     * @return the machine, not started
+     */
+    public GuardMachine machine(final GuardMachine.Host host) {
+        return new GuardMachine(this, host);
+    }
+
+    /**
+     * The host of a machine in this process: probes, backups and commands here, blocking work on an executor.
+     *
+     * @param reverter
+     *         carries out a revert
+     * @param work
+     *         where blocking work runs (a {@link CallerLoop}, or a pool apart from the sample pool)
+     * @return the host
+     */
+    public GuardMachine.Host localHost(final Reverter reverter, final java.util.concurrent.Executor work) {
+        return new GuardMachine.Host() {
+            @Override
+            public Probe probe(final ProbeSpec spec) {
+                return probes.create(spec);
+            }
+
+            @Override
+            public BackupManifest takeBackup(final BackupSpec spec, final String key) {
+                return services.backups().take(policy.environment().value(), spec, new BackupContext(services.secrets(),
+                        services.runner(), services.scheduler(), services.listener(), key));
+            }
+
+            @Override
+            public Optional<BackupManifest> findBackup(final BackupSpec spec, final String key) {
+                return services.backups().list(policy.environment().value()).stream()
+                        .filter(manifest -> key.equals(manifest.label())).findFirst();
+            }
+
+            @Override
+            public Reverter reverter() {
+                return reverter;
+            }
+
+            @Override
+            public java.util.concurrent.Executor work() {
+                return work;
+            }
+
+            @Override
+            public boolean deployResumes() {
+                return false;
+            }
+        };
+    }
+
+    Policy policy() {
+        return policy;
+    }
+
+    Timeline timeline() {
+        return timeline;
+    }
+
+    Notifier notifier() {
+        return notifier;
     }
 
     /*
@@ -159,7 +255,7 @@ public final class GuardSession {
      * Resolves every secret the policy names, before anything is recorded: a missing one stops the deploy here, and
      * the run's masker knows every value before a probe, backup, hook or deploy command prints anything.
      */
-    private void resolveSecrets() {
+    void resolveSecrets() {
         List<String> fields = PolicySecrets.require(policy, services.secrets());
         if (!fields.isEmpty()) {
             timeline.add("preflight", ("%d secret(s) resolved (%s); their values, and their base64, URL and JSON "
@@ -348,6 +444,11 @@ public final class GuardSession {
     }
 
     private RollbackPoint record(final DeployRequest request) {
+        return record(request, null);
+    }
+
+    /** Records the point of a request, with the machine's first state in the same write. */
+    RollbackPoint record(final DeployRequest request, final GuardState state) {
         RollbackPoint.Builder draft = RollbackPoint.builder(policy.environment(), request.source())
                 .artifacts(request.artifacts()).gitCommit(request.gitCommit()).revertOf(request.revertOf())
                 .dataVersion(request.dataVersion() != null ? request.dataVersion() : dataVersion())
@@ -355,6 +456,9 @@ public final class GuardSession {
         SecretParameters.mask(policy, request.parameters(), (ResolvedSecrets) services.secrets(),
                 line -> timeline.add("record", line)).forEach(draft::parameter);
         request.attributes().forEach(draft::attribute);
+        if (state != null) {
+            state.applyTo(draft);
+        }
         RollbackPoint point = ledger().record(draft, request.actor(),
                 request.isRevert() ? "revert of #" + request.revertOf() : "guarded deploy");
         timeline.add("record", "recorded %s%s%s".formatted(point.label(),

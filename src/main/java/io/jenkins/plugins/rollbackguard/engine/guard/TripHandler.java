@@ -27,9 +27,10 @@ public final class TripHandler {
     private final Policy policy;
     private final Timeline timeline;
     private final Notifier notifier;
+    private final TripJournal journal;
 
     /**
-     * Creates a handler.
+     * Creates a handler that keeps no machine state (a revert started by hand).
      *
      * @param services
      *         the host's services
@@ -41,10 +42,30 @@ public final class TripHandler {
      *         tells webhooks
      */
     public TripHandler(final GuardServices services, final Policy policy, final Timeline timeline, final Notifier notifier) {
+        this(services, policy, timeline, notifier, TripJournal.NONE);
+    }
+
+    /**
+     * Creates a handler that writes each of its side effects to a guard machine's state before and after it.
+     *
+     * @param services
+     *         the host's services
+     * @param policy
+     *         the policy of the judged deploy
+     * @param timeline
+     *         the timeline
+     * @param notifier
+     *         tells webhooks
+     * @param journal
+     *         keeps the machine's state of the judged point
+     */
+    TripHandler(final GuardServices services, final Policy policy, final Timeline timeline, final Notifier notifier,
+                final TripJournal journal) {
         this.services = services.masking();
         this.policy = policy;
         this.timeline = timeline;
         this.notifier = notifier;
+        this.journal = journal;
     }
 
     /**
@@ -97,8 +118,9 @@ public final class TripHandler {
                 || status == VerdictStatus.INCONCLUSIVE && policy.onInconclusive() == Policy.OnInconclusive.FAIL;
         if (!trip) {
             boolean good = status == VerdictStatus.PASSED || policy.onInconclusive() == Policy.OnInconclusive.PASS;
+            GuardOutcome.Result result = good ? GuardOutcome.Result.GOOD : GuardOutcome.Result.INCONCLUSIVE;
             RollbackPoint judged = ledger().transition(env, point.id(), good ? PointStatus.GOOD : PointStatus.INCONCLUSIVE,
-                    "guard", explanation, explanation);
+                    "guard", explanation, explanation, journal.verdict(result));
             timeline.add("verdict", "%s: %s".formatted(judged.status(), explanation));
             if (good) {
                 if (judged.isRevert()) {
@@ -106,10 +128,27 @@ public final class TripHandler {
                 }
                 prune(env);
             }
-            return outcome(good ? GuardOutcome.Result.GOOD : GuardOutcome.Result.INCONCLUSIVE, judged, explanation, null);
+            return outcome(result, judged, explanation, null);
         }
-        RollbackPoint bad = ledger().transition(env, point.id(), PointStatus.BAD, "guard", explanation, explanation);
+        RollbackPoint bad = ledger().transition(env, point.id(), PointStatus.BAD, "guard", explanation, explanation,
+                journal.verdict(null));
         timeline.add("verdict", "BAD: " + explanation);
+        return onBad(bad, explanation, reverter);
+    }
+
+    /**
+     * Acts on a BAD verdict already recorded: tells, freezes, plans and carries out the revert. A machine resumed
+     * after a restart calls this again; what was done before (a notification, the circuit) is not done twice.
+     *
+     * @param bad
+     *         the BAD point
+     * @param explanation
+     *         its verdict, masked
+     * @param reverter
+     *         carries out the revert
+     * @return the outcome
+     */
+    GuardOutcome onBad(final RollbackPoint bad, final String explanation, final Reverter reverter) {
         send(GuardEvent.Type.TRIP, bad, explanation);
         if (bad.isRevert()) {
             freeze(bad, "the revert %s failed: %s".formatted(bad.label(), explanation));
@@ -157,11 +196,31 @@ public final class TripHandler {
         }
         timeline.add("revert", plan.describe());
         send(GuardEvent.Type.REVERT_STARTED, leaving, plan.describe());
+        journal.revertStarted(leaving, revert.target()); // from here a restart cannot know what ran: in doubt
         String restoreFailure = restoreData(revert);
         if (restoreFailure != null) {
             return stopped(leaving, restoreFailure);
         }
         GuardOutcome result = reverter.revert(revert);
+        return reverted(revert, result);
+    }
+
+    /**
+     * Records what became of a revert that was started: its result, the notifications and the after-revert hooks.
+     *
+     * @param revert
+     *         the plan carried out
+     * @param result
+     *         the reverting deploy's outcome
+     * @return the outcome, about the point being left
+     */
+    GuardOutcome reverted(final RevertPlan.Revert revert, final GuardOutcome result) {
+        RollbackPoint leaving = revert.leaving();
+        journal.revertEnded(leaving, result.result());
+        Map<String, String> hookEnv = Map.of("ROLLBACK_GUARD_ENVIRONMENT", leaving.environment().value(),
+                "ROLLBACK_GUARD_BAD_POINT", Long.toString(leaving.id()),
+                "ROLLBACK_GUARD_TARGET_POINT", Long.toString(revert.target().id()));
+        HookRunner hooks = new HookRunner(services.runner(), services.secrets(), timeline);
         if (result.result() == GuardOutcome.Result.REVERTING) {
             String line = mask("revert to %s started: %s".formatted(revert.target().label(), result.explanation()));
             timeline.add("revert", line);
@@ -252,8 +311,17 @@ public final class TripHandler {
         }
     }
 
+    /**
+     * Sends a notification once per point and type: the machine's state records it before it is sent and again once
+     * delivered, so that a resumed machine sends again only what may not have arrived (receivers dedupe by
+     * environment, point and type).
+     */
     private void send(final GuardEvent.Type type, final RollbackPoint point, final String text) {
-        notifier.notify(new GuardEvent(type, point.environment().value(), point.id(), mask(text), services.scheduler().now()));
+        if (!journal.noticeStarted(point, type.name())) {
+            return;
+        }
+        notifier.notify(new GuardEvent(type, point.environment().value(), point.id(), mask(text), services.scheduler().now()))
+                .whenComplete((sent, failure) -> journal.noticeSent(point, type.name()));
     }
 
     private String mask(final String text) {
@@ -271,5 +339,50 @@ public final class TripHandler {
     private GuardOutcome outcome(final GuardOutcome.Result result, final RollbackPoint point, final String line,
                                  final GuardOutcome revert) {
         return new GuardOutcome(result, point, line, revert, timeline.entries(), null);
+    }
+
+    /**
+     * Where a trip keeps its side effects: the guard machine writes each to the point's {@link GuardState} before it
+     * starts and once it is done; a handler without a machine (a revert started by hand) keeps nothing.
+     */
+    interface TripJournal {
+        /** Keeps nothing: every effect runs as asked. */
+        TripJournal NONE = new TripJournal() { };
+
+        /**
+         * Returns the change written with the verdict's transition.
+         *
+         * @param result
+         *         the machine's result when the verdict ends it (GOOD, INCONCLUSIVE), or null for a trip
+         * @return the change of the point's values
+         */
+        default java.util.function.UnaryOperator<RollbackPoint.Builder> verdict(final GuardOutcome.Result result) {
+            return java.util.function.UnaryOperator.identity();
+        }
+
+        /**
+         * Records that a notification is about to be sent.
+         *
+         * @param point
+         *         the point concerned
+         * @param type
+         *         the notification
+         * @return whether to send it (false: it was sent before, or a resumed machine re-sends it)
+         */
+        default boolean noticeStarted(final RollbackPoint point, final String type) {
+            return true;
+        }
+
+        /** @param point the point @param type the notification delivered or given up */
+        default void noticeSent(final RollbackPoint point, final String type) {
+        }
+
+        /** @param leaving the bad point @param target the point returned to */
+        default void revertStarted(final RollbackPoint leaving, final RollbackPoint target) {
+        }
+
+        /** @param leaving the bad point @param result the reverting deploy's result */
+        default void revertEnded(final RollbackPoint leaving, final GuardOutcome.Result result) {
+        }
     }
 }

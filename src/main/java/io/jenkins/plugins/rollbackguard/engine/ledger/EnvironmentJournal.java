@@ -68,7 +68,14 @@ final class EnvironmentJournal {
             T result;
             try {
                 result = mutation.apply(appender);
+                List<LedgerEvent.Type> types = appender.events.stream().map(LedgerEvent::type).toList();
+                if (!types.isEmpty()) {
+                    options.writes().before(environment, types);
+                }
                 flush(appender.lines);
+                if (!types.isEmpty()) {
+                    options.writes().after(environment, types);
+                }
             }
             catch (RuntimeException | IOException e) {
                 generation = -1; // the state may hold records that never reached the disk: reload

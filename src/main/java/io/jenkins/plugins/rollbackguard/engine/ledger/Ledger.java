@@ -181,6 +181,38 @@ public final class Ledger {
     }
 
     /**
+     * Moves a point in its lifecycle and changes its values in the same record: one write, so that no reader (and
+     * no restart) ever sees the new status without the values that go with it (a guard's state).
+     *
+     * @param environment
+     *         the environment
+     * @param id
+     *         the point
+     * @param to
+     *         the new status
+     * @param actor
+     *         who moves it
+     * @param reason
+     *         why
+     * @param verdict
+     *         the one-line explanation to keep on the point, or null to keep the old one
+     * @param change
+     *         the change of values (attributes); status and id stay as the transition sets them
+     * @return the changed point
+     * @throws IllegalTransitionException
+     *         if the lifecycle does not allow the move
+     */
+    public RollbackPoint transition(final EnvironmentName environment, final long id, final PointStatus to,
+                                    final String actor, final String reason, final String verdict,
+                                    final UnaryOperator<RollbackPoint.Builder> change) {
+        return journal(environment, false).write(append -> {
+            RollbackPoint before = append.state().require(id);
+            RollbackPoint changed = change.apply(before.toBuilder()).id(id).status(before.status()).build();
+            return append.status(changed, to, actor, reason, verdict);
+        });
+    }
+
+    /**
      * Changes a point's values (backups, artifacts, attributes); its status and id stay.
      *
      * @param environment
@@ -607,43 +639,83 @@ public final class Ledger {
      * @param events
      *         told of each event this process writes, once it is on disk, outside the ledger's locks (e.g.
      *         to post it to webhooks); must not block; what it throws becomes a warning
+     * @param writes
+     *         told before and after each write reaches the disk; what it throws reaches the writer (a restart test
+     *         stops a host there, just before or just after a record is durable)
      */
     public record Options(boolean fsync, int compactAfter, Supplier<Instant> clock, Consumer<String> warnings,
-                          String owner, Consumer<LedgerEvent> events) {
+                          String owner, Consumer<LedgerEvent> events, WriteHook writes) {
         /** @return fsync on, compaction after 10,000 lines, system clock, warnings to standard error */
         public static Options defaults() {
             return new Options(true, 10_000, Instant::now, message -> System.err.println("WARNING: " + message),
-                    Owners.current(), event -> { });
+                    Owners.current(), event -> { }, WriteHook.NONE);
         }
 
         /** @param value whether to fsync @return a copy */
         public Options withFsync(final boolean value) {
-            return new Options(value, compactAfter, clock, warnings, owner, events);
+            return new Options(value, compactAfter, clock, warnings, owner, events, writes);
         }
 
         /** @param value lines before compaction @return a copy */
         public Options withCompactAfter(final int value) {
-            return new Options(fsync, value, clock, warnings, owner, events);
+            return new Options(fsync, value, clock, warnings, owner, events, writes);
         }
 
         /** @param value the clock @return a copy */
         public Options withClock(final Supplier<Instant> value) {
-            return new Options(fsync, compactAfter, value, warnings, owner, events);
+            return new Options(fsync, compactAfter, value, warnings, owner, events, writes);
         }
 
         /** @param value the warnings sink @return a copy */
         public Options withWarnings(final Consumer<String> value) {
-            return new Options(fsync, compactAfter, clock, value, owner, events);
+            return new Options(fsync, compactAfter, clock, value, owner, events, writes);
         }
 
         /** @param value the owner name @return a copy */
         public Options withOwner(final String value) {
-            return new Options(fsync, compactAfter, clock, warnings, value, events);
+            return new Options(fsync, compactAfter, clock, warnings, value, events, writes);
+        }
+
+        /** @param value told before and after each write reaches the disk (restart tests) @return a copy */
+        public Options withWrites(final WriteHook value) {
+            return new Options(fsync, compactAfter, clock, warnings, owner, events, value);
         }
 
         /** @param value told of each event written by this process @return a copy */
         public Options withEvents(final Consumer<LedgerEvent> value) {
-            return new Options(fsync, compactAfter, clock, warnings, owner, value);
+            return new Options(fsync, compactAfter, clock, warnings, owner, value, writes);
+        }
+    }
+
+    /**
+     * Told around every write of this process: before its records reach the disk and after they are durable. The
+     * guard's restart tests throw from here to stop a host at each of its ledger writes; production uses
+     * {@link #NONE}.
+     */
+    public interface WriteHook {
+        /** Does nothing. */
+        WriteHook NONE = new WriteHook() { };
+
+        /**
+         * Called before records are written; a throw leaves the ledger as it was.
+         *
+         * @param environment
+         *         the environment
+         * @param types
+         *         the types of the records about to be written
+         */
+        default void before(final EnvironmentName environment, final List<LedgerEvent.Type> types) {
+        }
+
+        /**
+         * Called once records are durable, still under the environment's lock; a throw reaches the writer.
+         *
+         * @param environment
+         *         the environment
+         * @param types
+         *         the types of the records written
+         */
+        default void after(final EnvironmentName environment, final List<LedgerEvent.Type> types) {
         }
     }
 }

@@ -65,7 +65,8 @@ public enum PointStatus {
             case RECORDED -> EnumSet.of(DEPLOYING, WATCHING, BAD, ABORTED, INTERRUPTED, UNAVAILABLE);
             case DEPLOYING -> EnumSet.of(WATCHING, BAD, ABORTED, INTERRUPTED);
             case WATCHING -> EnumSet.of(GOOD, BAD, INCONCLUSIVE, ABORTED, INTERRUPTED);
-            case INTERRUPTED -> EnumSet.of(WATCHING, GOOD, BAD, INCONCLUSIVE, ABORTED, UNAVAILABLE);
+            // a guard resumed after a restart goes on from where its state says it stood
+            case INTERRUPTED -> EnumSet.of(DEPLOYING, WATCHING, GOOD, BAD, INCONCLUSIVE, ABORTED, UNAVAILABLE);
             case INCONCLUSIVE -> EnumSet.of(GOOD, BAD, REVERTED, UNAVAILABLE);
             case GOOD -> EnumSet.of(BAD, REVERTED, UNAVAILABLE);
             case ADOPTED, BAD -> EnumSet.of(REVERTED, UNAVAILABLE);

@@ -1,0 +1,833 @@
+package io.jenkins.plugins.rollbackguard.engine.guard;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupContext;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.Analysis;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSnapshot;
+import io.jenkins.plugins.rollbackguard.engine.health.Baseline;
+import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
+import io.jenkins.plugins.rollbackguard.engine.health.Probe;
+import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
+import io.jenkins.plugins.rollbackguard.engine.health.Watch;
+import io.jenkins.plugins.rollbackguard.engine.health.WatchResult;
+import io.jenkins.plugins.rollbackguard.engine.health.WatchState;
+import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Lease;
+import io.jenkins.plugins.rollbackguard.engine.ledger.LeaseClaim;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
+
+/**
+ * The guarded deploy of one point, as a machine that every host drives: the CLI blocking on it
+ * ({@link GuardSession#run}), the Pipeline step and the freestyle pair by its events. Its state is plain data
+ * ({@link GuardState}), written with the point at every transition: the ledger is its only memory, and a machine
+ * built after a restart continues from there ({@link #resume}).
+ *
+ * <p>Events in: {@link #start} (preflight, lease, record, baselines, backups), {@link #deployEnded} (the deploy
+ * finished, failed or was interrupted), {@link #interrupt} (a stop asked by the host), {@link #resume} (the host
+ * restarted). Samples are timed by the scheduler and run on the sample executor; everything that blocks
+ * (backups, commands, ledger writes, the revert) runs on the host's {@link Host#work() work executor}: no thread of
+ * the sample pool ever waits on work queued behind it.</p>
+ *
+ * <p>Side effects across a crash: a backup is recorded as started, then with its id; a resumed machine adopts a
+ * backup committed under the same key, or takes it again (nothing was deployed yet). The deploy is recorded as
+ * started (DEPLOYING) before the host starts it; a host that cannot re-attach to it after a restart finds it in
+ * doubt, and the environment is frozen with a message saying so. A revert is recorded as started before its hooks
+ * run; after a restart a revert point is looked up, else the revert is in doubt and the environment stays frozen.
+ * Notifications are recorded before they are sent and once delivered; a resumed machine sends again what was not.</p>
+ */
+public final class GuardMachine {
+    /** Coalesces writes of the watch's analyses: at most one per point in this time, and one with the verdict. */
+    private static final Duration SNAPSHOT_EVERY = Duration.ofSeconds(5);
+    /** How often a waiting deploy tries the lease again; no thread waits meanwhile. */
+    private static final Duration LEASE_RETRY = Duration.ofMillis(250);
+
+    private final GuardServices services;
+    private final Policy policy;
+    private final Timeline timeline;
+    private final Notifier notifier;
+    private final Host host;
+    private final GuardSession session;
+    private final CompletableFuture<GuardOutcome> done = new CompletableFuture<>();
+
+    private volatile RollbackPoint point;
+    private volatile Watch watch;
+    private volatile Scheduler.Cancellable deadlineTimer;
+    private volatile Thread working;
+    private volatile Interruption stopped;
+    private volatile Lease lease;
+    private volatile Instant lastSnapshot = Instant.EPOCH;
+
+    /** What the host does for the machine: where samples, backups and blocking work run, and how a revert runs. */
+    public interface Host {
+        /**
+         * Builds the probe of a spec, sampling where the deploy's target is reached (an agent): baselines and the
+         * watch both sample through it.
+         *
+         * @param spec
+         *         the probe's spec
+         * @return the probe
+         */
+        Probe probe(ProbeSpec spec);
+
+        /**
+         * Takes one backup, blocking (on the work executor).
+         *
+         * @param spec
+         *         what to back up
+         * @param key
+         *         its key, kept as the backup's label: a resumed machine finds it by this key
+         * @return the committed, verified manifest
+         */
+        BackupManifest takeBackup(BackupSpec spec, String key);
+
+        /**
+         * Finds a backup committed under a key (a resumed machine adopts it instead of taking it again).
+         *
+         * @param spec
+         *         what was backed up
+         * @param key
+         *         the key
+         * @return the committed manifest, if any
+         */
+        Optional<BackupManifest> findBackup(BackupSpec spec, String key);
+
+        /** @return carries out a revert */
+        Reverter reverter();
+
+        /** @return where blocking work runs: never the sample pool */
+        Executor work();
+
+        /**
+         * Tells whether the host's deploy survives a restart of the host (a Pipeline body resumes and reports its
+         * end); a command's does not, so a deploy found started after a restart is in doubt.
+         *
+         * @return whether a resumed machine waits for the deploy's end
+         */
+        boolean deployResumes();
+    }
+
+    /** What the host does next. */
+    public sealed interface Step permits Deploy, AwaitDeploy, Done {
+    }
+
+    /**
+     * Run the deploy now and report its end with {@link #deployEnded}; DEPLOYING is recorded already.
+     *
+     * @param point
+     *         the point being deployed
+     */
+    public record Deploy(RollbackPoint point) implements Step {
+    }
+
+    /**
+     * The deploy was started before a restart and the host resumes it: report its end with {@link #deployEnded}.
+     *
+     * @param point
+     *         the point being deployed
+     */
+    public record AwaitDeploy(RollbackPoint point) implements Step {
+    }
+
+    /**
+     * The machine is done.
+     *
+     * @param outcome
+     *         its outcome
+     */
+    public record Done(GuardOutcome outcome) implements Step {
+    }
+
+    /** How the deploy ended, as the host saw it. */
+    public sealed interface DeployEnd permits Finished, Failed, Interrupted {
+    }
+
+    /** The deploy finished. */
+    public record Finished() implements DeployEnd {
+    }
+
+    /**
+     * The deploy failed.
+     *
+     * @param failure
+     *         one line saying how
+     */
+    public record Failed(String failure) implements DeployEnd {
+    }
+
+    /**
+     * The deploy was interrupted.
+     *
+     * @param cause
+     *         why, classified by the host
+     * @param detail
+     *         the host's words (who stopped it, which timeout), or null
+     */
+    public record Interrupted(Interruption cause, String detail) implements DeployEnd {
+    }
+
+    GuardMachine(final GuardSession session, final Host host) {
+        this.session = session;
+        this.services = session.services();
+        this.policy = session.policy();
+        this.timeline = session.timeline();
+        this.notifier = session.notifier();
+        this.host = host;
+    }
+
+    /** @return the point, once recorded */
+    public Optional<RollbackPoint> point() {
+        return Optional.ofNullable(point);
+    }
+
+    /** @return completes with the outcome when the machine is done */
+    public CompletableFuture<GuardOutcome> outcome() {
+        return done;
+    }
+
+    /**
+     * Starts a guarded deploy: resolves its secrets, takes the environment's lease (waiting without a thread, by
+     * policy), runs preflight, records the point, samples baselines through the host's probes and takes backups.
+     *
+     * @param request
+     *         what is deployed
+     * @param leaseHeld
+     *         whether the caller holds the environment's lease already (a nested revert)
+     * @return completes with {@link Deploy}, or {@link Done} when the deploy must not run (a backup failed, a stop)
+     * @throws GuardRefusedException
+     *         through the future, if preflight or the lease refuse
+     */
+    public CompletableFuture<Step> start(final DeployRequest request, final boolean leaseHeld) {
+        CompletableFuture<Void> leased = work(() -> {
+            session.resolveSecrets(); // before the lease: a policy whose secrets are missing leaves no trace
+            return null;
+        });
+        if (!leaseHeld) {
+            Duration wait = policy.concurrent() == Policy.Concurrency.WAIT ? policy.lockTimeoutDuration() : Duration.ZERO;
+            Instant deadline = services.scheduler().now().plus(wait);
+            leased = leased.thenCompose(v -> takeLease(deadline, wait, false));
+        }
+        return leased.thenCompose(v -> work(() -> {
+            checkNotStopped();
+            new Preflight(services, policy, timeline).check(request); // under the lease: no other run changes it now
+            RollbackPoint recorded = session.record(request, GuardState.preparing());
+            point = recorded;
+            return recorded;
+        })).thenCompose(this::prepare).exceptionallyCompose(this::ended);
+    }
+
+    /**
+     * Continues a machine after its host restarted, from the state its point keeps in the ledger: the lease is
+     * re-confirmed (or taken over from a dead owner), then each phase goes on where it stood.
+     *
+     * @param environment
+     *         the environment
+     * @param pointId
+     *         the point
+     * @param leaseHeld
+     *         whether the caller holds the environment's lease already (a nested revert)
+     * @return what the host does next
+     */
+    public CompletableFuture<Step> resume(final EnvironmentName environment, final long pointId, final boolean leaseHeld) {
+        CompletableFuture<Void> leased = leaseHeld ? CompletableFuture.completedFuture(null)
+                : takeLease(services.scheduler().now(), Duration.ZERO, true);
+        return leased.thenCompose(v -> work(() -> ledger().point(environment, pointId))).thenCompose(found -> {
+            point = found;
+            GuardState state = GuardState.of(found);
+            if (state == null) {
+                return finish(found, outcomeOf(found, "no guard state: not recorded by a guard machine"));
+            }
+            timeline.add("resume", "resuming %s in phase %s (status %s)".formatted(found.label(), state.phase(),
+                    found.status()));
+            return switch (state.phase()) {
+                case PREPARING -> prepare(found);
+                case DEPLOYING -> host.deployResumes() ? awaitDeploy(found)
+                        : this.<Step>work(() -> inDoubt(found, "the deploy of %s was started at %s and this host cannot know how "
+                                .formatted(found.label(), state.deployStartedAt()) + "it ended"));
+                case WATCHING -> this.<RollbackPoint>work(() -> rewatch(found)).thenCompose(this::watch).thenCompose(this::judge);
+                case JUDGING -> this.<Step>work(() -> resumeTrip(found, state));
+                case DONE -> finish(found, outcomeOf(found, "decided before the restart"));
+            };
+        }).exceptionallyCompose(this::ended);
+    }
+
+    /**
+     * Tells the machine how the deploy ended; it watches a finished deploy and judges it.
+     *
+     * @param deployed
+     *         the point the host deployed
+     * @param end
+     *         how it ended
+     * @return completes with the outcome
+     */
+    public CompletableFuture<Step> deployEnded(final RollbackPoint deployed, final DeployEnd end) {
+        CompletableFuture<Step> next;
+        if (end instanceof Failed failed) {
+            next = work(() -> {
+                String masked = services.masker().mask(failed.failure());
+                timeline.add("deploy", "deploy failed: " + masked);
+                return new Done(finishNow(trips().onVerdict(current(deployed), VerdictStatus.FAILED,
+                        "deploy failed: " + masked, host.reverter())));
+            });
+        }
+        else if (end instanceof Interrupted interrupted) {
+            next = work(() -> interrupted(current(deployed), interrupted.cause(), interrupted.detail()));
+        }
+        else {
+            next = work(() -> {
+                checkNotStopped();
+                Instant deadline = services.scheduler().now().plus(plannedWatch());
+                return transition(deployed, PointStatus.WATCHING, "deploy finished, watching", null,
+                        s -> s.watching(deadline));
+            }).thenCompose(this::watch).thenCompose(this::judge);
+        }
+        return next.exceptionallyCompose(this::ended);
+    }
+
+    /**
+     * Asks the machine to stop, for a cause: the cause is recorded first; preparation and the watch stop; a
+     * deliberate stop aborts the point, any other interrupts it and freezes the environment. After the verdict a
+     * stop only interrupts what runs (a hook); the verdict stands.
+     *
+     * @param cause
+     *         why
+     * @param detail
+     *         the host's words, or null
+     * @return completes with the outcome
+     */
+    public CompletableFuture<GuardOutcome> interrupt(final Interruption cause, final String detail) {
+        stopped = cause;
+        Watch current = watch;
+        if (current != null) {
+            current.stop(cause.describe());
+        }
+        Thread thread = working;
+        if (thread != null) {
+            thread.interrupt(); // a backup's or hook's process is killed by its runner
+        }
+        RollbackPoint known = point;
+        if (known != null && !done.isDone()) {
+            CompletableFuture.runAsync(() -> {
+                RollbackPoint now = current(known);
+                GuardState state = GuardState.of(now);
+                if (state != null && state.phase() != GuardState.Phase.DONE && state.phase() != GuardState.Phase.JUDGING) {
+                    interrupted(now, cause, detail);
+                }
+            }, host.work());
+        }
+        return done;
+    }
+
+    // ---- preparation
+
+    private CompletableFuture<Step> prepare(final RollbackPoint recorded) {
+        return baselines(recorded).thenCompose(baselines -> work(() -> {
+            checkNotStopped();
+            RollbackPoint remembered = session.rememberBaselines(current(recorded), baselines);
+            Optional<GuardOutcome> aborted = backups(remembered);
+            if (aborted.isPresent()) {
+                return (Step) new Done(finishNow(aborted.get()));
+            }
+            checkNotStopped();
+            RollbackPoint deploying = transition(current(recorded), PointStatus.DEPLOYING, "deploy started", null,
+                    s -> s.deploying(services.scheduler().now()));
+            timeline.add("deploy", "deploying %s".formatted(deploying.label()));
+            return new Deploy(deploying);
+        }));
+    }
+
+    private CompletableFuture<Step> awaitDeploy(final RollbackPoint found) {
+        return work(() -> {
+            RollbackPoint now = found.status() == PointStatus.INTERRUPTED
+                    ? ledger().transition(found.environment(), found.id(), PointStatus.DEPLOYING, "guard",
+                    "the deploy resumed after a restart") : found;
+            return new AwaitDeploy(now);
+        });
+    }
+
+    /** Samples baselines asynchronously through the host's probes; a revert reuses those of the deploy it reverts. */
+    private CompletableFuture<Map<String, Baseline>> baselines(final RollbackPoint recorded) {
+        Map<String, Baseline> known = GuardSession.baselinesOf(recorded);
+        RollbackPoint reverted = recorded.isRevert() ? ledger().point(recorded.environment(), recorded.revertOf()) : null;
+        Map<String, CompletableFuture<Baseline>> sampling = new LinkedHashMap<>();
+        for (ProbeSpec spec : policy.probes()) {
+            if (!spec.thresholds().needsBaseline()) {
+                continue;
+            }
+            if (known.containsKey(spec.name())) {
+                sampling.put(spec.name(), CompletableFuture.completedFuture(known.get(spec.name())));
+            }
+            else if (reverted != null && reverted.attributes().containsKey(GuardSession.BASELINE + spec.name())) {
+                sampling.put(spec.name(), CompletableFuture.completedFuture(GuardSession.baselinesOf(reverted).get(spec.name())));
+            }
+            else {
+                sampling.put(spec.name(), Baseline.sample(host.probe(spec), spec.analysis().baselineSamples(),
+                        spec.analysis().intervalDuration(), services.scheduler(), services.executor())
+                        .thenApply(baseline -> {
+                            timeline.add("baseline", "%s: %s".formatted(spec.name(), baseline.value().isPresent()
+                                    ? "median %s of %d samples".formatted(Measurement.format(baseline.median()),
+                                    baseline.samples()) : "none (" + baseline.reason() + ")"));
+                            return baseline;
+                        }));
+            }
+        }
+        return CompletableFuture.allOf(sampling.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, Baseline> all = new LinkedHashMap<>();
+            sampling.forEach((name, future) -> all.put(name, future.join())); // all complete here: no wait
+            return all;
+        });
+    }
+
+    /** Takes the backups, each recorded as started and then with its id; one committed under its key is adopted. */
+    private Optional<GuardOutcome> backups(final RollbackPoint remembered) {
+        List<BackupSpec> specs = policy.backups();
+        for (int n = 0; n < specs.size(); n++) {
+            checkNotStopped();
+            BackupSpec spec = specs.get(n);
+            String key = "point-%d.%d".formatted(remembered.id(), n + 1);
+            GuardState state = GuardState.of(current(remembered));
+            String entry = state.backups().get(key);
+            if (entry != null && !GuardState.STARTED.equals(entry)) {
+                continue; // taken before a restart
+            }
+            try {
+                Optional<BackupManifest> adopted = entry == null ? Optional.empty() : host.findBackup(spec, key);
+                if (entry == null) {
+                    update(remembered, "backup " + key + " started", s -> s.withBackup(key, GuardState.STARTED));
+                }
+                BackupManifest manifest = adopted.orElseGet(() -> host.takeBackup(spec, key));
+                BackupRef ref = new BackupRef(manifest.id(), spec.kind().name().toLowerCase(java.util.Locale.ROOT),
+                        manifest.sha256(), manifest.size(), manifest.startedAt(),
+                        manifest.verification().ok() ? manifest.verification().at() : null);
+                ledger().update(remembered.environment(), remembered.id(), "guard", "backup " + key + " taken",
+                        builder -> GuardState.of(builder.build()).withBackup(key, manifest.id()).applyTo(builder.backup(ref)));
+                timeline.add("backup", "%s backup %s of %s%s: %d bytes in %d ms, verified: %s".formatted(spec.kind(),
+                        manifest.id(), spec.describe(), adopted.isPresent() ? " (taken before the restart)" : "",
+                        manifest.size(), manifest.duration().toMillis(), manifest.verification().detail()));
+            }
+            catch (RuntimeException e) {
+                if (stopped != null) {
+                    throw new Stopped();
+                }
+                String line = services.masker().mask("%s backup of %s failed: %s".formatted(spec.kind(), spec.describe(),
+                        e.getMessage()));
+                timeline.add("backup", line);
+                if (policy.onBackupFailure() == Policy.OnBackupFailure.STOP) {
+                    RollbackPoint aborted = transition(current(remembered), PointStatus.ABORTED, line,
+                            line + "; the deploy did not run (onBackupFailure: stop)",
+                            s -> s.done(GuardOutcome.Result.ABORTED));
+                    return Optional.of(new GuardOutcome(GuardOutcome.Result.ABORTED, aborted, aborted.verdict(), null,
+                            timeline.entries(), null));
+                }
+                update(remembered, "backup " + key + " failed", s -> s.withBackup(key, "failed"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---- watch and verdict
+
+    private Duration plannedWatch() {
+        long longest = 0;
+        for (ProbeSpec spec : policy.probes()) {
+            long each = spec.analysis().initialDelayDuration().toMillis()
+                    + spec.analysis().intervalDuration().toMillis() * (spec.analysis().plannedSamples() + 1L);
+            longest = Math.max(longest, each);
+        }
+        return Duration.ofMillis(longest).plus(Duration.ofMinutes(2)); // a margin for slow samples
+    }
+
+    private RollbackPoint rewatch(final RollbackPoint found) {
+        if (found.status() == PointStatus.INTERRUPTED) { // the ledger saw the old process die
+            return ledger().transition(found.environment(), found.id(), PointStatus.WATCHING, "guard",
+                    "watch resumed after a restart");
+        }
+        return found;
+    }
+
+    /** Watches the point: analyses continue from those the ledger keeps; their state is written as samples come. */
+    private CompletableFuture<WatchResult> watch(final RollbackPoint watching) {
+        checkNotStopped();
+        String kept = watching.attributes().get(GuardState.WATCH);
+        Map<String, AnalysisSnapshot> restored = kept == null ? Map.of() : WatchState.readSnapshots(kept);
+        Map<String, Baseline> baselines = GuardSession.baselinesOf(watching);
+        Watch created = new Watch(services.scheduler(), services.executor(), services.listener());
+        for (ProbeSpec spec : policy.probes()) {
+            AnalysisSnapshot snapshot = restored.get(spec.name());
+            created.add(host.probe(spec), snapshot != null ? Analysis.restore(spec, snapshot)
+                    : Analysis.of(spec, baselines.getOrDefault(spec.name(), Baseline.none("not sampled"))));
+        }
+        if (policy.probes().isEmpty()) {
+            timeline.add("watch", "no probes in the policy: the deploy counts as healthy");
+        }
+        else {
+            timeline.add("watch", (restored.isEmpty() ? "" : "resumed: ") + "watching %d probe(s): %s".formatted(
+                    policy.probes().size(), policy.probes().stream().map(ProbeSpec::name).toList()));
+        }
+        created.observe((probe, scheduled, measurement) -> keepSnapshots(watching, created, false));
+        watch = created;
+        Instant deadline = GuardState.of(watching).watchDeadline();
+        if (deadline != null) {
+            Duration left = Duration.between(services.scheduler().now(), deadline);
+            deadlineTimer = services.scheduler().schedule(left.isNegative() ? Duration.ZERO : left,
+                    () -> created.stop("the watch deadline passed"));
+        }
+        if (stopped != null) {
+            created.stop(stopped.describe());
+        }
+        return created.start();
+    }
+
+    /** Writes the analyses to the ledger, at most once per {@link #SNAPSHOT_EVERY} unless forced. */
+    private synchronized void keepSnapshots(final RollbackPoint watching, final Watch of, final boolean force) {
+        Instant now = services.scheduler().now();
+        if (!force && Duration.between(lastSnapshot, now).compareTo(SNAPSHOT_EVERY) < 0) {
+            return;
+        }
+        lastSnapshot = now;
+        String text = WatchState.writeSnapshots(of.snapshots());
+        try {
+            ledger().update(watching.environment(), watching.id(), "guard", "watch state",
+                    builder -> builder.attribute(GuardState.WATCH, text));
+        }
+        catch (RuntimeException e) {
+            services.listener().error("cannot keep the watch state of %s (the watch goes on): %s"
+                    .formatted(watching.label(), e.getMessage()));
+        }
+    }
+
+    private CompletableFuture<Step> judge(final WatchResult result) {
+        return this.<Step>work(() -> {
+            Scheduler.Cancellable timer = deadlineTimer;
+            if (timer != null) {
+                timer.cancel();
+            }
+            Watch finished = watch;
+            watch = null;
+            RollbackPoint watched = current(point);
+            if (finished != null) {
+                keepSnapshots(watched, finished, true);
+            }
+            if (stopped != null || GuardState.of(current(watched)).phase() != GuardState.Phase.WATCHING) {
+                throw new Stopped(); // an interruption decides this point, not the stopped watch
+            }
+            return new Done(finishNow(trips().onWatch(current(watched), result, host.reverter())));
+        });
+    }
+
+    // ---- interruptions, doubt, the trip after a restart
+
+    private Step interrupted(final RollbackPoint at, final Interruption cause, final String detail) {
+        String why = cause.describe() + (detail == null || detail.isBlank() ? "" : " (" + detail + ")");
+        RollbackPoint now = update(at, "interrupted: " + why, s -> s.withInterruption(cause));
+        if (!now.status().isInFlight() && now.status() != PointStatus.INTERRUPTED) {
+            return new Done(finishNow(outcomeOf(now, "the stop came after the verdict: " + why)));
+        }
+        if (cause.isDeliberate()) {
+            String line = "%s: %s; nothing was judged or reverted and the circuit is unchanged".formatted(
+                    now.status() == PointStatus.RECORDED ? "aborted before the deploy" : "aborted", why);
+            RollbackPoint aborted = transition(now, PointStatus.ABORTED, line, line,
+                    s -> s.done(GuardOutcome.Result.ABORTED));
+            timeline.add("abort", line);
+            return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.ABORTED, aborted, line, null,
+                    timeline.entries(), null)));
+        }
+        return inDoubt(now, "%s was interrupted: %s".formatted(now.label(), why));
+    }
+
+    /** What the deploy did is not known: the point is INTERRUPTED and the environment frozen, saying so. */
+    private Step inDoubt(final RollbackPoint at, final String what) {
+        String line = services.masker().mask(what + "; what runs in '%s' is not known: check it, then "
+                .formatted(at.environment()) + "reset the circuit, or roll back");
+        RollbackPoint interrupted = at.status() == PointStatus.INTERRUPTED
+                ? update(at, line, s -> s.done(GuardOutcome.Result.FROZEN))
+                : transition(at, PointStatus.INTERRUPTED, line, line, s -> s.done(GuardOutcome.Result.FROZEN));
+        ledger().openCircuit(at.environment(), line, "guard", at.id());
+        timeline.add("freeze", "circuit OPEN for '%s': %s".formatted(at.environment(), line));
+        notifier.notify(new GuardEvent(GuardEvent.Type.FREEZE, at.environment().value(), at.id(), line,
+                services.scheduler().now()));
+        return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.FROZEN, interrupted, line, null,
+                timeline.entries(), null)));
+    }
+
+    /** Goes on with a trip whose verdict was recorded before the restart. */
+    private Step resumeTrip(final RollbackPoint bad, final GuardState state) {
+        state.notices().forEach((type, entry) -> {
+            if (GuardState.STARTED.equals(entry)) { // maybe not delivered: at least once
+                notifier.notify(new GuardEvent(GuardEvent.Type.valueOf(type), bad.environment().value(), bad.id(),
+                        services.masker().mask(bad.verdict() == null ? type : bad.verdict()), services.scheduler().now()))
+                        .whenComplete((sent, failure) -> update(bad, "notification " + type + " sent",
+                                s -> s.withNotice(type, GuardState.SENT)));
+            }
+        });
+        if (state.revert() == null) {
+            return new Done(finishNow(trips().onBad(bad, bad.verdict() == null ? "BAD" : bad.verdict(), host.reverter())));
+        }
+        String[] revert = state.revert().split(":");
+        if (revert.length > 2) { // its result was recorded before the restart
+            return new Done(finishNow(outcomeOf(bad, "the revert ended " + revert[2] + " before the restart")));
+        }
+        Optional<RollbackPoint> revertPoint = ledger().history(bad.environment(), 0,
+                        Math.min(200, ledger().size(bad.environment()))).stream()
+                .filter(p -> p.revertOf() == bad.id()).findFirst();
+        if (revertPoint.isPresent() && !revertPoint.get().status().isInFlight()
+                && revertPoint.get().status() != PointStatus.INTERRUPTED) {
+            RollbackPoint reverting = revertPoint.get();
+            GuardOutcome.Result result = reverting.status() == PointStatus.GOOD ? GuardOutcome.Result.GOOD
+                    : GuardOutcome.Result.BAD;
+            RollbackPoint target = targetOf(state, bad);
+            return new Done(finishNow(trips().reverted(new RevertPlan.Revert(bad, target, List.of(), "resumed"),
+                    new GuardOutcome(result, reverting, "decided before the restart", null, List.of(), null))));
+        }
+        Optional<GuardOutcome> elsewhere = host.reverter().resume(bad, revertPoint.orElse(null));
+        if (elsewhere.isPresent()) {
+            RollbackPoint target = targetOf(state, bad);
+            return new Done(finishNow(trips().reverted(new RevertPlan.Revert(bad, target, List.of(), "resumed"),
+                    elsewhere.get())));
+        }
+        String line = services.masker().mask(("the revert of %s was started before the restart and its end is not "
+                + "known (%s); '%s' stays frozen: check what runs, then reset the circuit or roll back by hand")
+                .formatted(bad.label(), revertPoint.map(p -> p.label() + " is " + p.status()).orElse("no revert point "
+                        + "was recorded: its hooks or data restore may have run"), bad.environment()));
+        ledger().openCircuit(bad.environment(), line, "guard", bad.id());
+        ledger().note(bad.environment(), bad.id(), "guard", line);
+        timeline.add("revert", line);
+        update(bad, "revert in doubt", s -> s.withRevert("in doubt").done(GuardOutcome.Result.REVERT_FAILED));
+        return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, current(bad), line, null,
+                timeline.entries(), null)));
+    }
+
+    private RollbackPoint targetOf(final GuardState state, final RollbackPoint bad) {
+        return ledger().point(bad.environment(), Long.parseLong(state.revert().split(":")[1]));
+    }
+
+    // ---- the trip's journal: each effect of a trip is written to the point's state
+
+    private TripHandler trips() {
+        return new TripHandler(services, policy, timeline, notifier, new TripHandler.TripJournal() {
+            @Override
+            public UnaryOperator<RollbackPoint.Builder> verdict(final GuardOutcome.Result result) {
+                return builder -> GuardState.of(builder.build()).withPhase(result == null ? GuardState.Phase.JUDGING
+                        : GuardState.Phase.DONE).applyTo(builder);
+            }
+
+            @Override
+            public boolean noticeStarted(final RollbackPoint at, final String type) {
+                GuardState state = GuardState.of(current(at));
+                if (state == null || state.notices().containsKey(type)) {
+                    return state == null;
+                }
+                update(at, "notification " + type + " started", s -> s.withNotice(type, GuardState.STARTED));
+                return true;
+            }
+
+            @Override
+            public void noticeSent(final RollbackPoint at, final String type) {
+                if (GuardState.of(current(at)) != null) {
+                    update(at, "notification " + type + " sent", s -> s.withNotice(type, GuardState.SENT));
+                }
+            }
+
+            @Override
+            public void revertStarted(final RollbackPoint leaving, final RollbackPoint target) {
+                update(leaving, "revert to #" + target.id() + " started", s -> s.withRevert("started:" + target.id()));
+            }
+
+            @Override
+            public void revertEnded(final RollbackPoint leaving, final GuardOutcome.Result result) {
+                update(leaving, "revert ended " + result, s -> s.withRevert(s.revert() + ":" + result));
+            }
+        });
+    }
+
+    // ---- the lease
+
+    /** Takes the lease, trying again on the scheduler until the deadline: no thread waits for it. */
+    private CompletableFuture<Void> takeLease(final Instant deadline, final Duration wait, final boolean resuming) {
+        CompletableFuture<Void> taken = new CompletableFuture<>();
+        tryLease(deadline, wait, resuming, false, taken);
+        return taken;
+    }
+
+    private void tryLease(final Instant deadline, final Duration wait, final boolean resuming, final boolean told,
+                          final CompletableFuture<Void> taken) {
+        host.work().execute(() -> {
+            try {
+                if (stopped != null) {
+                    throw new Stopped();
+                }
+                EnvironmentName env = policy.environment();
+                LeaseClaim claim = ledger().takeLease(env, services.leases().self(), services.leases().liveness());
+                Lease now = claim.lease();
+                if (claim.granted()) {
+                    lease = now;
+                    timeline.add("lease", claim.tookOverFrom() != null
+                            ? "took over the lease of '%s' as %s (epoch %d): its holder %s is gone"
+                            .formatted(env, now.owner(), now.epoch(), claim.tookOverFrom())
+                            : "%s the lease of '%s' as %s (epoch %d)".formatted(resuming ? "re-confirmed" : "took", env,
+                            now.owner(), now.epoch()));
+                    taken.complete(null);
+                    return;
+                }
+                if (!services.scheduler().now().isBefore(deadline)) {
+                    throw new GuardRefusedException(("environment '%s' is busy: another guarded deploy holds its lease, "
+                            + "held by %s since %s (epoch %d; waited %ds); set concurrent: wait and lockTimeout to wait "
+                            + "longer, or break it with rollback-guard lease break --env %s --reason ...")
+                            .formatted(env, now.owner(), now.since(), now.epoch(), wait.toSeconds(), env));
+                }
+                if (!told) {
+                    timeline.add("lease", "waiting up to %ds for the lease of '%s', %s".formatted(wait.toSeconds(), env,
+                            now.describe()));
+                }
+                services.scheduler().schedule(LEASE_RETRY, () -> tryLease(deadline, wait, resuming, true, taken));
+            }
+            catch (RuntimeException e) {
+                taken.completeExceptionally(e);
+            }
+        });
+    }
+
+    private void releaseLease() {
+        Lease held = lease;
+        lease = null;
+        if (held != null) {
+            try {
+                ledger().releaseLease(policy.environment(), held.owner(), held.epoch());
+            }
+            catch (RuntimeException e) {
+                services.listener().error("cannot release the lease of '%s': %s (break it with rollback-guard lease "
+                        .formatted(policy.environment(), e.getMessage()) + "break)");
+            }
+        }
+    }
+
+    // ---- plumbing
+
+    private <T> CompletableFuture<T> work(final Supplier<T> task) {
+        return CompletableFuture.supplyAsync(() -> {
+            working = Thread.currentThread();
+            try {
+                return task.get();
+            }
+            finally {
+                working = null;
+                Thread.interrupted(); // an interrupt meant for this task must not reach the pool's next one
+            }
+        }, host.work());
+    }
+
+    private CompletableFuture<Step> finish(final RollbackPoint at, final GuardOutcome outcome) {
+        return CompletableFuture.completedFuture(new Done(finishNow(outcome)));
+    }
+
+    private GuardOutcome finishNow(final GuardOutcome outcome) {
+        RollbackPoint at = outcome.point() != null ? current(outcome.point()) : null;
+        GuardState state = at == null ? null : GuardState.of(at);
+        if (state != null && (state.phase() != GuardState.Phase.DONE || state.result() == null)) {
+            update(at, "guard done: " + outcome.result(), s -> s.done(outcome.result()));
+        }
+        releaseLease();
+        done.complete(outcome);
+        return outcome;
+    }
+
+    /**
+     * Ends a step that failed: a stop hands the host the outcome the interruption gives; anything else fails the
+     * machine (and the host's step) with its cause.
+     */
+    private CompletableFuture<Step> ended(final Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof Stopped) {
+            if (point == null) { // stopped before anything was recorded
+                releaseLease();
+                done.complete(new GuardOutcome(GuardOutcome.Result.ABORTED, null, "stopped before the point was "
+                        + "recorded (" + stopped.describe() + "): nothing was recorded or run", null, timeline.entries(),
+                        null));
+            }
+            return done.thenApply(Done::new); // the interruption completes the machine
+        }
+        releaseLease();
+        done.completeExceptionally(cause);
+        return CompletableFuture.failedFuture(cause);
+    }
+
+    /** @return the cause of the stop asked, or null */
+    public Interruption stopCause() {
+        return stopped;
+    }
+
+    private void checkNotStopped() {
+        if (stopped != null) {
+            throw new Stopped();
+        }
+    }
+
+    private RollbackPoint transition(final RollbackPoint at, final PointStatus to, final String reason,
+                                     final String verdict, final UnaryOperator<GuardState> change) {
+        return ledger().transition(at.environment(), at.id(), to, "guard", reason, verdict, builder -> {
+            GuardState state = GuardState.of(builder.build());
+            return change.apply(state == null ? GuardState.preparing() : state).applyTo(builder);
+        });
+    }
+
+    private RollbackPoint update(final RollbackPoint at, final String reason, final UnaryOperator<GuardState> change) {
+        return ledger().update(at.environment(), at.id(), "guard", reason, builder -> {
+            GuardState state = GuardState.of(builder.build());
+            return change.apply(state == null ? GuardState.preparing() : state).applyTo(builder);
+        });
+    }
+
+    private RollbackPoint current(final RollbackPoint at) {
+        return ledger().point(at.environment(), at.id());
+    }
+
+    private Ledger ledger() {
+        return services.ledger();
+    }
+
+    private GuardOutcome outcomeOf(final RollbackPoint at, final String why) {
+        GuardState state = GuardState.of(at);
+        GuardOutcome.Result result;
+        if (state != null && state.result() != null) {
+            result = GuardOutcome.Result.valueOf(state.result());
+        }
+        else {
+            result = switch (at.status()) {
+                case GOOD, ADOPTED -> GuardOutcome.Result.GOOD;
+                case INCONCLUSIVE -> GuardOutcome.Result.INCONCLUSIVE;
+                case REVERTED -> GuardOutcome.Result.REVERTED;
+                case ABORTED -> GuardOutcome.Result.ABORTED;
+                case BAD -> GuardOutcome.Result.BAD;
+                default -> GuardOutcome.Result.FROZEN;
+            };
+        }
+        return new GuardOutcome(result, at, at.verdict() != null ? at.verdict() : why, null, timeline.entries(), null);
+    }
+
+    /** Thrown inside the machine when a stop was asked: the interruption, not this, completes it. */
+    private static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super("stopped", null, false, false);
+        }
+    }
+}
