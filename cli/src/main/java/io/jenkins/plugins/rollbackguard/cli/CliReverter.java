@@ -58,4 +58,22 @@ final class CliReverter implements Reverter {
         };
         return new GuardSession(services, policy, timeline).run(request, deployer, never, true);
     }
+
+    /**
+     * Resumes a revert this process's predecessor started: its point goes on from the state the ledger keeps (a
+     * revert whose deploy command had started is in doubt and leaves the environment frozen).
+     */
+    @Override
+    public java.util.Optional<GuardOutcome> resume(final RollbackPoint leaving, final RollbackPoint revertPoint) {
+        if (revertPoint == null) {
+            return java.util.Optional.empty();
+        }
+        Policy policy = policyOf(leaving, policyOf(revertPoint, null));
+        CommandDeployer deployer = CommandDeployer.of(CommandDeployer.decode(revertPoint), services, policy);
+        Reverter never = nested -> {
+            throw new IllegalStateException("a revert never starts another revert");
+        };
+        return java.util.Optional.of(new GuardSession(services, policy, timeline)
+                .resume(revertPoint.environment(), revertPoint.id(), deployer, never, true));
+    }
 }
