@@ -482,7 +482,9 @@ public final class GuardMachine {
             timeline.add("watch", (restored.isEmpty() ? "" : "resumed: ") + "watching %d probe(s): %s".formatted(
                     policy.probes().size(), policy.probes().stream().map(ProbeSpec::name).toList()));
         }
-        created.observe((probe, scheduled, measurement) -> keepSnapshots(watching, created, false));
+        // the write goes to the work executor: a sample thread neither waits on the ledger's lock nor does its I/O
+        created.observe((probe, scheduled, measurement) -> host.work().execute(() -> keepSnapshots(watching, created,
+                false)));
         watch = created;
         Instant deadline = GuardState.of(watching).watchDeadline();
         if (deadline != null) {
