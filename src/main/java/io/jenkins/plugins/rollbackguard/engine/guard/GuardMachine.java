@@ -483,8 +483,14 @@ public final class GuardMachine {
                     policy.probes().size(), policy.probes().stream().map(ProbeSpec::name).toList()));
         }
         // the write goes to the work executor: a sample thread neither waits on the ledger's lock nor does its I/O
-        created.observe((probe, scheduled, measurement) -> host.work().execute(() -> keepSnapshots(watching, created,
-                false)));
+        created.observe((probe, scheduled, measurement) -> {
+            try {
+                host.work().execute(() -> keepSnapshots(watching, created, false));
+            }
+            catch (java.util.concurrent.RejectedExecutionException e) {
+                created.stop("the host stopped"); // its session ended: a resumed machine goes on from the ledger
+            }
+        });
         watch = created;
         Instant deadline = GuardState.of(watching).watchDeadline();
         if (deadline != null) {
