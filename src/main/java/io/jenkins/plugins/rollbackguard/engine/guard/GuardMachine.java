@@ -3,7 +3,6 @@ package io.jenkins.plugins.rollbackguard.engine.guard;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +18,6 @@ import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.Analysis;
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSnapshot;
 import io.jenkins.plugins.rollbackguard.engine.health.Baseline;
-import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
 import io.jenkins.plugins.rollbackguard.engine.health.Probe;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
@@ -365,35 +363,8 @@ public final class GuardMachine {
 
     /** Samples baselines asynchronously through the host's probes; a revert reuses those of the deploy it reverts. */
     private CompletableFuture<Map<String, Baseline>> baselines(final RollbackPoint recorded) {
-        Map<String, Baseline> known = GuardSession.baselinesOf(recorded);
         RollbackPoint reverted = recorded.isRevert() ? ledger().point(recorded.environment(), recorded.revertOf()) : null;
-        Map<String, CompletableFuture<Baseline>> sampling = new LinkedHashMap<>();
-        for (ProbeSpec spec : policy.probes()) {
-            if (!spec.thresholds().needsBaseline()) {
-                continue;
-            }
-            if (known.containsKey(spec.name())) {
-                sampling.put(spec.name(), CompletableFuture.completedFuture(known.get(spec.name())));
-            }
-            else if (reverted != null && reverted.attributes().containsKey(GuardSession.BASELINE + spec.name())) {
-                sampling.put(spec.name(), CompletableFuture.completedFuture(GuardSession.baselinesOf(reverted).get(spec.name())));
-            }
-            else {
-                sampling.put(spec.name(), Baseline.sample(host.probe(spec), spec.analysis().baselineSamples(),
-                        spec.analysis().intervalDuration(), services.scheduler(), services.executor())
-                        .thenApply(baseline -> {
-                            timeline.add("baseline", "%s: %s".formatted(spec.name(), baseline.value().isPresent()
-                                    ? "median %s of %d samples".formatted(Measurement.format(baseline.median()),
-                                    baseline.samples()) : "none (" + baseline.reason() + ")"));
-                            return baseline;
-                        }));
-            }
-        }
-        return CompletableFuture.allOf(sampling.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
-            Map<String, Baseline> all = new LinkedHashMap<>();
-            sampling.forEach((name, future) -> all.put(name, future.join())); // all complete here: no wait
-            return all;
-        });
+        return session.baselines(reverted, GuardSession.baselinesOf(recorded), host::probe);
     }
 
     /** Takes the backups, each recorded as started and then with its id; one committed under its key is adopted. */

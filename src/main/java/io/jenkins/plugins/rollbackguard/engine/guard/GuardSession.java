@@ -264,15 +264,35 @@ public final class GuardSession {
     }
 
     /**
-     * Phase 2a: baselines for relative thresholds (a revert reuses those of the deploy it reverts).
-     * Blocks while sampling: hosts call it off any request or CPS thread.
+     * Phase 2a, blocking: baselines for relative thresholds, sampled by this session's own probes (a revert reuses
+     * those of the deploy it reverts). The calling thread waits for samples that the scheduler fires and the sample
+     * executor runs: never call it on a thread of the sample executor (a host's sample pool, or the pool its timer
+     * hands fired tasks to), where those samples may be queued behind the caller. Hosts that cannot block, or whose
+     * probes sample elsewhere (an agent), use {@link #sampleBaselines(DeployRequest, java.util.function.Function)}.
      *
      * @param request
      *         what is deployed
      * @return the baselines by probe name
      */
     public Map<String, Baseline> sampleBaselines(final DeployRequest request) {
-        return baselines(request);
+        return sampleBaselines(request, probes::create).join();
+    }
+
+    /**
+     * Phase 2a, without a thread waiting: baselines for relative thresholds, sampled through the given probes (the
+     * host's, so that a baseline reaches the endpoint where the watch reaches it); a revert reuses those of the
+     * deploy it reverts. The probes of all specs sample at once.
+     *
+     * @param request
+     *         what is deployed
+     * @param probeFor
+     *         builds the probe of a spec, as the watch's are built
+     * @return completes with the baselines by probe name
+     */
+    public java.util.concurrent.CompletableFuture<Map<String, Baseline>> sampleBaselines(
+            final DeployRequest request, final java.util.function.Function<ProbeSpec, Probe> probeFor) {
+        RollbackPoint reverted = request.isRevert() ? ledger().point(policy.environment(), request.revertOf()) : null;
+        return baselines(reverted, Map.of(), probeFor);
     }
 
     /**
@@ -493,27 +513,42 @@ public final class GuardSession {
         }
     }
 
-    /** Samples baselines for relative thresholds; a revert reuses those of the deploy it reverts. */
-    private Map<String, Baseline> baselines(final DeployRequest request) {
-        Map<String, Baseline> baselines = new LinkedHashMap<>();
-        RollbackPoint reverted = request.isRevert() ? ledger().point(policy.environment(), request.revertOf()) : null;
+    /**
+     * Samples, asynchronously, the baseline of every probe whose thresholds need one, except those known already
+     * (kept on a resumed point) and those a revert reuses from the deploy it reverts.
+     */
+    java.util.concurrent.CompletableFuture<Map<String, Baseline>> baselines(final RollbackPoint reverted,
+            final Map<String, Baseline> known, final java.util.function.Function<ProbeSpec, Probe> probeFor) {
+        Map<String, java.util.concurrent.CompletableFuture<Baseline>> sampling = new LinkedHashMap<>();
         for (ProbeSpec spec : policy.probes()) {
             if (!spec.thresholds().needsBaseline()) {
                 continue;
             }
-            if (reverted != null && reverted.attributes().containsKey(BASELINE + spec.name())) {
-                baselines.put(spec.name(), baselinesOf(reverted).get(spec.name()));
-                continue;
+            if (known.containsKey(spec.name())) {
+                sampling.put(spec.name(), java.util.concurrent.CompletableFuture.completedFuture(known.get(spec.name())));
             }
-            int count = spec.analysis().baselineSamples();
-            Baseline baseline = Baseline.sample(probes.create(spec), count, spec.analysis().intervalDuration(),
-                    services.scheduler(), services.executor()).join();
-            timeline.add("baseline", "%s: %s".formatted(spec.name(), baseline.value().isPresent()
-                    ? "median %s of %d samples".formatted(io.jenkins.plugins.rollbackguard.engine.health.Measurement.format(baseline.median()), baseline.samples())
-                    : "none (" + baseline.reason() + ")"));
-            baselines.put(spec.name(), baseline);
+            else if (reverted != null && reverted.attributes().containsKey(BASELINE + spec.name())) {
+                sampling.put(spec.name(), java.util.concurrent.CompletableFuture.completedFuture(
+                        baselinesOf(reverted).get(spec.name())));
+            }
+            else {
+                sampling.put(spec.name(), Baseline.sample(probeFor.apply(spec), spec.analysis().baselineSamples(),
+                        spec.analysis().intervalDuration(), services.scheduler(), services.executor())
+                        .thenApply(baseline -> {
+                            timeline.add("baseline", "%s: %s".formatted(spec.name(), baseline.value().isPresent()
+                                    ? "median %s of %d samples".formatted(io.jenkins.plugins.rollbackguard.engine.health
+                                    .Measurement.format(baseline.median()), baseline.samples())
+                                    : "none (" + baseline.reason() + ")"));
+                            return baseline;
+                        }));
+            }
         }
-        return baselines;
+        return java.util.concurrent.CompletableFuture.allOf(sampling.values()
+                .toArray(java.util.concurrent.CompletableFuture[]::new)).thenApply(v -> {
+                    Map<String, Baseline> all = new LinkedHashMap<>();
+                    sampling.forEach((name, future) -> all.put(name, future.join())); // all complete here: no wait
+                    return all;
+                });
     }
 
     private RollbackPoint remember(final RollbackPoint point, final Map<String, Baseline> baselines) {
