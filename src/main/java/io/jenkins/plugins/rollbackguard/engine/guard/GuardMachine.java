@@ -396,7 +396,7 @@ public final class GuardMachine {
             }
             catch (RuntimeException e) {
                 if (stopped != null) {
-                    throw new Stopped();
+                    throw new Stopped(stopped);
                 }
                 String line = services.masker().mask("%s backup of %s failed: %s".formatted(spec.kind(), spec.describe(),
                         e.getMessage()));
@@ -506,7 +506,7 @@ public final class GuardMachine {
                 keepSnapshots(watched, finished, true);
             }
             if (stopped != null || GuardState.of(current(watched)).phase() != GuardState.Phase.WATCHING) {
-                throw new Stopped(); // an interruption decides this point, not the stopped watch
+                throw new Stopped(stopped); // an interruption decides this point, not the stopped watch
             }
             return new Done(finishNow(trips().onWatch(current(watched), result, host.reverter())));
         });
@@ -651,7 +651,7 @@ public final class GuardMachine {
         host.work().execute(() -> {
             try {
                 if (stopped != null) {
-                    throw new Stopped();
+                    throw new Stopped(stopped);
                 }
                 EnvironmentName env = policy.environment();
                 LeaseClaim claim = ledger().takeLease(env, services.leases().self(), services.leases().liveness());
@@ -755,7 +755,7 @@ public final class GuardMachine {
 
     private void checkNotStopped() {
         if (stopped != null) {
-            throw new Stopped();
+            throw new Stopped(stopped);
         }
     }
 
@@ -805,8 +805,10 @@ public final class GuardMachine {
     private static final class Stopped extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        Stopped() {
-            super("stopped", null, false, false);
+        /** @param cause the stop asked, or null when the point left its phase by another way (an interruption) */
+        Stopped(final Interruption cause) {
+            super(cause == null ? "stopped: the point left its phase" : "stopped: " + cause.describe(), null, false,
+                    false);
         }
     }
 }
