@@ -1,14 +1,13 @@
 package io.jenkins.plugins.rollbackguard.jenkins;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
-import hudson.init.InitMilestone;
 import hudson.model.Run;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
-import jenkins.model.Jenkins;
 
 import io.jenkins.plugins.rollbackguard.engine.spi.LeaseOwners;
 import io.jenkins.plugins.rollbackguard.engine.spi.OwnerLiveness;
+import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
 /**
  * Who a build takes an environment's lease as ({@code jenkins:<job#build>}), and when a recorded owner is gone.
@@ -48,8 +47,7 @@ public final class JenkinsLeases {
         if (!owner.startsWith(LeaseOwners.JENKINS)) {
             return LeaseOwners.isDeadProcess(owner);
         }
-        Jenkins jenkins = Jenkins.getInstanceOrNull();
-        if (jenkins == null || jenkins.getInitLevel() != InitMilestone.COMPLETED) {
+        if (!new JenkinsFacade().isFullyStarted()) {
             return false; // its build may still resume
         }
         String id = owner.substring(LeaseOwners.JENKINS.length());

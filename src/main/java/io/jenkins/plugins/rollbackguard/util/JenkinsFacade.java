@@ -103,6 +103,26 @@ public class JenkinsFacade {
         return user == null ? "anonymous" : user.getId();
     }
 
+    /**
+     * Tells whether Jenkins has completed its start: before that, builds that will resume are not loaded yet.
+     *
+     * @return whether the init milestone COMPLETED was reached; false when no Jenkins runs
+     */
+    public boolean isFullyStarted() {
+        Jenkins jenkins = Jenkins.getInstanceOrNull();
+        return jenkins != null && jenkins.getInitLevel() == hudson.init.InitMilestone.COMPLETED;
+    }
+
+    /**
+     * Tells whether Jenkins is stopping: its clean-up set this before it interrupts the executors of running builds.
+     *
+     * @return whether the container began to terminate Jenkins; false when no Jenkins runs
+     */
+    public boolean isTerminating() {
+        Jenkins jenkins = Jenkins.getInstanceOrNull();
+        return jenkins != null && jenkins.isTerminating();
+    }
+
     /** @return the build queue of this controller */
     public hudson.model.Queue getQueue() {
         return Jenkins.get().getQueue();
