@@ -4,8 +4,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
-
-
 import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.Launcher;
@@ -22,9 +20,8 @@ import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
-import io.jenkins.plugins.rollbackguard.engine.spi.LeaseOwners;
-import io.jenkins.plugins.rollbackguard.engine.spi.OwnerLiveness;
 import io.jenkins.plugins.rollbackguard.jenkins.CredentialsSecretSource;
+import io.jenkins.plugins.rollbackguard.jenkins.JenkinsLeases;
 import io.jenkins.plugins.rollbackguard.jenkins.LauncherCommandRunner;
 import io.jenkins.plugins.rollbackguard.jenkins.SamplePool;
 import io.jenkins.plugins.rollbackguard.jenkins.TimerScheduler;
@@ -34,10 +31,10 @@ import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
 /**
  * Implements the engine's ports for one freestyle build: the ledger and backup store of the controller, commands
  * through the build's launcher, secrets from the build's secret-text credentials, timers on
- * {@link jenkins.util.Timer}, samples on a small pool of the plugin's own, progress into the build log.
+ * {@link jenkins.util.Timer}, samples on a small pool of the plugin's own, progress into the build log, and the
+ * environment's lease taken as the build ({@code jenkins:<job#build>}, dead once the build no longer runs).
  */
 class FreestyleServices {
-    /** Samples of all freestyle watches share this bounded pool; Jenkins' Timer only schedules. */
     private final TaskListener listener;
     private final GuardServices services;
 
@@ -48,9 +45,10 @@ class FreestyleServices {
         this.services = new GuardServices(new LedgerFacade(home).getLedger(),
                 new BackupStore(RollbackGuardConfiguration.get().getEffectiveBackupRoot()), new NoArtifacts(),
                 new CredentialsSecretSource(run), new LauncherCommandRunner(launcher, environment, workspace, listener),
+                // samples of all freestyle watches share this bounded pool; Jenkins' Timer only schedules them
                 new TimerScheduler(SamplePool.freestyleExecutor()),
                 SamplePool.freestyleExecutor(), guardListener(), Notifier.none(),
-                new LeaseOwners(LeaseOwners.jenkins(run.getExternalizableId()), OwnerLiveness.never()));
+                JenkinsLeases.of(run));
     }
 
     /** @return the ports */

@@ -1,8 +1,6 @@
 package io.jenkins.plugins.rollbackguard.freestyle;
 
 import java.io.IOException;
-import java.util.Map;
-import java.util.Optional;
 
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.AncestorInPath;
@@ -27,22 +25,20 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import jenkins.tasks.SimpleBuildStep;
 
-import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardMachine;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException;
-import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
-import io.jenkins.plugins.rollbackguard.engine.health.Baseline;
-import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
-import io.jenkins.plugins.rollbackguard.jenkins.AgentBackupTaker;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
 /**
  * The freestyle build step "Record rollback point": put it before the deploy steps. It reads the policy file from
- * the workspace, runs the guard's preflight (a frozen environment stops the build), records the rollback point,
- * samples the baselines and takes the backups, then marks the point DEPLOYING. {@link RollbackGuardRecorder} watches
- * the deploy afterwards.
+ * the workspace and starts the engine's guard machine on the build's thread ({@link FreestyleGuard}): the machine
+ * takes the environment's lease as this build (waiting for it or refusing, by the policy's {@code concurrent}), runs
+ * preflight (a frozen environment stops the build), records the rollback point, samples the baselines and takes the
+ * backups, then marks the point DEPLOYING. The live machine stays with the build for {@link RollbackGuardRecorder},
+ * which reports the end of the deploy steps; the lease is held until the verdict.
  */
 public class RecordRollbackPointBuilder extends Builder implements SimpleBuildStep, GuardFields {
     private final String environment;
@@ -119,32 +115,32 @@ public class RecordRollbackPointBuilder extends Builder implements SimpleBuildSt
     public void perform(@NonNull final Run<?, ?> run, @NonNull final FilePath workspace, @NonNull final EnvVars env,
             @NonNull final Launcher launcher, @NonNull final TaskListener listener)
             throws InterruptedException, IOException {
+        if (run.getActions(FreestyleGuardAction.class).stream().anyMatch(a -> a.getEnvironment().equals(environment))) {
+            throw new AbortException(Messages.RecordRollbackPointBuilder_Twice(environment));
+        }
         Policy policy = PolicyLoader.load(workspace, env, this);
         FreestyleServices services = new FreestyleServices(run, workspace, env, launcher, listener);
-        GuardSession session = services.session(policy);
+        FreestyleGuard guard = new FreestyleGuard(run, workspace, services, policy, this);
         DeployRequest request = new DeployRequests(new JenkinsFacade(), services.services().ledger())
                 .create(run, env);
-        RollbackPoint point;
+        GuardMachine.Step step;
         try {
-            point = session.preflightAndRecord(request);
+            step = guard.start(request); // the lease (waiting or refused by policy), preflight, point, backups
         }
         catch (GuardRefusedException e) {
             throw new AbortException(e.getMessage());
         }
-        Map<String, Baseline> baselines = session.sampleBaselines(request);
-        point = session.rememberBaselines(point, baselines);
-        // on an agent, backups run there (the files and databases are within its reach) into the backup root,
-        // which must then be a shared mount, as for the Pipeline step
-        Optional<GuardOutcome> aborted = workspace.isRemote()
-                ? session.takeBackups(point, new AgentBackupTaker(workspace,
-                        RollbackGuardConfiguration.get().getEffectiveBackupRoot().toString(),
-                        policy.environment().value(), services.services().secrets(), services.services().listener()))
-                : session.takeBackups(point);
-        if (aborted.isPresent()) {
-            throw new AbortException(aborted.get().explanation());
+        if (step instanceof GuardMachine.Deploy deploy) {
+            // the machine, its loop and the lease stay with the build until the recorder reports the steps' end
+            run.addAction(new FreestyleGuardAction(guard, deploy.point().id()));
+            return;
         }
-        point = session.deploying(point, request.actor());
-        run.addAction(new FreestyleGuardAction(environment, point.id()));
+        GuardOutcome outcome = ((GuardMachine.Done) step).outcome();
+        listener.getLogger().println("[rollback-guard] " + outcome.result() + ": " + outcome.explanation());
+        if (guard.stopCause() != null && guard.stopCause().isDeliberate()) {
+            throw new InterruptedException(outcome.explanation()); // Jenkins ends the build ABORTED, with its cause
+        }
+        throw new AbortException(outcome.explanation()); // a failed backup (onBackupFailure: stop), or a frozen one
     }
 
     /** The descriptor: the step's name and its form checks. */

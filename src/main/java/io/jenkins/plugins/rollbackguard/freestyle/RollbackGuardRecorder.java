@@ -1,12 +1,7 @@
 package io.jenkins.plugins.rollbackguard.freestyle;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.AncestorInPath;
@@ -15,6 +10,7 @@ import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
 import hudson.EnvVars;
@@ -22,9 +18,7 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.AbstractProject;
-import hudson.model.Executor;
 import hudson.model.Item;
-import hudson.model.Queue;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
@@ -38,25 +32,17 @@ import jenkins.tasks.SimpleBuildStep;
 
 import io.jenkins.plugins.rollbackguard.engine.guard.DeployStepsResult;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
-import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
-import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
-import io.jenkins.plugins.rollbackguard.engine.guard.RevertPlan;
-import io.jenkins.plugins.rollbackguard.engine.guard.Reverter;
-import io.jenkins.plugins.rollbackguard.engine.health.Baseline;
-import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
-import io.jenkins.plugins.rollbackguard.engine.health.Watch;
-import io.jenkins.plugins.rollbackguard.engine.health.WatchResult;
-import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
-import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
-import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
-import io.jenkins.plugins.rollbackguard.steps.RevertingBuilds;
+import io.jenkins.plugins.rollbackguard.engine.guard.Interruption;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
 /**
- * The freestyle post-build action "Watch the deploy and roll back": it takes the point recorded by
- * {@link RecordRollbackPointBuilder}, judges the deploy (failed build steps count as a failed deploy), watches the
- * policy's probes and hands the verdict to the guard, which marks the point and, on a trip, schedules a reverting
- * build. The watch holds the build's executor until the verdict (unlike the pipeline step outside {@code node}).
+ * The freestyle post-build action "Watch the deploy and roll back": it takes the live guard machine that
+ * {@link RecordRollbackPointBuilder} started in this build and reports how the deploy steps ended, as the engine's
+ * {@link DeployStepsResult} reads their result: finished steps (SUCCESS, UNSTABLE) are watched, failed ones are a
+ * failed deploy (a trip), aborted ones an abort (the point ABORTED, nothing reverted). The machine watches, judges
+ * and, on a trip, has a reverting build scheduled; this action waits for its verdict on the build's executor, unlike
+ * the pipeline step outside {@code node}. Aborting the build during the watch stops the machine for that cause: the
+ * point becomes ABORTED and the build ABORTED, nothing is reverted. The lease is released with the verdict.
  */
 public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, GuardFields {
     private final String environment;
@@ -148,92 +134,79 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
             }
             throw new AbortException(Messages.RollbackGuardRecorder_NoPoint(environment));
         }
-        FreestyleGuardAction recorded = found.get();
-        Policy policy = PolicyLoader.load(workspace, env, this);
-        FreestyleServices services = new FreestyleServices(run, workspace, env, launcher, listener);
-        GuardSession session = services.session(policy);
-        RollbackPoint point = services.services().ledger().point(EnvironmentName.of(environment),
-                recorded.getPointId());
-        Reverter reverter = plan -> scheduleRevert(run, plan);
-        GuardOutcome outcome;
-        switch (steps) {
-            case ABORTED -> {
-                String why = Messages.RollbackGuardRecorder_StepsAborted(run.getResult());
-                services.services().ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,
-                        "jenkins", why);
-                listener.getLogger().println("[rollback-guard] ABORTED: " + why);
-                return;
-            }
-            case FAILED -> outcome = session.deployFailed(point,
-                    Messages.RollbackGuardRecorder_StepsFailed(run.getResult()), reverter);
-            default -> {
-                point = session.watching(point);
-                WatchResult result = watch(session, point, run, listener, services);
-                outcome = session.trips().onWatch(point, result, reverter);
-            }
+        FreestyleGuard guard = found.get().take();
+        if (guard == null) {
+            throw new AbortException(Messages.RollbackGuardRecorder_NoMachine(environment,
+                    String.valueOf(found.get().getPointId())));
         }
+        warnAboutOwnFields(guard.fields(), listener);
+        GuardOutcome outcome = guard.end(steps.deployEnd(stoppedBy(run, steps, workspace), stepsDetail(run, steps)));
         listener.getLogger().println("[rollback-guard] " + outcome.result() + ": " + outcome.explanation());
-        run.setResult(toBuildResult(outcome.result())); // Run.setResult only ever makes a result worse
-    }
-
-    /** What the build's steps so far say about the deploy; an unstable build deployed all the same. */
-    private static DeployStepsResult stepsResult(final Run<?, ?> run) {
-        Result result = run.getResult();
-        return DeployStepsResult.ofBuildResult(result == null ? null : result.toString());
-    }
-
-    /**
-     * Blocks the build's executor until the watch ends. An aborted build stops the watch, marks the point ABORTED
-     * and ends ABORTED: publishers run after the build's main phase, where Jenkins turns any exception, an
-     * interruption included, into FAILURE, so the abort result is set here and the failure is an AbortException.
-     */
-    private static WatchResult watch(final GuardSession session, final RollbackPoint point, final Run<?, ?> run,
-            final TaskListener listener, final FreestyleServices services) throws IOException {
-        Watch watch = session.newWatch(GuardSession.baselinesOf(point));
-        CompletableFuture<WatchResult> result = watch.start();
-        try {
-            return result.get();
-        }
-        catch (InterruptedException e) {
-            // the result first: abortResult clears the interrupt, so the ledger write below is not cut short
-            Executor executor = Executor.currentExecutor();
+        Interruption stop = guard.stopCause();
+        if (stop != null) { // the build was stopped during the watch: an abort, not a failed deploy
+            hudson.model.Executor executor = hudson.model.Executor.currentExecutor();
+            // abortResult clears the interrupt, so that nothing after this step is cut short
             run.setResult(executor == null ? Result.ABORTED : executor.abortResult());
             if (executor != null) {
                 executor.recordCauseOfInterruption(run, listener);
             }
-            watch.stop(Messages.RollbackGuardRecorder_Aborted());
-            services.services().ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,
-                    "jenkins", Messages.RollbackGuardRecorder_Aborted());
-            throw new AbortException(Messages.RollbackGuardRecorder_Aborted());
+            return;
         }
-        catch (ExecutionException e) {
-            throw new IOException(Messages.RollbackGuardRecorder_WatchFailed(e.getCause()), e.getCause());
-        }
+        run.setResult(toBuildResult(outcome.result())); // Run.setResult only ever makes a result worse
     }
 
-    /** The baselines the recording step kept on the point ({@link GuardSession#BASELINE} attributes). */
-    static Map<String, Baseline> baselines(final RollbackPoint point, final Policy policy) {
-        return GuardSession.baselinesOf(point);
+    /** What the build's steps so far say about the deploy; an unstable build deployed all the same. */
+    static DeployStepsResult stepsResult(final Run<?, ?> run) {
+        Result result = run.getResult();
+        return DeployStepsResult.ofBuildResult(result == null ? null : result.toString());
     }
 
-    /** Carries out the guard's revert plan by scheduling a reverting build; its own watch reports the outcome. */
-    private static GuardOutcome scheduleRevert(final Run<?, ?> bad, final RevertPlan.Revert plan) {
-        RollbackPoint target = plan.target();
-        Optional<Run<?, ?>> targetBuild = new JenkinsFacade().getBuild(target.source().job(), target.source().build());
-        Optional<Queue.Item> item = targetBuild.flatMap(build -> RevertingBuilds.schedule(build, bad,
-                target.environment().value(), target.id(), plan.reason(), "guard"));
-        if (item.isEmpty()) {
-            return new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, plan.leaving(),
-                    Messages.RollbackGuardRecorder_NotScheduled(target.label()), null, List.of(), null);
+    /** One line on how the steps ended: their result, and for an abort who or what stopped them. */
+    @CheckForNull
+    static String stepsDetail(final Run<?, ?> run, final DeployStepsResult steps) {
+        if (steps == DeployStepsResult.FINISHED) {
+            return null;
         }
-        return new GuardOutcome(GuardOutcome.Result.REVERTING, plan.leaving(),
-                Messages.RollbackGuardRecorder_Scheduled(target.label()), null, List.of(), null);
+        String ended = Messages.RollbackGuardRecorder_StepsEnded(String.valueOf(run.getResult()));
+        String causes = FreestyleGuard.describe(FreestyleGuard.recordedCauses(run));
+        return causes.isEmpty() ? ended : ended + " (" + causes + ")";
+    }
+
+    /**
+     * What stopped the deploy steps besides their result: for an abort, the cause Jenkins recorded on the build (a
+     * person, a timeout); for failed steps, an agent that went away while they ran (Jenkins marks those steps
+     * FAILURE: "Agent went offline during the build"), which leaves the deploy's end unknown rather than bad.
+     */
+    @CheckForNull
+    static Interruption stoppedBy(final Run<?, ?> run, final DeployStepsResult steps,
+            @CheckForNull final FilePath workspace) {
+        if (steps == DeployStepsResult.ABORTED) {
+            return FreestyleGuard.classify(false, FreestyleGuard.recordedCauses(run));
+        }
+        if (steps != DeployStepsResult.FAILED || workspace == null || !workspace.isRemote()) {
+            return null;
+        }
+        hudson.remoting.VirtualChannel channel = workspace.getChannel();
+        if (!(channel instanceof hudson.remoting.Channel remote) || remote.isClosingOrClosed()) {
+            return Interruption.AGENT_LOST;
+        }
+        return null;
+    }
+
+    /** The builder's fields decide the guarded deploy (its machine was started with them); say so when they differ. */
+    private void warnAboutOwnFields(final GuardFields builder, final TaskListener listener) {
+        if (!policyFile.equals(builder.getPolicyFile()) || !onTrip.equals(builder.getOnTrip())
+                || !cooldown.equals(builder.getCooldown())) {
+            listener.getLogger().println("[rollback-guard] " + Messages.RollbackGuardRecorder_FieldsDiffer(
+                    builder.getPolicyFile(), builder.getOnTrip(), builder.getCooldown()));
+        }
     }
 
     static Result toBuildResult(final GuardOutcome.Result result) {
         return switch (result) {
             case GOOD -> Result.SUCCESS;
             case INCONCLUSIVE -> Result.UNSTABLE;
+            case ABORTED -> Result.ABORTED; // the deploy steps were aborted: no verdict
             default -> Result.FAILURE;
         };
     }
