@@ -8,12 +8,14 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 
 import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
 import io.jenkins.plugins.rollbackguard.engine.ledger.DoraFigures;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Lease;
 import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 
 /**
- * What the job page and the overview show of one environment: its circuit, its last good point, its DORA figures,
- * the points and recent events the current user may see. Jenkins-free: the caller filters by permission first.
+ * What the job page and the overview show of one environment: its circuit, its lease (who deploys it now), its last
+ * good point, its DORA figures, the points and recent events the current user may see. Jenkins-free: the caller
+ * filters by permission first (a lease owner the user may not see is passed already hidden).
  */
 public class EnvironmentView {
     private final String name;
@@ -24,6 +26,9 @@ public class EnvironmentView {
     private final DoraFigures dora;
     private final List<RollbackPoint> points;
     private final List<LedgerEvent> events;
+    @CheckForNull
+    private final Lease lease;
+    private final String leaseOwner;
 
     /**
      * Prepares the view of an environment.
@@ -43,7 +48,36 @@ public class EnvironmentView {
      */
     public EnvironmentView(final String name, final Circuit circuit, @CheckForNull final RollbackPoint lastGood,
             @CheckForNull final DoraFigures dora, final List<RollbackPoint> points, final List<LedgerEvent> events) {
+        this(name, circuit, null, null, lastGood, dora, points, events);
+    }
+
+    /**
+     * Prepares the view of an environment with its lease.
+     *
+     * @param name
+     *         the environment's name
+     * @param circuit
+     *         its circuit
+     * @param lease
+     *         its lease if someone holds it, else null
+     * @param leaseOwner
+     *         the holder as the current user may see it (another job's build may be hidden), or null for the
+     *         recorded owner
+     * @param lastGood
+     *         its last good point if the user may see it, else null
+     * @param dora
+     *         its DORA figures, or null where they are not shown
+     * @param points
+     *         the points to list, newest first, already filtered
+     * @param events
+     *         the recent events to list, oldest first, already filtered
+     */
+    public EnvironmentView(final String name, final Circuit circuit, @CheckForNull final Lease lease,
+            @CheckForNull final String leaseOwner, @CheckForNull final RollbackPoint lastGood,
+            @CheckForNull final DoraFigures dora, final List<RollbackPoint> points, final List<LedgerEvent> events) {
         this.name = name;
+        this.lease = lease == null || !lease.isHeld() ? null : lease;
+        this.leaseOwner = this.lease == null ? "" : leaseOwner == null ? this.lease.owner() : leaseOwner;
         this.circuit = circuit;
         this.lastGood = lastGood;
         this.dora = dora;
@@ -80,6 +114,26 @@ public class EnvironmentView {
     public String getCircuitSince() {
         Instant since = circuit.since();
         return since == null ? "" : since.toString();
+    }
+
+    /** @return whether someone holds the environment's lease: a guarded deploy or rollback runs */
+    public boolean isLeaseHeld() {
+        return lease != null;
+    }
+
+    /** @return who holds the lease ({@code jenkins:<job#build>} or {@code cli:<host>:<pid>:<start>}), or empty */
+    public String getLeaseOwner() {
+        return leaseOwner;
+    }
+
+    /** @return since when the holder has the lease, ISO-8601, or an empty string */
+    public String getLeaseSince() {
+        return lease == null || lease.since() == null ? "" : lease.since().toString();
+    }
+
+    /** @return the lease's epoch (how many times it was taken), or 0 when free */
+    public long getLeaseEpoch() {
+        return lease == null ? 0 : lease.epoch();
     }
 
     /** @return the last good point's label, e.g. {@code production#12 (shop #40)}, or an empty string */

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rollbackguard.ui;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
@@ -12,12 +13,15 @@ import hudson.model.Job;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackPermissions;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Lease;
+import io.jenkins.plugins.rollbackguard.engine.spi.LeaseOwners;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
 /**
- * The job page's "Rollback points": for each environment the job deployed to, the circuit and the job's points with
- * status badges, and a "Reset circuit" form (POST, Rollback permission on the job, a reason required; the ledger
- * records who reset it). Created by {@link RollbackPointsJobActionFactory}.
+ * The job page's "Rollback points": for each environment the job deployed to, the circuit, the lease (who deploys it
+ * now: owner, since, epoch) and the job's points with status badges, a "Reset circuit" form and a "Break lease" form
+ * (each a POST with a crumb, the Rollback permission on the job and a reason required; the ledger records who did it
+ * and why). Created by {@link RollbackPointsJobActionFactory}.
  */
 public class RollbackPointsJobAction implements Action {
     /** How many points per environment the page lists. */
@@ -67,8 +71,12 @@ public class RollbackPointsJobAction implements Action {
     public List<EnvironmentView> getEnvironments() {
         String name = job.getFullName();
         return queries.environmentsOf(name).stream()
-                .map(environment -> new EnvironmentView(environment.value(), queries.ledger().circuit(environment),
-                        null, null, queries.newestOfJob(name, environment, POINTS_SHOWN), List.of()))
+                .map(environment -> {
+                    Optional<Lease> lease = queries.ledger().lease(environment);
+                    return new EnvironmentView(environment.value(), queries.ledger().circuit(environment),
+                            lease.orElse(null), lease.map(held -> visibleOwner(held.owner())).orElse(null), null, null,
+                            queries.newestOfJob(name, environment, POINTS_SHOWN), List.of());
+                })
                 .filter(view -> !view.getPoints().isEmpty())
                 .toList();
     }
@@ -101,6 +109,54 @@ public class RollbackPointsJobAction implements Action {
         }
         queries.ledger().resetCircuit(EnvironmentName.of(environment), reason.trim(), jenkins.getCurrentUserId());
         return HttpResponses.redirectTo(".");
+    }
+
+    /**
+     * Breaks the lease of an environment the job deployed to: for a holder that no liveness can declare dead (a
+     * command-line run on another host that is gone). The ledger records the reason, the current user and the holder.
+     *
+     * @param environment
+     *         the environment's name
+     * @param reason
+     *         why it is safe to free it; required
+     * @return a redirect back to this page
+     */
+    @RequirePOST
+    public HttpResponse doBreakLease(@QueryParameter final String environment,
+            @QueryParameter final String reason) {
+        if (!isResetAllowed()) {
+            return HttpResponses.forbidden();
+        }
+        if (reason == null || reason.isBlank()) {
+            return HttpResponses.errorWithoutStack(400, Messages.RollbackPointsJobAction_LeaseReasonRequired());
+        }
+        if (!EnvironmentName.isValid(environment) || !deployedTo(EnvironmentName.of(environment))) {
+            return HttpResponses.errorWithoutStack(404, Messages.RollbackPointsJobAction_UnknownEnvironment());
+        }
+        Optional<Lease> broken = queries.ledger().breakLease(EnvironmentName.of(environment),
+                jenkins.getCurrentUserId(), reason.trim());
+        if (broken.isEmpty()) {
+            return HttpResponses.errorWithoutStack(409, Messages.RollbackPointsJobAction_LeaseFree(environment));
+        }
+        return HttpResponses.redirectTo(".");
+    }
+
+    /**
+     * The holder of a lease as the current user may see it: a build of a job the user cannot read is not named.
+     *
+     * @param owner
+     *         the recorded owner
+     * @return the owner, or a sentence that another job's build holds it
+     */
+    String visibleOwner(final String owner) {
+        if (owner == null || !owner.startsWith(LeaseOwners.JENKINS)) {
+            return owner;
+        }
+        String build = owner.substring(LeaseOwners.JENKINS.length());
+        int hash = build.lastIndexOf('#');
+        String ownerJob = hash < 0 ? build : build.substring(0, hash);
+        return ownerJob.equals(job.getFullName()) || jenkins.canRead(ownerJob) ? owner
+                : Messages.RollbackPointsJobAction_HiddenOwner();
     }
 
     /** Asked for every job page's side panel: answered from the in-memory index, no ledger file is read. */
