@@ -109,12 +109,6 @@ final class FreestyleGuard {
         return step;
     }
 
-    /** @return the point being deployed, once {@link #start} said Deploy */
-    @CheckForNull
-    RollbackPoint deploying() {
-        return deploying;
-    }
-
     /**
      * Reports how the deploy steps ended and waits, serving the machine on this thread, for the verdict (the watch
      * holds this build's executor).
