@@ -69,8 +69,12 @@ public final class GuardMachine {
     private volatile RollbackPoint point;
     private volatile Watch watch;
     private volatile Scheduler.Cancellable deadlineTimer;
-    private volatile Thread working;
+    /** Guards {@link #interruptible}: a stop interrupts a thread only while it runs a backup or a hook. */
+    private final Object interruptLock = new Object();
+    private Thread interruptible; // guarded by interruptLock
+    private final java.util.concurrent.atomic.AtomicBoolean stopHandled = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Interruption stopped;
+    private volatile String stoppedDetail;
     private volatile Lease lease;
     private volatile Instant lastSnapshot = Instant.EPOCH;
 
@@ -312,26 +316,59 @@ public final class GuardMachine {
      * @return completes with the outcome
      */
     public CompletableFuture<GuardOutcome> interrupt(final Interruption cause, final String detail) {
+        stoppedDetail = detail;
         stopped = cause;
         Watch current = watch;
         if (current != null) {
             current.stop(cause.describe());
         }
-        Thread thread = working;
-        if (thread != null) {
-            thread.interrupt(); // a backup's or hook's process is killed by its runner
+        synchronized (interruptLock) {
+            if (interruptible != null) {
+                interruptible.interrupt(); // a backup's or hook's process is killed by its runner
+            }
         }
         RollbackPoint known = point;
         if (known != null && !done.isDone()) {
-            CompletableFuture.runAsync(() -> {
-                RollbackPoint now = current(known);
-                GuardState state = GuardState.of(now);
-                if (state != null && state.phase() != GuardState.Phase.DONE && state.phase() != GuardState.Phase.JUDGING) {
-                    interrupted(now, cause, detail);
-                }
-            }, host.work());
+            CompletableFuture.runAsync(() -> handleStop(known), host.work());
         }
         return done;
+    }
+
+    /**
+     * Records the stop on a point once: called when the stop arrives and the point is known, and again when the
+     * preparation or the watch meets a stop whose arrival found no point yet (it came while the point was recorded).
+     */
+    private Step handleStop(final RollbackPoint known) {
+        RollbackPoint now = current(known);
+        GuardState state = GuardState.of(now);
+        if (state != null && state.phase() != GuardState.Phase.DONE && state.phase() != GuardState.Phase.JUDGING
+                && stopHandled.compareAndSet(false, true)) {
+            return interrupted(now, stopped, stoppedDetail);
+        }
+        return null;
+    }
+
+    /**
+     * Runs a backup or a hook where a stop may interrupt its thread (its runner then kills the process). Nowhere
+     * else: an interrupted thread fails the next ledger write it makes (its file channel is closed by the interrupt).
+     * The interrupt flag is cleared under the same lock as it is set, so none leaks past the task.
+     */
+    private <T> T interruptibly(final boolean refuseWhenStopped, final Supplier<T> task) {
+        synchronized (interruptLock) {
+            if (refuseWhenStopped && stopped != null) {
+                throw new Stopped(stopped);
+            }
+            interruptible = Thread.currentThread();
+        }
+        try {
+            return task.get();
+        }
+        finally {
+            synchronized (interruptLock) {
+                interruptible = null;
+                Thread.interrupted();
+            }
+        }
     }
 
     // ---- preparation
@@ -380,11 +417,13 @@ public final class GuardMachine {
                 continue; // taken before a restart
             }
             try {
-                Optional<BackupManifest> adopted = entry == null ? Optional.empty() : host.findBackup(spec, key);
+                Optional<BackupManifest> adopted = entry == null ? Optional.empty()
+                        : interruptibly(true, () -> host.findBackup(spec, key));
                 if (entry == null) {
                     update(remembered, "backup " + key + " started", s -> s.withBackup(key, GuardState.STARTED));
                 }
-                BackupManifest manifest = adopted.orElseGet(() -> host.takeBackup(spec, key));
+                BackupManifest manifest = adopted.isPresent() ? adopted.get()
+                        : interruptibly(true, () -> host.takeBackup(spec, key));
                 BackupRef ref = new BackupRef(manifest.id(), spec.kind().name().toLowerCase(java.util.Locale.ROOT),
                         manifest.sha256(), manifest.size(), manifest.startedAt(),
                         manifest.verification().ok() ? manifest.verification().at() : null);
@@ -601,7 +640,11 @@ public final class GuardMachine {
     // ---- the trip's journal: each effect of a trip is written to the point's state
 
     private TripHandler trips() {
-        return new TripHandler(services, policy, timeline, notifier, new TripHandler.TripJournal() {
+        // hooks (and restore commands) may be killed by a stop, as a backup may: only while their command runs
+        GuardServices interruptibleCommands = new GuardServices(services.ledger(), services.backups(),
+                services.artifacts(), services.secrets(), request -> interruptibly(false, () -> services.runner().run(request)),
+                services.scheduler(), services.executor(), services.listener(), services.notifier(), services.leases());
+        return new TripHandler(interruptibleCommands, policy, timeline, notifier, new TripHandler.TripJournal() {
             @Override
             public UnaryOperator<RollbackPoint.Builder> verdict(final GuardOutcome.Result result) {
                 return builder -> GuardState.of(builder.build()).withPhase(result == null ? GuardState.Phase.JUDGING
@@ -701,16 +744,7 @@ public final class GuardMachine {
     // ---- plumbing
 
     private <T> CompletableFuture<T> work(final Supplier<T> task) {
-        return CompletableFuture.supplyAsync(() -> {
-            working = Thread.currentThread();
-            try {
-                return task.get();
-            }
-            finally {
-                working = null;
-                Thread.interrupted(); // an interrupt meant for this task must not reach the pool's next one
-            }
-        }, host.work());
+        return CompletableFuture.supplyAsync(task, host.work());
     }
 
     private CompletableFuture<Step> finish(final RollbackPoint at, final GuardOutcome outcome) {
@@ -735,11 +769,15 @@ public final class GuardMachine {
     private CompletableFuture<Step> ended(final Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof Stopped) {
-            if (point == null) { // stopped before anything was recorded
+            RollbackPoint known = point;
+            if (known == null) { // stopped before anything was recorded
                 releaseLease();
                 done.complete(new GuardOutcome(GuardOutcome.Result.ABORTED, null, "stopped before the point was "
                         + "recorded (" + stopped.describe() + "): nothing was recorded or run", null, timeline.entries(),
                         null));
+            }
+            else if (!done.isDone()) { // the stop may have come while the point was recorded, and found none
+                return work(() -> handleStop(known)).thenCompose(v -> done.thenApply(Done::new));
             }
             return done.thenApply(Done::new); // the interruption completes the machine
         }
