@@ -30,20 +30,36 @@ final class AsyncHostFixture implements AutoCloseable {
 
     private final Path root;
     private final Ledger.WriteHook writes;
+    private final int workThreads;
     private ExecutorService samples;
     private ExecutorService work;
     private SystemScheduler scheduler;
     private Ledger ledger;
 
     AsyncHostFixture(final Path root, final Ledger.WriteHook writes) {
+        this(root, writes, 0);
+    }
+
+    /**
+     * Creates the host.
+     *
+     * @param root
+     *         its files
+     * @param writes
+     *         told around each ledger write
+     * @param workThreads
+     *         the work pool's threads, or 0 for a pool that grows as needed
+     */
+    AsyncHostFixture(final Path root, final Ledger.WriteHook writes, final int workThreads) {
         this.root = root;
         this.writes = writes;
+        this.workThreads = workThreads;
         open();
     }
 
     private void open() {
         samples = Executors.newFixedThreadPool(2);
-        work = Executors.newCachedThreadPool();
+        work = workThreads > 0 ? Executors.newFixedThreadPool(workThreads) : Executors.newCachedThreadPool();
         scheduler = new SystemScheduler(1);
         ledger = Ledger.open(root.resolve("ledger"), Ledger.Options.defaults().withFsync(false)
                 .withWarnings(warning -> { }).withWrites(writes));
@@ -65,11 +81,24 @@ final class AsyncHostFixture implements AutoCloseable {
 
     /** @return a session of a policy without probes or backups unless the text adds them */
     GuardSession session(final String policyText) {
+        return session(policyText, OWNER);
+    }
+
+    /**
+     * Returns a session of a build.
+     *
+     * @param policyText
+     *         policy lines after the environment
+     * @param owner
+     *         the build's lease owner
+     * @return the session
+     */
+    GuardSession session(final String policyText, final String owner) {
         Policy policy = new PolicyReader().parse("policy.yaml", "environment: prod\n" + policyText);
         GuardServices services = new GuardServices(ledger, new BackupStore(root.resolve("backups")),
                 new FileArtifactStore(root.resolve("artifacts")), SecretSource.of(Map.of()), new LocalCommandRunner(),
                 scheduler, samples, GuardListener.silent(), Notifier.none(),
-                new LeaseOwners(OWNER, OwnerLiveness.never()));
+                new LeaseOwners(owner, OwnerLiveness.never()));
         return new GuardSession(services, policy, new Timeline(scheduler::now, GuardListener.silent()));
     }
 
