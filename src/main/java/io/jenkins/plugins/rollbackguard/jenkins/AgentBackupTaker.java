@@ -1,6 +1,8 @@
 package io.jenkins.plugins.rollbackguard.jenkins;
 
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 import hudson.FilePath;
 
@@ -65,6 +67,29 @@ public class AgentBackupTaker implements GuardSession.BackupTaker {
             throw new BackupException(result.failure(), null);
         }
         return result.manifest();
+    }
+
+    /**
+     * Finds a backup this taker committed under a key, on the agent (a guard machine resumed after a restart
+     * adopts it).
+     *
+     * @param key
+     *         the key it was taken under (its label)
+     * @return the committed manifest, if any
+     * @throws BackupException
+     *         if the agent cannot be asked
+     */
+    public Optional<BackupManifest> find(final String key) {
+        try {
+            return AgentBackups.find(workspace, storeRoot, environment, key);
+        }
+        catch (IOException e) {
+            throw new BackupException("the agent could not look for backup " + key + ": " + e.getMessage(), e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackupException("interrupted while looking for backup " + key, e);
+        }
     }
 
     private static List<String> secretNames(final BackupSpec spec) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.FilePath;
@@ -64,6 +65,30 @@ public final class AgentBackups {
     }
 
     /**
+     * Finds a backup committed under a key on the agent that holds the workspace: a guard machine resumed after a
+     * restart adopts the backup it had started (the key is the backup's label) instead of taking it again.
+     *
+     * @param workspace
+     *         the workspace, which names the agent
+     * @param storeRoot
+     *         the backup store root, as the agent sees it
+     * @param environment
+     *         the environment
+     * @param key
+     *         the key the backup was taken under
+     * @return the committed manifest, if any
+     * @throws IOException
+     *         if the agent cannot be asked
+     * @throws InterruptedException
+     *         if the build is interrupted
+     */
+    public static Optional<BackupManifest> find(final FilePath workspace, final String storeRoot,
+                                                final String environment, final String key)
+            throws IOException, InterruptedException {
+        return Optional.ofNullable(workspace.act(new FindOnAgent(storeRoot, environment, key)));
+    }
+
+    /**
      * What the agent answers.
      *
      * @param manifest
@@ -76,6 +101,29 @@ public final class AgentBackups {
     public record Result(@CheckForNull BackupManifest manifest, @CheckForNull String failure, List<String> lines)
             implements Serializable {
         private static final long serialVersionUID = 1L; // first release
+    }
+
+    /** Looks a committed backup up by its label in the engine's backup store on the agent. */
+    private static final class FindOnAgent extends MasterToSlaveFileCallable<BackupManifest> {
+        private static final long serialVersionUID = 1L; // first release
+
+        private final String storeRoot;
+        private final String environment;
+        private final String key;
+
+        FindOnAgent(final String storeRoot, final String environment, final String key) {
+            super();
+            this.storeRoot = storeRoot;
+            this.environment = environment;
+            this.key = key;
+        }
+
+        @Override
+        @CheckForNull
+        public BackupManifest invoke(final File dir, final VirtualChannel channel) {
+            return new BackupStore(Path.of(storeRoot)).list(environment).stream()
+                    .filter(manifest -> key.equals(manifest.label())).findFirst().orElse(null);
+        }
     }
 
     /** Runs the engine's backup store on the agent. */

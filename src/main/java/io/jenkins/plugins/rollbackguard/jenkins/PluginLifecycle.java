@@ -9,7 +9,8 @@ import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 /**
  * Ends the plugin's static state with the Jenkins that owns it. A JVM can outlive a Jenkins (a test harness restarts
  * Jenkins in one JVM, as {@code JenkinsSessionExtension} does): the sample pool and the open ledgers would otherwise
- * carry an old session's watches and observers into the new one. Both are rebuilt on first use after a start.
+ * carry an old session's watches, guard machines and observers into the new one. All are rebuilt on first use after
+ * a start.
  */
 public final class PluginLifecycle {
     private PluginLifecycle() {
@@ -22,6 +23,7 @@ public final class PluginLifecycle {
     @Terminator(requires = FlowExecutionList.LIST_SAVED)
     public static void stop() {
         SamplePool.shutdown();
+        WorkPool.shutdown();
         LedgerFacade.closeAll();
     }
 }

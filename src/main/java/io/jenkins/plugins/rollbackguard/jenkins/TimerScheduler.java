@@ -13,9 +13,13 @@ import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
 
 /**
  * The engine's {@link Scheduler} on {@link Timer}: the shared timer only fires; the task itself is handed to the
- * {@link SamplePool}, so a slow sample never holds one of Jenkins' ten timer threads. Bound to the Jenkins session
- * it was created in: once that session ended it refuses to schedule ({@code RejectedExecutionException}, which ends
- * a watch or a baseline with what it has).
+ * {@link SamplePool}, so a slow sample never holds one of Jenkins' ten timer threads. The guard machine's other
+ * timed tasks are short too (a lease retry only hands its attempt to the {@link WorkPool}), so they share it.
+ *
+ * <p>Bound to the Jenkins session it was created in, and to nothing else: within that session it schedules
+ * whatever it is given, however often (a deploy waiting for an environment's lease retries every 250 ms for up to
+ * {@code lockTimeout}). Once the session ended it refuses ({@code RejectedExecutionException}, which ends a watch or a
+ * baseline with what it has, and fails a lease wait): the build resumes in the next session with a new scheduler.</p>
  */
 public class TimerScheduler implements Scheduler {
     private final long session = SamplePool.session();
@@ -44,7 +48,7 @@ public class TimerScheduler implements Scheduler {
     @Override
     public Cancellable schedule(final Duration delay, final Runnable task) {
         if (!SamplePool.isCurrent(session)) { // a watch of a Jenkins that has stopped: it ends, its waiters learn it
-            throw new RejectedExecutionException("the Jenkins session of this watch has ended");
+            throw new RejectedExecutionException("the Jenkins session of this guard has ended");
         }
         ScheduledFuture<?> future = Timer.get().schedule(() -> pool.execute(task),
                 Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);

@@ -2,9 +2,8 @@ package io.jenkins.plugins.rollbackguard.steps;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.EnvVars;
@@ -14,80 +13,88 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupException;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
-import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardMachine;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Notifier;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
-import io.jenkins.plugins.rollbackguard.engine.guard.RevertPlan;
 import io.jenkins.plugins.rollbackguard.engine.guard.Reverter;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
-import io.jenkins.plugins.rollbackguard.engine.health.Analysis;
-import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSnapshot;
 import io.jenkins.plugins.rollbackguard.engine.health.Auth;
-import io.jenkins.plugins.rollbackguard.engine.health.Baseline;
 import io.jenkins.plugins.rollbackguard.engine.health.CommandProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.HttpProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.Probe;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec;
-import io.jenkins.plugins.rollbackguard.engine.health.Watch;
-import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
-import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
-import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
-import io.jenkins.plugins.rollbackguard.engine.spi.LeaseOwners;
-import io.jenkins.plugins.rollbackguard.engine.spi.OwnerLiveness;
-import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentBackupTaker;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentProbe;
 import io.jenkins.plugins.rollbackguard.jenkins.BuildArtifactStore;
 import io.jenkins.plugins.rollbackguard.jenkins.CredentialsSecretSource;
+import io.jenkins.plugins.rollbackguard.jenkins.JenkinsLeases;
 import io.jenkins.plugins.rollbackguard.jenkins.LauncherCommandRunner;
 import io.jenkins.plugins.rollbackguard.jenkins.SamplePool;
 import io.jenkins.plugins.rollbackguard.jenkins.TaskListenerGuardListener;
 import io.jenkins.plugins.rollbackguard.jenkins.TimerScheduler;
+import io.jenkins.plugins.rollbackguard.jenkins.WorkPool;
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
 
 /**
- * The engine wired to one build: the ports implemented with the build's launcher, credentials, listener and
- * workspace, and a {@link GuardSession} for its policy. Live objects only: a step execution keeps it in a transient
- * field and builds it again after a restart. Blocking methods run on the {@link SamplePool}.
+ * What a build does for its guard machine ({@link GuardMachine.Host}): the engine's ports implemented with the
+ * build's launcher, credentials, listener and workspace, and a {@link GuardSession} for its policy. Live objects
+ * only: a step execution keeps it in a transient field and builds it again after a restart.
+ *
+ * <ul>
+ *     <li>Probes sample where the deploy's target is reached: HTTP and Prometheus probes on the agent of the
+ *     enclosing {@code node} ({@link AgentProbe}) unless {@code probesFromController}, command probes through the
+ *     build's launcher. The machine samples baselines through the same probes as the watch, so a relative threshold
+ *     compares like with like.</li>
+ *     <li>Backups are taken and found on that agent ({@link AgentBackupTaker}); the key is the backup's label.</li>
+ *     <li>A revert is a reverting build ({@link RevertingBuilds#reverter}).</li>
+ *     <li>Blocking work runs on the {@link WorkPool}, samples on the {@link SamplePool}; the environment's lease is
+ *     taken as this build ({@link JenkinsLeases}).</li>
+ *     <li>The deploy is the step's body, which survives a restart: {@link #deployResumes()}.</li>
+ * </ul>
  */
-final class GuardHost {
+final class GuardHost implements GuardMachine.Host {
     private final Run<?, ?> run;
     @CheckForNull
     private final FilePath workspace;
     private final Policy policy;
     private final boolean probesFromController;
-    private final GuardServices services;
     private final GuardSession session;
-    private final SecretSource secrets;
+    private final GuardMachine.Host controller;
+    private final Executor work;
+    private final String storeRoot;
 
     GuardHost(final Run<?, ?> run, final TaskListener listener, @CheckForNull final FilePath workspace,
               @CheckForNull final Launcher launcher, final EnvVars environment, final Policy policy,
-              final boolean probesFromController) {
+              final boolean probesFromController, final Executor work) {
         this.run = run;
         this.workspace = workspace;
         this.policy = policy;
         this.probesFromController = probesFromController;
-        this.secrets = new CredentialsSecretSource(run);
+        this.work = work;
         GuardListener guardListener = new TaskListenerGuardListener(listener);
         CommandRunner runner = launcher == null ? GuardHost::noNode
                 : new LauncherCommandRunner(launcher, environment, workspace, listener);
-        RollbackGuardHome home = new RollbackGuardHome();
         TimerScheduler scheduler = new TimerScheduler();
-        this.services = new GuardServices(new LedgerFacade(home).getLedger(),
-                new BackupStore(RollbackGuardConfiguration.get().getEffectiveBackupRoot()), new BuildArtifactStore(),
-                secrets, runner, scheduler, SamplePool.executor(), guardListener, Notifier.none(),
-                // The lease is taken by GuardSession.run, which only the CLI calls; Jenkins liveness is glue work to come.
-                new LeaseOwners(LeaseOwners.jenkins(run.getExternalizableId()), OwnerLiveness.never()));
+        RollbackGuardConfiguration configuration = RollbackGuardConfiguration.get();
+        this.storeRoot = configuration.getEffectiveBackupRoot().toString();
+        GuardServices services = new GuardServices(new LedgerFacade(new RollbackGuardHome()).getLedger(),
+                new BackupStore(configuration.getEffectiveBackupRoot()), new BuildArtifactStore(),
+                new CredentialsSecretSource(run), runner, scheduler, SamplePool.executor(), guardListener,
+                Notifier.none(), JenkinsLeases.of(run));
         this.session = new GuardSession(services, policy, new Timeline(scheduler::now, guardListener));
+        this.controller = session.localHost(reverter(), work);
     }
 
     private static CommandResult noNode(final io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest request) {
@@ -95,114 +102,64 @@ final class GuardHost {
                 .formatted(request.describe()));
     }
 
-    Run<?, ?> run() {
-        return run;
+    /** @return a new machine for this build's policy; nothing is started */
+    GuardMachine machine() {
+        return session.machine(this);
     }
 
     Policy policy() {
         return policy;
     }
 
-    GuardSession session() {
-        return session;
-    }
-
     Ledger ledger() {
-        return services.ledger();
+        return session.services().ledger();
     }
 
     GuardListener listener() {
-        return services.listener();
+        return session.services().listener();
     }
 
-    RollbackPoint point(final long id) {
-        return ledger().point(policy.environment(), id);
-    }
-
-    /**
-     * Builds the watch of the policy's probes, from fresh analyses or from persisted snapshots.
-     *
-     * @param baselines
-     *         the baselines by probe
-     * @param snapshots
-     *         the persisted analyses by probe; empty for a new watch
-     * @return the watch, not started
-     */
-    Watch watch(final Map<String, Baseline> baselines, final Map<String, AnalysisSnapshot> snapshots) {
-        return session.newWatch(baselines, this::probe, snapshots);
-    }
-
-    /** @return how long a watch of the policy's probes may take, with a margin for slow samples */
-    long plannedWatchMillis() {
-        long longest = 0;
-        for (ProbeSpec spec : policy.probes()) {
-            long each = spec.analysis().initialDelayDuration().toMillis()
-                    + spec.analysis().intervalDuration().toMillis() * (spec.analysis().plannedSamples() + 1);
-            longest = Math.max(longest, each);
-        }
-        return longest + 120_000L;
-    }
-
-    private Probe probe(final ProbeSpec spec) {
+    @Override
+    public Probe probe(final ProbeSpec spec) {
         if (spec instanceof CommandProbeSpec || workspace == null || probesFromController) {
-            return session.probes().create(spec); // commands through the launcher; HTTP from the controller
+            return controller.probe(spec); // commands through the launcher (on the agent); HTTP from the controller
         }
-        return new AgentProbe(spec, workspace, secrets.reveal(secretNames(spec)));
+        // the session's secret source: the values the agent gets are masked in every line the build prints
+        return new AgentProbe(spec, workspace, session.services().secrets().reveal(secretNames(spec)));
     }
 
-    /**
-     * Takes the policy's backups on the agent and records them on the point, as the engine's own backup phase
-     * does on one machine.
-     *
-     * @param point
-     *         the recorded point
-     * @param storeRoot
-     *         the backup store root as the agent sees it
-     * @return an ABORTED outcome if a backup failed and the policy stops the deploy
-     * @throws InterruptedException
-     *         if the build is interrupted
-     */
-    Optional<GuardOutcome> takeBackupsOnAgent(final RollbackPoint point, final String storeRoot)
-            throws InterruptedException {
-        if (policy.backups().isEmpty()) {
-            return Optional.empty();
-        }
-        if (workspace == null) {
-            throw new IllegalStateException("backups run on an agent: put withRollbackGuard inside node { }");
-        }
-        return session.takeBackups(point, new AgentBackupTaker(workspace, storeRoot, policy.environment().value(),
-                secrets, services.listener()));
+    @Override
+    public BackupManifest takeBackup(final BackupSpec spec, final String key) {
+        return onAgent().take(spec, key);
     }
 
-    /**
-     * Returns the Jenkins reverter: it schedules a reverting build of the target point's build and reports
-     * REVERTING; the reverting build's own guard judges it.
-     *
-     * @param bad
-     *         the build being left
-     * @return the reverter
-     */
-    Reverter reverter(final Run<?, ?> bad) {
-        return plan -> revert(plan, bad);
+    @Override
+    public Optional<BackupManifest> findBackup(final BackupSpec spec, final String key) {
+        return onAgent().find(key);
     }
 
-    private GuardOutcome revert(final RevertPlan.Revert plan, final Run<?, ?> bad) {
-        RollbackPoint target = plan.target();
-        Run<?, ?> targetRun = target.source().build() > 0
-                ? bad.getParent().getBuildByNumber(target.source().build()) : null;
-        if (targetRun == null) {
-            return new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, plan.leaving(),
-                    "build %s of %s is gone".formatted(target.source().build(), target.source().job()), null,
-                    List.of(), null);
+    private AgentBackupTaker onAgent() {
+        if (workspace == null) { // GuardPreparation refuses such a policy before anything is recorded
+            throw new BackupException("backups run on an agent: put withRollbackGuard inside node { }");
         }
-        return RevertingBuilds.schedule(targetRun, bad, policy.environment().value(), target.id(), plan.reason(),
-                        RevertingBuilds.GUARD)
-                .map(item -> new GuardOutcome(GuardOutcome.Result.REVERTING, plan.leaving(),
-                        "reverting build of %s queued (%s)".formatted(targetRun.getFullDisplayName(), item.getId()),
-                        null, List.of(), null))
-                .orElseGet(() -> new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, plan.leaving(),
-                        "Jenkins refused to schedule a reverting build of " + targetRun.getFullDisplayName(), null,
-                        List.of(), null));
+        return new AgentBackupTaker(workspace, storeRoot, policy.environment().value(), session.services().secrets(),
+                session.services().listener());
+    }
+
+    @Override
+    public Reverter reverter() {
+        return RevertingBuilds.reverter(run, policy.environment().value());
+    }
+
+    @Override
+    public Executor work() {
+        return work;
+    }
+
+    /** @return true: the Pipeline body survives a restart and reports its end */
+    @Override
+    public boolean deployResumes() {
+        return true;
     }
 
     private static List<String> secretNames(final ProbeSpec spec) {
@@ -228,7 +185,7 @@ final class GuardHost {
      */
     List<String> copyArtifacts(final Run<?, ?> target) throws IOException, InterruptedException {
         if (workspace == null) {
-            services.listener().error("outside node the target's artifacts are not copied: deploy build #%d's "
+            listener().error("outside node the target's artifacts are not copied: deploy build #%d's "
                     .formatted(target.getNumber()) + "artifacts yourself (ROLLBACK_GUARD_TARGET_BUILD)");
             return List.of();
         }
@@ -240,5 +197,10 @@ final class GuardHost {
             copied.add(artifact.relativePath);
         }
         return copied;
+    }
+
+    /** @return whether commands and backups can run (the step is inside {@code node}) */
+    boolean hasNode() {
+        return workspace != null;
     }
 }

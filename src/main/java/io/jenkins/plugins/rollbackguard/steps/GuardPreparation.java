@@ -1,24 +1,23 @@
 package io.jenkins.plugins.rollbackguard.steps;
 
 import java.io.IOException;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.model.Cause;
 import hudson.model.Run;
 
 import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
-import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
-import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.RollbackPlanner;
-import io.jenkins.plugins.rollbackguard.engine.health.Baseline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
+import io.jenkins.plugins.rollbackguard.engine.ledger.BuildIndex;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
@@ -28,16 +27,25 @@ import io.jenkins.plugins.rollbackguard.jenkins.JobAliases;
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 
 /**
- * The engine's phases before the body, for one build: in a reverting build the target's artifacts are copied into
- * the workspace and the point records what it reverts; {@code adopt} records what already runs; then preflight,
- * record, baselines, backups on the agent, and DEPLOYING. Blocking: runs on the plugin's pool.
+ * Translates the Jenkins facts of one build into what the guard machine and the body need: the
+ * {@link DeployRequest} (artifacts, commit, parameters, actor; for a reverting build the point it leaves and the
+ * target's data version) and the body's variables. In a reverting build it copies the target's artifacts into the
+ * workspace; with {@code adopt} it records what already runs. Everything else (preflight, the lease, baselines,
+ * backups, the deploy's phases) is the machine's. Blocking: runs on the work pool.
  */
 final class GuardPreparation {
     /** The variables a guarded body sees. */
+    static final String ENVIRONMENT = "ROLLBACK_GUARD_ENVIRONMENT";
+    static final String POINT = "ROLLBACK_GUARD_POINT";
     static final String IS_ROLLBACK = "ROLLBACK_GUARD_IS_ROLLBACK";
     static final String TARGET_BUILD = "ROLLBACK_GUARD_TARGET_BUILD";
     static final String TARGET_COMMIT = "ROLLBACK_GUARD_TARGET_COMMIT";
     static final String ARTIFACTS = "ROLLBACK_GUARD_ARTIFACTS";
+    /**
+     * Point attribute: the flow node of the {@code withRollbackGuard} step that recorded the point. A step restarted
+     * before it could save the point id finds its point by build and node instead of recording a second one.
+     */
+    static final String NODE = "jenkins.node";
 
     private final WithRollbackGuardStep step;
     private final Run<?, ?> run;
@@ -53,35 +61,59 @@ final class GuardPreparation {
     }
 
     /**
-     * Returns the policy this build runs with: a reverting build whose bad point is unknown must still never start
-     * another revert, so it freezes instead.
+     * Returns the policy this build runs with. A reverting build waits for the environment's lease whatever the
+     * policy says (the build it reverts scheduled it and lets go of the lease only as its own step ends); one whose
+     * bad point is unknown must still never start another revert, so it freezes instead.
      *
      * @param policy
      *         the resolved policy
      * @return the policy to use
      */
     Policy effectivePolicy(final Policy policy) {
-        if (target != null && revertOf(new LedgerFacade().getLedger(), policy.environment()) == 0) {
-            return PolicyResolver.freezing(policy);
+        if (target == null) {
+            return policy;
         }
-        return policy;
+        Policy waiting = PolicyResolver.waiting(policy);
+        return revertOf(new LedgerFacade().getLedger(), policy.environment()) == 0 ? PolicyResolver.freezing(waiting)
+                : waiting;
     }
 
-    Prepared prepare(final GuardHost guard, @CheckForNull final EnvVars env, final String storeRoot,
-                     final Consumer<RollbackPoint> onRecorded) throws IOException, InterruptedException {
-        GuardSession session = guard.session();
+    /**
+     * Builds the deploy request and the body's variables.
+     *
+     * @param guard
+     *         the build's host
+     * @param env
+     *         the build's environment variables, or null
+     * @param nodeId
+     *         the flow node of the step, kept on the point ({@link #NODE})
+     * @return the request and the variables (all but {@link #POINT}, known once the point is recorded)
+     * @throws IOException
+     *         if the target build is gone or an artifact cannot be copied
+     * @throws InterruptedException
+     *         if interrupted
+     */
+    Prepared prepare(final GuardHost guard, @CheckForNull final EnvVars env, final String nodeId)
+            throws IOException, InterruptedException {
+        Policy policy = guard.policy();
+        if (!policy.backups().isEmpty() && !guard.hasNode()) {
+            throw new AbortException("[rollback-guard] backups: the policy names %d backup(s), which run on an agent; "
+                    .formatted(policy.backups().size()) + "put withRollbackGuard inside node { }");
+        }
         Ledger ledger = guard.ledger();
-        EnvironmentName environment = guard.policy().environment();
+        EnvironmentName environment = policy.environment();
         Map<String, String> variables = new LinkedHashMap<>();
-        variables.put("ROLLBACK_GUARD_ENVIRONMENT", environment.value());
+        variables.put(ENVIRONMENT, environment.value());
         variables.put(IS_ROLLBACK, Boolean.toString(target != null));
-        DeployRequest request;
         String actor = facts.actor(run);
+        Map<String, String> attributes = Map.of("jenkins.url", run.getUrl(), NODE, nodeId);
+        DeployRequest request;
         if (target != null) {
             RollbackPoint targetPoint = ledger.point(environment, target.getPointId());
             Run<?, ?> targetRun = run.getParent().getBuildByNumber(target.getTargetBuild());
             if (targetRun == null) {
-                throw new IOException("the target build #%d of the rollback is gone".formatted(target.getTargetBuild()));
+                throw new AbortException("[rollback-guard] the target build #%d of the rollback is gone"
+                        .formatted(target.getTargetBuild()));
             }
             List<String> copied = guard.copyArtifacts(targetRun);
             variables.put(TARGET_BUILD, Integer.toString(target.getTargetBuild()));
@@ -90,7 +122,7 @@ final class GuardPreparation {
             boolean auto = run.getCause(RollbackCause.class) != null && run.getCause(Cause.UserIdCause.class) == null;
             request = new DeployRequest(source(), targetPoint.artifacts(), targetPoint.gitCommit(), facts.parameters(run),
                     actor, null, revertOf(ledger, environment), auto ? RollbackPlanner.AUTO : "manual",
-                    targetPoint.dataVersion(), Map.of("jenkins.url", run.getUrl()));
+                    targetPoint.dataVersion(), attributes);
         }
         else {
             if (step.isAdopt()) {
@@ -98,19 +130,31 @@ final class GuardPreparation {
             }
             request = new DeployRequest(source(), facts.artifacts(run, step.getArtifacts()),
                     facts.commit(run, env == null ? new EnvVars() : env), facts.parameters(run), actor, null, 0,
-                    "manual", null, Map.of("jenkins.url", run.getUrl()));
+                    "manual", null, attributes);
         }
-        RollbackPoint point = session.preflightAndRecord(request);
-        onRecorded.accept(point);
-        variables.put("ROLLBACK_GUARD_POINT", Long.toString(point.id()));
-        Map<String, Baseline> baselines = session.sampleBaselines(request);
-        point = session.rememberBaselines(point, baselines);
-        Optional<GuardOutcome> aborted = guard.takeBackupsOnAgent(point, storeRoot);
-        if (aborted.isPresent()) {
-            return new Prepared(aborted.get(), baselines, variables);
-        }
-        session.deploying(point, actor);
-        return new Prepared(null, baselines, variables);
+        return new Prepared(request, variables);
+    }
+
+    /**
+     * Finds the point this step recorded, for a step that restarted before it saved the point id.
+     *
+     * @param ledger
+     *         the ledger
+     * @param index
+     *         the ledger's index of builds
+     * @param environment
+     *         the environment
+     * @param nodeId
+     *         the flow node of the step
+     * @return the newest point of this build and step in the environment, if any
+     */
+    Optional<RollbackPoint> recorded(final Ledger ledger, final BuildIndex index, final EnvironmentName environment,
+                                     final String nodeId) {
+        return index.pointsOf(run.getParent().getFullName(), run.getNumber()).stream()
+                .filter(ref -> ref.environment().equals(environment))
+                .map(ref -> ledger.point(ref.environment(), ref.id()))
+                .filter(point -> nodeId.equals(point.attributes().get(NODE)))
+                .max(Comparator.comparingLong(RollbackPoint::id));
     }
 
     private PointSource source() {
@@ -156,14 +200,11 @@ final class GuardPreparation {
     /**
      * What the preparation produced.
      *
-     * @param outcome
-     *         an outcome when the deploy must not run (a backup failed), else null
-     * @param baselines
-     *         the sampled baselines
-     * @param environment
-     *         the variables for the body
+     * @param request
+     *         what the machine records and deploys
+     * @param variables
+     *         the body's variables, but the point's id
      */
-    record Prepared(@CheckForNull GuardOutcome outcome, Map<String, Baseline> baselines,
-                    Map<String, String> environment) {
+    record Prepared(DeployRequest request, Map<String, String> variables) {
     }
 }

@@ -90,6 +90,25 @@ final class PolicyResolver {
                 policy.deployTimeout(), policy.deploySecretEnvironment(), policy.publicParameters());
     }
 
+    /**
+     * Returns the same policy with {@code concurrent: wait}: a reverting build is scheduled by the build it reverts,
+     * which still holds the environment's lease until its step ends; refusing would lose the revert.
+     *
+     * @param policy
+     *         the policy
+     * @return the copy, or the policy itself when it waits already
+     */
+    static Policy waiting(final Policy policy) {
+        if (policy.concurrent() == Policy.Concurrency.WAIT) {
+            return policy;
+        }
+        return new Policy(policy.environment(), policy.probes(), policy.backups(), policy.onBackupFailure(),
+                policy.onTrip(), policy.onInconclusive(), policy.cooldown(), policy.keepGood(),
+                policy.keepBackups(), policy.dataVersion(), policy.allowDataRestore(), policy.lastGoodCheck(),
+                Policy.Concurrency.WAIT, policy.lockTimeout(), policy.hooks(), policy.notifications(),
+                policy.deployTimeout(), policy.deploySecretEnvironment(), policy.publicParameters());
+    }
+
     @CheckForNull
     private static Policy file(final String path, @CheckForNull final FilePath workspace)
             throws AbortException, InterruptedException {

@@ -18,13 +18,19 @@ import hudson.model.ParameterValue;
 import hudson.model.ParametersAction;
 import hudson.model.ParametersDefinitionProperty;
 import hudson.model.Queue;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.queue.ScheduleResult;
 import hudson.security.ACL;
+import hudson.security.ACLContext;
 import jenkins.model.ParameterizedJobMixIn;
 
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.RevertParameters;
+import io.jenkins.plugins.rollbackguard.engine.guard.RevertPlan;
+import io.jenkins.plugins.rollbackguard.engine.guard.Reverter;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.jenkins.BuildFacts;
 import io.jenkins.plugins.rollbackguard.jenkins.GitFacts;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
@@ -65,6 +71,31 @@ public final class RevertingBuilds {
     public static Optional<Queue.Item> schedule(final Run<?, ?> target, @CheckForNull final Run<?, ?> bad,
                                                 final String environment, final long targetPointId, final String reason,
                                                 @CheckForNull final String userId) {
+        return schedule(target, bad, environment, targetPointId, reason, userId, null);
+    }
+
+    /**
+     * Schedules a reverting build that its requester can {@linkplain #find find} again by a key after a restart.
+     *
+     * @param target
+     *         the build to return to
+     * @param bad
+     *         the build being left, or null when none is known
+     * @param environment
+     *         the environment
+     * @param targetPointId
+     *         the target's rollback point id
+     * @param reason
+     *         why, shown on the build page
+     * @param userId
+     *         the person who asked, or null
+     * @param key
+     *         names the request (kept on the {@link RollbackTargetAction}), or null
+     * @return the new queue item, or empty if Jenkins refused to schedule it or would not give it an item of its own
+     */
+    public static Optional<Queue.Item> schedule(final Run<?, ?> target, @CheckForNull final Run<?, ?> bad,
+                                                final String environment, final long targetPointId, final String reason,
+                                                @CheckForNull final String userId, @CheckForNull final String key) {
         Job<?, ?> job = target.getParent();
         if (!(job instanceof ParameterizedJobMixIn.ParameterizedJob<?, ?> task) || !job.isBuildable()) {
             return Optional.empty(); // only enabled jobs that can be scheduled with actions (Pipeline, freestyle)
@@ -78,7 +109,7 @@ public final class RevertingBuilds {
         }
         actions.add(new CauseAction(causes));
         parameters(target, job).ifPresent(actions::add);
-        actions.add(new RollbackTargetAction(environment, targetPointId, target.getNumber()));
+        actions.add(new RollbackTargetAction(environment, targetPointId, target.getNumber(), key));
         GitFacts git = new GitFacts();
         String commit = new BuildFacts(git).commit(target, new hudson.EnvVars());
         git.pin(commit == null ? recordedCommit(environment, targetPointId) : commit).ifPresent(actions::add);
@@ -148,4 +179,134 @@ public final class RevertingBuilds {
 
     /** The requester of a revert started by a tripped guard rather than by a person. */
     public static final String GUARD = "guard";
+
+    /** How many of a job's newest builds {@link #find} looks at. */
+    private static final int RECENT = 50;
+
+    /**
+     * The key of the revert a guard machine starts when it leaves a point: derived from the ledger, so that the
+     * machine resumed after a restart looks for the same build (Argo Rollouts names its jobs the same way).
+     *
+     * @param environment
+     *         the environment
+     * @param leavingPointId
+     *         the point being left
+     * @return the key
+     */
+    public static String guardKey(final String environment, final long leavingPointId) {
+        return "guard:" + environment + "#" + leavingPointId;
+    }
+
+    /**
+     * Finds the reverting build a request scheduled: a queue item, or one of the job's newest builds, that carries
+     * its key. Runs as SYSTEM (the queue hides items a user may not see).
+     *
+     * @param job
+     *         the job the build was scheduled for
+     * @param key
+     *         the request's key
+     * @return what was found, if anything
+     */
+    public static Optional<Scheduled> find(final Job<?, ?> job, final String key) {
+        try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
+            // builds, the queue, builds again: an item that starts between two looks is seen by one of them
+            Optional<Scheduled> found = findBuild(job, key);
+            if (found.isEmpty() && job instanceof Queue.Task task) {
+                found = new JenkinsFacade().getQueue().getItems(task).stream()
+                        .filter(item -> hasKey(item.getAction(RollbackTargetAction.class), key)).findFirst()
+                        .map(item -> new Scheduled(item.getId(), null));
+            }
+            return found.isPresent() ? found : findBuild(job, key);
+        }
+    }
+
+    private static Optional<Scheduled> findBuild(final Job<?, ?> job, final String key) {
+        return job.getBuilds().limit(RECENT).stream()
+                .filter(run -> hasKey(run.getAction(RollbackTargetAction.class), key)).findFirst()
+                .map(run -> new Scheduled(run.getQueueId(), run));
+    }
+
+    private static boolean hasKey(@CheckForNull final RollbackTargetAction action, final String key) {
+        return action != null && key.equals(action.getKey());
+    }
+
+    /**
+     * A reverting build found by its key.
+     *
+     * @param queueId
+     *         its queue item id
+     * @param build
+     *         the build, or null while it waits in the queue
+     */
+    public record Scheduled(long queueId, @CheckForNull Run<?, ?> build) {
+        /** @return a few words for the build log and the ledger */
+        public String describe() {
+            Run<?, ?> run = build;
+            if (run == null) {
+                return "queue item " + queueId;
+            }
+            Result result = run.getResult();
+            return run.getFullDisplayName() + (run.isBuilding() ? " (running)" : " (" + result + ")");
+        }
+    }
+
+    /**
+     * The reverter of a guard machine in a build: it schedules a reverting build of the target (under the
+     * {@linkplain #guardKey key} of the point being left) and reports REVERTING; the reverting build's own guard judges
+     * it. Before it schedules, and when a machine resumed after a restart asks what became of a revert it started,
+     * it looks for a build with that key: a revert is never scheduled twice.
+     *
+     * @param bad
+     *         the build being left
+     * @param environment
+     *         the environment
+     * @return the reverter
+     */
+    public static Reverter reverter(final Run<?, ?> bad, final String environment) {
+        return new Reverter() {
+            @Override
+            public GuardOutcome revert(final RevertPlan.Revert plan) {
+                RollbackPoint target = plan.target();
+                String key = guardKey(environment, plan.leaving().id());
+                Optional<Scheduled> existing = find(bad.getParent(), key);
+                if (existing.isPresent()) {
+                    return reverting(plan.leaving(), "a reverting build was scheduled already: "
+                            + existing.get().describe());
+                }
+                Run<?, ?> targetRun = target.source().build() > 0
+                        ? bad.getParent().getBuildByNumber(target.source().build()) : null;
+                if (targetRun == null) {
+                    return new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, plan.leaving(),
+                            "build %s of %s is gone".formatted(target.source().build(), target.source().job()), null,
+                            List.of(), null);
+                }
+                return schedule(targetRun, bad, environment, target.id(), plan.reason(), GUARD, key)
+                        .map(item -> reverting(plan.leaving(), "reverting build of %s queued (queue item %d)"
+                                .formatted(targetRun.getFullDisplayName(), item.getId())))
+                        .orElseGet(() -> new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, plan.leaving(),
+                                "Jenkins refused to schedule a reverting build of " + targetRun.getFullDisplayName(),
+                                null, List.of(), null));
+            }
+
+            @Override
+            public Optional<GuardOutcome> resume(final RollbackPoint leaving, @CheckForNull final RollbackPoint revertPoint) {
+                Optional<Scheduled> found = find(bad.getParent(), guardKey(environment, leaving.id()));
+                if (found.isEmpty()) {
+                    return Optional.empty(); // in doubt: the machine keeps the environment frozen and says why
+                }
+                Run<?, ?> run = found.get().build();
+                if (run == null || run.isBuilding()) {
+                    return Optional.of(reverting(leaving, "the reverting build goes on after the restart: "
+                            + found.get().describe()));
+                }
+                return Optional.of(new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, leaving,
+                        "the reverting build %s ended without a verdict".formatted(found.get().describe()), null,
+                        List.of(), null));
+            }
+        };
+    }
+
+    private static GuardOutcome reverting(final RollbackPoint leaving, final String line) {
+        return new GuardOutcome(GuardOutcome.Result.REVERTING, leaving, line, null, List.of(), null);
+    }
 }

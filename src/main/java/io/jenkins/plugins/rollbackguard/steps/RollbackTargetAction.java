@@ -2,6 +2,7 @@ package io.jenkins.plugins.rollbackguard.steps;
 
 import java.util.List;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.model.Action;
 import hudson.model.InvisibleAction;
 import hudson.model.Queue;
@@ -12,11 +13,17 @@ import hudson.model.Queue;
  * reads it back while the build runs. As a {@link Queue.QueueAction} it keeps the reverting build out of the queue's
  * folding: without it, a revert with the same (or no) parameters as a queued ordinary build would be merged into
  * that build, its cause and this action dropped, and the new code deployed in place of the old.
+ *
+ * <p>Its {@linkplain #getKey() key} names the request that scheduled it, so that a requester that restarted before it
+ * could save the queue item id (a guard machine, {@code rollbackTo}) finds its reverting build again in the queue or
+ * among the job's builds instead of scheduling a second one or waiting on an id it never kept.</p>
  */
 public class RollbackTargetAction extends InvisibleAction implements Queue.QueueAction {
     private final String environment;
     private final long pointId;
     private final int targetBuild;
+    @CheckForNull
+    private final String key;
 
     /**
      * Creates the action.
@@ -30,10 +37,28 @@ public class RollbackTargetAction extends InvisibleAction implements Queue.Queue
      *         the number of the good build of the same job that is deployed again
      */
     public RollbackTargetAction(final String environment, final long pointId, final int targetBuild) {
+        this(environment, pointId, targetBuild, null);
+    }
+
+    /**
+     * Creates the action of a request that must find its build again after a restart.
+     *
+     * @param environment
+     *         the name of the environment that is rolled back
+     * @param pointId
+     *         the id of the rollback point in that environment's ledger
+     * @param targetBuild
+     *         the number of the good build of the same job that is deployed again
+     * @param key
+     *         names the request ({@link RevertingBuilds#guardKey}, or a {@code rollbackTo} step's own), or null
+     */
+    public RollbackTargetAction(final String environment, final long pointId, final int targetBuild,
+                                @CheckForNull final String key) {
         super();
         this.environment = environment;
         this.pointId = pointId;
         this.targetBuild = targetBuild;
+        this.key = key;
     }
 
     /** @return the name of the environment that is rolled back */
@@ -49,6 +74,12 @@ public class RollbackTargetAction extends InvisibleAction implements Queue.Queue
     /** @return the number of the good build that is deployed again */
     public int getTargetBuild() {
         return targetBuild;
+    }
+
+    /** @return the key of the request that scheduled the build, or null (a revert asked on the build page) */
+    @CheckForNull
+    public String getKey() {
+        return key;
     }
 
     /** A revert is never merged with another queued build, nor another build with a queued revert. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.AbstractStepExecutionImpl;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.springframework.security.core.Authentication;
@@ -33,16 +34,21 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.jenkins.BuildArtifactStore;
 import io.jenkins.plugins.rollbackguard.jenkins.JobAliases;
-import io.jenkins.plugins.rollbackguard.jenkins.SamplePool;
+import io.jenkins.plugins.rollbackguard.jenkins.WorkPool;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 
 /**
  * Runs {@code rollbackTo} without blocking the CPS thread: {@link #start()} checks the permissions of the build's
- * authentication (in memory), the planning and scheduling run on the plugin's pool, and the step then waits for
- * the reverting build through {@link RollbackToListener} events, holding no thread. Without {@code wait} it returns
- * the queue item id as soon as the revert is queued. Persisted: the queue item id; after a restart
- * {@link #onResume()} looks the build up by that id.
+ * authentication (in memory), the planning and scheduling run on the plugin's {@link WorkPool}, and the step then
+ * waits for the reverting build through {@link RollbackToListener} events, holding no thread. Without {@code wait}
+ * it returns the queue item id as soon as the revert is queued.
+ *
+ * <p>Persisted: the queue item id and the request's key, made in {@link #start()} from the build and the step's flow
+ * node and kept on the reverting build's {@link RollbackTargetAction}. After a restart {@link #onResume()} looks the
+ * build up by its id, or, when the restart came before the id was saved, finds the queue item or build by the key
+ * (and only when there is none plans and schedules again): a restart neither loses the revert nor queues it
+ * twice.</p>
  */
 public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     private static final long serialVersionUID = 1L; // first release
@@ -53,6 +59,8 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     private String requestedBy = "";
     private String requestedFrom = "";
     private long queueId;
+    /** Names this request on the reverting build it schedules; empty in a step saved by an older version. */
+    private String requestKey = "";
     /**
      * Not persisted: the step context's outcome is not either, so a program saved between {@link #succeed} and the
      * outcome reaching the program resumes with the step still pending, and must be able to answer again.
@@ -60,7 +68,7 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     private transient volatile boolean done;
 
     /**
-     * The sample pool of the Jenkins session this object lives in. An execution restored after a restart gets the
+     * The work pool of the Jenkins session this object lives in. An execution restored after a restart gets the
      * new session's; the old object keeps the ended session's, which drops its tasks, so it cannot act again.
      */
     @CheckForNull
@@ -86,6 +94,8 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
         jobName = job.getFullName();
         requestedBy = auth.getName();
         requestedFrom = run.getFullDisplayName();
+        FlowNode node = getContext().get(FlowNode.class); // in memory: the node of this step
+        requestKey = "rollbackTo:" + run.getExternalizableId() + "@" + (node == null ? "" : node.getId());
         pool().execute(this::schedule);
         return false;
     }
@@ -109,6 +119,14 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
         try {
             Job<?, ?> job = new JenkinsFacade().getJob(jobName)
                     .orElseThrow(() -> new AbortException("rollbackTo: the job " + jobName + " is gone"));
+            Optional<RevertingBuilds.Scheduled> earlier = requestKey.isEmpty() ? Optional.empty()
+                    : RevertingBuilds.find(job, requestKey);
+            if (earlier.isPresent()) { // scheduled before a restart that lost its id
+                listener().getLogger().printf("[rollback-guard] found the reverting build this step scheduled before "
+                        + "the restart: %s%n", earlier.get().describe());
+                queued(earlier.get().queueId());
+                return;
+            }
             Ledger ledger = new LedgerFacade().getLedger();
             EnvironmentName environment = EnvironmentName.of(step.getEnvironment());
             if (!ledger.environments().contains(environment) || ledger.size(environment) == 0) {
@@ -134,7 +152,8 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
                 return; // stopped (aborted) while planning: queue nothing
             }
             Optional<Queue.Item> item = RevertingBuilds.schedule(targetRun, leavingRun, environment.value(),
-                    revert.target().id(), by + ": " + revert.reason(), requestedBy);
+                    revert.target().id(), by + ": " + revert.reason(), requestedBy,
+                    requestKey.isEmpty() ? null : requestKey);
             if (item.isPresent() && done) { // stopped while it was being queued
                 cancel(item.get().getId());
                 return;
@@ -143,21 +162,26 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
                 throw new AbortException("rollbackTo: Jenkins refused to queue a reverting build of its own for "
                         + jobName + " (the job is disabled, or the queue would merge it into a queued build)");
             }
-            queueId = item.get().getId();
-            getContext().saveState();
             listener().getLogger().printf("[rollback-guard] %s; reverting build queued (queue item %d)%n",
-                    revert.describe(), queueId);
-            if (!step.isWait()) {
-                // Return at once: on its own job without concurrent builds the revert can only start after this
-                // build ends, so waiting for it to start would wait forever.
-                succeed(queueId);
-                return;
-            }
-            catchUp();
+                    revert.describe(), item.get().getId());
+            queued(item.get().getId());
         }
         catch (Exception e) {
             fail(e);
         }
+    }
+
+    /** The revert is queued (or was found queued): keep its id, then answer or wait. */
+    private void queued(final long id) {
+        queueId = id;
+        getContext().saveState();
+        if (!step.isWait()) {
+            // Return at once: on its own job without concurrent builds the revert can only start after this
+            // build ends, so waiting for it to start would wait forever.
+            succeed(queueId);
+            return;
+        }
+        catchUp();
     }
 
     private long targetId(final Ledger ledger, final EnvironmentName environment, final Job<?, ?> job)
@@ -223,7 +247,10 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
 
     @Override
     public void onResume() { // no super.onResume(): it only performs the deprecated Guice injection
-        if (queueId == 0 && !done) {
+        if (queueId == 0 && !done && !requestKey.isEmpty()) {
+            pool().execute(this::schedule); // finds the revert by its key, else plans and schedules it now
+        }
+        else if (queueId == 0 && !done) {
             fail(new AbortException("rollbackTo: Jenkins restarted while the rollback was being planned; check the "
                     + "queue and the job's Rollback points page for a reverting build before asking again"));
         }
@@ -242,6 +269,11 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
         done = true;
         if (queueId != 0) {
             cancel(queueId); // a revert queued for a step that is stopped must not run
+        }
+        else if (!requestKey.isEmpty()) { // maybe queued before a restart that lost its id: look it up off this thread
+            pool().execute(() -> new JenkinsFacade().getJob(jobName)
+                    .flatMap(job -> RevertingBuilds.find(job, requestKey))
+                    .filter(found -> found.build() == null).ifPresent(found -> cancel(found.queueId())));
         }
         super.stop(cause);
     }
@@ -284,7 +316,7 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     private Executor pool() {
         Executor bound = pool;
         if (bound == null) {
-            bound = SamplePool.executor();
+            bound = WorkPool.executor();
             pool = bound;
         }
         return bound;

@@ -34,7 +34,8 @@ import io.jenkins.plugins.rollbackguard.engine.spi.ResolvedSecrets;
 /**
  * One guarded deploy, run to its end on the caller's thread: preflight, record, baseline, backups,
  * deploy, watch, verdict, and on a trip the revert (see {@link TripHandler}). Every phase is a ledger
- * event and a timeline line. Hosts that cannot block (the Jenkins step) call the phases themselves.
+ * event and a timeline line. Hosts that cannot block (the Jenkins step) drive the same {@link GuardMachine}
+ * asynchronously ({@link BodyDriver}).
  *
  * <p>The session works with {@linkplain GuardServices#masking() masking services}: preflight resolves every secret
  * the policy names, and from then on every line printed, every text recorded in the ledger or sent to a webhook, and
@@ -232,8 +233,8 @@ public final class GuardSession {
     }
 
     /*
-     * The phases, public for hosts that cannot run a deploy on one blocked thread (the Jenkins step runs
-     * the body asynchronously and watches without holding a thread). run() above is their reference order.
+     * The phases, public for the freestyle pair, which still calls them itself (the Pipeline step drives the machine
+     * through BodyDriver). run() above is their reference order.
      */
 
     /**
@@ -406,23 +407,6 @@ public final class GuardSession {
         return watch(baselines, probes::create, Map.of());
     }
 
-    /**
-     * Phase 4, for hosts that sample elsewhere or resume after a restart: a watch whose probes the host
-     * supplies (e.g. sampling on a Jenkins agent) and whose analyses continue from saved snapshots.
-     *
-     * @param baselines
-     *         the baselines
-     * @param probeFor
-     *         builds the probe of a spec
-     * @param restored
-     *         saved analyses by probe name; probes without one start afresh
-     * @return the watch, not started
-     */
-    public Watch newWatch(final Map<String, Baseline> baselines, final java.util.function.Function<ProbeSpec, Probe> probeFor,
-                          final Map<String, io.jenkins.plugins.rollbackguard.engine.health.AnalysisSnapshot> restored) {
-        return watch(baselines, probeFor, restored);
-    }
-
     /** @return phase 5: what turns the watch's verdict into ledger state and a revert */
     public TripHandler trips() {
         return new TripHandler(services, policy, timeline, notifier);
@@ -452,11 +436,6 @@ public final class GuardSession {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** @return the probe factory of this session (hosts rebuild probes with it after a restart) */
-    public ProbeFactory probes() {
-        return probes;
     }
 
     private Ledger ledger() {
