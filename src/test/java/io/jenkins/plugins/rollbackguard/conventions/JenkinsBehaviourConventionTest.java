@@ -10,8 +10,10 @@ import static org.assertj.core.api.Assertions.*;
 /**
  * Source-level checks of what the glue does with Jenkins calls whose behaviour a type check cannot see (the review
  * of the glue against the real Jenkins sources found each of these): transient action factories that recurse,
- * freestyle results judged against SUCCESS, reverting builds folded into a queued build. Each check is proven on a
- * deliberately bad snippet.
+ * freestyle results judged against SUCCESS, reverting builds folded into a queued build, and the Pipeline step
+ * executions ({@link StepConventions}: no I/O on the CPS VM thread, no work on the sample pool, no decision about a
+ * deploy outside the guard machine, a body's interruption classified). Each check is proven on a deliberately bad
+ * snippet.
  */
 class JenkinsBehaviourConventionTest {
     private static final String TARGET_ACTION = "io/jenkins/plugins/rollbackguard/steps/RollbackTargetAction.java";
@@ -149,4 +151,111 @@ class JenkinsBehaviourConventionTest {
                 .isEmpty();
     }
 
+    /** The step executions as they are now: each check below finds nothing in them. */
+    @Test
+    void shouldKeepStepExecutionsToTheirThreadsPoolsAndRole() {
+        assertThat(ProjectFiles.problemsInMainSources(StepConventions::samplePoolProblems)).isEmpty();
+        assertThat(ProjectFiles.problemsInMainSources(StepConventions::decisionProblems)).isEmpty();
+        assertThat(ProjectFiles.problemsInMainSources(StepConventions::cpsThreadProblems)).isEmpty();
+        assertThat(ProjectFiles.problemsInMainSources(StepConventions::bodyInterruptionProblems)).isEmpty();
+        assertThat(ProjectFiles.list(ProjectFiles.locate().mainJava(), ".java").stream()
+                .map(file -> new JavaSource(ProjectFiles.read(file)))
+                .filter(source -> source.code().contains("extends AbstractStepExecutionImpl")))
+                .as("the checks have step executions to look at").hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    /** The step as it was before the guard machine: each problem the review found is caught. */
+    @Test
+    void shouldFindAStepThatPreparesOnTheSamplePoolAndJudgesAFailedBodyItself() {
+        JavaSource bad = new JavaSource("""
+                public class Exec extends AbstractStepExecutionImpl {
+                    @Override
+                    public boolean start() {
+                        RollbackPoint point = new LedgerFacade().getLedger().point(env, id); // I/O on the CPS thread
+                        pool().execute(this::prepare);
+                        return false;
+                    }
+                    @Override
+                    public void stop(final Throwable cause) throws Exception {
+                        guard.ledger().transition(env, id, PointStatus.ABORTED, "guard", "stopped");
+                        running.get().join();
+                    }
+                    private Executor pool() {
+                        return SamplePool.executor();
+                    }
+                    private void deployFailed(final Throwable failure) {
+                        GuardOutcome outcome = guard.session().deployFailed(point, failure.getMessage(), reverter);
+                    }
+                    private final class Callback extends BodyExecutionCallback {
+                        @Override
+                        public void onSuccess(final StepContext context, final Object result) {
+                            pool().execute(Exec.this::afterBody);
+                        }
+                        @Override
+                        public void onFailure(final StepContext context, final Throwable t) {
+                            Thread.sleep(10);
+                            pool().execute(() -> deployFailed(t));
+                        }
+                    }
+                    // SamplePool. in a comment, "PointStatus.GOOD" in a string: neither counts
+                    String text = "SamplePool.executor() .transition(";
+                }
+                """);
+
+        assertThat(StepConventions.samplePoolProblems("Exec.java", bad)).containsExactly(
+                "Exec.java: Exec uses the SamplePool; a step's work belongs on the WorkPool");
+        assertThat(StepConventions.decisionProblems("Exec.java", bad)).containsExactly(
+                "Exec.java: Exec decides about the deploy itself (.transition(); the guard machine does",
+                "Exec.java: Exec decides about the deploy itself (PointStatus.A); the guard machine does",
+                "Exec.java: Exec decides about the deploy itself (.deployFailed(); the guard machine does");
+        assertThat(StepConventions.cpsThreadProblems("Exec.java", bad)).containsExactlyInAnyOrder(
+                "Exec.java: Exec.start() runs on the CPS VM thread and calls LedgerFacade; hand it to the work pool",
+                "Exec.java: Exec.start() runs on the CPS VM thread and calls .getLedger(; hand it to the work pool",
+                "Exec.java: Exec.stop() runs on the CPS VM thread and calls .join(); hand it to the work pool",
+                "Exec.java: Callback.onFailure() runs on the CPS VM thread and calls Thread.sleep(; hand it to the "
+                        + "work pool");
+        assertThat(StepConventions.bodyInterruptionProblems("Exec.java", bad)).containsExactly(
+                "Exec.java: a body callback that does not classify the body's interruption (InterruptionCauses); an "
+                        + "abort would be judged as a failed deploy");
+    }
+
+    /** What the step does now passes; a call of start() inside a lambda is no declaration of it. */
+    @Test
+    void shouldAcceptAStepThatHandsItsWorkOverAndClassifiesItsBody() {
+        JavaSource good = new JavaSource("""
+                public class Exec extends AbstractStepExecutionImpl {
+                    @Override
+                    public boolean start() {
+                        work().execute(this::begin);
+                        return false;
+                    }
+                    private void begin() {
+                        driver().start(new LedgerFacade().getLedger(), request); // on the work pool: fine
+                    }
+                    @Override
+                    public void stop(final Throwable cause) {
+                        driver().stop(classify(cause), cause.getMessage());
+                    }
+                    private Executor work() {
+                        return WorkPool.executor();
+                    }
+                    private Interruption classify(final Throwable cause) {
+                        return InterruptionCauses.classify(names, "ABORTED");
+                    }
+                    private final class Callback extends BodyExecutionCallback {
+                        @Override
+                        public void onFailure(final StepContext context, final Throwable t) {
+                            driver().ended(endOf(t));
+                        }
+                    }
+                }
+                """);
+
+        assertThat(StepConventions.samplePoolProblems("Exec.java", good)).isEmpty();
+        assertThat(StepConventions.decisionProblems("Exec.java", good)).isEmpty();
+        assertThat(StepConventions.cpsThreadProblems("Exec.java", good)).isEmpty();
+        assertThat(StepConventions.bodyInterruptionProblems("Exec.java", good)).isEmpty();
+        assertThat(StepConventions.methodBodies(good.ownBody("Exec").orElseThrow(), "start")).singleElement()
+                .asString().contains("work().execute");
+    }
 }

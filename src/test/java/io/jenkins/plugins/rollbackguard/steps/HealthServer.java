@@ -17,10 +17,12 @@ final class HealthServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicReference<String> rate = new AtomicReference<>("1.0");
     private final AtomicInteger badAnswersLeft = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
 
     HealthServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/health", exchange -> {
+            requests.incrementAndGet();
             String now = badAnswersLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? "0.5" : rate.get();
             byte[] body = ("{\"rate\": " + now + "}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -35,6 +37,16 @@ final class HealthServer implements AutoCloseable {
     /** @return the probe URL */
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/health";
+    }
+
+    /** @return the port: a proxy port too, since it answers {@code /health} whatever host the request names */
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** @return how many requests it answered */
+    int requests() {
+        return requests.get();
     }
 
     void healthy() {
