@@ -17,10 +17,10 @@ import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 
 /**
- * Takes a guard's backups on the agent that holds the build's workspace, for Pipeline and freestyle builds
- * alike: the engine's {@link GuardSession#takeBackups(io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint,
- * GuardSession.BackupTaker)} decides what a failure means; this only carries each backup to the agent
- * ({@link AgentBackups}), with the secrets it names resolved on the controller, and replays the agent's lines.
+ * Takes a guard's backups on the agent that holds the build's workspace, and finds them there again by key, for
+ * Pipeline and freestyle builds alike: the guard machine decides what a failure means; this only carries each
+ * backup to the agent ({@link AgentBackups}), with the secrets it names resolved on the controller, and replays the
+ * agent's lines.
  */
 public class AgentBackupTaker implements GuardSession.BackupTaker {
     private final FilePath workspace;

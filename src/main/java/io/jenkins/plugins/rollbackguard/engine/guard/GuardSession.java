@@ -233,24 +233,10 @@ public final class GuardSession {
     }
 
     /*
-     * The phases, public for the freestyle pair, which still calls them itself (the Pipeline step drives the machine
-     * through BodyDriver). run() above is their reference order.
+     * What the machine asks of its session (and the blocking baseline sampling that tests and tools call). Hosts
+     * drive the machine, never these steps one by one: the CLI through run(), the freestyle pair on its build
+     * thread, the Pipeline step through BodyDriver.
      */
-
-    /**
-     * Phase 1: preflight checks, then the point is recorded (RECORDED).
-     *
-     * @param request
-     *         what is deployed
-     * @return the recorded point
-     * @throws GuardRefusedException
-     *         if preflight refuses
-     */
-    public RollbackPoint preflightAndRecord(final DeployRequest request) {
-        new Preflight(services, policy, timeline).check(request);
-        resolveSecrets();
-        return record(request);
-    }
 
     /**
      * Resolves every secret the policy names, before anything is recorded: a missing one stops the deploy here, and
@@ -309,32 +295,6 @@ public final class GuardSession {
         return remember(point, baselines);
     }
 
-    /**
-     * Phase 2c: takes the policy's backups and records them on the point.
-     *
-     * @param point
-     *         the point
-     * @return an ABORTED outcome if a backup failed and the policy stops the deploy, else empty
-     */
-    public Optional<GuardOutcome> takeBackups(final RollbackPoint point) {
-        return takeBackups(point, (spec, label) -> services.backups().take(policy.environment().value(), spec,
-                new BackupContext(services.secrets(), services.runner(), services.scheduler(), services.listener(), label)));
-    }
-
-    /**
-     * Phase 2c, with the backups taken elsewhere (on a Jenkins agent): the taker produces each manifest or
-     * throws; this session records them and decides, by policy, whether a failure stops the deploy.
-     *
-     * @param point
-     *         the point
-     * @param taker
-     *         takes one backup
-     * @return an ABORTED outcome if a backup failed and the policy stops the deploy, else empty
-     */
-    public Optional<GuardOutcome> takeBackups(final RollbackPoint point, final BackupTaker taker) {
-        return backups(point, taker);
-    }
-
     /** Takes one backup where the host can: in this process, or on an agent. */
     @FunctionalInterface
     public interface BackupTaker {
@@ -350,61 +310,6 @@ public final class GuardSession {
          *         if the backup failed (the message says why, masked)
          */
         BackupManifest take(BackupSpec spec, String label);
-    }
-
-    /**
-     * Phase 3: the deploy starts (DEPLOYING).
-     *
-     * @param point
-     *         the point
-     * @param actor
-     *         who deploys
-     * @return the updated point
-     */
-    public RollbackPoint deploying(final RollbackPoint point, final String actor) {
-        RollbackPoint deploying = ledger().transition(point.environment(), point.id(), PointStatus.DEPLOYING, actor, "deploy started");
-        timeline.add("deploy", "deploying %s".formatted(deploying.label()));
-        return deploying;
-    }
-
-    /**
-     * Phase 3, failed: the deploy itself failed, which is judged like a failed watch.
-     *
-     * @param point
-     *         the point
-     * @param failure
-     *         one line saying how
-     * @param reverter
-     *         carries out the revert
-     * @return the outcome
-     */
-    public GuardOutcome deployFailed(final RollbackPoint point, final String failure, final Reverter reverter) {
-        String masked = services.masker().mask(failure);
-        timeline.add("deploy", "deploy failed: " + masked);
-        return trips().onVerdict(point, VerdictStatus.FAILED, "deploy failed: " + masked, reverter);
-    }
-
-    /**
-     * Phase 4: the deploy finished; the watch begins (WATCHING).
-     *
-     * @param point
-     *         the point
-     * @return the updated point
-     */
-    public RollbackPoint watching(final RollbackPoint point) {
-        return ledger().transition(point.environment(), point.id(), PointStatus.WATCHING, "guard", "deploy finished, watching");
-    }
-
-    /**
-     * Phase 4: a watch of the policy's probes, not started yet; the caller starts it (or restores
-     * analyses from snapshots after a restart) and hands its result to {@link #trips()}.
-     *
-     * @param baselines
-     *         the baselines
-     * @return the watch
-     */
-    public Watch newWatch(final Map<String, Baseline> baselines) {
-        return watch(baselines, probes::create, Map.of());
     }
 
     /** @return phase 5: what turns the watch's verdict into ledger state and a revert */
@@ -438,12 +343,13 @@ public final class GuardSession {
         }
     }
 
-    private Ledger ledger() {
-        return services.ledger();
+    /** @return the probe factory of this session (the freestyle host builds its controller probes with it) */
+    public ProbeFactory probes() {
+        return probes;
     }
 
-    private RollbackPoint record(final DeployRequest request) {
-        return record(request, null);
+    private Ledger ledger() {
+        return services.ledger();
     }
 
     /** Records the point of a request, with the machine's first state in the same write. */
@@ -539,68 +445,6 @@ public final class GuardSession {
                     b.value().isPresent() ? Double.toString(b.median()) : "none"));
             return builder;
         });
-    }
-
-    /** Takes the backups; returns an ABORTED outcome when one fails and the policy stops the deploy. */
-    private Optional<GuardOutcome> backups(final RollbackPoint point, final BackupTaker taker) {
-        List<BackupRef> refs = new ArrayList<>();
-        for (BackupSpec spec : policy.backups()) {
-            try {
-                BackupManifest manifest = taker.take(spec, "point-" + point.id());
-                refs.add(new BackupRef(manifest.id(), spec.kind().name().toLowerCase(java.util.Locale.ROOT),
-                        manifest.sha256(), manifest.size(), manifest.startedAt(),
-                        manifest.verification().ok() ? manifest.verification().at() : null));
-                timeline.add("backup", "%s backup %s of %s: %d bytes in %d ms, verified: %s".formatted(spec.kind(),
-                        manifest.id(), spec.describe(), manifest.size(), manifest.duration().toMillis(),
-                        manifest.verification().detail()));
-            }
-            catch (RuntimeException e) {
-                String line = services.masker().mask("%s backup of %s failed: %s".formatted(spec.kind(), spec.describe(),
-                        e.getMessage()));
-                timeline.add("backup", line);
-                if (policy.onBackupFailure() == Policy.OnBackupFailure.STOP) {
-                    RollbackPoint aborted = ledger().transition(point.environment(), point.id(), PointStatus.ABORTED,
-                            "guard", line, line + "; the deploy did not run (onBackupFailure: stop)");
-                    return Optional.of(new GuardOutcome(GuardOutcome.Result.ABORTED, aborted, aborted.verdict(), null,
-                            timeline.entries(), null));
-                }
-            }
-        }
-        if (!refs.isEmpty()) {
-            ledger().update(point.environment(), point.id(), "guard", refs.size() + " backup(s) taken", builder -> {
-                refs.forEach(builder::backup);
-                return builder;
-            });
-        }
-        return Optional.empty();
-    }
-
-    private Watch watch(final Map<String, Baseline> baselines, final java.util.function.Function<ProbeSpec, Probe> probeFor,
-                        final Map<String, io.jenkins.plugins.rollbackguard.engine.health.AnalysisSnapshot> restored) {
-        Watch watch = new Watch(services.scheduler(), services.executor(), services.listener());
-        if (policy.probes().isEmpty()) {
-            timeline.add("watch", "no probes in the policy: the deploy counts as healthy");
-            return watch;
-        }
-        for (ProbeSpec spec : policy.probes()) {
-            var snapshot = restored.get(spec.name());
-            watch.add(probeFor.apply(spec), snapshot != null ? Analysis.restore(spec, snapshot)
-                    : Analysis.of(spec, baselines.getOrDefault(spec.name(), Baseline.none("not sampled"))));
-        }
-        timeline.add("watch", (restored.isEmpty() ? "" : "resumed: ") + "watching %d probe(s): %s".formatted(policy.probes().size(),
-                policy.probes().stream().map(p -> p.name() + describeThresholds(p)).toList()));
-        return watch;
-    }
-
-    private static String describeThresholds(final ProbeSpec spec) {
-        StringBuilder text = new StringBuilder();
-        if (spec.failIf() != null) {
-            text.append(" failIf '").append(spec.failIf()).append('\'');
-        }
-        if (spec.successIf() != null) {
-            text.append(" successIf '").append(spec.successIf()).append('\'');
-        }
-        return text.toString();
     }
 
     /**
