@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Tests that {@link PluginLifecycle} ends the plugin's static state with its Jenkins. {@code JenkinsSessionExtension}
  * restarts Jenkins in the same JVM, on the same home, as a controller's plugin classes may outlive a Jenkins: after
- * the restart, an executor of {@link SamplePool} taken in the first session refuses its tasks (an old watch cannot
- * sample beside its resumed copy), and {@link LedgerFacade} opens the ledger and its index again instead of handing
+ * the restart, an executor of {@link SamplePool} or of {@link WorkPool} taken in the first session refuses its tasks
+ * (an old watch cannot sample, nor an old guard machine act, beside its resumed copy), and {@link LedgerFacade} opens the ledger and its index again instead of handing
  * out the first session's objects.
  */
 class PluginLifecycleITest {
@@ -45,6 +45,7 @@ class PluginLifecycleITest {
     void shouldEndThePoolSessionAndReopenTheLedgerAfterARestart() throws Throwable {
         AtomicLong firstSession = new AtomicLong();
         AtomicReference<Executor> firstExecutor = new AtomicReference<>();
+        AtomicReference<Executor> firstWork = new AtomicReference<>();
         AtomicReference<Ledger> firstLedger = new AtomicReference<>();
         AtomicReference<BuildIndex> firstIndex = new AtomicReference<>();
         AtomicLong pointId = new AtomicLong();
@@ -56,6 +57,11 @@ class PluginLifecycleITest {
             executor.execute(ran::countDown);
             assertThat(ran.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the executor runs tasks in its session").isTrue();
             firstExecutor.set(executor);
+            Executor work = WorkPool.executor();
+            CountDownLatch worked = new CountDownLatch(1);
+            work.execute(worked::countDown);
+            assertThat(worked.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the work pool runs tasks in its session").isTrue();
+            firstWork.set(work);
 
             FreeStyleProject job = j.createFreeStyleProject("app");
             FreeStyleBuild build = j.buildAndAssertSuccess(job);
@@ -80,6 +86,12 @@ class PluginLifecycleITest {
                         oldTasks.incrementAndGet();
                         oldRan.countDown();
                     }));
+            assertThatExceptionOfType(java.util.concurrent.RejectedExecutionException.class)
+                    .as("so does the old session's work pool: an old guard machine cannot act beside its resumed copy")
+                    .isThrownBy(() -> firstWork.get().execute(oldTasks::incrementAndGet));
+            CountDownLatch newWork = new CountDownLatch(1);
+            WorkPool.executor().execute(newWork::countDown);
+            assertThat(newWork.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the new session's work pool works").isTrue();
             CountDownLatch newRan = new CountDownLatch(1);
             SamplePool.executor().execute(newRan::countDown);
 
