@@ -111,8 +111,32 @@ public final class GuardSession {
      */
     public GuardOutcome run(final DeployRequest request, final Deployer deployer, final Reverter reverter,
                             final boolean lockHeld) {
+        return run(request, deployer, reverter, lockHeld, machine -> { });
+    }
+
+    /**
+     * Runs a guarded deploy, handing its machine to the caller before it starts: a host that can be stopped from
+     * another thread (a signal handler, a test) keeps it to call {@link GuardMachine#interrupt} on.
+     *
+     * @param request
+     *         what is deployed
+     * @param deployer
+     *         performs the deploy
+     * @param reverter
+     *         performs a revert if the deploy trips
+     * @param lockHeld
+     *         whether the caller already holds the environment's lease (a nested revert)
+     * @param onStart
+     *         told of the machine before it starts; must not block
+     * @return the outcome
+     * @throws GuardRefusedException
+     *         if preflight refuses (frozen, busy, nothing to return to and the policy requires it)
+     */
+    public GuardOutcome run(final DeployRequest request, final Deployer deployer, final Reverter reverter,
+                            final boolean lockHeld, final java.util.function.Consumer<GuardMachine> onStart) {
         CallerLoop loop = new CallerLoop();
         GuardMachine machine = machine(localHost(reverter, loop));
+        onStart.accept(machine);
         return drive(machine, loop, loop.await(machine.start(request, lockHeld)), deployer);
     }
 
