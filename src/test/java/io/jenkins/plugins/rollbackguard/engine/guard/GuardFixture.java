@@ -75,6 +75,8 @@ final class GuardFixture implements AutoCloseable {
     final AtomicInteger bodiesFinished = new AtomicInteger();
     /** When each body ran, [start, end] in nanos, for the overlap check. */
     final List<long[]> bodyIntervals = Collections.synchronizedList(new ArrayList<>());
+    /** Told of each webhook event on the thread that sends it (a test holds the machine there). */
+    volatile java.util.function.Consumer<GuardEvent> onEvent = event -> { };
     /** Calls of a reverter that must never run (a revert reverting). */
     final AtomicInteger forbiddenReverts = new AtomicInteger();
 
@@ -118,6 +120,7 @@ final class GuardFixture implements AutoCloseable {
         };
         Notifier notifier = event -> {
             events.add(event);
+            onEvent.accept(event);
             return CompletableFuture.completedFuture(null);
         };
         return new GuardServices(ledger, backups, artifacts, SecretSource.none(), new LocalCommandRunner(), scheduler,
