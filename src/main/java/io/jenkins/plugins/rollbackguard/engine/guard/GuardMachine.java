@@ -69,7 +69,9 @@ public final class GuardMachine {
     private volatile RollbackPoint point;
     private volatile Watch watch;
     private volatile Scheduler.Cancellable deadlineTimer;
-    private volatile Thread working;
+    /** Guards {@link #running}: a stop interrupts only a thread that runs a process, never one in a ledger write. */
+    private final Object processes = new Object();
+    private Thread running; // guarded by processes
     private volatile Interruption stopped;
     private volatile Lease lease;
     private volatile Instant lastSnapshot = Instant.EPOCH;
@@ -317,9 +319,10 @@ public final class GuardMachine {
         if (current != null) {
             current.stop(cause.describe());
         }
-        Thread thread = working;
-        if (thread != null) {
-            thread.interrupt(); // a backup's or hook's process is killed by its runner
+        synchronized (processes) {
+            if (running != null) {
+                running.interrupt(); // a backup's or hook's process is killed by its runner
+            }
         }
         RollbackPoint known = point;
         if (known != null && !done.isDone()) {
@@ -384,7 +387,8 @@ public final class GuardMachine {
                 if (entry == null) {
                     update(remembered, "backup " + key + " started", s -> s.withBackup(key, GuardState.STARTED));
                 }
-                BackupManifest manifest = adopted.orElseGet(() -> host.takeBackup(spec, key));
+                BackupManifest manifest = adopted.isPresent() ? adopted.get()
+                        : runningProcess(true, () -> host.takeBackup(spec, key));
                 BackupRef ref = new BackupRef(manifest.id(), spec.kind().name().toLowerCase(java.util.Locale.ROOT),
                         manifest.sha256(), manifest.size(), manifest.startedAt(),
                         manifest.verification().ok() ? manifest.verification().at() : null);
@@ -601,7 +605,7 @@ public final class GuardMachine {
     // ---- the trip's journal: each effect of a trip is written to the point's state
 
     private TripHandler trips() {
-        return new TripHandler(services, policy, timeline, notifier, new TripHandler.TripJournal() {
+        return new TripHandler(tripServices(), policy, timeline, notifier, new TripHandler.TripJournal() {
             @Override
             public UnaryOperator<RollbackPoint.Builder> verdict(final GuardOutcome.Result result) {
                 return builder -> GuardState.of(builder.build()).withPhase(result == null ? GuardState.Phase.JUDGING
@@ -701,16 +705,42 @@ public final class GuardMachine {
     // ---- plumbing
 
     private <T> CompletableFuture<T> work(final Supplier<T> task) {
-        return CompletableFuture.supplyAsync(() -> {
-            working = Thread.currentThread();
-            try {
-                return task.get();
+        return CompletableFuture.supplyAsync(task, host.work());
+    }
+
+    /**
+     * Runs what a stop cuts short: a backup, a hook, a restore, whose process its runner kills when this thread is
+     * interrupted. Only here does a stop interrupt a thread: an interrupt that reached a ledger write would fail it
+     * (the file channel closes) and every write after it on that thread, leaving the point half decided.
+     *
+     * @param refuseWhenStopped
+     *         whether a stop asked already refuses to start it (preparation); after the verdict a stop only cuts
+     *         short what runs
+     */
+    private <T> T runningProcess(final boolean refuseWhenStopped, final Supplier<T> action) {
+        synchronized (processes) { // a stop sets its cause before it takes this lock: either it is seen, or it interrupts
+            if (refuseWhenStopped) {
+                checkNotStopped();
             }
-            finally {
-                working = null;
-                Thread.interrupted(); // an interrupt meant for this task must not reach the pool's next one
+            running = Thread.currentThread();
+        }
+        try {
+            return action.get();
+        }
+        finally {
+            synchronized (processes) {
+                running = null;
+                Thread.interrupted(); // an interrupt meant for the process must not reach the ledger write after it
             }
-        }, host.work());
+        }
+    }
+
+    /** The services of the trip: the commands it runs (hooks, data restores) are cut short by a stop. */
+    private GuardServices tripServices() {
+        io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner runner = services.runner();
+        return new GuardServices(services.ledger(), services.backups(), services.artifacts(), services.secrets(),
+                request -> runningProcess(false, () -> runner.run(request)), services.scheduler(), services.executor(),
+                services.listener(), services.notifier(), services.leases());
     }
 
     private CompletableFuture<Step> finish(final RollbackPoint at, final GuardOutcome outcome) {
