@@ -72,6 +72,13 @@ public final class GuardMachine {
     /** Guards {@link #running}: a stop interrupts only a thread that runs a process, never one in a ledger write. */
     private final Object processes = new Object();
     private Thread running; // guarded by processes
+    /**
+     * Serialises what decides a point: a stop's own report, the host's report of the deploy it stopped, and the
+     * machine's steps into DEPLOYING, WATCHING and the verdict. A point is decided once; a second report finds it
+     * decided and changes nothing.
+     */
+    private final Object deciding = new Object();
+    private boolean verdictTaken; // guarded by deciding: the verdict is being recorded; a stop changes nothing of it
     private volatile Interruption stopped;
     private volatile Lease lease;
     private volatile Instant lastSnapshot = Instant.EPOCH;
@@ -282,6 +289,7 @@ public final class GuardMachine {
         CompletableFuture<Step> next;
         if (end instanceof Failed failed) {
             next = work(() -> {
+                takeVerdict(GuardState.Phase.DEPLOYING);
                 String masked = services.masker().mask(failed.failure());
                 timeline.add("deploy", "deploy failed: " + masked);
                 return new Done(finishNow(trips().onVerdict(current(deployed), VerdictStatus.FAILED,
@@ -289,14 +297,16 @@ public final class GuardMachine {
             });
         }
         else if (end instanceof Interrupted interrupted) {
-            next = work(() -> interrupted(current(deployed), interrupted.cause(), interrupted.detail()));
+            next = work(() -> interrupted(deployed, interrupted.cause(), interrupted.detail())).thenCompose(this::orDone);
         }
         else {
             next = work(() -> {
-                checkNotStopped();
-                Instant deadline = services.scheduler().now().plus(plannedWatch());
-                return transition(deployed, PointStatus.WATCHING, "deploy finished, watching", null,
-                        s -> s.watching(deadline));
+                synchronized (deciding) {
+                    checkNotStopped();
+                    Instant deadline = services.scheduler().now().plus(plannedWatch());
+                    return transition(deployed, PointStatus.WATCHING, "deploy finished, watching", null,
+                            s -> s.watching(deadline));
+                }
             }).thenCompose(this::watch).thenCompose(this::judge);
         }
         return next.exceptionallyCompose(this::ended);
@@ -326,13 +336,10 @@ public final class GuardMachine {
         }
         RollbackPoint known = point;
         if (known != null && !done.isDone()) {
-            CompletableFuture.runAsync(() -> {
-                RollbackPoint now = current(known);
-                GuardState state = GuardState.of(now);
-                if (state != null && state.phase() != GuardState.Phase.DONE && state.phase() != GuardState.Phase.JUDGING) {
-                    interrupted(now, cause, detail);
-                }
-            }, host.work());
+            CompletableFuture.runAsync(() -> interrupted(known, cause, detail), host.work()).exceptionally(failure -> {
+                services.listener().error("cannot record the stop of %s: %s".formatted(known.label(), failure));
+                return null;
+            });
         }
         return done;
     }
@@ -347,9 +354,12 @@ public final class GuardMachine {
             if (aborted.isPresent()) {
                 return (Step) new Done(finishNow(aborted.get()));
             }
-            checkNotStopped();
-            RollbackPoint deploying = transition(current(recorded), PointStatus.DEPLOYING, "deploy started", null,
-                    s -> s.deploying(services.scheduler().now()));
+            RollbackPoint deploying;
+            synchronized (deciding) { // a stop aborts the point before it is deploying, or after: never at once
+                checkNotStopped();
+                deploying = transition(current(recorded), PointStatus.DEPLOYING, "deploy started", null,
+                        s -> s.deploying(services.scheduler().now()));
+            }
             timeline.add("deploy", "deploying %s".formatted(deploying.label()));
             return new Deploy(deploying);
         }));
@@ -509,31 +519,61 @@ public final class GuardMachine {
             if (finished != null) {
                 keepSnapshots(watched, finished, true);
             }
-            if (stopped != null || GuardState.of(current(watched)).phase() != GuardState.Phase.WATCHING) {
-                throw new Stopped(stopped); // an interruption decides this point, not the stopped watch
-            }
+            takeVerdict(GuardState.Phase.WATCHING);
             return new Done(finishNow(trips().onWatch(current(watched), result, host.reverter())));
         });
     }
 
     // ---- interruptions, doubt, the trip after a restart
 
+    /**
+     * Claims the verdict for the watch or the failed deploy, unless a stop came first: from here a stop changes
+     * nothing of the verdict.
+     */
+    private void takeVerdict(final GuardState.Phase judged) {
+        synchronized (deciding) {
+            GuardState state = GuardState.of(current(point));
+            if (stopped != null || state == null || state.phase() != judged) {
+                throw new Stopped(stopped); // an interruption decides this point, not the stopped watch
+            }
+            verdictTaken = true;
+        }
+    }
+
+    /**
+     * Decides a point a stop reached, once: the stop's own report and the host's report of the deploy it stopped
+     * both come here, and the second finds the point decided.
+     *
+     * @return the step, or null when the verdict was taken before the stop (whoever records it ends the machine)
+     */
     private Step interrupted(final RollbackPoint at, final Interruption cause, final String detail) {
         String why = cause.describe() + (detail == null || detail.isBlank() ? "" : " (" + detail + ")");
-        RollbackPoint now = update(at, "interrupted: " + why, s -> s.withInterruption(cause));
-        if (!now.status().isInFlight() && now.status() != PointStatus.INTERRUPTED) {
-            return new Done(finishNow(outcomeOf(now, "the stop came after the verdict: " + why)));
+        synchronized (deciding) {
+            GuardState state = GuardState.of(current(at));
+            if (verdictTaken || state != null && (state.phase() == GuardState.Phase.JUDGING
+                    || state.phase() == GuardState.Phase.DONE)) {
+                return done.isDone() && !done.isCompletedExceptionally() ? new Done(done.join()) : null;
+            }
+            RollbackPoint now = update(at, "interrupted: " + why, s -> s.withInterruption(cause));
+            if (!now.status().isInFlight() && now.status() != PointStatus.INTERRUPTED) {
+                return new Done(finishNow(outcomeOf(now, "the stop came after the verdict: " + why)));
+            }
+            if (cause.isDeliberate()) {
+                String line = "%s: %s; nothing was judged or reverted and the circuit is unchanged".formatted(
+                        now.status() == PointStatus.RECORDED ? "aborted before the deploy" : "aborted", why);
+                RollbackPoint aborted = transition(now, PointStatus.ABORTED, line, line,
+                        s -> s.done(GuardOutcome.Result.ABORTED));
+                timeline.add("abort", line);
+                return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.ABORTED, aborted, line, null,
+                        timeline.entries(), null)));
+            }
+            return inDoubt(now, "%s was interrupted: %s".formatted(now.label(), why));
         }
-        if (cause.isDeliberate()) {
-            String line = "%s: %s; nothing was judged or reverted and the circuit is unchanged".formatted(
-                    now.status() == PointStatus.RECORDED ? "aborted before the deploy" : "aborted", why);
-            RollbackPoint aborted = transition(now, PointStatus.ABORTED, line, line,
-                    s -> s.done(GuardOutcome.Result.ABORTED));
-            timeline.add("abort", line);
-            return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.ABORTED, aborted, line, null,
-                    timeline.entries(), null)));
-        }
-        return inDoubt(now, "%s was interrupted: %s".formatted(now.label(), why));
+    }
+
+    /** @return the step, or the machine's end when there is none yet (the verdict, taken before a stop, ends it) */
+    private CompletableFuture<Step> orDone(final Step step) {
+        return step != null ? CompletableFuture.completedFuture(step) : done.thenApply(Done::new);
     }
 
     /** What the deploy did is not known: the point is INTERRUPTED and the environment frozen, saying so. */
