@@ -65,6 +65,8 @@ public final class GuardMachine {
     private final Host host;
     private final GuardSession session;
     private final CompletableFuture<GuardOutcome> done = new CompletableFuture<>();
+    /** Completes when a stop is asked: what waits without a thread (baseline sampling) ends with it. */
+    private final CompletableFuture<Void> stopAsked = new CompletableFuture<>();
 
     private volatile RollbackPoint point;
     private volatile Watch watch;
@@ -325,6 +327,7 @@ public final class GuardMachine {
      */
     public CompletableFuture<GuardOutcome> interrupt(final Interruption cause, final String detail) {
         stopped = cause;
+        stopAsked.complete(null);
         Watch current = watch;
         if (current != null) {
             current.stop(cause.describe());
@@ -347,7 +350,15 @@ public final class GuardMachine {
     // ---- preparation
 
     private CompletableFuture<Step> prepare(final RollbackPoint recorded) {
-        return baselines(recorded).thenCompose(baselines -> work(() -> {
+        return baselines(recorded).handle((baselines, failure) -> {
+            if (stopped != null) {
+                throw new Stopped(stopped); // the stop ended the sampling: it decides the point
+            }
+            if (failure != null) {
+                throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
+            }
+            return baselines;
+        }).thenCompose(baselines -> work(() -> {
             checkNotStopped();
             RollbackPoint remembered = session.rememberBaselines(current(recorded), baselines);
             Optional<GuardOutcome> aborted = backups(remembered);
@@ -377,7 +388,7 @@ public final class GuardMachine {
     /** Samples baselines asynchronously through the host's probes; a revert reuses those of the deploy it reverts. */
     private CompletableFuture<Map<String, Baseline>> baselines(final RollbackPoint recorded) {
         RollbackPoint reverted = recorded.isRevert() ? ledger().point(recorded.environment(), recorded.revertOf()) : null;
-        return session.baselines(reverted, GuardSession.baselinesOf(recorded), host::probe);
+        return session.baselines(reverted, GuardSession.baselinesOf(recorded), host::probe, stopAsked);
     }
 
     /** Takes the backups, each recorded as started and then with its id; one committed under its key is adopted. */

@@ -316,7 +316,7 @@ public final class GuardSession {
     public java.util.concurrent.CompletableFuture<Map<String, Baseline>> sampleBaselines(
             final DeployRequest request, final java.util.function.Function<ProbeSpec, Probe> probeFor) {
         RollbackPoint reverted = request.isRevert() ? ledger().point(policy.environment(), request.revertOf()) : null;
-        return baselines(reverted, Map.of(), probeFor);
+        return baselines(reverted, Map.of(), probeFor, new java.util.concurrent.CompletableFuture<>());
     }
 
     /**
@@ -539,10 +539,12 @@ public final class GuardSession {
 
     /**
      * Samples, asynchronously, the baseline of every probe whose thresholds need one, except those known already
-     * (kept on a resumed point) and those a revert reuses from the deploy it reverts.
+     * (kept on a resumed point) and those a revert reuses from the deploy it reverts. Once {@code stop} completes
+     * no more samples are taken and the result fails at once (cancelled).
      */
     java.util.concurrent.CompletableFuture<Map<String, Baseline>> baselines(final RollbackPoint reverted,
-            final Map<String, Baseline> known, final java.util.function.Function<ProbeSpec, Probe> probeFor) {
+            final Map<String, Baseline> known, final java.util.function.Function<ProbeSpec, Probe> probeFor,
+            final java.util.concurrent.CompletableFuture<?> stop) {
         Map<String, java.util.concurrent.CompletableFuture<Baseline>> sampling = new LinkedHashMap<>();
         for (ProbeSpec spec : policy.probes()) {
             if (!spec.thresholds().needsBaseline()) {
@@ -556,8 +558,11 @@ public final class GuardSession {
                         baselinesOf(reverted).get(spec.name())));
             }
             else {
-                sampling.put(spec.name(), Baseline.sample(probeFor.apply(spec), spec.analysis().baselineSamples(),
-                        spec.analysis().intervalDuration(), services.scheduler(), services.executor())
+                java.util.concurrent.CompletableFuture<Baseline> sampled = Baseline.sample(probeFor.apply(spec),
+                        spec.analysis().baselineSamples(), spec.analysis().intervalDuration(), services.scheduler(),
+                        services.executor());
+                stop.thenRun(() -> sampled.cancel(false)); // a stop takes no more samples and waits for none
+                sampling.put(spec.name(), sampled
                         .thenApply(baseline -> {
                             timeline.add("baseline", "%s: %s".formatted(spec.name(), baseline.value().isPresent()
                                     ? "median %s of %d samples".formatted(io.jenkins.plugins.rollbackguard.engine.health
