@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -77,12 +79,24 @@ final class GuardFixture implements AutoCloseable {
     final List<long[]> bodyIntervals = Collections.synchronizedList(new ArrayList<>());
     /** Told of each webhook event on the thread that sends it (a test holds the machine there). */
     volatile java.util.function.Consumer<GuardEvent> onEvent = event -> { };
+    /** Told around each ledger write of this process, on the writing thread (a test holds a writer there). */
+    volatile Ledger.WriteHook writes = Ledger.WriteHook.NONE;
     /** Calls of a reverter that must never run (a revert reverting). */
     final AtomicInteger forbiddenReverts = new AtomicInteger();
 
     GuardFixture(final Path dir) throws IOException {
         this.dir = dir;
-        this.ledger = Ledger.open(dir.resolve("ledger"));
+        this.ledger = Ledger.open(dir.resolve("ledger"), Ledger.Options.defaults().withWrites(new Ledger.WriteHook() {
+            @Override
+            public void before(final EnvironmentName environment, final List<LedgerEvent.Type> types) {
+                writes.before(environment, types);
+            }
+
+            @Override
+            public void after(final EnvironmentName environment, final List<LedgerEvent.Type> types) {
+                writes.after(environment, types);
+            }
+        }));
         this.backups = new BackupStore(dir.resolve("backups"));
         this.artifacts = new FileArtifactStore(dir.resolve("artifacts"));
         this.shop = new Shop();
@@ -251,6 +265,79 @@ final class GuardFixture implements AutoCloseable {
     /** @return a body that runs until its host stops it (or 30 s pass) */
     Body blockingBody() {
         return body(point -> Thread.sleep(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS)));
+    }
+
+    /**
+     * Holds the first ledger write with a record of a type, just before it reaches the disk or just after it is
+     * durable (still under the ledger's lock), until released: a test stops the machine right there.
+     *
+     * @param type
+     *         the record's type
+     * @param after
+     *         hold once it is durable, else before it is written
+     * @return the pause
+     */
+    Pause pauseAt(final LedgerEvent.Type type, final boolean after) {
+        Pause pause = new Pause(type, after);
+        writes = pause;
+        return pause;
+    }
+
+    /** A ledger write held on its thread. */
+    static final class Pause implements Ledger.WriteHook {
+        final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final LedgerEvent.Type type;
+        private final boolean after;
+        private final AtomicBoolean used = new AtomicBoolean();
+
+        Pause(final LedgerEvent.Type type, final boolean after) {
+            this.type = type;
+            this.after = after;
+        }
+
+        @Override
+        public void before(final EnvironmentName environment, final List<LedgerEvent.Type> types) {
+            if (!after) {
+                hold(types);
+            }
+        }
+
+        @Override
+        public void after(final EnvironmentName environment, final List<LedgerEvent.Type> types) {
+            if (after) {
+                hold(types);
+            }
+        }
+
+        private void hold(final List<LedgerEvent.Type> types) {
+            if (types.contains(type) && used.compareAndSet(false, true)) {
+                reached.countDown();
+                holdUntil(released);
+            }
+        }
+
+        void release() {
+            released.countDown();
+        }
+    }
+
+    /** Waits without giving in to an interrupt, which stays set for what the thread does next. */
+    static void holdUntil(final CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (latch.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                    break;
+                }
+            }
+            catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** @return the points of the environment, oldest first */

@@ -42,18 +42,32 @@ class GuardInterruptionTest {
 
     private GuardFixture fixture;
 
-    /** Where the run stands when it is stopped. */
+    /** Where the run stands when it is stopped, and what it did of the deploy by then. */
     enum Phase {
         /** Waiting for the environment's lease, held by another build. */
-        LEASE,
+        LEASE(false, 0, 0),
+        /** The point is being written (the stop comes before the machine knows it). */
+        RECORD(false, 0, 0),
         /** Preparing: sampling the baseline of a relative threshold (a sample every 10 s). */
-        BASELINE,
+        BASELINE(false, 0, 0),
         /** Preparing: a command backup that would run for 30 s. */
-        BACKUP,
+        BACKUP(false, 0, 0),
+        /** DEPLOYING was just written, the host has not started the body: it must not start it now. */
+        DEPLOY_START(true, 0, 0),
         /** The deploy body runs. */
-        DEPLOY,
+        DEPLOY(true, 1, 0),
         /** Watching the health endpoint (50 samples 100 ms apart). */
-        WATCH
+        WATCH(true, 1, 1);
+
+        final boolean deployStarted;
+        final int bodiesStarted;
+        final int bodiesFinished;
+
+        Phase(final boolean deployStarted, final int bodiesStarted, final int bodiesFinished) {
+            this.deployStarted = deployStarted;
+            this.bodiesStarted = bodiesStarted;
+            this.bodiesFinished = bodiesFinished;
+        }
     }
 
     static Stream<Arguments> stops() {
@@ -83,10 +97,18 @@ class GuardInterruptionTest {
     void shouldEndAsTheCauseOfTheStopSays(final GuardDriver driver, final Phase phase, final Interruption cause)
             throws Exception {
         Path pidFile = dir.resolve("backup.pid");
+        GuardFixture.Pause pause = switch (phase) {
+            case RECORD -> fixture.pauseAt(LedgerEvent.Type.POINT_RECORDED, false);
+            case DEPLOY_START -> fixture.pauseAt(LedgerEvent.Type.STATUS_CHANGED, true);
+            default -> null;
+        };
         GuardDriver.GuardRun run = startIn(driver, phase, pidFile);
-        reach(phase, run, pidFile);
+        reach(phase, run, pidFile, pause);
 
         run.interrupt(cause, "asked by the test");
+        if (pause != null) {
+            pause.release();
+        }
         GuardOutcome outcome = run.outcome(PROMPT_SECONDS, TimeUnit.SECONDS);
 
         List<RollbackPoint> points = fixture.points();
@@ -130,10 +152,9 @@ class GuardInterruptionTest {
                     .satisfies(e -> assertThat(e.text()).contains(cause.describe()));
         }
         assertThat(fixture.ledger.lease(GuardFixture.ENV)).as("lease released").isEmpty();
-        boolean deployed = phase == Phase.DEPLOY || phase == Phase.WATCH;
-        assertThat(state.deployStartedAt() != null).as("deploy started").isEqualTo(deployed);
-        assertThat(fixture.bodiesStarted).hasValue(deployed ? 1 : 0);
-        assertThat(fixture.bodiesFinished).hasValue(phase == Phase.WATCH ? 1 : 0);
+        assertThat(state.deployStartedAt() != null).as("deploy started").isEqualTo(phase.deployStarted);
+        assertThat(fixture.bodiesStarted).as("deploy bodies started").hasValue(phase.bodiesStarted);
+        assertThat(fixture.bodiesFinished).hasValue(phase.bodiesFinished);
         if (phase == Phase.BACKUP) {
             long pid = Long.parseLong(Files.readString(pidFile).strip());
             assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("the backup's process is gone").isEmpty();
@@ -157,7 +178,7 @@ class GuardInterruptionTest {
         fixture.onEvent = event -> {
             if (event.type() == GuardEvent.Type.TRIP) {
                 tripSent.countDown();
-                holdUntil(stopAsked); // the machine's thread is busy here when the stop comes
+                GuardFixture.holdUntil(stopAsked); // the machine's thread is busy here when the stop comes
             }
         };
         GuardDriver.GuardRun run = driver.start(fixture, fixture.policy(), fixture.request("2"), fixture.body());
@@ -184,24 +205,6 @@ class GuardInterruptionTest {
                 .map(cause -> Arguments.of(driver, cause)));
     }
 
-    /** Waits without giving in to an interrupt, which stays set for what the thread does next. */
-    private static void holdUntil(final CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (latch.await(GuardFixture.TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    break;
-                }
-            }
-            catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private GuardDriver.GuardRun startIn(final GuardDriver driver, final Phase phase, final Path pidFile) {
         return switch (phase) {
             case LEASE -> {
@@ -215,15 +218,19 @@ class GuardInterruptionTest {
             case BACKUP -> driver.start(fixture, fixture.policy(
                     "backups: [{type: command, command: [sh, -c, 'echo $$ > %s; exec sleep 30']}]".formatted(pidFile)),
                     fixture.request("1"), fixture.body());
-            case DEPLOY -> driver.start(fixture, fixture.policy(), fixture.request("1"), fixture.blockingBody());
+            case RECORD, DEPLOY_START, DEPLOY -> driver.start(fixture, fixture.policy(), fixture.request("1"),
+                    fixture.blockingBody());
             case WATCH -> driver.start(fixture, fixture.policyWithProbe("{interval: 100ms, count: 50}", "\"< 0.9\""),
                     fixture.request("1"), fixture.body());
         };
     }
 
     /** Waits until the run is in the phase, seen from outside: the timeline, the endpoint, the ledger, a process. */
-    private void reach(final Phase phase, final GuardDriver.GuardRun run, final Path pidFile) {
+    private void reach(final Phase phase, final GuardDriver.GuardRun run, final Path pidFile,
+                       final GuardFixture.Pause pause) throws InterruptedException {
         switch (phase) {
+            case RECORD, DEPLOY_START -> assertThat(pause.reached.await(GuardFixture.TIMEOUT_SECONDS, TimeUnit.SECONDS))
+                    .isTrue();
             case LEASE -> await().until(() -> run.timeline.entries().stream()
                     .anyMatch(e -> e.message().startsWith("waiting up to")));
             case BASELINE -> await().until(() -> fixture.shop.requests() >= 1 && fixture.points().size() == 1);
