@@ -82,6 +82,7 @@ public final class GuardMachine {
     private final Object deciding = new Object();
     private boolean verdictTaken; // guarded by deciding: the verdict is being recorded; a stop changes nothing of it
     private volatile Interruption stopped;
+    private volatile String stopDetail;
     private volatile Lease lease;
     private volatile Instant lastSnapshot = Instant.EPOCH;
 
@@ -326,6 +327,7 @@ public final class GuardMachine {
      * @return completes with the outcome
      */
     public CompletableFuture<GuardOutcome> interrupt(final Interruption cause, final String detail) {
+        stopDetail = detail;
         stopped = cause;
         stopAsked.complete(null);
         Watch current = watch;
@@ -816,11 +818,18 @@ public final class GuardMachine {
     private CompletableFuture<Step> ended(final Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof Stopped) {
-            if (point == null) { // stopped before anything was recorded
+            RollbackPoint known = point;
+            Interruption why = stopped;
+            if (known == null) { // stopped before anything was recorded
                 releaseLease();
                 done.complete(new GuardOutcome(GuardOutcome.Result.ABORTED, null, "stopped before the point was "
-                        + "recorded (" + stopped.describe() + "): nothing was recorded or run", null, timeline.entries(),
+                        + "recorded (" + why.describe() + "): nothing was recorded or run", null, timeline.entries(),
                         null));
+            }
+            else if (why != null && !done.isDone()) {
+                // the stop may have come while the point was being recorded, before the machine knew it: then its own
+                // report decided nothing, and this one does (a second report finds the point decided)
+                return this.<Step>work(() -> interrupted(known, why, stopDetail)).thenCompose(this::orDone);
             }
             return done.thenApply(Done::new); // the interruption completes the machine
         }
