@@ -140,7 +140,8 @@ public final class GuardMachine {
     }
 
     /**
-     * Run the deploy now and report its end with {@link #deployEnded}; DEPLOYING is recorded already.
+     * Run the deploy now and report its end with {@link #deployEnded}; DEPLOYING is recorded already. A host that
+     * was stopped meanwhile ({@link #stopCause()}) does not start it: it reports the deploy interrupted.
      *
      * @param point
      *         the point being deployed

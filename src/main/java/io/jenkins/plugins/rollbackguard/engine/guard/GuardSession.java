@@ -171,6 +171,11 @@ public final class GuardSession {
             RollbackPoint point = step instanceof GuardMachine.Deploy deploy ? deploy.point()
                     : ((GuardMachine.AwaitDeploy) step).point();
             GuardMachine.DeployEnd end;
+            Interruption before = machine.stopCause();
+            if (before != null) { // stopped as the deploy was due: the point is aborted or frozen, never deployed now
+                step = loop.await(machine.deployEnded(point, new GuardMachine.Interrupted(before, null)));
+                continue;
+            }
             try {
                 String failure = deployer.deploy(point);
                 Interruption stop = machine.stopCause();

@@ -99,8 +99,11 @@ enum GuardDriver {
                 }
                 RollbackPoint point = step instanceof GuardMachine.Deploy deploy ? deploy.point()
                         : ((GuardMachine.AwaitDeploy) step).point();
-                return CompletableFuture.supplyAsync(() -> machine.deployEnded(point, run.runBody(machine, body, point)),
-                        bodies).thenCompose(next -> next);
+                return CompletableFuture.supplyAsync(() -> {
+                    Interruption stop = machine.stopCause(); // stopped as the deploy was due: never start it now
+                    return machine.deployEnded(point, stop != null ? new GuardMachine.Interrupted(stop, run.stopDetail)
+                            : run.runBody(machine, body, point));
+                }, bodies).thenCompose(next -> next);
             });
         }
     };
