@@ -65,16 +65,24 @@ public final class GuardMachine {
     private final Host host;
     private final GuardSession session;
     private final CompletableFuture<GuardOutcome> done = new CompletableFuture<>();
+    /** Completes when a stop is asked: what waits without a thread (baseline sampling) ends with it. */
+    private final CompletableFuture<Void> stopAsked = new CompletableFuture<>();
 
     private volatile RollbackPoint point;
     private volatile Watch watch;
     private volatile Scheduler.Cancellable deadlineTimer;
-    /** Guards {@link #interruptible}: a stop interrupts a thread only while it runs a backup or a hook. */
-    private final Object interruptLock = new Object();
-    private Thread interruptible; // guarded by interruptLock
-    private final java.util.concurrent.atomic.AtomicBoolean stopHandled = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Guards {@link #running}: a stop interrupts only a thread that runs a process, never one in a ledger write. */
+    private final Object processes = new Object();
+    private Thread running; // guarded by processes
+    /**
+     * Serialises what decides a point: a stop's own report, the host's report of the deploy it stopped, and the
+     * machine's steps into DEPLOYING, WATCHING and the verdict. A point is decided once; a second report finds it
+     * decided and changes nothing.
+     */
+    private final Object deciding = new Object();
+    private boolean verdictTaken; // guarded by deciding: the verdict is being recorded; a stop changes nothing of it
     private volatile Interruption stopped;
-    private volatile String stoppedDetail;
+    private volatile String stopDetail;
     private volatile Lease lease;
     private volatile Instant lastSnapshot = Instant.EPOCH;
 
@@ -132,7 +140,8 @@ public final class GuardMachine {
     }
 
     /**
-     * Run the deploy now and report its end with {@link #deployEnded}; DEPLOYING is recorded already.
+     * Run the deploy now and report its end with {@link #deployEnded}; DEPLOYING is recorded already. A host that
+     * was stopped meanwhile ({@link #stopCause()}) does not start it: it reports the deploy interrupted.
      *
      * @param point
      *         the point being deployed
@@ -284,6 +293,7 @@ public final class GuardMachine {
         CompletableFuture<Step> next;
         if (end instanceof Failed failed) {
             next = work(() -> {
+                takeVerdict(GuardState.Phase.DEPLOYING);
                 String masked = services.masker().mask(failed.failure());
                 timeline.add("deploy", "deploy failed: " + masked);
                 return new Done(finishNow(trips().onVerdict(current(deployed), VerdictStatus.FAILED,
@@ -291,14 +301,16 @@ public final class GuardMachine {
             });
         }
         else if (end instanceof Interrupted interrupted) {
-            next = work(() -> interrupted(current(deployed), interrupted.cause(), interrupted.detail()));
+            next = work(() -> interrupted(deployed, interrupted.cause(), interrupted.detail())).thenCompose(this::orDone);
         }
         else {
             next = work(() -> {
-                checkNotStopped();
-                Instant deadline = services.scheduler().now().plus(plannedWatch());
-                return transition(deployed, PointStatus.WATCHING, "deploy finished, watching", null,
-                        s -> s.watching(deadline));
+                synchronized (deciding) {
+                    checkNotStopped();
+                    Instant deadline = services.scheduler().now().plus(plannedWatch());
+                    return transition(deployed, PointStatus.WATCHING, "deploy finished, watching", null,
+                            s -> s.watching(deadline));
+                }
             }).thenCompose(this::watch).thenCompose(this::judge);
         }
         return next.exceptionallyCompose(this::ended);
@@ -316,74 +328,52 @@ public final class GuardMachine {
      * @return completes with the outcome
      */
     public CompletableFuture<GuardOutcome> interrupt(final Interruption cause, final String detail) {
-        stoppedDetail = detail;
+        stopDetail = detail;
         stopped = cause;
+        stopAsked.complete(null);
         Watch current = watch;
         if (current != null) {
             current.stop(cause.describe());
         }
-        synchronized (interruptLock) {
-            if (interruptible != null) {
-                interruptible.interrupt(); // a backup's or hook's process is killed by its runner
+        synchronized (processes) {
+            if (running != null) {
+                running.interrupt(); // a backup's or hook's process is killed by its runner
             }
         }
         RollbackPoint known = point;
         if (known != null && !done.isDone()) {
-            CompletableFuture.runAsync(() -> handleStop(known), host.work());
+            CompletableFuture.runAsync(() -> interrupted(known, cause, detail), host.work()).exceptionally(failure -> {
+                services.listener().error("cannot record the stop of %s: %s".formatted(known.label(), failure));
+                return null;
+            });
         }
         return done;
-    }
-
-    /**
-     * Records the stop on a point once: called when the stop arrives and the point is known, and again when the
-     * preparation or the watch meets a stop whose arrival found no point yet (it came while the point was recorded).
-     */
-    private Step handleStop(final RollbackPoint known) {
-        RollbackPoint now = current(known);
-        GuardState state = GuardState.of(now);
-        if (state != null && state.phase() != GuardState.Phase.DONE && state.phase() != GuardState.Phase.JUDGING
-                && stopHandled.compareAndSet(false, true)) {
-            return interrupted(now, stopped, stoppedDetail);
-        }
-        return null;
-    }
-
-    /**
-     * Runs a backup or a hook where a stop may interrupt its thread (its runner then kills the process). Nowhere
-     * else: an interrupted thread fails the next ledger write it makes (its file channel is closed by the interrupt).
-     * The interrupt flag is cleared under the same lock as it is set, so none leaks past the task.
-     */
-    private <T> T interruptibly(final boolean refuseWhenStopped, final Supplier<T> task) {
-        synchronized (interruptLock) {
-            if (refuseWhenStopped && stopped != null) {
-                throw new Stopped(stopped);
-            }
-            interruptible = Thread.currentThread();
-        }
-        try {
-            return task.get();
-        }
-        finally {
-            synchronized (interruptLock) {
-                interruptible = null;
-                Thread.interrupted();
-            }
-        }
     }
 
     // ---- preparation
 
     private CompletableFuture<Step> prepare(final RollbackPoint recorded) {
-        return baselines(recorded).thenCompose(baselines -> work(() -> {
+        return baselines(recorded).handle((baselines, failure) -> {
+            if (stopped != null) {
+                throw new Stopped(stopped); // the stop ended the sampling: it decides the point
+            }
+            if (failure != null) {
+                throw failure instanceof CompletionException wrapped ? wrapped : new CompletionException(failure);
+            }
+            return baselines;
+        }).thenCompose(baselines -> work(() -> {
             checkNotStopped();
             RollbackPoint remembered = session.rememberBaselines(current(recorded), baselines);
             Optional<GuardOutcome> aborted = backups(remembered);
             if (aborted.isPresent()) {
                 return (Step) new Done(finishNow(aborted.get()));
             }
-            checkNotStopped();
-            RollbackPoint deploying = transition(current(recorded), PointStatus.DEPLOYING, "deploy started", null,
-                    s -> s.deploying(services.scheduler().now()));
+            RollbackPoint deploying;
+            synchronized (deciding) { // a stop aborts the point before it is deploying, or after: never at once
+                checkNotStopped();
+                deploying = transition(current(recorded), PointStatus.DEPLOYING, "deploy started", null,
+                        s -> s.deploying(services.scheduler().now()));
+            }
             timeline.add("deploy", "deploying %s".formatted(deploying.label()));
             return new Deploy(deploying);
         }));
@@ -401,7 +391,7 @@ public final class GuardMachine {
     /** Samples baselines asynchronously through the host's probes; a revert reuses those of the deploy it reverts. */
     private CompletableFuture<Map<String, Baseline>> baselines(final RollbackPoint recorded) {
         RollbackPoint reverted = recorded.isRevert() ? ledger().point(recorded.environment(), recorded.revertOf()) : null;
-        return session.baselines(reverted, GuardSession.baselinesOf(recorded), host::probe);
+        return session.baselines(reverted, GuardSession.baselinesOf(recorded), host::probe, stopAsked);
     }
 
     /** Takes the backups, each recorded as started and then with its id; one committed under its key is adopted. */
@@ -417,13 +407,12 @@ public final class GuardMachine {
                 continue; // taken before a restart
             }
             try {
-                Optional<BackupManifest> adopted = entry == null ? Optional.empty()
-                        : interruptibly(true, () -> host.findBackup(spec, key));
+                Optional<BackupManifest> adopted = entry == null ? Optional.empty() : host.findBackup(spec, key);
                 if (entry == null) {
                     update(remembered, "backup " + key + " started", s -> s.withBackup(key, GuardState.STARTED));
                 }
                 BackupManifest manifest = adopted.isPresent() ? adopted.get()
-                        : interruptibly(true, () -> host.takeBackup(spec, key));
+                        : runningProcess(true, () -> host.takeBackup(spec, key));
                 BackupRef ref = new BackupRef(manifest.id(), spec.kind().name().toLowerCase(java.util.Locale.ROOT),
                         manifest.sha256(), manifest.size(), manifest.startedAt(),
                         manifest.verification().ok() ? manifest.verification().at() : null);
@@ -544,31 +533,61 @@ public final class GuardMachine {
             if (finished != null) {
                 keepSnapshots(watched, finished, true);
             }
-            if (stopped != null || GuardState.of(current(watched)).phase() != GuardState.Phase.WATCHING) {
-                throw new Stopped(stopped); // an interruption decides this point, not the stopped watch
-            }
+            takeVerdict(GuardState.Phase.WATCHING);
             return new Done(finishNow(trips().onWatch(current(watched), result, host.reverter())));
         });
     }
 
     // ---- interruptions, doubt, the trip after a restart
 
+    /**
+     * Claims the verdict for the watch or the failed deploy, unless a stop came first: from here a stop changes
+     * nothing of the verdict.
+     */
+    private void takeVerdict(final GuardState.Phase judged) {
+        synchronized (deciding) {
+            GuardState state = GuardState.of(current(point));
+            if (stopped != null || state == null || state.phase() != judged) {
+                throw new Stopped(stopped); // an interruption decides this point, not the stopped watch
+            }
+            verdictTaken = true;
+        }
+    }
+
+    /**
+     * Decides a point a stop reached, once: the stop's own report and the host's report of the deploy it stopped
+     * both come here, and the second finds the point decided.
+     *
+     * @return the step, or null when the verdict was taken before the stop (whoever records it ends the machine)
+     */
     private Step interrupted(final RollbackPoint at, final Interruption cause, final String detail) {
         String why = cause.describe() + (detail == null || detail.isBlank() ? "" : " (" + detail + ")");
-        RollbackPoint now = update(at, "interrupted: " + why, s -> s.withInterruption(cause));
-        if (!now.status().isInFlight() && now.status() != PointStatus.INTERRUPTED) {
-            return new Done(finishNow(outcomeOf(now, "the stop came after the verdict: " + why)));
+        synchronized (deciding) {
+            GuardState state = GuardState.of(current(at));
+            if (verdictTaken || state != null && (state.phase() == GuardState.Phase.JUDGING
+                    || state.phase() == GuardState.Phase.DONE)) {
+                return done.isDone() && !done.isCompletedExceptionally() ? new Done(done.join()) : null;
+            }
+            RollbackPoint now = update(at, "interrupted: " + why, s -> s.withInterruption(cause));
+            if (!now.status().isInFlight() && now.status() != PointStatus.INTERRUPTED) {
+                return new Done(finishNow(outcomeOf(now, "the stop came after the verdict: " + why)));
+            }
+            if (cause.isDeliberate()) {
+                String line = "%s: %s; nothing was judged or reverted and the circuit is unchanged".formatted(
+                        now.status() == PointStatus.RECORDED ? "aborted before the deploy" : "aborted", why);
+                RollbackPoint aborted = transition(now, PointStatus.ABORTED, line, line,
+                        s -> s.done(GuardOutcome.Result.ABORTED));
+                timeline.add("abort", line);
+                return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.ABORTED, aborted, line, null,
+                        timeline.entries(), null)));
+            }
+            return inDoubt(now, "%s was interrupted: %s".formatted(now.label(), why));
         }
-        if (cause.isDeliberate()) {
-            String line = "%s: %s; nothing was judged or reverted and the circuit is unchanged".formatted(
-                    now.status() == PointStatus.RECORDED ? "aborted before the deploy" : "aborted", why);
-            RollbackPoint aborted = transition(now, PointStatus.ABORTED, line, line,
-                    s -> s.done(GuardOutcome.Result.ABORTED));
-            timeline.add("abort", line);
-            return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.ABORTED, aborted, line, null,
-                    timeline.entries(), null)));
-        }
-        return inDoubt(now, "%s was interrupted: %s".formatted(now.label(), why));
+    }
+
+    /** @return the step, or the machine's end when there is none yet (the verdict, taken before a stop, ends it) */
+    private CompletableFuture<Step> orDone(final Step step) {
+        return step != null ? CompletableFuture.completedFuture(step) : done.thenApply(Done::new);
     }
 
     /** What the deploy did is not known: the point is INTERRUPTED and the environment frozen, saying so. */
@@ -640,11 +659,7 @@ public final class GuardMachine {
     // ---- the trip's journal: each effect of a trip is written to the point's state
 
     private TripHandler trips() {
-        // hooks (and restore commands) may be killed by a stop, as a backup may: only while their command runs
-        GuardServices interruptibleCommands = new GuardServices(services.ledger(), services.backups(),
-                services.artifacts(), services.secrets(), request -> interruptibly(false, () -> services.runner().run(request)),
-                services.scheduler(), services.executor(), services.listener(), services.notifier(), services.leases());
-        return new TripHandler(interruptibleCommands, policy, timeline, notifier, new TripHandler.TripJournal() {
+        return new TripHandler(tripServices(), policy, timeline, notifier, new TripHandler.TripJournal() {
             @Override
             public UnaryOperator<RollbackPoint.Builder> verdict(final GuardOutcome.Result result) {
                 return builder -> GuardState.of(builder.build()).withPhase(result == null ? GuardState.Phase.JUDGING
@@ -747,6 +762,41 @@ public final class GuardMachine {
         return CompletableFuture.supplyAsync(task, host.work());
     }
 
+    /**
+     * Runs what a stop cuts short: a backup, a hook, a restore, whose process its runner kills when this thread is
+     * interrupted. Only here does a stop interrupt a thread: an interrupt that reached a ledger write would fail it
+     * (the file channel closes) and every write after it on that thread, leaving the point half decided.
+     *
+     * @param refuseWhenStopped
+     *         whether a stop asked already refuses to start it (preparation); after the verdict a stop only cuts
+     *         short what runs
+     */
+    private <T> T runningProcess(final boolean refuseWhenStopped, final Supplier<T> action) {
+        synchronized (processes) { // a stop sets its cause before it takes this lock: either it is seen, or it interrupts
+            if (refuseWhenStopped) {
+                checkNotStopped();
+            }
+            running = Thread.currentThread();
+        }
+        try {
+            return action.get();
+        }
+        finally {
+            synchronized (processes) {
+                running = null;
+                Thread.interrupted(); // an interrupt meant for the process must not reach the ledger write after it
+            }
+        }
+    }
+
+    /** The services of the trip: the commands it runs (hooks, data restores) are cut short by a stop. */
+    private GuardServices tripServices() {
+        io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner runner = services.runner();
+        return new GuardServices(services.ledger(), services.backups(), services.artifacts(), services.secrets(),
+                request -> runningProcess(false, () -> runner.run(request)), services.scheduler(), services.executor(),
+                services.listener(), services.notifier(), services.leases());
+    }
+
     private CompletableFuture<Step> finish(final RollbackPoint at, final GuardOutcome outcome) {
         return CompletableFuture.completedFuture(new Done(finishNow(outcome)));
     }
@@ -770,14 +820,17 @@ public final class GuardMachine {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof Stopped) {
             RollbackPoint known = point;
+            Interruption why = stopped;
             if (known == null) { // stopped before anything was recorded
                 releaseLease();
                 done.complete(new GuardOutcome(GuardOutcome.Result.ABORTED, null, "stopped before the point was "
-                        + "recorded (" + stopped.describe() + "): nothing was recorded or run", null, timeline.entries(),
+                        + "recorded (" + why.describe() + "): nothing was recorded or run", null, timeline.entries(),
                         null));
             }
-            else if (!done.isDone()) { // the stop may have come while the point was recorded, and found none
-                return work(() -> handleStop(known)).thenCompose(v -> done.thenApply(Done::new));
+            else if (why != null && !done.isDone()) {
+                // the stop may have come while the point was being recorded, before the machine knew it: then its own
+                // report decided nothing, and this one does (a second report finds the point decided)
+                return this.<Step>work(() -> interrupted(known, why, stopDetail)).thenCompose(this::orDone);
             }
             return done.thenApply(Done::new); // the interruption completes the machine
         }

@@ -112,8 +112,32 @@ public final class GuardSession {
      */
     public GuardOutcome run(final DeployRequest request, final Deployer deployer, final Reverter reverter,
                             final boolean lockHeld) {
+        return run(request, deployer, reverter, lockHeld, machine -> { });
+    }
+
+    /**
+     * Runs a guarded deploy, handing its machine to the caller before it starts: a host that can be stopped from
+     * another thread (a signal handler, a test) keeps it to call {@link GuardMachine#interrupt} on.
+     *
+     * @param request
+     *         what is deployed
+     * @param deployer
+     *         performs the deploy
+     * @param reverter
+     *         performs a revert if the deploy trips
+     * @param lockHeld
+     *         whether the caller already holds the environment's lease (a nested revert)
+     * @param onStart
+     *         told of the machine before it starts; must not block
+     * @return the outcome
+     * @throws GuardRefusedException
+     *         if preflight refuses (frozen, busy, nothing to return to and the policy requires it)
+     */
+    public GuardOutcome run(final DeployRequest request, final Deployer deployer, final Reverter reverter,
+                            final boolean lockHeld, final java.util.function.Consumer<GuardMachine> onStart) {
         CallerLoop loop = new CallerLoop();
         GuardMachine machine = machine(localHost(reverter, loop));
+        onStart.accept(machine);
         return drive(machine, loop, loop.await(machine.start(request, lockHeld)), deployer);
     }
 
@@ -148,6 +172,11 @@ public final class GuardSession {
             RollbackPoint point = step instanceof GuardMachine.Deploy deploy ? deploy.point()
                     : ((GuardMachine.AwaitDeploy) step).point();
             GuardMachine.DeployEnd end;
+            Interruption before = machine.stopCause();
+            if (before != null) { // stopped as the deploy was due: the point is aborted or frozen, never deployed now
+                step = loop.await(machine.deployEnded(point, new GuardMachine.Interrupted(before, null)));
+                continue;
+            }
             try {
                 String failure = deployer.deploy(point);
                 Interruption stop = machine.stopCause();
@@ -279,7 +308,7 @@ public final class GuardSession {
     public java.util.concurrent.CompletableFuture<Map<String, Baseline>> sampleBaselines(
             final DeployRequest request, final java.util.function.Function<ProbeSpec, Probe> probeFor) {
         RollbackPoint reverted = request.isRevert() ? ledger().point(policy.environment(), request.revertOf()) : null;
-        return baselines(reverted, Map.of(), probeFor);
+        return baselines(reverted, Map.of(), probeFor, new java.util.concurrent.CompletableFuture<>());
     }
 
     /**
@@ -400,10 +429,12 @@ public final class GuardSession {
 
     /**
      * Samples, asynchronously, the baseline of every probe whose thresholds need one, except those known already
-     * (kept on a resumed point) and those a revert reuses from the deploy it reverts.
+     * (kept on a resumed point) and those a revert reuses from the deploy it reverts. Once {@code stop} completes
+     * no more samples are taken and the result fails at once (cancelled).
      */
     java.util.concurrent.CompletableFuture<Map<String, Baseline>> baselines(final RollbackPoint reverted,
-            final Map<String, Baseline> known, final java.util.function.Function<ProbeSpec, Probe> probeFor) {
+            final Map<String, Baseline> known, final java.util.function.Function<ProbeSpec, Probe> probeFor,
+            final java.util.concurrent.CompletableFuture<?> stop) {
         Map<String, java.util.concurrent.CompletableFuture<Baseline>> sampling = new LinkedHashMap<>();
         for (ProbeSpec spec : policy.probes()) {
             if (!spec.thresholds().needsBaseline()) {
@@ -417,8 +448,11 @@ public final class GuardSession {
                         baselinesOf(reverted).get(spec.name())));
             }
             else {
-                sampling.put(spec.name(), Baseline.sample(probeFor.apply(spec), spec.analysis().baselineSamples(),
-                        spec.analysis().intervalDuration(), services.scheduler(), services.executor())
+                java.util.concurrent.CompletableFuture<Baseline> sampled = Baseline.sample(probeFor.apply(spec),
+                        spec.analysis().baselineSamples(), spec.analysis().intervalDuration(), services.scheduler(),
+                        services.executor());
+                stop.thenRun(() -> sampled.cancel(false)); // a stop takes no more samples and waits for none
+                sampling.put(spec.name(), sampled
                         .thenApply(baseline -> {
                             timeline.add("baseline", "%s: %s".formatted(spec.name(), baseline.value().isPresent()
                                     ? "median %s of %d samples".formatted(io.jenkins.plugins.rollbackguard.engine.health

@@ -111,7 +111,7 @@ public record Baseline(double median, int samples, String reason) implements Ser
      *         the clock and timer
      * @param executor
      *         where samples run
-     * @return the baseline, when all samples are in
+     * @return the baseline, when all samples are in; cancelling it takes no further samples
      */
     public static CompletableFuture<Baseline> sample(final Probe probe, final int count, final Duration interval,
             final Scheduler scheduler, final Executor executor) {
@@ -127,6 +127,9 @@ public record Baseline(double median, int samples, String reason) implements Ser
      */
     private static void next(final Probe probe, final int count, final Duration interval, final Scheduler scheduler,
             final Executor executor, final List<Measurement> taken, final CompletableFuture<Baseline> result) {
+        if (result.isDone()) {
+            return; // cancelled (the deploy was stopped): no more samples
+        }
         try {
             probe.sampleAsync(executor).whenComplete((m, e) -> {
                 taken.add(m == null
