@@ -119,8 +119,9 @@ final class DeployCommand implements Callable<Integer> {
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
         CommandDeployer deployer = CommandDeployer.of(command, services, policy);
         GuardSession session = new GuardSession(services, policy, timeline);
-        try {
-            return session.run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false);
+        try (StopOnSignal signals = new StopOnSignal()) {
+            return session.run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false,
+                    signals::attach);
         }
         finally {
             session.awaitNotifications(java.time.Duration.ofSeconds(30));

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.engine.spi.OwnerLiveness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,6 +128,44 @@ class LeaseCliE2ETest {
         assertThat(ledger().auditTrail(ENV)).filteredOn(e -> e.type() == LedgerEvent.Type.LEASE_TAKEN).last()
                 .satisfies(e -> assertThat(e.reason()).contains(owner).contains("found dead"));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void shouldAbortTheDeployOnSigtermDuringTheDeployCommandAndDuringTheWatch() throws Exception {
+        Path slow = shop.policy("").resolveSibling("slow.yaml");
+        Files.writeString(slow, Files.readString(shop.policy("")).replace("count: 4", "count: 60"));
+        // 1. during the deploy command: its process is killed, the point is ABORTED, nothing frozen
+        List<String> args = new ArrayList<>(List.of("deploy", "--policy", slow.toString(), "--artifact",
+                shop.artifact("1.1", 0).toString(), "--", "sh", "-c", "exec sleep 120"));
+        Process deploying = cli.start(args.toArray(String[]::new));
+        awaitLine(deploying, "deploying ");
+        long sleeper = 0;
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20); sleeper == 0 && System.nanoTime() < until; ) {
+            sleeper = deploying.descendants().filter(p -> p.info().command().orElse("").endsWith("sleep"))
+                    .mapToLong(ProcessHandle::pid).findFirst().orElse(0);
+            Thread.sleep(50);
+        }
+        assertThat(sleeper).as("the deploy command runs").isPositive();
+        deploying.destroy(); // SIGTERM, as a person's kill or a CI job's timeout sends
+        assertThat(deploying.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        RollbackPoint stopped = ledger().history(ENV, 0, 1).get(0);
+        assertThat(stopped.status()).as(stopped.verdict()).isEqualTo(PointStatus.ABORTED);
+        assertThat(stopped.verdict()).contains("stopped by a person");
+        assertThat(ledger().circuit(ENV).isOpen()).isFalse();
+        assertThat(ledger().lease(ENV)).as("released before the process exited").isEmpty();
+        assertThat(ProcessHandle.of(sleeper).map(ProcessHandle::isAlive).orElse(false)).as("deploy command").isFalse();
+
+        // 2. during the watch
+        Process watching = cli.start(deployArgs(slow, shop.artifact("1.2", 0)));
+        awaitLine(watching, "watching");
+        watching.destroy();
+        assertThat(watching.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        RollbackPoint watched = ledger().history(ENV, 0, 1).get(0);
+        assertThat(watched.id()).isGreaterThan(stopped.id());
+        assertThat(watched.status()).as(watched.verdict()).isEqualTo(PointStatus.ABORTED);
+        assertThat(ledger().circuit(ENV).isOpen()).isFalse();
+        assertThat(ledger().lease(ENV)).isEmpty();
+        assertThat(ledger().history(ENV, 0, 5)).noneMatch(p -> p.isRevert());
     }
 
     private static void awaitLine(final Process process, final String text) throws Exception {
