@@ -619,12 +619,12 @@ public final class GuardMachine {
             return new Done(finishNow(trips().onBad(bad, bad.verdict() == null ? "BAD" : bad.verdict(), host.reverter())));
         }
         String[] revert = state.revert().split(":");
-        if (revert.length > 2) { // its result was recorded before the restart
-            return new Done(finishNow(outcomeOf(bad, "the revert ended " + revert[2] + " before the restart")));
-        }
         Optional<RollbackPoint> revertPoint = ledger().history(bad.environment(), 0,
                         Math.min(200, ledger().size(bad.environment()))).stream()
                 .filter(p -> p.revertOf() == bad.id()).findFirst();
+        if (revert.length > 2) { // its result was recorded before the restart
+            return new Done(finishNow(revertEnded(bad, state, GuardOutcome.Result.valueOf(revert[2]), revertPoint)));
+        }
         if (revertPoint.isPresent() && !revertPoint.get().status().isInFlight()
                 && revertPoint.get().status() != PointStatus.INTERRUPTED) {
             RollbackPoint reverting = revertPoint.get();
@@ -650,6 +650,26 @@ public final class GuardMachine {
         update(bad, "revert in doubt", s -> s.withRevert("in doubt").done(GuardOutcome.Result.REVERT_FAILED));
         return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, current(bad), line, null,
                 timeline.entries(), null)));
+    }
+
+    /**
+     * The outcome of a trip whose revert's result was recorded before the restart: what followed that result (the
+     * after-revert hooks, REVERT_RESULT) is done now unless its notification was recorded already.
+     */
+    private GuardOutcome revertEnded(final RollbackPoint bad, final GuardState state, final GuardOutcome.Result ended,
+                                     final Optional<RollbackPoint> revertPoint) {
+        if (!state.notices().containsKey(GuardEvent.Type.REVERT_RESULT.name())) {
+            GuardOutcome result = new GuardOutcome(ended, revertPoint.orElse(bad), "decided before the restart", null,
+                    List.of(), null);
+            return trips().afterRevert(new RevertPlan.Revert(bad, targetOf(state, bad), List.of(), "resumed"), result);
+        }
+        GuardOutcome.Result result = switch (ended) {
+            case GOOD -> GuardOutcome.Result.REVERTED;
+            case REVERTING -> GuardOutcome.Result.REVERTING;
+            default -> GuardOutcome.Result.REVERT_FAILED;
+        };
+        return new GuardOutcome(result, current(bad), "the revert ended %s before the restart".formatted(ended), null,
+                timeline.entries(), null);
     }
 
     private RollbackPoint targetOf(final GuardState state, final RollbackPoint bad) {
