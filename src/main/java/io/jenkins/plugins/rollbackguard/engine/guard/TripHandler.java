@@ -246,7 +246,8 @@ public final class TripHandler {
             send(GuardEvent.Type.REVERT_RESULT, leaving, line);
             return outcome(GuardOutcome.Result.REVERT_FAILED, current(leaving), line, result);
         }
-        RollbackPoint reverted = current(leaving); // the revert's GOOD verdict marked it REVERTED
+        // the revert's GOOD verdict marked it REVERTED, unless a restart came between that verdict and the mark
+        RollbackPoint reverted = markReverted(leaving, result.point());
         hooks.run("afterRevert", policy.hooks().afterRevert(), hookEnv);
         Duration took = Duration.between(timeline.start(), services.scheduler().now());
         String line = "restored %s: %s is GOOD; %s is REVERTED (%.1fs after the deploy started)".formatted(
