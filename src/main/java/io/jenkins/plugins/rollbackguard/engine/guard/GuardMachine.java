@@ -647,6 +647,8 @@ public final class GuardMachine {
         ledger().openCircuit(bad.environment(), line, "guard", bad.id());
         ledger().note(bad.environment(), bad.id(), "guard", line);
         timeline.add("revert", line);
+        revertPoint.ifPresent(reverting -> closeInDoubt(reverting, bad));
+        trips().send(GuardEvent.Type.REVERT_RESULT, bad, line); // whoever was told it started learns it is unknown
         update(bad, "revert in doubt", s -> s.withRevert("in doubt").done(GuardOutcome.Result.REVERT_FAILED));
         return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, current(bad), line, null,
                 timeline.entries(), null)));
@@ -670,6 +672,22 @@ public final class GuardMachine {
         };
         return new GuardOutcome(result, current(bad), "the revert ended %s before the restart".formatted(ended), null,
                 timeline.entries(), null);
+    }
+
+    /**
+     * Ends the machine of a revert point whose revert is in doubt: nobody goes on with it (its host is the one that
+     * restarted, or its reverting build is not known), so it must not stay in flight, nor look resumable.
+     */
+    private void closeInDoubt(final RollbackPoint reverting, final RollbackPoint bad) {
+        String reason = "its host stopped before the revert's end was known; the revert of %s is in doubt"
+                .formatted(bad.label());
+        GuardState state = GuardState.of(reverting);
+        if (reverting.status().isInFlight()) {
+            transition(reverting, PointStatus.INTERRUPTED, reason, null, s -> s.done(GuardOutcome.Result.FROZEN));
+        }
+        else if (state == null || state.phase() != GuardState.Phase.DONE) {
+            update(reverting, reason, s -> s.done(GuardOutcome.Result.FROZEN));
+        }
     }
 
     private RollbackPoint targetOf(final GuardState state, final RollbackPoint bad) {

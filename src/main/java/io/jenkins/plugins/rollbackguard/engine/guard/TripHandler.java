@@ -332,7 +332,7 @@ public final class TripHandler {
      * delivered, so that a resumed machine sends again only what may not have arrived (receivers dedupe by
      * environment, point and type).
      */
-    private void send(final GuardEvent.Type type, final RollbackPoint point, final String text) {
+    void send(final GuardEvent.Type type, final RollbackPoint point, final String text) {
         if (!journal.noticeStarted(point, type.name())) {
             return;
         }
