@@ -67,7 +67,9 @@ final class RestartWorld {
         /** A healthy version, with one files backup before it. */
         GOOD("v2"),
         /** A version whose health check fails: it trips and is reverted to the adopted v1. */
-        BAD("v2 bad");
+        BAD("v2 bad"),
+        /** A healthy version whose deploy is cut off: its agent is lost before the deploy's end is known. */
+        LOST("v2");
 
         private final String version;
 
@@ -128,6 +130,7 @@ final class RestartWorld {
     private final List<Effect> effects = Collections.synchronizedList(new ArrayList<>());
     private final Set<Long> revertingBuilds = ConcurrentHashMap.newKeySet();
     private volatile boolean awaited;
+    private volatile boolean awaitedAfterItsEnd;
 
     RestartWorld(final Path root, final Scenario scenario, final Flavour flavour, final HealthServer app) {
         this.scenario = scenario;
@@ -170,6 +173,21 @@ final class RestartWorld {
     }
 
     /**
+     * Where a host crashes.
+     *
+     * @param write
+     *         the write of that host (from 1) at which it crashes
+     * @param side
+     *         before or after that write
+     */
+    record Crash(int write, Side side) {
+        @Override
+        public String toString() {
+            return side + " write " + write;
+        }
+    }
+
+    /**
      * Runs the deploy on a first host that crashes at a write, then resumes it on a second host.
      *
      * @param crashAt
@@ -179,34 +197,50 @@ final class RestartWorld {
      * @return what happened
      */
     Run run(final int crashAt, final Side side) {
-        List<LedgerEvent> events = Collections.synchronizedList(new ArrayList<>());
-        CrashHook hook = new CrashHook(crashAt, side);
-        Host first = new Host(1, hook, events);
-        CompletableFuture<GuardOutcome> firstRun = drive(first, first.machine.start(request(), false));
-        if (crashAt == 0) {
-            GuardOutcome outcome = await(firstRun);
-            Snapshot end = snapshot(first.ledger);
-            first.close();
-            return new Run(this, 0, side, labels(hook.seen, events), end, end, outcome);
-        }
-        awaitCrash(hook, firstRun);
-        first.close(); // its pools stop, its process dies: nothing of it runs while the next host works
-        Host second = new Host(2, new CrashHook(0, side), null);
+        return run(crashAt == 0 ? List.of() : List.of(new Crash(crashAt, side)));
+    }
+
+    /**
+     * Runs the deploy on hosts that crash one after the other, each at its own write; the host after the last crash
+     * resumes it to its end.
+     *
+     * @param crashes
+     *         where host 1, 2, ... crash
+     * @return what happened
+     */
+    Run run(final List<Crash> crashes) {
+        List<Snapshot> befores = new ArrayList<>();
+        List<List<String>> writes = new ArrayList<>();
+        Host host = new Host(1, hook(crashes, 0));
+        CompletableFuture<GuardOutcome> running = drive(host, host.machine.start(request(), false));
         try {
-            Snapshot before = snapshot(second.ledger);
-            CompletableFuture<GuardOutcome> resumed = before.deployPoint().isPresent()
-                    ? drive(second, second.machine.resume(ENV, before.deployPoint().get().id(), false))
-                    : drive(second, second.machine.start(request(), false)); // nothing recorded: the run starts again
-            GuardOutcome outcome = await(resumed);
-            return new Run(this, crashAt, side, hook.seen.stream().map(List::toString).toList(), before,
-                    snapshot(second.ledger), outcome);
+            for (int i = 0; i < crashes.size(); i++) {
+                awaitCrash(host.hook, running);
+                host.close(); // its pools stop, its process dies: nothing of it runs while the next host works
+                writes.add(host.writes());
+                host = new Host(i + 2, hook(crashes, i + 1));
+                Snapshot before = snapshot(host.ledger);
+                befores.add(before);
+                running = before.deployPoint().isPresent()
+                        ? drive(host, host.machine.resume(ENV, before.deployPoint().get().id(), false))
+                        : drive(host, host.machine.start(request(), false)); // nothing recorded: the run starts again
+            }
+            GuardOutcome outcome = await(running);
+            Snapshot end = snapshot(host.ledger);
+            writes.add(host.writes());
+            return new Run(this, crashes, writes, befores, end, outcome);
         }
         finally {
-            second.close();
+            host.close();
         }
     }
 
-    /** Each write with its records' types and reasons, from the events of a run without a crash. */
+    private static CrashHook hook(final List<Crash> crashes, final int host) {
+        return host < crashes.size() ? new CrashHook(crashes.get(host).write(), crashes.get(host).side())
+                : new CrashHook(0, Side.BEFORE);
+    }
+
+    /** Each write with its records' types and reasons, from the events that reached the disk. */
     private static List<String> labels(final List<List<LedgerEvent.Type>> writes, final List<LedgerEvent> events) {
         List<String> labels = new ArrayList<>();
         int next = 0;
@@ -216,12 +250,12 @@ final class RestartWorld {
                 LedgerEvent event = events.get(next);
                 parts.add(event.type() + (event.to() != null ? " " + event.to() : "") + " '" + event.reason() + "'");
             }
-            labels.add(String.join(" + ", parts));
+            labels.add(parts.size() == types.size() ? String.join(" + ", parts) : types.toString()); // never on disk
         }
         return labels;
     }
 
-    private void awaitCrash(final CrashHook hook, final CompletableFuture<GuardOutcome> firstRun) {
+    private static void awaitCrash(final CrashHook hook, final CompletableFuture<GuardOutcome> firstRun) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         try {
             while (!hook.crashed.await(10, TimeUnit.MILLISECONDS)) {
@@ -275,13 +309,18 @@ final class RestartWorld {
             RollbackPoint point = resumed ? ((GuardMachine.AwaitDeploy) next).point() : ((GuardMachine.Deploy) next).point();
             if (resumed) {
                 awaited = true;
+                GuardState now = GuardState.of(host.ledger.point(ENV, point.id()));
+                if (now.interruption() != null) { // the body ended, and how was recorded: nobody reports it again
+                    awaitedAfterItsEnd = true;
+                }
             }
             CompletableFuture<GuardMachine.Step> ended = CompletableFuture.supplyAsync(() -> {
                 // a resumed body that had run reports its end; one that never started runs now (once)
                 if (!resumed || count(Effect.Kind.DEPLOY, Long.toString(point.id())) == 0) {
                     host.deployCommand(point);
                 }
-                return (GuardMachine.DeployEnd) new GuardMachine.Finished();
+                return scenario == Scenario.LOST ? new GuardMachine.Interrupted(Interruption.AGENT_LOST,
+                        "agent-7 went offline") : (GuardMachine.DeployEnd) new GuardMachine.Finished();
             }, host.work).thenCompose(end -> host.machine.deployEnded(point, end));
             return drive(host, ended);
         });
@@ -301,8 +340,13 @@ final class RestartWorld {
     }
 
     int countBy(final int host, final Effect.Kind kind, final String key) {
+        return countHosts(host, host, kind, key);
+    }
+
+    int countHosts(final int from, final int to, final Effect.Kind kind, final String key) {
         synchronized (effects) {
-            return (int) effects.stream().filter(e -> e.host() == host && e.kind() == kind && e.key().equals(key)).count();
+            return (int) effects.stream().filter(e -> e.host() >= from && e.host() <= to && e.kind() == kind
+                    && e.key().equals(key)).count();
         }
     }
 
@@ -311,20 +355,18 @@ final class RestartWorld {
      *
      * @param world
      *         the world it ran in
-     * @param crashAt
-     *         the write the first host crashed at, or 0
-     * @param side
-     *         before or after it
+     * @param crashes
+     *         where its hosts crashed
      * @param writes
-     *         the writes of the first host: with their reasons in a run without a crash
-     * @param beforeResume
-     *         the ledger as the second host found it (the end, for a run without a crash)
+     *         per host, its writes: with their reasons for a host that did not crash
+     * @param befores
+     *         the ledger as each resuming host found it (host 2, 3, ...)
      * @param end
      *         the ledger at the end
      * @param outcome
      *         the outcome of the last host
      */
-    record Run(RestartWorld world, int crashAt, Side side, List<String> writes, Snapshot beforeResume, Snapshot end,
+    record Run(RestartWorld world, List<Crash> crashes, List<List<String>> writes, List<Snapshot> befores, Snapshot end,
                GuardOutcome outcome) {
         Scenario scenario() {
             return world.scenario;
@@ -332,6 +374,11 @@ final class RestartWorld {
 
         Flavour flavour() {
             return world.flavour;
+        }
+
+        /** @return the ledger as the second host found it; the end for a run without a crash */
+        Snapshot beforeResume() {
+            return befores.isEmpty() ? end : befores.get(0);
         }
 
         int count(final Effect.Kind kind, final String key) {
@@ -342,14 +389,40 @@ final class RestartWorld {
             return world.countBy(host, kind, key);
         }
 
+        /** @return how often hosts from this one on did it */
+        int countFrom(final int host, final Effect.Kind kind, final String key) {
+            return world.countHosts(host, Integer.MAX_VALUE, kind, key);
+        }
+
+        /** @return how often hosts up to this one did it */
+        int countUpTo(final int host, final Effect.Kind kind, final String key) {
+            return world.countHosts(1, host, kind, key);
+        }
+
+        /** @return the guard state of the deploy point as each resuming host found it (null: not recorded) */
+        List<GuardState> statesBefore() {
+            return befores.stream().map(s -> s.deployPoint().map(GuardState::of).orElse(null)).toList();
+        }
+
         boolean awaitedDeploy() {
             return world.awaited;
         }
 
+        /** @return whether a resumed machine waited for a body whose interruption was recorded already */
+        boolean awaitedAfterItsEnd() {
+            return world.awaitedAfterItsEnd;
+        }
+
         String describe() {
-            return crashAt == 0 ? "%s deploy on a %s host without a crash".formatted(world.scenario, world.flavour)
-                    : "%s deploy on a %s host, crash %s write %d %s".formatted(world.scenario, world.flavour, side,
-                    crashAt, writes.get(crashAt - 1));
+            StringBuilder text = new StringBuilder("%s deploy on a %s host".formatted(world.scenario, world.flavour));
+            if (crashes.isEmpty()) {
+                text.append(" without a crash");
+            }
+            for (int i = 0; i < crashes.size(); i++) {
+                Crash crash = crashes.get(i);
+                text.append(", host %d crashes %s %s".formatted(i + 1, crash, writes.get(i).get(crash.write() - 1)));
+            }
+            return text.toString();
         }
     }
 
@@ -435,6 +508,8 @@ final class RestartWorld {
     /** What one JVM would hold. */
     private final class Host implements AutoCloseable {
         private final int number;
+        private final CrashHook hook;
+        private final List<LedgerEvent> events = Collections.synchronizedList(new ArrayList<>());
         private final Process standIn;
         private final Ledger ledger;
         private final SystemScheduler scheduler = new SystemScheduler(1);
@@ -445,8 +520,9 @@ final class RestartWorld {
         private final GuardMachine machine;
         private volatile boolean dead;
 
-        Host(final int number, final CrashHook hook, final List<LedgerEvent> events) {
+        Host(final int number, final CrashHook hook) {
             this.number = number;
+            this.hook = hook;
             hook.host = this;
             String ledgerOwner;
             LeaseOwners leases;
@@ -468,8 +544,7 @@ final class RestartWorld {
                 ledgerOwner = "controller"; // an owner the ledger never finds dead: the points stay as they were
                 leases = new LeaseOwners(BUILD, OwnerLiveness.never()); // the same build resumes: its own lease
             }
-            ledger = Ledger.open(ledgerDir, quiet(ledgerOwner).withWrites(hook)
-                    .withEvents(events == null ? event -> { } : events::add));
+            ledger = Ledger.open(ledgerDir, quiet(ledgerOwner).withWrites(hook).withEvents(events::add));
             samples = Executors.newFixedThreadPool(2, daemon("host-" + number + "-sample"));
             work = Executors.newSingleThreadExecutor(daemon("host-" + number + "-work"));
             GuardServices services = new GuardServices(ledger, new BackupStore(storeDir), new FileArtifactStore(artifactDir),
@@ -478,6 +553,11 @@ final class RestartWorld {
             timeline = new Timeline(scheduler::now, GuardListener.silent());
             session = new GuardSession(services, policy, timeline);
             machine = session.machine(new MachineHost());
+        }
+
+        /** @return this host's writes: types and reasons of those that reached the disk, types of the others */
+        List<String> writes() {
+            return labels(hook.seen, events);
         }
 
         private void effect(final Effect.Kind kind, final String key) {
