@@ -268,6 +268,12 @@ public final class GuardMachine {
             }
             timeline.add("resume", "resuming %s in phase %s (status %s)".formatted(found.label(), state.phase(),
                     found.status()));
+            if (state.interruption() != null && state.phase() != GuardState.Phase.JUDGING
+                    && state.phase() != GuardState.Phase.DONE) {
+                // a stop recorded before the restart decides the point as it would have: the deploy's end is known
+                // (nobody reports it again), and a deploy stopped is never watched
+                return this.<Step>work(() -> interrupted(found, state.interruption(), "recorded before the restart"));
+            }
             return switch (state.phase()) {
                 case PREPARING -> prepare(found);
                 case DEPLOYING -> host.deployResumes() ? awaitDeploy(found)

@@ -168,10 +168,9 @@ class GuardRestartTest {
         });
 
         List<GuardState> before = run.statesBefore();
-        int firstDeploying = firstIndex(before, s -> s.phase() == GuardState.Phase.DEPLOYING);
-        // a CLI-like host cannot know how a deploy it finds started ended, unless its interruption was recorded
-        boolean deployInDoubt = run.flavour() == Flavour.CLI && firstIndex(before,
-                s -> s.phase() == GuardState.Phase.DEPLOYING && s.interruption() == null) >= 0;
+        // a deploy found started whose end was not recorded: a CLI-like host cannot know it, a Pipeline awaits it
+        int firstDeploying = firstIndex(before, s -> s.phase() == GuardState.Phase.DEPLOYING && s.interruption() == null);
+        boolean deployInDoubt = run.flavour() == Flavour.CLI && firstDeploying >= 0;
         checkDeploy(run, point, deployInDoubt, firstDeploying, why, paths);
         assertThat(run.awaitedAfterItsEnd()).as("%s: a body whose end was recorded is not awaited again", why).isFalse();
         if (run.scenario() == Scenario.LOST && !deployInDoubt) {
