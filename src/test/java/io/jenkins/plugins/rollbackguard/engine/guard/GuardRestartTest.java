@@ -1,23 +1,32 @@
 package io.jenkins.plugins.rollbackguard.engine.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,9 +38,15 @@ import io.jenkins.plugins.rollbackguard.engine.guard.RestartWorld.Run;
 import io.jenkins.plugins.rollbackguard.engine.guard.RestartWorld.Scenario;
 import io.jenkins.plugins.rollbackguard.engine.guard.RestartWorld.Side;
 import io.jenkins.plugins.rollbackguard.engine.guard.RestartWorld.Snapshot;
+import io.jenkins.plugins.rollbackguard.engine.health.WatchState;
+import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
+import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
 
 /**
  * Restarts of the guard machine's host at every one of its ledger writes. A host is a ledger instance, pools, a
@@ -126,6 +141,97 @@ class GuardRestartTest {
                                 .map(second -> dynamicTest("then crash %s write %d: %s".formatted(second, m,
                                         resumed.get(m - 1)), () -> check(world(scenario, flavour)
                                         .run(List.of(first, new Crash(m, second))), ConcurrentHashMap.newKeySet()))))));
+    }
+
+    /**
+     * A real process: a child JVM runs a guarded deploy as the CLI does and is SIGKILLed during its watch, once the
+     * ledger keeps some of its samples; this JVM resumes the point. The samples taken before the kill are kept, only
+     * the rest are taken here, and the watch reaches its verdict.
+     */
+    @Test
+    void shouldResumeTheWatchOfASigkilledDeployKeepingTheSamplesItTook() throws Exception {
+        Path home = Files.createDirectories(root.resolve("process"));
+        Path installed = Files.writeString(home.resolve("installed"), "v1");
+        app.serveFrom(installed);
+        ArtifactRef v1 = new FileArtifactStore(home.resolve("artifacts")).put(Files.writeString(home.resolve("v1.txt"), "v1"));
+        Ledger.open(home.resolve("ledger")).record(RollbackPoint.builder(GuardedDeployProcess.ENV,
+                PointSource.cli("adopt-v1")).artifacts(List.of(v1)).adopted(), "alice", "v1 runs");
+        Ledger watching = Ledger.open(home.resolve("ledger"));
+
+        child = GuardedDeployProcess.start(home.toString(), app.url(), installed.toString());
+        List<String> printed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8)).lines().forEach(printed::add));
+        reader.setDaemon(true);
+        reader.start();
+        // the second write of the watch state comes 5 s after the first, with the samples taken meanwhile
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                .failFast("the child ended", () -> !child.isAlive())
+                .until(() -> samplesKept(watching) >= 2);
+        child.destroyForcibly(); // SIGKILL: no release, no finally, no last write
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(300); // a request the child sent before it died may still be counted by the server
+        int requestsAtKill = app.requests();
+        int kept = samplesKept(watching);
+        assertThat(kept).as("samples kept by the ledger").isBetween(2, GuardedDeployProcess.SAMPLES - 1);
+        assertThat(printed).as("the child was killed during its watch").noneMatch(line -> line.startsWith("DONE"));
+        System.out.printf("SIGKILLed child: %d of %d samples kept in the ledger%n", kept, GuardedDeployProcess.SAMPLES);
+
+        SystemScheduler scheduler = new SystemScheduler(2);
+        ExecutorService samples = Executors.newFixedThreadPool(2);
+        try {
+            GuardServices services = GuardedDeployProcess.services(home, scheduler, samples, GuardListener.silent());
+            AtomicInteger deploys = new AtomicInteger();
+            GuardOutcome outcome = new GuardSession(services, GuardedDeployProcess.policy(app.url()),
+                    new Timeline(scheduler::now, GuardListener.silent())).resume(GuardedDeployProcess.ENV, 2, point -> {
+                        deploys.incrementAndGet();
+                        return null;
+                    }, plan -> {
+                        throw new IllegalStateException("a healthy deploy is never reverted");
+                    }, false);
+
+            assertThat(outcome.result()).isEqualTo(GuardOutcome.Result.GOOD);
+            assertThat(deploys).as("a deploy being watched is not deployed again").hasValue(0);
+            RollbackPoint point = services.ledger().point(GuardedDeployProcess.ENV, 2);
+            assertThat(point.status()).isEqualTo(PointStatus.GOOD);
+            assertThat(GuardState.of(point).phase()).isEqualTo(GuardState.Phase.DONE);
+            assertThat(samplesKept(services.ledger())).isEqualTo(GuardedDeployProcess.SAMPLES);
+            assertThat(outcome.watch().verdicts()).singleElement()
+                    .satisfies(verdict -> assertThat(verdict.measurements()).hasSize(GuardedDeployProcess.SAMPLES));
+            assertThat(app.requests() - requestsAtKill).as("samples taken after the restart")
+                    .isEqualTo(GuardedDeployProcess.SAMPLES - kept);
+            assertThat(point.attributes().get(GuardSession.MEASUREMENT + "health"))
+                    .contains("(%d samples)".formatted(GuardedDeployProcess.SAMPLES));
+            List<LedgerEvent> trail = services.ledger().auditTrail(GuardedDeployProcess.ENV);
+            assertThat(trail).as("the ledger found the child's point orphaned")
+                    .anySatisfy(e -> assertThat(e.to()).isEqualTo(PointStatus.INTERRUPTED));
+            assertThat(trail).as("its lease taken over from the dead child").anySatisfy(e -> {
+                assertThat(e.type()).isEqualTo(LedgerEvent.Type.LEASE_TAKEN);
+                assertThat(e.reason()).contains("taken over").contains(":" + child.pid() + ":").contains("found dead");
+            });
+            assertThat(services.ledger().lease(GuardedDeployProcess.ENV)).isEmpty();
+        }
+        finally {
+            scheduler.close();
+            samples.shutdownNow();
+        }
+    }
+
+    private Process child;
+
+    @AfterEach
+    void killChild() {
+        if (child != null) {
+            child.destroyForcibly();
+        }
+    }
+
+    private static int samplesKept(final Ledger ledger) {
+        if (ledger.size(GuardedDeployProcess.ENV) < 2) {
+            return 0; // not recorded yet
+        }
+        String text = ledger.point(GuardedDeployProcess.ENV, 2).attributes().get(GuardState.WATCH);
+        return text == null ? 0 : WatchState.readSnapshots(text).get("health").measurements().size();
     }
 
     private RestartWorld world(final Scenario scenario, final Flavour flavour) {
