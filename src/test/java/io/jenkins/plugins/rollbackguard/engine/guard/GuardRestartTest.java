@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -252,6 +253,9 @@ class GuardRestartTest {
         else {
             paths.addAll(List.of("trip resumed", "notice sent again", "revert in doubt",
                     flavour == Flavour.CLI ? "revert point taken" : "reverting build found"));
+            if (flavour == Flavour.CLI) {
+                paths.addAll(List.of("revert resumed", "revert's deploy in doubt"));
+            }
         }
         return paths;
     }
@@ -398,10 +402,15 @@ class GuardRestartTest {
         int last = before.size() - 1;
         String revertBefore = last < 0 || before.get(last) == null ? null : before.get(last).revert();
         boolean startedWithoutResult = revertBefore != null && revertBefore.matches("started:\\d+");
-        boolean revertDecidedBefore = last >= 0 && run.befores().get(last).revertPoint()
+        Optional<RollbackPoint> revertPointBefore = last < 0 ? Optional.empty() : run.befores().get(last).revertPoint();
+        boolean revertDecidedBefore = revertPointBefore
                 .filter(p -> !p.status().isInFlight() && p.status() != PointStatus.INTERRUPTED).isPresent();
-        boolean revertKnown = run.flavour() == Flavour.CLI ? revertDecidedBefore
+        // a CLI-like host resumes the revert point's machine; a Pipeline-like one finds the reverting build it queued
+        boolean revertKnown = run.flavour() == Flavour.CLI ? revertPointBefore.isPresent()
                 : run.countUpTo(last + 1, Effect.Kind.REVERT, badId) > 0;
+        // a revert point whose own deploy had started: the CLI-like host cannot know how that ended either
+        boolean revertDeployInDoubt = run.flavour() == Flavour.CLI && !revertDecidedBefore && revertPointBefore
+                .map(GuardState::of).filter(s -> s.phase() == GuardState.Phase.DEPLOYING).isPresent();
         boolean doubtedBefore = firstIndex(before, s -> "in doubt".equals(s.revert())) >= 0;
         if (startedWithoutResult && !revertKnown || doubtedBefore) {
             paths.add("revert in doubt");
@@ -413,9 +422,22 @@ class GuardRestartTest {
             return;
         }
         if (startedWithoutResult) {
-            paths.add(run.flavour() == Flavour.CLI ? "revert point taken" : "reverting build found");
+            paths.add(run.flavour() == Flavour.PIPELINE ? "reverting build found"
+                    : revertDecidedBefore ? "revert point taken" : "revert resumed");
         }
         assertThat(run.count(Effect.Kind.REVERT, badId)).as("%s: the revert ran once", why).isEqualTo(1);
+        if (startedWithoutResult && revertDeployInDoubt) {
+            paths.add("revert's deploy in doubt");
+            RollbackPoint revert = after.revertPoint().orElseThrow();
+            assertThat(run.outcome().result()).as(why).isEqualTo(GuardOutcome.Result.REVERT_FAILED);
+            assertThat(revert.status()).as(why).isEqualTo(PointStatus.INTERRUPTED);
+            assertThat(GuardState.of(revert).result()).as(why).isEqualTo(GuardOutcome.Result.FROZEN.name());
+            assertThat(run.countFrom(last + 2, Effect.Kind.DEPLOY, Long.toString(revert.id())))
+                    .as("%s: a revert's deploy found started is not started again", why).isZero();
+            assertThat(state.revert()).as(why).isEqualTo("started:1:FROZEN");
+            assertThat(after.circuit().isOpen()).as(why).isTrue();
+            return;
+        }
         if (run.flavour() == Flavour.CLI) {
             assertThat(run.outcome().result()).as(why).isEqualTo(GuardOutcome.Result.REVERTED);
             assertThat(bad.status()).as(why).isEqualTo(PointStatus.REVERTED);

@@ -643,7 +643,10 @@ final class RestartWorld {
             }
         }
 
-        /** As the CLI reverts: a guarded deploy of the target's artifact, holding the lease of the bad deploy. */
+        /**
+     * As the CLI reverts ({@code CliReverter}): a guarded deploy of the target's artifact, holding the lease of the bad
+     * deploy; after a restart, the revert point's own machine is resumed.
+     */
         private final class NestedReverter implements Reverter {
             @Override
             public GuardOutcome revert(final RevertPlan.Revert plan) {
@@ -657,6 +660,19 @@ final class RestartWorld {
                 };
                 return new GuardSession(session.services(), policy, timeline).run(request, Host.this::deployCommand,
                         never, true);
+            }
+
+            /** As the CLI resumes a revert its predecessor started: the revert point's machine goes on. */
+            @Override
+            public Optional<GuardOutcome> resume(final RollbackPoint leaving, final RollbackPoint revertPoint) {
+                if (revertPoint == null) {
+                    return Optional.empty();
+                }
+                Reverter never = nested -> {
+                    throw new IllegalStateException("a revert never starts another revert");
+                };
+                return Optional.of(new GuardSession(session.services(), policy, timeline).resume(ENV, revertPoint.id(),
+                        Host.this::deployCommand, never, true));
             }
         }
 
@@ -685,6 +701,11 @@ final class RestartWorld {
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
+            thread.setUncaughtExceptionHandler((dead, e) -> {
+                if (!(e instanceof HostCrash)) { // a crash ends a task handed to the pool by execute(): that is all
+                    e.printStackTrace();
+                }
+            });
             return thread;
         };
     }
