@@ -54,8 +54,9 @@ import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
  * counted by the test. A host is what a JVM would hold: its own {@link Ledger} instance on the shared directory, a
  * scheduler, a sample pool and a work pool, a session and a machine. A CLI-like host is a process as well (a
  * stand-in child process whose pid and start time are its ledger and lease owner, so that the next host finds it
- * dead, as a real restart would); a Pipeline-like host is a Jenkins build whose lease survives the restart and whose
- * body resumes.
+ * dead, as a real restart would), driven as the blocking CLI driver does; a Pipeline-like host is a Jenkins build
+ * whose lease survives the restart, driven by the engine's {@link BodyDriver} with the body's record the previous host
+ * saved (as program.dat keeps it).
  */
 final class RestartWorld {
     static final EnvironmentName ENV = EnvironmentName.of("shop");
@@ -129,8 +130,9 @@ final class RestartWorld {
     private final ArtifactRef v2;
     private final List<Effect> effects = Collections.synchronizedList(new ArrayList<>());
     private final Set<Long> revertingBuilds = ConcurrentHashMap.newKeySet();
-    private volatile boolean awaited;
-    private volatile boolean awaitedAfterItsEnd;
+    /** The Pipeline-like host's record of its body, kept as a Pipeline keeps it in program.dat: it survives crashes. */
+    private volatile boolean bodyLaunched;
+    private volatile String bodyEnd;
 
     RestartWorld(final Path root, final Scenario scenario, final Flavour flavour, final HealthServer app) {
         this.scenario = scenario;
@@ -212,7 +214,7 @@ final class RestartWorld {
         List<Snapshot> befores = new ArrayList<>();
         List<List<String>> writes = new ArrayList<>();
         Host host = new Host(1, hook(crashes, 0));
-        CompletableFuture<GuardOutcome> running = drive(host, host.machine.start(request(), false));
+        CompletableFuture<GuardOutcome> running = host.run(Optional.empty());
         try {
             for (int i = 0; i < crashes.size(); i++) {
                 awaitCrash(host.hook, running);
@@ -221,9 +223,7 @@ final class RestartWorld {
                 host = new Host(i + 2, hook(crashes, i + 1));
                 Snapshot before = snapshot(host.ledger);
                 befores.add(before);
-                running = before.deployPoint().isPresent()
-                        ? drive(host, host.machine.resume(ENV, before.deployPoint().get().id(), false))
-                        : drive(host, host.machine.start(request(), false)); // nothing recorded: the run starts again
+                running = host.run(before.deployPoint()); // nothing recorded: the run starts again
             }
             GuardOutcome outcome = await(running);
             Snapshot end = snapshot(host.ledger);
@@ -299,29 +299,20 @@ final class RestartWorld {
         }
     }
 
-    /** The host's side of the machine, as a Pipeline step or the blocking CLI driver would do it, asynchronously. */
+    /** The CLI-like host's side of the machine, as the blocking driver does it ({@code GuardSession}), asynchronously. */
     private CompletableFuture<GuardOutcome> drive(final Host host, final CompletableFuture<GuardMachine.Step> step) {
         return step.thenCompose(next -> {
             if (next instanceof GuardMachine.Done done) {
                 return CompletableFuture.completedFuture(done.outcome());
             }
-            boolean resumed = next instanceof GuardMachine.AwaitDeploy;
-            RollbackPoint point = resumed ? ((GuardMachine.AwaitDeploy) next).point() : ((GuardMachine.Deploy) next).point();
-            if (resumed) {
-                awaited = true;
-                GuardState now = GuardState.of(host.ledger.point(ENV, point.id()));
-                if (now.interruption() != null) { // the body ended, and how was recorded: nobody reports it again
-                    awaitedAfterItsEnd = true;
-                }
+            if (!(next instanceof GuardMachine.Deploy deploy)) {
+                throw new AssertionError("a host whose deploy does not resume was asked to await it: " + next);
             }
             CompletableFuture<GuardMachine.Step> ended = CompletableFuture.supplyAsync(() -> {
-                // a resumed body that had run reports its end; one that never started runs now (once)
-                if (!resumed || count(Effect.Kind.DEPLOY, Long.toString(point.id())) == 0) {
-                    host.deployCommand(point);
-                }
+                host.deployCommand(deploy.point());
                 return scenario == Scenario.LOST ? new GuardMachine.Interrupted(Interruption.AGENT_LOST,
                         "agent-7 went offline") : (GuardMachine.DeployEnd) new GuardMachine.Finished();
-            }, host.work).thenCompose(end -> host.machine.deployEnded(point, end));
+            }, host.work).thenCompose(end -> host.machine.deployEnded(deploy.point(), end));
             return drive(host, ended);
         });
     }
@@ -402,15 +393,6 @@ final class RestartWorld {
         /** @return the guard state of the deploy point as each resuming host found it (null: not recorded) */
         List<GuardState> statesBefore() {
             return befores.stream().map(s -> s.deployPoint().map(GuardState::of).orElse(null)).toList();
-        }
-
-        boolean awaitedDeploy() {
-            return world.awaited;
-        }
-
-        /** @return whether a resumed machine waited for a body whose interruption was recorded already */
-        boolean awaitedAfterItsEnd() {
-            return world.awaitedAfterItsEnd;
         }
 
         String describe() {
@@ -555,6 +537,31 @@ final class RestartWorld {
             machine = session.machine(new MachineHost());
         }
 
+        /**
+         * Runs or resumes the deploy: a CLI-like host by the test's driver, a Pipeline-like one by the engine's
+         * {@link BodyDriver} with the body's record the previous host saved.
+         *
+         * @param recorded
+         *         the point to resume, or empty to start the deploy
+         * @return completes with the outcome
+         */
+        CompletableFuture<GuardOutcome> run(final Optional<RollbackPoint> recorded) {
+            if (flavour == Flavour.CLI) {
+                return drive(this, recorded.isPresent() ? machine.resume(ENV, recorded.get().id(), false)
+                        : machine.start(request(), false));
+            }
+            PipelineBody body = new PipelineBody();
+            BodyDriver driver = new BodyDriver(body, work, bodyLaunched, bodyEnd);
+            body.driver = driver;
+            if (recorded.isPresent()) {
+                driver.resume(machine, recorded.get());
+            }
+            else {
+                driver.start(machine, request());
+            }
+            return body.done;
+        }
+
         /** @return this host's writes: types and reasons of those that reached the disk, types of the others */
         List<String> writes() {
             return labels(hook.seen, events);
@@ -673,6 +680,48 @@ final class RestartWorld {
                 };
                 return Optional.of(new GuardSession(session.services(), policy, timeline).resume(ENV, revertPoint.id(),
                         Host.this::deployCommand, never, true));
+            }
+        }
+
+        /**
+         * The Pipeline block: started by the driver, it runs the deploy command on the work pool and reports its end;
+         * its record is saved as the host's state is (a dead host saves nothing more).
+         */
+        private final class PipelineBody implements BodyDriver.Body {
+            private final CompletableFuture<GuardOutcome> done = new CompletableFuture<>();
+            private volatile BodyDriver driver;
+
+            @Override
+            public void start(final RollbackPoint point) {
+                work.execute(() -> {
+                    driver.started();
+                    deployCommand(point);
+                    driver.ended(scenario == Scenario.LOST ? new GuardMachine.Interrupted(Interruption.AGENT_LOST,
+                            "agent-7 went offline") : new GuardMachine.Finished());
+                });
+            }
+
+            @Override
+            public void cancel(final String reason) {
+                // the body runs only as long as its deploy command: nothing to stop
+            }
+
+            @Override
+            public void remember(final boolean launched, final String end) {
+                if (!dead) {
+                    bodyLaunched = launched;
+                    bodyEnd = end;
+                }
+            }
+
+            @Override
+            public void done(final GuardOutcome outcome) {
+                done.complete(outcome);
+            }
+
+            @Override
+            public void failed(final Throwable failure) {
+                done.completeExceptionally(failure);
             }
         }
 
