@@ -268,16 +268,47 @@ public final class GuardMachine {
             }
             timeline.add("resume", "resuming %s in phase %s (status %s)".formatted(found.label(), state.phase(),
                     found.status()));
-            return switch (state.phase()) {
-                case PREPARING -> prepare(found);
-                case DEPLOYING -> host.deployResumes() ? awaitDeploy(found)
-                        : this.<Step>work(() -> inDoubt(found, "the deploy of %s was started at %s and this host cannot know how "
-                                .formatted(found.label(), state.deployStartedAt()) + "it ended"));
-                case WATCHING -> this.<RollbackPoint>work(() -> rewatch(found)).thenCompose(this::watch).thenCompose(this::judge);
-                case JUDGING -> this.<Step>work(() -> resumeTrip(found, state));
-                case DONE -> finish(found, outcomeOf(found, "decided before the restart"));
-            };
+            return this.<GuardState>work(() -> {
+                resendUndelivered(found, state);
+                return state;
+            }).thenCompose(v -> continueFrom(found, state));
         }).exceptionallyCompose(this::ended);
+    }
+
+    /** Goes on from the phase a point's state stands in after a restart. */
+    private CompletableFuture<Step> continueFrom(final RollbackPoint found, final GuardState state) {
+        if (state.interruption() != null && state.phase() != GuardState.Phase.JUDGING
+                && state.phase() != GuardState.Phase.DONE) {
+            // a stop recorded before the restart decides the point as it would have: the deploy's end is known
+            // (nobody reports it again), and a deploy stopped is never watched
+            return this.<Step>work(() -> interrupted(found, state.interruption(), "recorded before the restart"));
+        }
+        return switch (state.phase()) {
+            case PREPARING -> prepare(found);
+            case DEPLOYING -> host.deployResumes() ? awaitDeploy(found)
+                    : this.<Step>work(() -> inDoubt(found, "the deploy of %s was started at %s and this host cannot know how "
+                            .formatted(found.label(), state.deployStartedAt()) + "it ended"));
+            case WATCHING -> this.<RollbackPoint>work(() -> rewatch(found)).thenCompose(this::watch).thenCompose(this::judge);
+            case JUDGING -> this.<Step>work(() -> resumeTrip(found, state));
+            case DONE -> finish(found, outcomeOf(found, "decided before the restart"));
+        };
+    }
+
+    /**
+     * Sends again the notifications recorded as started and not as delivered before the restart: at least once
+     * (receivers dedupe by environment, point and type).
+     */
+    private void resendUndelivered(final RollbackPoint at, final GuardState state) {
+        state.notices().forEach((type, entry) -> {
+            if (GuardState.STARTED.equals(entry)) {
+                String text = at.verdict() != null ? at.verdict()
+                        : "%s of %s, sent again after a restart".formatted(type, at.label());
+                notifier.notify(new GuardEvent(GuardEvent.Type.valueOf(type), at.environment().value(), at.id(),
+                                services.masker().mask(text), services.scheduler().now()))
+                        .whenComplete((sent, failure) -> update(at, "notification " + type + " sent",
+                                s -> s.withNotice(type, GuardState.SENT)));
+            }
+        });
     }
 
     /**
@@ -590,41 +621,37 @@ public final class GuardMachine {
         return step != null ? CompletableFuture.completedFuture(step) : done.thenApply(Done::new);
     }
 
-    /** What the deploy did is not known: the point is INTERRUPTED and the environment frozen, saying so. */
+    /**
+     * What the deploy did is not known: the point is INTERRUPTED and the environment frozen, saying so. The freeze and
+     * its notification come before the point is marked done: a restart between them finds the machine undone and
+     * does them again (the circuit keeps its first reason, the notification is journaled), never a done point with
+     * an environment left open.
+     */
     private Step inDoubt(final RollbackPoint at, final String what) {
         String line = services.masker().mask(what + "; what runs in '%s' is not known: check it, then "
                 .formatted(at.environment()) + "reset the circuit, or roll back");
+        ledger().openCircuit(at.environment(), line, "guard", at.id());
+        timeline.add("freeze", "circuit OPEN for '%s': %s".formatted(at.environment(), line));
+        trips().send(GuardEvent.Type.FREEZE, at, line);
         RollbackPoint interrupted = at.status() == PointStatus.INTERRUPTED
                 ? update(at, line, s -> s.done(GuardOutcome.Result.FROZEN))
                 : transition(at, PointStatus.INTERRUPTED, line, line, s -> s.done(GuardOutcome.Result.FROZEN));
-        ledger().openCircuit(at.environment(), line, "guard", at.id());
-        timeline.add("freeze", "circuit OPEN for '%s': %s".formatted(at.environment(), line));
-        notifier.notify(new GuardEvent(GuardEvent.Type.FREEZE, at.environment().value(), at.id(), line,
-                services.scheduler().now()));
         return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.FROZEN, interrupted, line, null,
                 timeline.entries(), null)));
     }
 
     /** Goes on with a trip whose verdict was recorded before the restart. */
     private Step resumeTrip(final RollbackPoint bad, final GuardState state) {
-        state.notices().forEach((type, entry) -> {
-            if (GuardState.STARTED.equals(entry)) { // maybe not delivered: at least once
-                notifier.notify(new GuardEvent(GuardEvent.Type.valueOf(type), bad.environment().value(), bad.id(),
-                        services.masker().mask(bad.verdict() == null ? type : bad.verdict()), services.scheduler().now()))
-                        .whenComplete((sent, failure) -> update(bad, "notification " + type + " sent",
-                                s -> s.withNotice(type, GuardState.SENT)));
-            }
-        });
         if (state.revert() == null) {
             return new Done(finishNow(trips().onBad(bad, bad.verdict() == null ? "BAD" : bad.verdict(), host.reverter())));
         }
         String[] revert = state.revert().split(":");
-        if (revert.length > 2) { // its result was recorded before the restart
-            return new Done(finishNow(outcomeOf(bad, "the revert ended " + revert[2] + " before the restart")));
-        }
         Optional<RollbackPoint> revertPoint = ledger().history(bad.environment(), 0,
                         Math.min(200, ledger().size(bad.environment()))).stream()
                 .filter(p -> p.revertOf() == bad.id()).findFirst();
+        if (revert.length > 2) { // its result was recorded before the restart
+            return new Done(finishNow(revertEnded(bad, state, GuardOutcome.Result.valueOf(revert[2]), revertPoint)));
+        }
         if (revertPoint.isPresent() && !revertPoint.get().status().isInFlight()
                 && revertPoint.get().status() != PointStatus.INTERRUPTED) {
             RollbackPoint reverting = revertPoint.get();
@@ -647,9 +674,47 @@ public final class GuardMachine {
         ledger().openCircuit(bad.environment(), line, "guard", bad.id());
         ledger().note(bad.environment(), bad.id(), "guard", line);
         timeline.add("revert", line);
+        revertPoint.ifPresent(reverting -> closeInDoubt(reverting, bad));
+        trips().send(GuardEvent.Type.REVERT_RESULT, bad, line); // whoever was told it started learns it is unknown
         update(bad, "revert in doubt", s -> s.withRevert("in doubt").done(GuardOutcome.Result.REVERT_FAILED));
         return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.REVERT_FAILED, current(bad), line, null,
                 timeline.entries(), null)));
+    }
+
+    /**
+     * The outcome of a trip whose revert's result was recorded before the restart: what followed that result (the
+     * after-revert hooks, REVERT_RESULT) is done now unless its notification was recorded already.
+     */
+    private GuardOutcome revertEnded(final RollbackPoint bad, final GuardState state, final GuardOutcome.Result ended,
+                                     final Optional<RollbackPoint> revertPoint) {
+        if (!state.notices().containsKey(GuardEvent.Type.REVERT_RESULT.name())) {
+            GuardOutcome result = new GuardOutcome(ended, revertPoint.orElse(bad), "decided before the restart", null,
+                    List.of(), null);
+            return trips().afterRevert(new RevertPlan.Revert(bad, targetOf(state, bad), List.of(), "resumed"), result);
+        }
+        GuardOutcome.Result result = switch (ended) {
+            case GOOD -> GuardOutcome.Result.REVERTED;
+            case REVERTING -> GuardOutcome.Result.REVERTING;
+            default -> GuardOutcome.Result.REVERT_FAILED;
+        };
+        return new GuardOutcome(result, current(bad), "the revert ended %s before the restart".formatted(ended), null,
+                timeline.entries(), null);
+    }
+
+    /**
+     * Ends the machine of a revert point whose revert is in doubt: nobody goes on with it (its host is the one that
+     * restarted, or its reverting build is not known), so it must not stay in flight, nor look resumable.
+     */
+    private void closeInDoubt(final RollbackPoint reverting, final RollbackPoint bad) {
+        String reason = "its host stopped before the revert's end was known; the revert of %s is in doubt"
+                .formatted(bad.label());
+        GuardState state = GuardState.of(reverting);
+        if (reverting.status().isInFlight()) {
+            transition(reverting, PointStatus.INTERRUPTED, reason, null, s -> s.done(GuardOutcome.Result.FROZEN));
+        }
+        else if (state == null || state.phase() != GuardState.Phase.DONE) {
+            update(reverting, reason, s -> s.done(GuardOutcome.Result.FROZEN));
+        }
     }
 
     private RollbackPoint targetOf(final GuardState state, final RollbackPoint bad) {

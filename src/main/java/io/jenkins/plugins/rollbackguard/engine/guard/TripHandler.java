@@ -215,8 +215,23 @@ public final class TripHandler {
      * @return the outcome, about the point being left
      */
     GuardOutcome reverted(final RevertPlan.Revert revert, final GuardOutcome result) {
+        journal.revertEnded(revert.leaving(), result.result());
+        return afterRevert(revert, result);
+    }
+
+    /**
+     * Does what follows a revert's end, once its result is recorded: the after-revert hooks and the REVERT_RESULT
+     * notification. A machine resumed after a restart that came between the result and its notification calls this
+     * again: the hooks may then run twice (they are written to be run again), the notification is sent once.
+     *
+     * @param revert
+     *         the plan carried out
+     * @param result
+     *         the reverting deploy's outcome
+     * @return the outcome, about the point being left
+     */
+    GuardOutcome afterRevert(final RevertPlan.Revert revert, final GuardOutcome result) {
         RollbackPoint leaving = revert.leaving();
-        journal.revertEnded(leaving, result.result());
         Map<String, String> hookEnv = Map.of("ROLLBACK_GUARD_ENVIRONMENT", leaving.environment().value(),
                 "ROLLBACK_GUARD_BAD_POINT", Long.toString(leaving.id()),
                 "ROLLBACK_GUARD_TARGET_POINT", Long.toString(revert.target().id()));
@@ -231,7 +246,8 @@ public final class TripHandler {
             send(GuardEvent.Type.REVERT_RESULT, leaving, line);
             return outcome(GuardOutcome.Result.REVERT_FAILED, current(leaving), line, result);
         }
-        RollbackPoint reverted = current(leaving); // the revert's GOOD verdict marked it REVERTED
+        // the revert's GOOD verdict marked it REVERTED, unless a restart came between that verdict and the mark
+        RollbackPoint reverted = markReverted(leaving, result.point());
         hooks.run("afterRevert", policy.hooks().afterRevert(), hookEnv);
         Duration took = Duration.between(timeline.start(), services.scheduler().now());
         String line = "restored %s: %s is GOOD; %s is REVERTED (%.1fs after the deploy started)".formatted(
@@ -316,7 +332,7 @@ public final class TripHandler {
      * delivered, so that a resumed machine sends again only what may not have arrived (receivers dedupe by
      * environment, point and type).
      */
-    private void send(final GuardEvent.Type type, final RollbackPoint point, final String text) {
+    void send(final GuardEvent.Type type, final RollbackPoint point, final String text) {
         if (!journal.noticeStarted(point, type.name())) {
             return;
         }
