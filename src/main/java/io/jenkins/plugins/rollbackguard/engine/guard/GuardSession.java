@@ -471,7 +471,8 @@ public final class GuardSession {
     }
 
     private RollbackPoint remember(final RollbackPoint point, final Map<String, Baseline> baselines) {
-        if (baselines.isEmpty() || point.isRevert()) {
+        // a revert keeps the baselines it reused too: its watch (resumed or not) reads them from its own point
+        if (baselines.isEmpty()) {
             return point;
         }
         return ledger().update(point.environment(), point.id(), "guard", "baselines sampled", builder -> {

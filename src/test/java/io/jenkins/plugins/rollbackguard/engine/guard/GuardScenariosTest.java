@@ -97,6 +97,25 @@ class GuardScenariosTest {
 
     @ParameterizedTest
     @EnumSource(GuardDriver.class)
+    void shouldJudgeTheRevertAgainstTheBaselineOfTheDeployItReverts(final GuardDriver driver) throws Exception {
+        Policy relative = fixture.policyWithProbe("{interval: 100ms, count: 3, baselineSamples: 2}", "\"drop > 20%\"");
+        driver.deploy(fixture, relative, "1");
+        fixture.shop.breakVersion("2");
+
+        GuardOutcome outcome = driver.deploy(fixture, relative, "2");
+
+        assertThat(outcome.result()).as(fixture.describe()).isEqualTo(GuardOutcome.Result.REVERTED);
+        List<RollbackPoint> points = fixture.points();
+        assertThat(points).extracting(RollbackPoint::status)
+                .containsExactly(PointStatus.GOOD, PointStatus.REVERTED, PointStatus.GOOD);
+        assertThat(points.get(1).attributes()).containsEntry(GuardSession.BASELINE + "health", "0.99");
+        assertThat(points.get(2).attributes()).as("the revert keeps the baseline it reused, for its own watch")
+                .containsEntry(GuardSession.BASELINE + "health", "0.99");
+        assertThat(points.get(2).verdict()).doesNotContain("no baseline");
+    }
+
+    @ParameterizedTest
+    @EnumSource(GuardDriver.class)
     void shouldFreezeWithoutASecondRevertWhenTheRevertFailsToo(final GuardDriver driver) throws Exception {
         driver.deploy(fixture, fixture.policy(), "1");
         fixture.shop.breakVersion("1"); // what ran well before fails now: the revert's health fails too
