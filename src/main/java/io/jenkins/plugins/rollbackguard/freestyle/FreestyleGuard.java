@@ -32,20 +32,23 @@ import io.jenkins.plugins.rollbackguard.engine.health.Probe;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentBackupTaker;
+import io.jenkins.plugins.rollbackguard.jenkins.WorkPool;
 import io.jenkins.plugins.rollbackguard.steps.RevertingBuilds;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
 /**
  * The guarded deploy of one freestyle build to one environment, driven as a blocking driver of the engine's
- * {@link GuardMachine} on the build's own executor thread: a {@link CallerLoop} is the machine's work executor, as
- * for the command line. {@link RecordRollbackPointBuilder} starts it (the lease, preflight, the point, baselines,
+ * {@link GuardMachine} from the build's own executor thread, which waits in a {@link CallerLoop}; the machine's work
+ * runs on the plugin's {@link WorkPool}. {@link RecordRollbackPointBuilder} starts it (the lease, preflight, the point, baselines,
  * backups) and keeps it on the build ({@link FreestyleGuardAction}, a transient field); {@link RollbackGuardRecorder}
  * reports the end of the deploy steps and awaits the verdict; {@link UnwatchedDeploys} reports the end of a build
  * whose recorder never took it.
  *
  * <p>Samples and their timers stay on the freestyle sample pool ({@link FreestyleServices}); backups, hooks and
- * ledger writes run here, on the build's thread. Jenkins stops a freestyle build by interrupting that thread: the
- * loop hears it and this guard tells the machine, for the cause the executor recorded (a person, a timeout) or for
+ * ledger writes run on the work pool, never on the build's thread. Jenkins stops a freestyle build by interrupting
+ * that thread ({@code Executor.interrupt}), at any moment: an interrupt that reached a ledger write would close its
+ * file channel and fail the write (and every write after it on that thread), leaving the point half decided. So the
+ * build's thread only waits; the loop hears the interrupt and this guard tells the machine, for the cause the executor recorded (a person, a timeout) or for
  * Jenkins stopping. The machine then decides: a deliberate stop aborts the point (nothing reverted, circuit
  * unchanged), any other freezes the environment.</p>
  */
@@ -54,6 +57,8 @@ final class FreestyleGuard {
     private final GuardFields fields;
     private final GuardSession session;
     private final CallerLoop loop = new CallerLoop();
+    /** The machine's work: apart from the build's thread, which Jenkins interrupts (see the class comment). */
+    private final Executor work = WorkPool.executor();
     private final GuardMachine machine;
     private final JenkinsFacade jenkins;
     @CheckForNull
@@ -204,27 +209,21 @@ final class FreestyleGuard {
 
         /**
          * Takes a backup where the build runs: on an agent into the shared backup root, else on the controller.
-         * An abort of the build reaches the backup first (its process is killed); the machine is told the stop
-         * before the failure reaches it, so that it aborts instead of recording a failed backup.
+         * An abort of the build interrupts the build's thread, which tells the machine; the machine records the
+         * stop, then interrupts this work thread (its process is killed), so that it aborts instead of recording a
+         * failed backup.
          */
         @Override
         public BackupManifest takeBackup(final BackupSpec spec, final String key) {
+            // on the work pool: a stop reaches it through the machine, which interrupts this thread only here
             GuardServices services = session.services();
-            try {
-                if (workspace.isRemote()) {
-                    return new AgentBackupTaker(workspace, RollbackGuardConfiguration.get().getEffectiveBackupRoot()
-                            .toString(), policy.environment().value(), services.secrets(), services.listener())
-                            .take(spec, key);
-                }
-                return services.backups().take(policy.environment().value(), spec, new BackupContext(
-                        services.secrets(), services.runner(), services.scheduler(), services.listener(), key));
+            if (workspace.isRemote()) {
+                return new AgentBackupTaker(workspace, RollbackGuardConfiguration.get().getEffectiveBackupRoot()
+                        .toString(), policy.environment().value(), services.secrets(), services.listener())
+                        .take(spec, key);
             }
-            catch (RuntimeException e) {
-                if (Thread.interrupted()) { // cleared: the machine's ledger writes after this must not be cut short
-                    stopAsked();
-                }
-                throw e;
-            }
+            return services.backups().take(policy.environment().value(), spec, new BackupContext(
+                    services.secrets(), services.runner(), services.scheduler(), services.listener(), key));
         }
 
         @Override
@@ -240,7 +239,7 @@ final class FreestyleGuard {
 
         @Override
         public Executor work() {
-            return loop;
+            return work;
         }
 
         @Override

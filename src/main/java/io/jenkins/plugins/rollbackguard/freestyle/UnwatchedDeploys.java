@@ -18,7 +18,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
  * and the lease's owner is a build no longer in progress: dead).
  *
  * <p>{@code Run.execute} calls {@code onCompleted} on the build's own executor thread after the post-build actions,
- * so the machine is served on the thread that started it. The engine's {@link DeployStepsResult#unwatchedEnd} says
+ * so that thread waits for the machine, whose work runs on the work pool, as while the build ran. The engine's {@link DeployStepsResult#unwatchedEnd} says
  * what the end is: aborted steps an abort, failed steps a failed deploy, finished steps a deploy nobody watched, in
  * doubt (the point INTERRUPTED, the environment frozen with a message naming the build).</p>
  */

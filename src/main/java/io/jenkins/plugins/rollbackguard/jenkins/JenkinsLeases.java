@@ -60,8 +60,20 @@ public final class JenkinsLeases {
         }
     }
 
+    /**
+     * Finds the owner's build, also after its job was renamed or moved while it ran: the lease keeps the name the
+     * build took it under, and {@code fromExternalizableId} alone answers null for it, which would let another deploy
+     * take over the lease of a build that still deploys.
+     */
     @CheckForNull
     private static Run<?, ?> resolve(final String id) {
-        return Run.fromExternalizableId(id);
+        Run<?, ?> build = Run.fromExternalizableId(id);
+        int hash = id.lastIndexOf('#');
+        if (build != null || hash <= 0) {
+            return build;
+        }
+        String job = id.substring(0, hash);
+        String renamed = new JobAliases().current(job);
+        return renamed.equals(job) ? null : Run.fromExternalizableId(renamed + id.substring(hash));
     }
 }

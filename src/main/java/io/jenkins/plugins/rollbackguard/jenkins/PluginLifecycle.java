@@ -22,8 +22,10 @@ public final class PluginLifecycle {
      */
     @Terminator(requires = FlowExecutionList.LIST_SAVED)
     public static void stop() {
-        SamplePool.shutdown();
+        // the work pool first: a watch that the closed sample pool ends "with what it has" must find its verdict's
+        // ledger write refused (the step resumes the watch after the restart), not judge a cut-short watch
         WorkPool.shutdown();
+        SamplePool.shutdown();
         LedgerFacade.closeAll();
     }
 }

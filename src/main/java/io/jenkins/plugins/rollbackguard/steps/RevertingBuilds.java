@@ -209,12 +209,17 @@ public final class RevertingBuilds {
      */
     public static Optional<Scheduled> find(final Job<?, ?> job, final String key) {
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
-            // builds, the queue, builds again: an item that starts between two looks is seen by one of them
+            // builds, the queue, the executors, builds again: an item that starts between two looks is seen by one
+            // of them. The executors matter: Executor.run creates the build and takes the item off the queue under
+            // the queue's lock, but copies the item's actions (our key) to the build only after it let go of it
             Optional<Scheduled> found = findBuild(job, key);
             if (found.isEmpty() && job instanceof Queue.Task task) {
                 found = new JenkinsFacade().getQueue().getItems(task).stream()
                         .filter(item -> hasKey(item.getAction(RollbackTargetAction.class), key)).findFirst()
                         .map(item -> new Scheduled(item.getId(), null));
+            }
+            if (found.isEmpty()) {
+                found = findStarting(job, key);
             }
             return found.isPresent() ? found : findBuild(job, key);
         }
@@ -224,6 +229,20 @@ public final class RevertingBuilds {
         return job.getBuilds().limit(RECENT).stream()
                 .filter(run -> hasKey(run.getAction(RollbackTargetAction.class), key)).findFirst()
                 .map(run -> new Scheduled(run.getQueueId(), run));
+    }
+
+    /** An item an executor has taken from the queue, whose build may not carry the item's actions yet. */
+    private static Optional<Scheduled> findStarting(final Job<?, ?> job, final String key) {
+        for (hudson.model.Executor executor : new JenkinsFacade().getAllExecutors()) {
+            hudson.model.queue.WorkUnit unit = executor.getCurrentWorkUnit();
+            if (unit != null && unit.context.task.equals(job) && unit.context.actions.stream()
+                    .anyMatch(action -> action instanceof RollbackTargetAction target && hasKey(target, key))) {
+                Queue.Executable executable = unit.getExecutable();
+                return Optional.of(new Scheduled(unit.context.item.getId(),
+                        executable instanceof Run<?, ?> run ? run : null));
+            }
+        }
+        return Optional.empty();
     }
 
     private static boolean hasKey(@CheckForNull final RollbackTargetAction action, final String key) {

@@ -127,4 +127,21 @@ public class JenkinsFacade {
     public hudson.model.Queue getQueue() {
         return Jenkins.get().getQueue();
     }
+
+    /**
+     * Returns the executors of every computer, one-off executors (a Pipeline's flyweight tasks) included.
+     *
+     * @return the executors; none when no Jenkins runs
+     */
+    public java.util.List<hudson.model.Executor> getAllExecutors() {
+        Jenkins jenkins = Jenkins.getInstanceOrNull();
+        if (jenkins == null) {
+            return java.util.List.of();
+        }
+        java.util.List<hudson.model.Executor> executors = new java.util.ArrayList<>();
+        for (hudson.model.Computer computer : jenkins.getComputers()) {
+            executors.addAll(computer.getAllExecutors());
+        }
+        return executors;
+    }
 }

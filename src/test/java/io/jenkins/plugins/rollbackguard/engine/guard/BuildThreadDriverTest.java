@@ -40,7 +40,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The engine twin of the freestyle pair's ITests ({@code RollbackGuardFreestyleITest}, {@code FreestyleLeaseITest}):
  * each "build" drives one guard machine as a blocking driver on a thread of its own, as a freestyle build does on its
- * executor: a {@link CallerLoop} is the work executor, the "Record rollback point" part starts the machine and gets
+ * executor: the thread waits in a {@link CallerLoop} while the machine's work runs on a work pool (as
+ * {@code FreestyleGuard}'s runs on the plugin's {@code WorkPool}), the "Record rollback point" part starts the machine and gets
  * Deploy, the deploy steps run on the same thread, and the "Watch the deploy" part reports their end as the engine's
  * {@link DeployStepsResult} says and awaits the verdict. Jenkins stops a freestyle build by interrupting that thread;
  * here the test does, and the driver tells the machine, as {@code FreestyleGuard} does. The probe is a real HTTP server.
@@ -54,6 +55,10 @@ class BuildThreadDriverTest {
     private FaultyHttpServer health;
     private SystemScheduler scheduler;
     private ExecutorService samples;
+    private ExecutorService work;
+    /** A thread to interrupt from within the next STATUS_CHANGED write, wherever that write runs. */
+    private final java.util.concurrent.atomic.AtomicReference<Thread> interruptAtWrite =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private Ledger ledger;
     private final List<GuardOutcome.Result> reverts = new CopyOnWriteArrayList<>();
 
@@ -62,12 +67,23 @@ class BuildThreadDriverTest {
         health = new FaultyHttpServer();
         scheduler = new SystemScheduler(2);
         samples = Executors.newFixedThreadPool(2);
-        ledger = Ledger.open(home.resolve("ledger"));
+        work = Executors.newCachedThreadPool();
+        ledger = Ledger.open(home.resolve("ledger"), Ledger.Options.defaults().withWrites(new Ledger.WriteHook() {
+            @Override
+            public void before(final EnvironmentName environment, final List<LedgerEvent.Type> types) {
+                Thread target = types.contains(LedgerEvent.Type.STATUS_CHANGED) ? interruptAtWrite.getAndSet(null)
+                        : null;
+                if (target != null) {
+                    target.interrupt(); // Executor.interrupt() comes at any moment: here, as a write is under way
+                }
+            }
+        }));
     }
 
     @AfterEach
     void stop() throws Exception {
         samples.shutdownNow();
+        work.shutdownNow();
         scheduler.close();
         health.close();
     }
@@ -93,6 +109,32 @@ class BuildThreadDriverTest {
         assertThat(build.interrupts).hasValue(1);
         assertThat(ledger.auditTrail(ENV)).filteredOn(e -> e.type() == LedgerEvent.Type.STATUS_CHANGED)
                 .extracting(LedgerEvent::to).doesNotContain(PointStatus.BAD, PointStatus.INTERRUPTED);
+    }
+
+    /**
+     * The stop button interrupts the build's thread while the machine writes WATCHING to the ledger. Were that write
+     * on the build's thread (the machine's work on a loop served by it), the interrupt would close its file channel
+     * and fail it: the build would fail with the point left half decided instead of being aborted.
+     */
+    @Test
+    void shouldAbortCleanlyWhenTheBuildThreadIsInterruptedDuringALedgerWrite() throws Exception {
+        Build build = new Build(1, policy("concurrent: refuse", 100, 600), OwnerLiveness.never(), "SUCCESS");
+        build.holdDeploy();
+
+        build.start();
+        assertThat(build.deploying.await(20, TimeUnit.SECONDS)).isTrue();
+        interruptAtWrite.set(build.thread);
+        build.releaseDeploy(); // the steps end: the machine writes WATCHING, and the interrupt lands meanwhile
+        GuardOutcome outcome = build.outcome.get(20, TimeUnit.SECONDS);
+
+        assertThat(interruptAtWrite.get()).as("the interrupt came during a write").isNull();
+        assertThat(outcome.result()).isEqualTo(GuardOutcome.Result.ABORTED);
+        RollbackPoint point = ledger.point(ENV, outcome.point().id());
+        assertThat(point.status()).isEqualTo(PointStatus.ABORTED);
+        assertThat(ledger.circuit(ENV).isOpen()).as("an abort is no trip").isFalse();
+        assertThat(reverts).as("nothing reverted").isEmpty();
+        assertThat(ledger.lease(ENV)).as("the lease is released with the verdict").isEmpty();
+        assertThat(build.interrupts).hasValue(1);
     }
 
     /** Twin of the ITest "two freestyle builds to one environment are refused". */
@@ -305,7 +347,7 @@ class BuildThreadDriverTest {
             };
             this.thread = new Thread(() -> {
                 try {
-                    machine = session.machine(session.localHost(reverter, loop));
+                    machine = session.machine(session.localHost(reverter, work));
                     GuardMachine.Step step = loop.await(machine.start(request, false), this::stopAsked);
                     if (step instanceof GuardMachine.Done done) {
                         outcome.complete(done.outcome());
