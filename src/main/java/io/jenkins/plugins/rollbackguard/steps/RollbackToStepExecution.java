@@ -58,7 +58,7 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
     private String jobName = "";
     private String requestedBy = "";
     private String requestedFrom = "";
-    private long queueId;
+    private volatile long queueId; // read by the queue and run listeners
     /** Names this request on the reverting build it schedules; empty in a step saved by an older version. */
     private String requestKey = "";
     /**
