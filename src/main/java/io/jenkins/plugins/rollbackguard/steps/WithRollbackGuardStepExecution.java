@@ -332,6 +332,12 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
     private synchronized BodyDriver driver() {
         if (driver == null) {
             driver = new BodyDriver(new Glue(), work(), bodyLaunched, bodyEnd);
+            try {
+                LiveGuards.add(getContext().get(Run.class), driver); // a killed build stops it (no stop() comes)
+            }
+            catch (IOException | InterruptedException e) {
+                LOGGER.log(Level.FINE, "no build for the guard", e);
+            }
         }
         return driver;
     }
@@ -440,6 +446,18 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
             once = ended;
         }
         if (once.compareAndSet(false, true)) {
+            BodyDriver ending;
+            synchronized (this) {
+                ending = driver;
+            }
+            if (ending != null) {
+                try {
+                    LiveGuards.remove(getContext().get(Run.class), ending);
+                }
+                catch (IOException | InterruptedException e) {
+                    LOGGER.log(Level.FINE, "no build for the guard", e);
+                }
+            }
             completion.run();
         }
     }

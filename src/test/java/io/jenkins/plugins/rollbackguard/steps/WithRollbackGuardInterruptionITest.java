@@ -91,6 +91,32 @@ class WithRollbackGuardInterruptionITest {
         }
     }
 
+    /**
+     * A hard kill completes the build without calling any step's stop(): the guard, watching, is stopped by the
+     * build's completion (LiveGuards). Twin: {@code BodyDriverTest}'s stop tests (the listener only calls
+     * BodyDriver.stop) and {@code LiveGuardsConventionTest}.
+     */
+    @Test
+    void shouldAbortTheWatchWhenThePipelineIsKilled(final JenkinsRule j) throws Exception {
+        try (HealthServer service = new HealthServer()) {
+            WorkflowJob job = Pipelines.createJob(j, "app", GOOD_FIRST.formatted("""
+                    withRollbackGuard(environment: '%s', probes: [http(name: 'health', url: '%s',
+                        jsonPointer: '/rate', failIf: '< 0.9', interval: '1s', count: 120)]) {
+                      echo 'deployed'
+                    }""".formatted(Pipelines.ENVIRONMENT, service.url())));
+            WorkflowRun build = job.scheduleBuild2(0).waitForStart();
+            j.waitForMessage("watching", build);
+
+            build.doKill();
+
+            j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(build));
+            j.waitUntilNoActivity();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(Pipelines.pointOf(build.getNumber()).status()).isEqualTo(PointStatus.ABORTED));
+            assertThat(new LedgerFacade().getLedger().lease(EnvironmentName.of(Pipelines.ENVIRONMENT))).isEmpty();
+        }
+    }
+
     private static String guard(final HealthServer service, final String body) {
         return """
                 withRollbackGuard(environment: '%s', probes: [http(name: 'health', url: '%s',
