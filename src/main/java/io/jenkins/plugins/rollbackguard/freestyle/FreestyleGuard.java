@@ -246,5 +246,10 @@ final class FreestyleGuard {
         public boolean deployResumes() {
             return false; // a freestyle build's steps do not survive a restart of Jenkins
         }
+
+        @Override
+        public boolean checksFiles() {
+            return workspace == null; // with a node, commands and backups run on it: checked where they run
+        }
     }
 }

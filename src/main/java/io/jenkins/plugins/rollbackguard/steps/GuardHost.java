@@ -156,6 +156,12 @@ final class GuardHost implements GuardMachine.Host {
         return work;
     }
 
+    /** @return false: commands, backups and hooks run on the build's agent, where they are checked as they run */
+    @Override
+    public boolean checksFiles() {
+        return false;
+    }
+
     /** @return true: the Pipeline body survives a restart and reports its end */
     @Override
     public boolean deployResumes() {

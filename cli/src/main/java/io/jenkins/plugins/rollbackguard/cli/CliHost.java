@@ -115,6 +115,17 @@ final class CliHost implements AutoCloseable {
                 SECRETS.runner(new LocalCommandRunner()), scheduler, executor, listener, Notifier.none(), LEASES);
     }
 
+    /**
+     * The services of a check that must leave no trace ({@code validate}): no ledger, backup store or artifact store,
+     * so nothing under the home directory is opened or created.
+     *
+     * @return services for preflight's checks only
+     */
+    GuardServices checkServices() {
+        return new GuardServices(null, null, null, SECRETS, SECRETS.runner(new LocalCommandRunner()), scheduler,
+                executor, listener, Notifier.none(), LEASES);
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();

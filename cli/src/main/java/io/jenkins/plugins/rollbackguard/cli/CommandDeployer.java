@@ -12,11 +12,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.jenkins.plugins.rollbackguard.engine.guard.ArtifactStore;
+import io.jenkins.plugins.rollbackguard.engine.guard.DeployNotStartedException;
 import io.jenkins.plugins.rollbackguard.engine.guard.Deployer;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardException;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.engine.spi.CommandNotStartedException;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
@@ -114,7 +116,13 @@ final class CommandDeployer implements Deployer {
             request = request.withSecretEnv(secret.getKey(),
                     secrets.require(secret.getValue(), "deploySecretEnvironment." + secret.getKey()));
         }
-        CommandResult result = runner.run(request);
+        CommandResult result;
+        try {
+            result = runner.run(request);
+        }
+        catch (CommandNotStartedException e) { // no such program: nothing of the deploy ran
+            throw new DeployNotStartedException(e.getMessage(), e);
+        }
         return result.succeeded() ? null : "%s: %s".formatted(request.describe(), result.summary());
     }
 }

@@ -14,6 +14,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyCheckException;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
@@ -51,6 +52,10 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--force", paramLabel = "REASON", description = "Deploy even though the environment is frozen; the reason is recorded.")
     private String force;
 
+    @Option(names = "--no-reach", description = {"Do not reach the probes before deploying (preflight: {reach: false}):",
+        "for the hotfix of a service that is down already. Everything else is still checked."})
+    private boolean noReach;
+
     @Option(names = "--run-id", paramLabel = "ID", description = "An id for this run (default: random).")
     private String runId;
 
@@ -62,7 +67,8 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Policy policy = new PolicyReader().read(policyFile);
+        Policy read = new PolicyReader().read(policyFile);
+        Policy policy = noReach ? read.withReach(false) : read;
         if (!Files.isRegularFile(artifact)) {
             throw new IllegalArgumentException("--artifact: '%s' is not a readable file".formatted(artifact));
         }
@@ -71,6 +77,9 @@ final class DeployCommand implements Callable<Integer> {
             GuardOutcome outcome = deploy(host, policy);
             Summary.print(out, outcome);
             return outcome.exitCode();
+        }
+        catch (PolicyCheckException e) {
+            throw e.in(policyFile.toString()); // the engine knows the fields; the file is the user's
         }
     }
 

@@ -36,10 +36,16 @@ final class CliProcess {
     }
 
     Process start(final String... args) {
+        return start(env -> { }, args);
+    }
+
+    /** Starts the CLI with its environment changed first (a variable removed, for a secret that is not set). */
+    Process start(final java.util.function.Consumer<java.util.Map<String, String>> environment, final String... args) {
         List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("ROLLBACK_GUARD_HOME", home.toString());
+        environment.accept(builder.environment());
         try {
             return builder.start();
         }
@@ -50,6 +56,10 @@ final class CliProcess {
 
     Result run(final String... args) {
         return finish(start(args), Duration.ofMinutes(3));
+    }
+
+    Result run(final java.util.function.Consumer<java.util.Map<String, String>> environment, final String... args) {
+        return finish(start(environment, args), Duration.ofMinutes(3));
     }
 
     static Result finish(final Process process, final Duration timeout) {

@@ -143,7 +143,8 @@ class GuardCliE2ETest {
     void shouldStopTheDeployWhenABackupFails() throws Exception {
         adoptRunning(shop.artifact("1.0", 0));
 
-        CliProcess.Result result = deploy(shop.policy("backups: [{type: files, path: " + work.resolve("missing") + "}]\n"),
+        // fails as it runs: one that cannot run at all is refused by preflight (PreflightCliE2ETest)
+        CliProcess.Result result = deploy(shop.policy("backups: [{type: command, command: [/bin/sh, -c, 'exit 3', '{output}']}]\n"),
                 shop.artifact("1.1", 0));
 
         assertThat(result.exit()).as(result.output()).isEqualTo(1);

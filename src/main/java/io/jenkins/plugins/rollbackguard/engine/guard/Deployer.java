@@ -11,6 +11,8 @@ public interface Deployer {
      * @param point
      *         the recorded point, with its artifacts
      * @return null on success, else one line saying how it failed (masked)
+     * @throws DeployNotStartedException
+     *         when the deploy could not be started at all: nothing of it ran
      */
     String deploy(RollbackPoint point);
 }

@@ -53,6 +53,11 @@ import io.jenkins.plugins.rollbackguard.engine.spi.Scheduler;
  * Notifications are recorded before they are sent and once delivered; a resumed machine sends again what was not.</p>
  */
 public final class GuardMachine {
+    /**
+     * Point attribute: the deploy never started (its command could not be started); the ledger's DORA figures do
+     * not count such a point as a deploy.
+     */
+    public static final String NEVER_STARTED = io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint.NEVER_STARTED;
     /** Coalesces writes of the watch's analyses: at most one per point in this time, and one with the verdict. */
     private static final Duration SNAPSHOT_EVERY = Duration.ofSeconds(5);
     /** How often a waiting deploy tries the lease again; no thread waits meanwhile. */
@@ -133,6 +138,17 @@ public final class GuardMachine {
          * @return whether a resumed machine waits for the deploy's end
          */
         boolean deployResumes();
+
+        /**
+         * Tells whether the programs and files a policy names (command probes, backup sources and tools, hooks, the
+         * data version's command) are where this process can see them, so that preflight checks them here. A host
+         * that runs them on an agent says false: they are checked where they run.
+         *
+         * @return true for a host that runs them in this process
+         */
+        default boolean checksFiles() {
+            return true;
+        }
     }
 
     /** What the host does next. */
@@ -168,7 +184,17 @@ public final class GuardMachine {
     }
 
     /** How the deploy ended, as the host saw it. */
-    public sealed interface DeployEnd permits Finished, Failed, Interrupted {
+    public sealed interface DeployEnd permits Finished, Failed, Interrupted, NeverStarted {
+    }
+
+    /**
+     * The deploy could not be started at all (its command does not exist): nothing of it ran, so the point is
+     * aborted, never judged, reverted or counted as a deploy.
+     *
+     * @param reason
+     *         one line saying why
+     */
+    public record NeverStarted(String reason) implements DeployEnd {
     }
 
     /** The deploy finished. */
@@ -227,8 +253,10 @@ public final class GuardMachine {
      *         through the future, if preflight or the lease refuse
      */
     public CompletableFuture<Step> start(final DeployRequest request, final boolean leaseHeld) {
+        Preflight preflight = new Preflight(services, policy, timeline);
+        List<Probe> built = new ArrayList<>();
         CompletableFuture<Void> leased = work(() -> {
-            session.resolveSecrets(); // before the lease: a policy whose secrets are missing leaves no trace
+            built.addAll(resolve(preflight, request)); // before the lease: a policy that cannot run leaves no trace
             return null;
         });
         if (!leaseHeld) {
@@ -238,11 +266,41 @@ public final class GuardMachine {
         }
         return leased.thenCompose(v -> work(() -> {
             checkNotStopped();
-            new Preflight(services, policy, timeline).check(request); // under the lease: no other run changes it now
+            preflight.check(request); // under the lease: no other run changes it now
+            preflight.reach(request, built); // under the lease: no other guarded deploy is restarting the service
             RollbackPoint recorded = session.record(request, GuardState.preparing());
             point = recorded;
             return recorded;
         })).thenCompose(this::prepare).exceptionallyCompose(this::ended);
+    }
+
+    /**
+     * Runs preflight's static checks and reachability without recording anything or taking the lease: what
+     * {@link #start} does first, for {@code validate} and {@code deploy --dry-run}.
+     *
+     * @param request
+     *         what would be deployed
+     * @throws PolicyCheckException
+     *         when the policy cannot run as written
+     * @throws GuardRefusedException
+     *         when a probe cannot be reached
+     */
+    public void checkPolicy(final DeployRequest request) {
+        Preflight preflight = new Preflight(services, policy, timeline);
+        preflight.reach(request, resolve(preflight, request));
+    }
+
+    private List<Probe> resolve(final Preflight preflight, final DeployRequest request) {
+        try {
+            session.resolveSecrets();
+        }
+        catch (IllegalArgumentException e) { // a missing secret: the message names the field, never the value
+            if (!request.isRevert()) {
+                throw new PolicyCheckException(e.getMessage() + "; nothing was recorded or run");
+            }
+            throw e;
+        }
+        return preflight.resolve(host, request);
     }
 
     /**
@@ -333,6 +391,19 @@ public final class GuardMachine {
         }
         else if (end instanceof Interrupted interrupted) {
             next = work(() -> interrupted(deployed, interrupted.cause(), interrupted.detail())).thenCompose(this::orDone);
+        }
+        else if (end instanceof NeverStarted never) {
+            next = work(() -> {
+                takeVerdict(GuardState.Phase.DEPLOYING);
+                String line = services.masker().mask(("the deploy never started: %s; nothing was deployed, judged or "
+                        + "reverted and the circuit is unchanged").formatted(never.reason()));
+                timeline.add("deploy", line);
+                RollbackPoint aborted = ledger().transition(deployed.environment(), deployed.id(), PointStatus.ABORTED,
+                        "guard", line, line, builder -> GuardState.of(builder.build()).done(GuardOutcome.Result.ABORTED)
+                                .applyTo(builder.attribute(NEVER_STARTED, "true")));
+                return new Done(finishNow(new GuardOutcome(GuardOutcome.Result.ABORTED, aborted, line, null,
+                        timeline.entries(), null)));
+            });
         }
         else {
             next = work(() -> {

@@ -183,6 +183,11 @@ public final class GuardSession {
                 end = stop != null ? new GuardMachine.Interrupted(stop, null)
                         : failure == null ? new GuardMachine.Finished() : new GuardMachine.Failed(failure);
             }
+            catch (DeployNotStartedException e) { // nothing ran: the machine aborts the point
+                Interruption stop = machine.stopCause();
+                end = stop != null ? new GuardMachine.Interrupted(stop, null)
+                        : new GuardMachine.NeverStarted(String.valueOf(e.getMessage()));
+            }
             catch (RuntimeException e) {
                 Interruption stop = machine.stopCause();
                 end = stop != null ? new GuardMachine.Interrupted(stop, null)

@@ -60,6 +60,8 @@ import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
  *         the Pipeline body, which gets its secrets from {@code withCredentials})
  * @param publicParameters
  *         parameters whose names look secret ({@link SecretParameters}) but are not: recorded as given
+ * @param preflight
+ *         what preflight does beyond the static checks ({@code reach}), or null for the defaults
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<BackupSpec> backups,
@@ -67,7 +69,8 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
                      Integer keepGood, Integer keepBackups, DataVersionSpec dataVersion, Boolean allowDataRestore,
                      LastGoodCheck lastGoodCheck, Concurrency concurrent, String lockTimeout, HooksSpec hooks,
                      List<NotificationSpec> notifications, String deployTimeout,
-                     Map<String, String> deploySecretEnvironment, List<String> publicParameters) implements Serializable {
+                     Map<String, String> deploySecretEnvironment, List<String> publicParameters,
+                     PreflightSpec preflight) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
 
@@ -111,6 +114,78 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
                         .formatted(i, probes.get(i).name()));
             }
         }
+    }
+
+    /**
+     * Creates a policy with preflight's defaults (the fields before {@code preflight} existed).
+     *
+     * @param environment
+     *         the environment
+     * @param probes
+     *         the probes
+     * @param backups
+     *         the backups
+     * @param onBackupFailure
+     *         what a failed backup does
+     * @param onTrip
+     *         what a trip does
+     * @param onInconclusive
+     *         what an inconclusive watch does
+     * @param cooldown
+     *         the cooldown
+     * @param keepGood
+     *         how many good points keep their artifacts
+     * @param keepBackups
+     *         how many further backups are kept
+     * @param dataVersion
+     *         the data version
+     * @param allowDataRestore
+     *         whether a revert may restore data
+     * @param lastGoodCheck
+     *         what preflight does without a last good point
+     * @param concurrent
+     *         what a second deploy does
+     * @param lockTimeout
+     *         how long a waiting deploy waits
+     * @param hooks
+     *         the revert hooks
+     * @param notifications
+     *         the webhooks
+     * @param deployTimeout
+     *         how long the deploy command may run
+     * @param deploySecretEnvironment
+     *         the deploy command's secrets
+     * @param publicParameters
+     *         parameters that are not secret
+     */
+    public Policy(final EnvironmentName environment, final List<ProbeSpec> probes, final List<BackupSpec> backups,
+                  final OnBackupFailure onBackupFailure, final OnTrip onTrip, final OnInconclusive onInconclusive,
+                  final String cooldown, final Integer keepGood, final Integer keepBackups, final DataVersionSpec dataVersion,
+                  final Boolean allowDataRestore, final LastGoodCheck lastGoodCheck, final Concurrency concurrent,
+                  final String lockTimeout, final HooksSpec hooks, final List<NotificationSpec> notifications,
+                  final String deployTimeout, final Map<String, String> deploySecretEnvironment,
+                  final List<String> publicParameters) {
+        this(environment, probes, backups, onBackupFailure, onTrip, onInconclusive, cooldown, keepGood, keepBackups,
+                dataVersion, allowDataRestore, lastGoodCheck, concurrent, lockTimeout, hooks, notifications, deployTimeout,
+                deploySecretEnvironment, publicParameters, null);
+    }
+
+    /**
+     * Returns this policy with the reachability check on or off (the CLI's {@code --no-reach}).
+     *
+     * @param reach
+     *         whether preflight reaches the probes
+     * @return the copy
+     */
+    public Policy withReach(final boolean reach) {
+        return new Policy(environment, probes, backups, onBackupFailure, onTrip, onInconclusive, cooldown, keepGood,
+                keepBackups, dataVersion, allowDataRestore, lastGoodCheck, concurrent, lockTimeout, hooks, notifications,
+                deployTimeout, deploySecretEnvironment, publicParameters, new PreflightSpec(reach));
+    }
+
+    /** @return whether preflight reaches each HTTP and Prometheus probe once (unless {@code preflight: {reach: false}}) */
+    public boolean reachesProbes() {
+        return preflight == null || preflight.reaches();
     }
 
     /**
@@ -159,7 +234,7 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
                   final String deployTimeout) {
         this(environment, probes, backups, onBackupFailure, onTrip, onInconclusive, cooldown, keepGood, keepBackups,
                 dataVersion, allowDataRestore, lastGoodCheck, concurrent, lockTimeout, hooks, notifications, deployTimeout,
-                null, null);
+                null, null, null);
     }
 
     /**

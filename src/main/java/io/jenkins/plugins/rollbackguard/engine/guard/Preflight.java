@@ -1,6 +1,24 @@
 package io.jenkins.plugins.rollbackguard.engine.guard;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
+import io.jenkins.plugins.rollbackguard.engine.backup.CommandBackupSpec;
+import io.jenkins.plugins.rollbackguard.engine.backup.FilesBackupSpec;
+import io.jenkins.plugins.rollbackguard.engine.backup.MysqlBackupSpec;
+import io.jenkins.plugins.rollbackguard.engine.backup.PostgresBackupSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.CommandProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.HttpProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
+import io.jenkins.plugins.rollbackguard.engine.health.Outcome;
+import io.jenkins.plugins.rollbackguard.engine.health.Probe;
+import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec;
 
 import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
@@ -10,7 +28,10 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 
 /**
- * Checks before a deploy: the circuit is closed (a revert, or a deploy forced with a reason, may pass an
+ * Checks before a deploy. {@link #resolve} builds everything the policy names before anything is recorded: every
+ * probe through the host's factory, every program a probe, backup, hook or the data version runs (it exists and is
+ * executable; nothing is run), every backup source; then reaches each HTTP and Prometheus probe once. {@link #check},
+ * under the lease: the circuit is closed (a revert, or a deploy forced with a reason, may pass an
  * open one); an interrupted previous deploy is reported; a restorable last good point exists (its
  * artifacts present, its backups verified), else a warning or a refusal by policy.
  */
@@ -23,6 +44,214 @@ final class Preflight {
         this.services = services;
         this.policy = policy;
         this.timeline = timeline;
+    }
+
+    /**
+     * Builds and checks everything the policy names, before the lease and the point: a policy that cannot run as
+     * written leaves no trace (not even a lease taken and given back) and never waits for a lease to be refused.
+     * A revert only warns: it runs the policy of a point that passed this check when it was deployed, and it must
+     * not be stopped by a probe of the service it is there to repair.
+     *
+     * @param host
+     *         builds the probes where they sample
+     * @param request
+     *         what is deployed
+     * @throws PolicyCheckException
+     *         naming the field, its value and the fix, when something cannot be built or does not exist
+     * @return the probes built, in policy order (null for one that could not be built, on a revert)
+     */
+    List<Probe> resolve(final GuardMachine.Host host, final DeployRequest request) {
+        List<String> problems = new ArrayList<>();
+        List<ProbeSpec> specs = policy.probes();
+        List<Probe> built = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            ProbeSpec spec = specs.get(i);
+            String at = "probes[%d]".formatted(i);
+            try {
+                built.add(host.probe(spec));
+            }
+            catch (RuntimeException e) {
+                built.add(null);
+                problems.add("%s (%s): the probe cannot be built: %s".formatted(at, spec.name(), e.getMessage()));
+            }
+            if (spec instanceof CommandProbeSpec command && host.checksFiles()) {
+                program(problems, at + ".command", command.command().get(0));
+            }
+        }
+        if (host.checksFiles()) {
+            List<String> backupProblems = new ArrayList<>();
+            checkBackups(backupProblems);
+            if (policy.onBackupFailure() == Policy.OnBackupFailure.WARN) { // the policy deploys without them
+                backupProblems.forEach(p -> timeline.add("preflight", "WARNING: " + services.masker().mask(p)
+                        + " (onBackupFailure: warn: the deploy runs without it)"));
+            }
+            else {
+                problems.addAll(backupProblems);
+            }
+            hooks(problems, "hooks.beforeRevert", policy.hooks().beforeRevert());
+            hooks(problems, "hooks.afterRevert", policy.hooks().afterRevert());
+            if (policy.dataVersion() != null && policy.dataVersion().command() != null) {
+                program(problems, "dataVersion.command", policy.dataVersion().command().get(0));
+            }
+        }
+        if (!problems.isEmpty()) {
+            String text = problems.get(0) + (problems.size() == 1 ? "" : " (and %d more: %s)".formatted(
+                    problems.size() - 1, String.join("; ", problems.subList(1, problems.size()))));
+            if (request.isRevert()) {
+                timeline.add("preflight", "WARNING: " + services.masker().mask(text));
+                return built;
+            }
+            throw new PolicyCheckException(services.masker().mask(text + "; nothing was recorded or run"));
+        }
+        timeline.add("preflight", "%d probe(s) built, %d backup(s) and %d hook(s) checked%s".formatted(specs.size(),
+                policy.backups().size(), policy.hooks().beforeRevert().size() + policy.hooks().afterRevert().size(),
+                host.checksFiles() ? "" : " (their programs and files are checked where they run)"));
+        return built;
+    }
+
+    /**
+     * Reaches each HTTP and Prometheus probe once, all at once: reachability only, not a verdict. Any HTTP answer
+     * counts as reached (a 500 is the watch's business); a refused connection, an unknown host or no answer in the
+     * probe's timeout does not. Under the lease: a service another guarded deploy is redeploying is not reached
+     * while it restarts. A revert never is: it is there to repair the service its probes reach.
+     *
+     * @param request
+     *         what is deployed
+     * @param built
+     *         the probes {@link #resolve} built
+     * @throws GuardRefusedException
+     *         naming the probe, its URL and the fix, when one cannot be reached
+     */
+    void reach(final DeployRequest request, final List<Probe> built) {
+        List<ProbeSpec> specs = policy.probes();
+        if (request.isRevert()) {
+            return;
+        }
+        if (!policy.reachesProbes()) {
+            timeline.add("preflight", "probes not reached (preflight: reach: false)");
+            return;
+        }
+        List<CompletableFuture<Measurement>> samples = new ArrayList<>();
+        int reached = 0;
+        for (int i = 0; i < specs.size(); i++) {
+            boolean remote = specs.get(i) instanceof HttpProbeSpec || specs.get(i) instanceof PrometheusProbeSpec;
+            samples.add(remote && built.get(i) != null ? built.get(i).sampleAsync(services.executor()) : null);
+        }
+        for (int i = 0; i < specs.size(); i++) {
+            if (samples.get(i) == null) {
+                continue;
+            }
+            ProbeSpec spec = specs.get(i);
+            Measurement answer;
+            try {
+                answer = samples.get(i).join(); // bounded by the probe's own timeout
+            }
+            catch (RuntimeException e) {
+                answer = Measurement.withoutValue(services.scheduler().now(), Outcome.FAILURE, e.getMessage());
+            }
+            if (!reached(spec, answer)) {
+                throw new GuardRefusedException(services.masker().mask(("probes[%d] (%s): %s cannot be reached (%s); "
+                        + "nothing was recorded or run. Check the URL; if the service is down and this deploy is its "
+                        + "fix, deploy without this check: rollback-guard deploy --no-reach, or preflight: {reach: false} "
+                        + "in the policy").formatted(i, spec.name(), shorten(url(spec)), answer.detail())));
+            }
+            reached++;
+        }
+        if (reached > 0) {
+            timeline.add("preflight", "%d probe(s) reached once (reachability only, not a verdict)".formatted(reached));
+        }
+    }
+
+    /**
+     * Tells an answer from no answer. An HTTP probe reports a response with its latency or its number (a value), or
+     * an unreadable body (ERROR); only a request that got no response is a FAILURE without a value. A Prometheus
+     * probe reports a request that got no response as "query failed".
+     */
+    static boolean reached(final ProbeSpec spec, final Measurement answer) {
+        if (spec instanceof PrometheusProbeSpec) {
+            return answer.detail() == null || !answer.detail().startsWith("query failed");
+        }
+        return answer.optionalValue().isPresent() || answer.outcome() != Outcome.FAILURE;
+    }
+
+    private static String url(final ProbeSpec spec) {
+        return spec instanceof HttpProbeSpec http ? http.url() : ((PrometheusProbeSpec) spec).url();
+    }
+
+    private void checkBackups(final List<String> problems) {
+        List<BackupSpec> backups = policy.backups();
+        for (int i = 0; i < backups.size(); i++) {
+            String at = "backups[%d]".formatted(i);
+            BackupSpec spec = backups.get(i);
+            if (spec instanceof FilesBackupSpec files) {
+                Path path = Path.of(files.path());
+                if (!Files.exists(path)) {
+                    problems.add("%s.path: '%s' does not exist; correct the path or create it".formatted(at,
+                            shorten(files.path())));
+                }
+                else if (!Files.isReadable(path)) {
+                    problems.add("%s.path: '%s' cannot be read by this user".formatted(at, shorten(files.path())));
+                }
+            }
+            else if (spec instanceof CommandBackupSpec command) {
+                program(problems, at + ".command", command.command().get(0));
+                if (command.restoreCommand() != null && !command.restoreCommand().isEmpty()) {
+                    program(problems, at + ".restoreCommand", command.restoreCommand().get(0));
+                }
+            }
+            else if (spec instanceof PostgresBackupSpec postgres) {
+                program(problems, postgres.binDir() == null ? at + " (pg_dump on the PATH)" : at + ".binDir",
+                        postgres.binDir() == null ? "pg_dump" : Path.of(postgres.binDir(), "pg_dump").toString());
+            }
+            else if (spec instanceof MysqlBackupSpec mysql) {
+                program(problems, at + ".dumpProgram", mysql.dumpProgram());
+            }
+        }
+    }
+
+    private static void hooks(final List<String> problems, final String at, final List<HooksSpec.HookCommand> hooks) {
+        for (int i = 0; i < hooks.size(); i++) {
+            program(problems, "%s[%d].command".formatted(at, i), hooks.get(i).command().get(0));
+        }
+    }
+
+    /** Adds a problem unless the program exists and is executable: a path as given, a bare name on the PATH. */
+    static void program(final List<String> problems, final String field, final String program) {
+        problem(program).ifPresent(problem -> problems.add("%s: '%s' %s".formatted(field, shorten(program), problem)));
+    }
+
+    static Optional<String> problem(final String program) {
+        if (program == null || program.isBlank()) {
+            return Optional.of("is empty; name the program to run");
+        }
+        if (program.indexOf('/') >= 0 || program.indexOf('\\') >= 0) {
+            Path path = Path.of(program);
+            if (!Files.exists(path)) {
+                return Optional.of("does not exist; correct the path or install it");
+            }
+            if (Files.isDirectory(path) || !Files.isExecutable(path)) {
+                return Optional.of("is not an executable file; chmod +x it or correct the path");
+            }
+            return Optional.empty();
+        }
+        String searched = System.getenv("PATH");
+        if (searched != null) {
+            for (String dir : searched.split(java.io.File.pathSeparator)) {
+                if (!dir.isEmpty()) {
+                    Path candidate = Path.of(dir, program);
+                    if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                        return Optional.empty();
+                    }
+                }
+            }
+        }
+        return Optional.of("is not on the PATH; install it or give its full path");
+    }
+
+    /** Keeps a value short in a message: the first 60 characters and the length of one over 80. */
+    static String shorten(final String value) {
+        return value == null || value.length() <= 80 ? value
+                : value.substring(0, 60) + "... (%d characters)".formatted(value.length());
     }
 
     void check(final DeployRequest request) {

@@ -168,6 +168,10 @@ final class EnvironmentState {
             if (isDrill(point)) {
                 return; // rehearsals are not deploys
             }
+            if (to == PointStatus.ABORTED && !point.isRevert() && "true".equals(point.attributes()
+                    .get(RollbackPoint.NEVER_STARTED))) {
+                deploys--; // counted when recorded; its deploy never started, so it was no deploy
+            }
             if (to == PointStatus.BAD) {
                 if (!point.isRevert()) {
                     failures++;

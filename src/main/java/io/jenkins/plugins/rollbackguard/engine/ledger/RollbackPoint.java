@@ -60,6 +60,11 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
                             Instant decidedAt, Map<String, String> attributes) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
+    /**
+     * Attribute: {@code true} on a point aborted because its deploy never started (its command could not be
+     * started). Nothing was deployed, so the DORA figures do not count it as a deploy.
+     */
+    public static final String NEVER_STARTED = "deploy.neverStarted";
 
     /** Checks and copies the values. */
     public RollbackPoint {

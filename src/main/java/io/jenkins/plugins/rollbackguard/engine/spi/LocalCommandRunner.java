@@ -38,7 +38,7 @@ public final class LocalCommandRunner implements CommandRunner {
             process = builder.start();
         }
         catch (IOException e) {
-            throw new CommandException("Cannot start '%s': %s".formatted(
+            throw new CommandNotStartedException("Cannot start '%s': %s".formatted(
                     request.describe(), masker.mask(e.getMessage())), e);
         }
         closeQuietly(process);

@@ -229,8 +229,9 @@ class GuardScenariosTest {
     @ParameterizedTest
     @EnumSource(GuardDriver.class)
     void shouldNotDeployWhenABackupFailsAndThePolicyStops(final GuardDriver driver) throws Exception {
-        String missing = dir.resolve("no-such-uploads").toString();
-        Policy policy = fixture.policy("backups: [{type: files, path: '%s'}]".formatted(missing), "onBackupFailure: stop");
+        // a backup that fails as it runs (one that cannot run at all is refused by preflight: PreflightMachineTest)
+        Policy policy = fixture.policy("backups: [{type: command, command: [/bin/sh, -c, 'exit 3', '{output}']}]",
+                "onBackupFailure: stop");
 
         GuardOutcome outcome = driver.deploy(fixture, policy, "1");
 

@@ -1,0 +1,65 @@
+package io.jenkins.plugins.rollbackguard.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyCheckException;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code rollback-guard validate}: reads a policy and runs the checks a deploy's preflight runs before it records
+ * anything (secrets, probes, programs, backup sources), without a ledger: nothing under the home directory is
+ * opened, created or changed.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Check a policy as a deploy's preflight would, without side effects: every secret, probe,",
+            "program, backup source and hook is resolved; nothing is recorded or run.",
+            "Exit 0: it can run; 3: it cannot (the field and value are named); 4: a probe cannot be reached (--reach)."})
+final class ValidateCommand implements Callable<Integer> {
+    @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The policy file (YAML or JSON).")
+    private Path policyFile;
+
+    @Option(names = "--reach", description = "Also reach each HTTP and Prometheus probe once (one request each).")
+    private boolean reach;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Policy policy = new PolicyReader().read(policyFile).withReach(reach);
+        PrintWriter out = spec.commandLine().getOut();
+        try (CliHost host = new CliHost(LedgerOptions.home(), LedgerOptions.home().resolve("ledger"), out)) {
+            Timeline timeline = new Timeline(host.scheduler()::now, host.listener());
+            GuardSession session = new GuardSession(host.checkServices(), policy, timeline);
+            session.machine(session.localHost(null, Runnable::run)).checkPolicy(request());
+            out.println("%s: the policy of '%s' can run: %d probe(s), %d backup(s), %d hook(s)%s".formatted(policyFile,
+                    policy.environment(), policy.probes().size(), policy.backups().size(),
+                    policy.hooks().beforeRevert().size() + policy.hooks().afterRevert().size(),
+                    reach ? "" : " (probes not reached: add --reach)"));
+            out.flush();
+            return ExitCodes.OK;
+        }
+        catch (PolicyCheckException e) {
+            throw e.in(policyFile.toString());
+        }
+    }
+
+    /** A deploy as preflight sees it: nothing of it is recorded. */
+    static DeployRequest request() {
+        return new DeployRequest(PointSource.cli("validate"), List.of(), null, Map.of(), System.getProperty("user.name"),
+                null, 0, "manual", null, Map.of());
+    }
+}
