@@ -150,6 +150,45 @@ class PreflightCliE2ETest {
         assertThat(ledger.circuit(ENV).isOpen()).isFalse();
     }
 
+    @Test
+    void shouldValidateWithoutChangingAnyFileUnderTheHome() throws Exception {
+        Path good = policy("probes: [{type: http, name: api, url: 'http://127.0.0.1:%d/'}]\n".formatted(closedPort));
+        Path bad = policy("hooks: {afterRevert: [{command: [/nonexistent/compensate.sh]}]}\n");
+        CliProcess.Result adopted = cli.run("adopt", "--policy", policy("probes: []\n").toString(), "--artifact",
+                artifact.toString(), "--", "true");
+        assertThat(adopted.exit()).as(adopted.output()).isZero();
+        Map<String, String> before = listing();
+        assertThat(before).as("a home with a ledger and an artifact in it").containsKey("ledger");
+
+        CliProcess.Result valid = cli.run("validate", "--policy", good.toString());
+        CliProcess.Result unreachable = cli.run("validate", "--policy", good.toString(), "--reach");
+        CliProcess.Result invalid = cli.run("validate", "--policy", bad.toString());
+
+        assertThat(valid.exit()).as(valid.output()).isZero();
+        assertThat(valid.output()).contains("can run");
+        assertThat(unreachable.exit()).as(unreachable.output()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(invalid.exit()).as(invalid.output()).isEqualTo(ExitCodes.DATA);
+        assertThat(invalid.output()).contains(bad.toString()).contains("hooks.afterRevert[0].command");
+        assertThat(listing()).as("no file under the home changed").isEqualTo(before);
+    }
+
+    @Test
+    void shouldValidateInAnEmptyHomeWithoutCreatingIt() {
+        CliProcess.Result valid = cli.run("validate", "--policy", write("probes: []\n").toString());
+
+        assertThat(valid.exit()).as(valid.output()).isZero();
+        assertThat(work.resolve("home")).as("validate creates nothing").doesNotExist();
+    }
+
+    private Path write(final String yaml) {
+        try {
+            return policy(yaml);
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Every file under the home directory, with its size and modification time. */
     private Map<String, String> listing() throws IOException {
         Map<String, String> files = new TreeMap<>();
