@@ -298,6 +298,12 @@ public final class PolicyReader {
             return "a number%s is out of range; give a smaller whole number".formatted(at);
         }
         String text = withoutSnippets(original);
+        if (original.contains("Expected a field name")) {
+            text = "a key is not a plain name (a mapping or a list used as a key); write 'name: value'";
+        }
+        else if (CLASS_NAME.matcher(text).find()) { // the parser's words name its own classes: keep the position only
+            text = "check the indentation, the quoting and the brackets there";
+        }
         if (original.contains("block scalar") || original.contains("'>'")) {
             text += "; a threshold that starts with '>' must be quoted, e.g. failIf: \"> 5%\"";
         }
@@ -544,7 +550,7 @@ public final class PolicyReader {
         String text = line.toString();
         text = shortenQuoted(text);
         text = LONG_WORD.matcher(text).replaceAll(m -> Matcher.quoteReplacement(shorten(m.group())));
-        text = text.replace(", got 'null'", "").replace("'null'", "nothing");
+        text = text.replace(", got 'null'", "").replace("'null'", "nothing").replace("=null", "=nothing");
         text = CLASS_NAME.matcher(text).replaceAll(m -> m.group().startsWith("`")
                 ? Matcher.quoteReplacement(m.group(1)) : Matcher.quoteReplacement(m.group()));
         if (text.length() > MAX_MESSAGE) {
