@@ -26,8 +26,9 @@ public record DataVersionSpec(String value, List<String> command) implements Ser
         boolean hasValue = value != null && !value.isBlank();
         boolean hasCommand = command != null && !command.isEmpty();
         if (hasValue == hasCommand) {
-            throw new IllegalArgumentException("dataVersion: give either 'value' or 'command', got value=%s command=%s"
-                    .formatted(value, command));
+            throw new IllegalArgumentException(hasValue
+                    ? "dataVersion: give either 'value' or 'command', not both"
+                    : "dataVersion: give either 'value' (the version) or 'command' (a command printing it)");
         }
         command = command == null ? null : List.copyOf(command);
     }

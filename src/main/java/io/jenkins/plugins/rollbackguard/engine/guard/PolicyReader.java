@@ -1,42 +1,129 @@
 package io.jenkins.plugins.rollbackguard.engine.guard;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.yaml.snakeyaml.LoaderOptions;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import io.jenkins.plugins.rollbackguard.engine.health.HttpProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.Condition;
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.ThresholdParser;
+
 /**
- * Reads a {@link Policy} from YAML or JSON (JSON is YAML, so one parser serves both). Unknown fields
- * and wrong types are refused, and every error names the file, the path of the field
- * ({@code probes[1].failIf}) and what was expected.
+ * Reads a {@link Policy} from YAML or, for a source whose name ends in {@code .json}, strict JSON (no comments,
+ * trailing commas or unquoted keys). The reader cannot be pushed over: a file is read up to 1 MiB + 1 byte and
+ * refused beyond; duplicate keys, YAML tags ({@code !!java...}), anchors and aliases and nesting deeper than
+ * {@value #MAX_DEPTH} are refused before any object is built. Every refusal is a {@link PolicyException} with one
+ * line: the source, the path of the field ({@code probes[1].failIf}), the value (shortened beyond
+ * {@value #MAX_VALUE} characters) and the fix, never a Java class name or a stack trace. After the schema, the
+ * reader checks what the schema cannot: thresholds that can never or always hold, and percentages compared with
+ * an HTTP probe's latency.
  */
 public final class PolicyReader {
-    private static final java.util.regex.Pattern MARK = java.util.regex.Pattern.compile("\\s*in '[^']*', line (\\d+), column (\\d+):?");
-    private final ObjectMapper mapper = JsonMapper.builder(new YAMLFactory())
-            .addModule(new JavaTimeModule())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-            .build();
+    /** The largest policy accepted, in bytes (and, for text given as a string, in characters). */
+    public static final int MAX_BYTES = 1024 * 1024;
+    /** The deepest nesting of lists and mappings accepted; a policy needs about six levels. */
+    static final int MAX_DEPTH = 32;
+    /** Values longer than this are shown as their first {@value #SHOWN} characters and their length. */
+    static final int MAX_VALUE = 80;
+    private static final int SHOWN = 60;
+    private static final int MAX_MESSAGE = 700;
+
+    private static final Pattern MARK = Pattern.compile("\\s*in '[^']*', line (\\d+), column (\\d+):?");
+    private static final Pattern LONG_WORD = Pattern.compile("\\S{" + (MAX_VALUE + 1) + ",}");
+    private static final Pattern CLASS_NAME = Pattern.compile("`?\\b(?:[a-z_][a-z0-9_]*\\.)+([A-Z][\\w$]*)`?");
+    private static final Pattern TYPE_IDS = Pattern.compile("known type ids = \\[([^\\]]*)]");
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
 
     /**
-     * Reads a policy file.
+     * The only tags accepted: {@link #mapper()} writes the type of a probe or backup as a local tag ({@code !<http>}),
+     * so the policies kept in the ledger carry them.
+     */
+    private static final java.util.Set<String> TYPE_TAGS = java.util.stream.Stream.of(ProbeSpec.class,
+                    io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec.class)
+            .flatMap(type -> java.util.Arrays.stream(type.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value()))
+            .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    private static final ObjectMapper YAML = configure(JsonMapper.builder(yamlFactory()));
+    private static final ObjectMapper JSON = configure(JsonMapper.builder(jsonFactory()));
+
+    private static YAMLFactory yamlFactory() {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(0); // aliases are refused anyway (see scan); this bounds SnakeYAML too
+        options.setNestingDepthLimit(MAX_DEPTH + 1);
+        options.setCodePointLimit(MAX_BYTES + 1);
+        options.setAllowDuplicateKeys(false);
+        options.setAllowRecursiveKeys(false);
+        return YAMLFactory.builder().loaderOptions(options).streamReadConstraints(constraints())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    }
+
+    private static JsonFactory jsonFactory() {
+        // JSON features beyond the standard (comments, trailing commas, single quotes, unquoted names) stay off.
+        return JsonFactory.builder().streamReadConstraints(constraints())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    }
+
+    private static StreamReadConstraints constraints() {
+        return StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).maxStringLength(MAX_BYTES + 1)
+                .maxNumberLength(100).maxDocumentLength(MAX_BYTES + 1L).build();
+    }
+
+    private static ObjectMapper configure(final JsonMapper.Builder builder) {
+        return builder.addModule(new JavaTimeModule())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .build();
+    }
+
+    /**
+     * Reads a policy file, at most {@value #MAX_BYTES} + 1 bytes of it.
      *
      * @param file
      *         a .yaml, .yml or .json file
@@ -45,21 +132,52 @@ public final class PolicyReader {
      *         naming the file, the field and the problem
      */
     public Policy read(final Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        catch (NoSuchFileException e) {
+            throw refuse(file.toString(), "there is no such file; check the path given for the policy", e);
+        }
+        catch (AccessDeniedException e) {
+            throw refuse(file.toString(), "the file cannot be read (permission denied); make it readable", e);
         }
         catch (IOException e) {
-            throw new PolicyException("%s: cannot read the policy file: %s".formatted(file, e), e);
+            throw refuse(file.toString(), Files.isDirectory(file) ? "this is a directory; give the policy file in it"
+                    : "the file cannot be read; check that it is a readable file", e);
         }
-        return parse(file.toString(), text);
+        if (bytes.length > MAX_BYTES) {
+            throw refuse(file.toString(), tooLarge(), null);
+        }
+        return parse(file.toString(), decode(file.toString(), bytes));
+    }
+
+    private static String tooLarge() {
+        return "the policy is larger than 1 MiB; a policy is a few kilobytes, so check that this is the policy file";
+    }
+
+    private static String decode(final String source, final byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            CharBuffer text = decoder.decode(in);
+            return text.toString();
+        }
+        catch (MalformedInputException e) {
+            throw refuse(source, "the file is not UTF-8 text (a bad byte near byte %d); save it as UTF-8 text"
+                    .formatted(in.position() + 1), null);
+        }
+        catch (CharacterCodingException e) {
+            throw refuse(source, "the file is not UTF-8 text; save it as UTF-8 text", null);
+        }
     }
 
     /**
      * Parses policy text.
      *
      * @param source
-     *         where the text came from, for messages
+     *         where the text came from, for messages; a name ending in {@code .json} selects strict JSON
      * @param text
      *         YAML or JSON
      * @return the policy
@@ -67,45 +185,317 @@ public final class PolicyReader {
      *         naming the source, the field and the problem
      */
     public Policy parse(final String source, final String text) {
+        if (text == null || text.isBlank()) {
+            throw refuse(source, "the policy is empty; it needs at least 'environment: NAME'", null);
+        }
+        if (text.length() > MAX_BYTES) {
+            throw refuse(source, tooLarge(), null);
+        }
+        boolean json = source != null && source.toLowerCase(Locale.ROOT).endsWith(".json");
+        ObjectMapper mapper = json ? JSON : YAML;
+        if (scan(source, mapper.getFactory(), text, json) == 0) {
+            throw refuse(source, "the policy is empty; it needs at least 'environment: NAME'", null);
+        }
+        Policy policy;
         try {
-            Policy policy = mapper.readValue(text, Policy.class);
-            if (policy == null) {
-                throw new PolicyException(source + ": the policy is empty", null);
-            }
-            return policy;
+            policy = mapper.readValue(text, Policy.class);
         }
         catch (JsonMappingException e) {
-            throw new PolicyException("%s: %s".formatted(source, describe(e)), e);
+            throw refuse(source, describe(e), e);
         }
         catch (JsonProcessingException e) {
-            throw new PolicyException("%s: not valid YAML or JSON at line %d, column %d: %s".formatted(source,
-                    e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                    e.getLocation() == null ? 0 : e.getLocation().getColumnNr(), withoutSnippets(e.getOriginalMessage())), e);
+            throw refuse(source, syntax(e, null, json), e);
         }
+        catch (StackOverflowError e) { // nesting is bounded by scan; this is the last line of defence
+            throw refuse(source, "the policy is nested too deeply; at most %d levels".formatted(MAX_DEPTH), null);
+        }
+        if (policy == null) {
+            throw refuse(source, "the policy is empty; it needs at least 'environment: NAME'", null);
+        }
+        check(source, policy);
+        return policy;
     }
 
     /** @return the shared mapper, configured as for policy files (also writes YAML) */
     public ObjectMapper mapper() {
-        return mapper;
+        return YAML;
+    }
+
+    /**
+     * Reads every token once before anything is built, so a hostile file is refused by its structure alone:
+     * duplicate keys, YAML tags, anchors and aliases, and nesting beyond {@link #MAX_DEPTH}. Tokens are pulled one at
+     * a time, so a 100,000-deep file is refused at level {@value #MAX_DEPTH} without reading further.
+     */
+    private static int scan(final String source, final JsonFactory factory, final String text, final boolean json) {
+        try (JsonParser parser = factory.createParser(text)) {
+            int depth = 0;
+            int tokens = 0;
+            String lastTypeTag = null;
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                tokens++;
+                if (parser instanceof YAMLParser yaml) {
+                    String where = path(parser.getParsingContext(), token) + " (line "
+                            + parser.currentTokenLocation().getLineNr() + ")";
+                    if (yaml.isCurrentAlias()) {
+                        throw refuse(source, where + ": YAML aliases (*name) are not supported; write the value out", null);
+                    }
+                    if (yaml.getObjectId() != null) {
+                        throw refuse(source, where + ": YAML anchors (&name) are not supported; remove the anchor", null);
+                    }
+                    String tag = yaml.getTypeId();
+                    boolean typeTag = token == JsonToken.START_OBJECT && tag != null && TYPE_TAGS.contains(tag)
+                            || token == JsonToken.FIELD_NAME && tag != null && tag.equals(lastTypeTag); // still the mapping's
+                    lastTypeTag = token == JsonToken.START_OBJECT ? tag : null;
+                    if (tag != null && !typeTag) {
+                        throw refuse(source, where + ": YAML tags (!name, !!name) are not supported; remove the tag", null);
+                    }
+                }
+                if (token.isStructStart() && ++depth > MAX_DEPTH) {
+                    throw refuse(source, "%s (line %d): nested more than %d levels deep; a policy needs about six"
+                            .formatted(path(parser.getParsingContext(), token), parser.currentTokenLocation().getLineNr(),
+                                    MAX_DEPTH), null);
+                }
+                if (token.isStructEnd()) {
+                    depth--;
+                }
+            }
+            return tokens;
+        }
+        catch (PolicyException e) {
+            throw e;
+        }
+        catch (JsonProcessingException e) {
+            throw refuse(source, syntax(e, null, json), e);
+        }
+        catch (IOException e) { // reading a String does no I/O
+            throw refuse(source, "the policy cannot be read", e);
+        }
+        catch (StackOverflowError e) {
+            throw refuse(source, "the policy is nested too deeply; at most %d levels".formatted(MAX_DEPTH), null);
+        }
+    }
+
+    /** Words a parser's complaint: the position, what is wrong without the quoted lines, and a hint where one helps. */
+    private static String syntax(final JsonProcessingException e, final String path, final boolean json) {
+        JsonLocation location = e.getLocation();
+        String at = location == null ? "" : " at line %d, column %d".formatted(location.getLineNr(), location.getColumnNr());
+        String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        Matcher duplicate = DUPLICATE.matcher(original);
+        if (duplicate.find()) {
+            return "the key '%s' is given twice%s; keep one of them".formatted(shorten(duplicate.group(1)), at);
+        }
+        if (e instanceof StreamConstraintsException) {
+            if (original.contains("Number")) {
+                return "a number%s is longer than 100 digits; give a shorter number".formatted(at);
+            }
+            if (original.contains("nesting")) {
+                return "the policy%s is nested more than %d levels deep".formatted(at, MAX_DEPTH);
+            }
+            return "the policy%s exceeds the reader's limits (1 MiB, %d levels of nesting)".formatted(at, MAX_DEPTH);
+        }
+        if (e instanceof InputCoercionException) {
+            return "a number%s is out of range; give a smaller whole number".formatted(at);
+        }
+        String text = withoutSnippets(original);
+        if (original.contains("Expected a field name")) {
+            text = "a key is not a plain name (a mapping or a list used as a key); write 'name: value'";
+        }
+        else if (CLASS_NAME.matcher(text).find()) { // the parser's words name its own classes: keep the position only
+            text = "check the indentation, the quoting and the brackets there";
+        }
+        if (original.contains("block scalar") || original.contains("'>'")) {
+            text += "; a threshold that starts with '>' must be quoted, e.g. failIf: \"> 5%\"";
+        }
+        else if (original.contains("special characters are not allowed") || original.contains("Illegal character")
+                || original.contains("Invalid UTF-8")) {
+            text = "the policy holds control characters or binary data; it must be plain text";
+        }
+        return "%s%s%s: %s".formatted(path == null ? "" : path + ": ",
+                json ? "not valid JSON" : "not valid YAML", at, text);
+    }
+
+    /** Checks what the schema cannot express: thresholds that cannot judge, and percentages compared with latency. */
+    private static void check(final String source, final Policy policy) {
+        for (int i = 0; i < policy.probes().size(); i++) {
+            ProbeSpec probe = policy.probes().get(i);
+            checkThreshold(source, "probes[%d].failIf".formatted(i), probe, probe.failIf(), true);
+            checkThreshold(source, "probes[%d].successIf".formatted(i), probe, probe.successIf(), false);
+        }
+    }
+
+    private static void checkThreshold(final String source, final String field, final ProbeSpec probe,
+            final String text, final boolean fail) {
+        if (text == null || text.isBlank()) {
+            return;
+        }
+        Condition condition = ThresholdParser.parse(field, text);
+        if (probe instanceof HttpProbeSpec http && (http.jsonPointer() == null || http.jsonPointer().isEmpty())
+                && ThresholdParser.comparesPercent(text)) {
+            throw refuse(source, ("%s: '%s' compares a percentage, but this probe has no jsonPointer, so its value is the"
+                    + " response time in milliseconds; give a jsonPointer to a ratio in the body, or a time such as"
+                    + " '> 800'").formatted(field, shorten(text)), null);
+        }
+        Boolean constant = constant(condition);
+        if (constant != null) {
+            String effect = fail ? (constant ? "every sample fails" : "it never trips")
+                    : (constant ? "it never judges a sample bad" : "no sample ever passes");
+            throw refuse(source, "%s: '%s' holds for %s value, so %s; check the numbers and the operators"
+                    .formatted(field, shorten(text), constant ? "every" : "no", effect), null);
+        }
+    }
+
+    /**
+     * Tells whether a condition without a baseline has the same truth for every value. The truth of comparisons
+     * and ranges changes only at their limits, so testing each limit, the points between neighbouring limits and
+     * one point beyond each end covers every value.
+     *
+     * @return true or false if it always or never holds, null if it depends on the value or on the baseline
+     */
+    static Boolean constant(final Condition condition) {
+        List<Double> limits = new ArrayList<>();
+        if (!limits(condition, limits)) {
+            return null;
+        }
+        limits.sort(Double::compare);
+        List<Double> points = new ArrayList<>();
+        for (int i = 0; i < limits.size(); i++) {
+            double limit = limits.get(i);
+            points.add(limit);
+            if (i + 1 < limits.size() && limits.get(i + 1) > limit) {
+                points.add(limit + (limits.get(i + 1) - limit) / 2);
+            }
+        }
+        points.add(limits.get(0) - 1);
+        points.add(limits.get(limits.size() - 1) + 1);
+        Boolean seen = null;
+        for (double point : points) {
+            boolean value = condition.evaluate(point, java.util.OptionalDouble.empty()).isTrue();
+            if (seen == null) {
+                seen = value;
+            }
+            else if (seen != value) {
+                return null;
+            }
+        }
+        return seen;
+    }
+
+    private static boolean limits(final Condition condition, final List<Double> limits) {
+        if (condition instanceof Condition.Comparison comparison) {
+            limits.add(comparison.limit());
+            return true;
+        }
+        if (condition instanceof Condition.Between between) {
+            limits.add(between.low());
+            limits.add(between.high());
+            return true;
+        }
+        if (condition instanceof Condition.And and) {
+            return limits(and.left(), limits) && limits(and.right(), limits);
+        }
+        if (condition instanceof Condition.Or or) {
+            return limits(or.left(), limits) && limits(or.right(), limits);
+        }
+        return false; // a change from the baseline depends on the baseline
     }
 
     private static String describe(final JsonMappingException e) {
         String path = path(e);
         if (e instanceof UnrecognizedPropertyException unknown) {
-            return "%s: unknown field '%s'; known fields: %s".formatted(path, unknown.getPropertyName(),
-                    known(unknown.getKnownPropertyIds()));
+            String name = unknown.getPropertyName();
+            String near = nearest(name, unknown.getKnownPropertyIds());
+            return near != null
+                    ? "%s: unknown field '%s'; did you mean '%s'?".formatted(path, shorten(name), near)
+                    : "%s: unknown field '%s'; known fields: %s".formatted(path, shorten(name), known(unknown.getKnownPropertyIds()));
+        }
+        if (e instanceof InvalidTypeIdException invalid) {
+            String known = typeIds(invalid);
+            String at = path.equals("(top level)") ? "type" : path + ".type";
+            return invalid.getTypeId() == null || invalid.getTypeId().isEmpty()
+                    ? "%s: is required; give one of %s".formatted(at, known)
+                    : "%s: '%s' is not a known type; give one of %s".formatted(at, shorten(invalid.getTypeId()), known);
         }
         Throwable root = rootCause(e);
         if (root instanceof IllegalArgumentException) { // a record's own validation: its message names the field
-            return e.getPath().isEmpty() ? root.getMessage() : path + ": " + root.getMessage();
+            String message = String.valueOf(root.getMessage());
+            return e.getPath().isEmpty() ? message : path + ": " + message;
+        }
+        if (root instanceof NullPointerException) { // List.copyOf and Map.copyOf refuse empty items
+            return "%s: a list or mapping holds an empty item (a '-', '~' or key without a value); fill it in or remove it"
+                    .formatted(path);
         }
         if (e instanceof InvalidFormatException invalid) {
-            return "%s: '%s' is not a valid %s".formatted(path, invalid.getValue(), typeName(invalid.getTargetType()));
+            return "%s: '%s' is not a valid %s".formatted(path, shorten(String.valueOf(invalid.getValue())),
+                    typeName(invalid.getTargetType()));
         }
         if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
-            return "%s: expected %s".formatted(path, typeName(mismatched.getTargetType()));
+            return "%s: expected %s".formatted(path, article(typeName(mismatched.getTargetType())));
         }
-        return path + ": " + withoutSnippets(e.getOriginalMessage());
+        if (root instanceof InputCoercionException || root instanceof StreamConstraintsException) {
+            return "%s: the number is too large; give a smaller one".formatted(path);
+        }
+        String original = String.valueOf(e.getOriginalMessage());
+        if (original.contains("`") || CLASS_NAME.matcher(original).find()) {
+            return "%s: this value does not fit the field; see docs/policy.md for what it takes".formatted(path);
+        }
+        return path + ": " + withoutSnippets(original);
+    }
+
+    private static String typeIds(final InvalidTypeIdException e) {
+        com.fasterxml.jackson.annotation.JsonSubTypes subtypes = e.getBaseType() == null ? null
+                : e.getBaseType().getRawClass().getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class);
+        if (subtypes != null) {
+            return java.util.Arrays.stream(subtypes.value()).map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name)
+                    .sorted().collect(Collectors.joining(", "));
+        }
+        Matcher ids = TYPE_IDS.matcher(String.valueOf(e.getOriginalMessage()));
+        return ids.find() ? ids.group(1) : "the types in docs/policy.md";
+    }
+
+    private static String article(final String type) {
+        return type.startsWith("an ") || type.startsWith("a ") ? type : "a " + type;
+    }
+
+    /**
+     * Finds the known field closest to a misspelt one: the same ignoring case, or at most a third of its letters
+     * apart (Levenshtein).
+     */
+    static String nearest(final String name, final Collection<Object> known) {
+        if (name == null || known == null || name.length() > 64) {
+            return null;
+        }
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Object id : known) {
+            String candidate = String.valueOf(id);
+            int distance = candidate.equalsIgnoreCase(name) ? 0 : levenshtein(name.toLowerCase(Locale.ROOT),
+                    candidate.toLowerCase(Locale.ROOT));
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = candidate;
+            }
+        }
+        return best != null && bestDistance <= Math.max(1, name.length() / 3) ? best : null;
+    }
+
+    static int levenshtein(final String a, final String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /**
@@ -117,27 +507,103 @@ public final class PolicyReader {
      * @return e.g. "while scanning a quoted scalar (line 6, column 26); found unexpected end of stream (line 7, column 1)"
      */
     static String withoutSnippets(final String message) {
-        if (message == null || message.indexOf('\n') < 0) {
+        if (message == null) {
+            return "";
+        }
+        if (message.indexOf('\n') < 0) {
             return message;
         }
         StringBuilder text = new StringBuilder();
         for (String line : message.split("\n")) {
-            java.util.regex.Matcher mark = MARK.matcher(line);
+            Matcher mark = MARK.matcher(line);
             if (mark.matches()) {
                 text.append(" (line ").append(mark.group(1)).append(", column ").append(mark.group(2)).append(')');
             }
-            else if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+            else if (!line.isBlank() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith(" at [Source")) {
                 text.append(text.length() == 0 ? "" : "; ").append(line.strip());
             }
         }
         return text.toString();
     }
 
+    /**
+     * Makes the refusal: one line, the source first, values over {@value #MAX_VALUE} characters shortened, no
+     * Java class names and no {@code 'null'}.
+     */
+    private static PolicyException refuse(final String source, final String problem, final Throwable cause) {
+        return new PolicyException(clean((source == null ? "policy" : source) + ": " + problem), cause);
+    }
+
+    static String clean(final String message) {
+        StringBuilder line = new StringBuilder(Math.min(message.length(), MAX_MESSAGE * 2));
+        message.codePoints().forEach(c -> {
+            if (c == '\n' || c == '\r' || c == '\t') {
+                line.append(' ');
+            }
+            else if (Character.isISOControl(c) || c == 0xFFFD) {
+                line.append('?');
+            }
+            else {
+                line.appendCodePoint(c);
+            }
+        });
+        String text = line.toString();
+        text = shortenQuoted(text);
+        text = LONG_WORD.matcher(text).replaceAll(m -> Matcher.quoteReplacement(shorten(m.group())));
+        text = text.replace(", got 'null'", "").replace("'null'", "nothing").replace("=null", "=nothing");
+        text = CLASS_NAME.matcher(text).replaceAll(m -> m.group().startsWith("`")
+                ? Matcher.quoteReplacement(m.group(1)) : Matcher.quoteReplacement(m.group()));
+        if (text.length() > MAX_MESSAGE) {
+            text = text.substring(0, MAX_MESSAGE - 1) + "…";
+        }
+        return text;
+    }
+
+    /** Shortens every quoted value over the limit; quotes pair up from the left, as the messages write them. */
+    private static String shortenQuoted(final String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int from = 0;
+        while (true) {
+            int open = text.indexOf('\'', from);
+            int close = open < 0 ? -1 : text.indexOf('\'', open + 1);
+            if (close < 0) {
+                out.append(text, from, text.length());
+                return out.toString();
+            }
+            out.append(text, from, open + 1).append(shorten(text.substring(open + 1, close))).append('\'');
+            from = close + 1;
+        }
+    }
+
+    /** @return the value, or its first {@value #SHOWN} characters and its length if it is longer than {@value #MAX_VALUE} */
+    static String shorten(final String value) {
+        if (value == null || value.length() <= MAX_VALUE) {
+            return value;
+        }
+        return value.substring(0, SHOWN) + "… (" + value.length() + " characters)";
+    }
+
+    private static String path(final JsonStreamContext context, final JsonToken token) {
+        List<String> parts = new ArrayList<>();
+        JsonStreamContext at = token.isStructStart() ? context.getParent() : context;
+        for (; at != null && !at.inRoot(); at = at.getParent()) {
+            if (at.inObject()) {
+                parts.add(0, at.getCurrentName() == null ? "" : "." + shorten(at.getCurrentName()));
+            }
+            else if (at.inArray()) {
+                parts.add(0, "[" + Math.max(0, at.getCurrentIndex()) + "]");
+            }
+        }
+        String path = String.join("", parts);
+        path = path.startsWith(".") ? path.substring(1) : path;
+        return path.isEmpty() ? "(top level)" : path;
+    }
+
     private static String path(final JsonMappingException e) {
         StringBuilder path = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {
-                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+                path.append(path.length() == 0 ? "" : ".").append(shorten(ref.getFieldName()));
             }
             else if (ref.getIndex() >= 0) {
                 path.append('[').append(ref.getIndex()).append(']');
@@ -147,7 +613,8 @@ public final class PolicyReader {
     }
 
     private static String known(final Collection<Object> ids) {
-        return ids == null ? "?" : ids.stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+        return ids == null ? "see docs/policy.md"
+                : ids.stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
     }
 
     private static String typeName(final Class<?> type) {
@@ -161,16 +628,25 @@ public final class PolicyReader {
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "whole number";
         }
+        if (type == Double.class || type == double.class) {
+            return "number";
+        }
         if (type == Boolean.class || type == boolean.class) {
             return "boolean (true or false)";
         }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
+        if (type == String.class) {
+            return "text";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "list";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "mapping of names to texts";
         }
         if (type == io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName.class) {
             return "an environment name";
         }
-        return type.getSimpleName();
+        return "mapping (field: value)";
     }
 
     private static Throwable rootCause(final Throwable e) {

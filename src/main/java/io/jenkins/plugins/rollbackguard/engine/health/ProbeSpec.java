@@ -45,7 +45,7 @@ public sealed interface ProbeSpec extends Serializable permits HttpProbeSpec, Pr
      */
     static String requireName(final String name) {
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("name: a probe needs a name, got '" + name + "'");
+            throw new IllegalArgumentException("name: a probe needs a name; give it one, e.g. 'name: checkout'");
         }
         return name;
     }
@@ -63,7 +63,7 @@ public sealed interface ProbeSpec extends Serializable permits HttpProbeSpec, Pr
      */
     static String require(final String field, final String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + ": is required, got '" + value + "'");
+            throw new IllegalArgumentException(field + ": is required; give a value");
         }
         return value;
     }

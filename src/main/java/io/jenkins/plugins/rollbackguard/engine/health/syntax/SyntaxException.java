@@ -34,6 +34,23 @@ public class SyntaxException extends IllegalArgumentException {
         this.expected = expected;
     }
 
+    /**
+     * Creates the exception for a text that parses but says something impossible.
+     *
+     * @param field
+     *         the policy field (path) that holds the text
+     * @param text
+     *         the text
+     * @param problem
+     *         what is wrong and the fix
+     */
+    public SyntaxException(final String field, final String text, final String problem) {
+        super(field + ": " + problem);
+        this.field = field;
+        this.position = 1;
+        this.expected = problem;
+    }
+
     /** @return the policy field that holds the bad text */
     public String getField() {
         return field;

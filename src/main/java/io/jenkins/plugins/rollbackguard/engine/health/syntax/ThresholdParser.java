@@ -25,6 +25,7 @@ public final class ThresholdParser {
     private final String text;
     private int pos;
     private int depth;
+    private boolean percentLiteral;
 
     private ThresholdParser(final String field, final String text) {
         this.field = field;
@@ -45,7 +46,7 @@ public final class ThresholdParser {
      */
     public static Condition parse(final String field, final String text) {
         if (text == null) {
-            throw new SyntaxException(field, "null", 1, EXPECTED_ATOM);
+            throw new SyntaxException(field, "", 1, EXPECTED_ATOM);
         }
         ThresholdParser parser = new ThresholdParser(field, text);
         Condition condition = parser.expression();
@@ -54,6 +55,20 @@ public final class ThresholdParser {
             throw parser.error("'and', 'or' or the end of the threshold");
         }
         return condition;
+    }
+
+    /**
+     * Tells whether a threshold compares the value itself with a percentage ({@code > 5%}, {@code between 1% and 2%}),
+     * as opposed to a change from the baseline ({@code rise > 50%}): such a threshold only makes sense for a ratio.
+     *
+     * @param text
+     *         a threshold that parses
+     * @return whether it holds a percent literal outside 'drop' and 'rise'
+     */
+    public static boolean comparesPercent(final String text) {
+        ThresholdParser parser = new ThresholdParser("threshold", text);
+        parser.expression();
+        return parser.percentLiteral;
     }
 
     private Condition expression() {
@@ -83,6 +98,10 @@ public final class ThresholdParser {
                 throw error("'and'");
             }
             double high = number();
+            if (low > high) { // 'between 299 and 200' would hold for no value: a silent never-trip
+                throw new SyntaxException(field, text, ("'%s' is an empty range (its first number is larger than its second);"
+                        + " write the smaller number first").formatted(text.strip()));
+            }
             return new Condition.Between(low, high);
         }
         if (keyword("drop") || keyword("rise")) {
@@ -133,6 +152,7 @@ public final class ThresholdParser {
         double value = unsignedNumber();
         if (accept("%")) {
             value = value / 100;
+            percentLiteral = true;
         }
         return negative ? -value : value;
     }
