@@ -15,7 +15,6 @@ import jenkins.model.CauseOfInterruption;
 import jenkins.model.InterruptedBuildAction;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
-import io.jenkins.plugins.rollbackguard.engine.backup.BackupContext;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.guard.CallerLoop;
@@ -196,10 +195,13 @@ final class FreestyleGuard {
     private final class Host implements GuardMachine.Host {
         private final FilePath workspace;
         private final Policy policy;
+        /** The engine's own host for what runs on the controller: one rule for taking and finding a backup by key. */
+        private final GuardMachine.Host controller;
 
         Host(final FilePath workspace, final Policy policy) {
             this.workspace = workspace;
             this.policy = policy;
+            this.controller = session.localHost(FreestyleGuard.this::scheduleRevert, work);
         }
 
         @Override
@@ -222,14 +224,12 @@ final class FreestyleGuard {
                         .toString(), policy.environment().value(), services.secrets(), services.listener())
                         .take(spec, key);
             }
-            return services.backups().take(policy.environment().value(), spec, new BackupContext(
-                    services.secrets(), services.runner(), services.scheduler(), services.listener(), key));
+            return controller.takeBackup(spec, key);
         }
 
         @Override
         public Optional<BackupManifest> findBackup(final BackupSpec spec, final String key) {
-            return session.services().backups().list(policy.environment().value()).stream()
-                    .filter(manifest -> key.equals(manifest.label())).findFirst();
+            return controller.findBackup(spec, key);
         }
 
         @Override
