@@ -16,7 +16,6 @@ final class StopOnSignal implements AutoCloseable {
     /** How long the exiting process lets the machine record the stop. */
     private static final Duration GRACE = Duration.ofSeconds(20);
 
-    private final Thread driver = Thread.currentThread();
     private final Thread hook = new Thread(this::stop, "rollback-guard-stop");
     private volatile GuardMachine machine;
     private volatile boolean closed;
@@ -41,8 +40,9 @@ final class StopOnSignal implements AutoCloseable {
             return;
         }
         System.err.println("rollback-guard: stop asked (signal): aborting the guarded deploy");
+        // the machine interrupts the driver's thread only while the deploy command runs (its runner kills it),
+        // never while that thread serves the machine's ledger writes
         running.interrupt(Interruption.USER, "the command got SIGINT or SIGTERM");
-        driver.interrupt(); // the deploy command runs on the driver's thread: its runner kills it
         try {
             running.outcome().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }

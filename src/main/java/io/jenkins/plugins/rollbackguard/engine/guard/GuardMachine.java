@@ -907,7 +907,7 @@ public final class GuardMachine {
      *         whether a stop asked already refuses to start it (preparation); after the verdict a stop only cuts
      *         short what runs
      */
-    private <T> T runningProcess(final boolean refuseWhenStopped, final Supplier<T> action) {
+    <T> T runningProcess(final boolean refuseWhenStopped, final Supplier<T> action) {
         synchronized (processes) { // a stop sets its cause before it takes this lock: either it is seen, or it interrupts
             if (refuseWhenStopped) {
                 checkNotStopped();

@@ -178,7 +178,8 @@ public final class GuardSession {
                 continue;
             }
             try {
-                String failure = deployer.deploy(point);
+                // a stop interrupts this thread while (and only while) the deploy command runs, never in a ledger write
+                String failure = machine.runningProcess(false, () -> deployer.deploy(point));
                 Interruption stop = machine.stopCause();
                 end = stop != null ? new GuardMachine.Interrupted(stop, null)
                         : failure == null ? new GuardMachine.Finished() : new GuardMachine.Failed(failure);
