@@ -152,6 +152,46 @@ public final class PolicyReader {
         return parse(file.toString(), decode(file.toString(), bytes));
     }
 
+    /**
+     * Reads a policy from a stream (a file in a Jenkins workspace, perhaps on an agent), at most {@value #MAX_BYTES}
+     * + 1 bytes of it: a huge file is refused without being read whole.
+     *
+     * @param source
+     *         the file name, for messages
+     * @param in
+     *         the file's bytes; the caller closes it
+     * @return the policy
+     * @throws IOException
+     *         if the stream cannot be read
+     * @throws PolicyException
+     *         naming the file, the field and the problem
+     */
+    public Policy read(final String source, final InputStream in) throws IOException {
+        return parse(source, text(source, in));
+    }
+
+    /**
+     * Reads a policy's text from a stream as {@link #read(String, InputStream)} does, for a host that amends it
+     * before parsing (the freestyle form's fields).
+     *
+     * @param source
+     *         the file name, for messages
+     * @param in
+     *         the file's bytes; the caller closes it
+     * @return the text, UTF-8 decoded
+     * @throws IOException
+     *         if the stream cannot be read
+     * @throws PolicyException
+     *         if it is over {@value #MAX_BYTES} bytes or not UTF-8
+     */
+    public static String text(final String source, final InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+        if (bytes.length > MAX_BYTES) {
+            throw refuse(source, tooLarge(), null);
+        }
+        return decode(source, bytes);
+    }
+
     private static String tooLarge() {
         return "the policy is larger than 1 MiB; a policy is a few kilobytes, so check that this is the policy file";
     }

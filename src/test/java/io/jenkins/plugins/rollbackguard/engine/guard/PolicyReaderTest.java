@@ -89,6 +89,24 @@ class PolicyReaderTest {
                 .isInstanceOf(PolicyException.class).hasMessageStartingWith("bad.yaml: ").hasMessageContaining(expected);
     }
 
+    /** The hosts that read a policy from a stream (a Jenkins workspace, perhaps on an agent) stop after 1 MiB + 1 byte. */
+    @Test
+    void shouldRefuseAnEndlessStreamAfterReadingOneMebibyteAndAByte() {
+        java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() {
+                served.incrementAndGet();
+                return 'x';
+            }
+        };
+
+        assertThatThrownBy(() -> new PolicyReader().read("ws/policy.yaml", endless))
+                .hasMessage("ws/policy.yaml: the policy is larger than 1 MiB; a policy is a few kilobytes, so check that "
+                        + "this is the policy file");
+        assertThat(served.get()).isEqualTo(PolicyReader.MAX_BYTES + 1L);
+    }
+
     /** A file over 1 MiB is refused from its first 1 MiB + 1 byte: a FIFO would never end, so it proves the bound. */
     @Test
     void shouldRefuseAFileOverOneMebibyteAfterReadingOneMebibyteAndAByte(@TempDir final Path dir) throws Exception {
