@@ -180,6 +180,10 @@ class PolicyReaderTest {
         "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', failIf: '> 800 or <= 800'}]|probes[0].failIf: '> 800 or <= 800' holds for every value, so every sample fails",
         "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', successIf: '> 800 and < 700'}]|probes[0].successIf: '> 800 and < 700' holds for no value, so no sample ever passes",
         "p.yaml|environment: prod\nprobes: [{type: prometheus, name: a, url: 'http://x', query: q, failIf: '< 1 and > 2'}]|probes[0].failIf: '< 1 and > 2' holds for no value, so it never trips",
+        "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', jsonPointer: /ok, failIf: 'drop > 20% and drop < 10%'}]|probes[0].failIf: 'drop > 20% and drop < 10%' holds for no change from the baseline, so it never trips",
+        "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', failIf: 'rise > 300 or rise <= 300'}]|probes[0].failIf: 'rise > 300 or rise <= 300' holds for every change from the baseline, so every sample fails",
+        "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', jsonPointer: /ok, failIf: 'drop > 20% and rise > 10%'}]|holds for no change from the baseline",
+        "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', bodyMatch: '(['}]|probes[0]: bodyMatch: '([' is not a regular expression (unclosed character class at character 2); correct it, or write the text to find with \\Q...\\E around it",
         "p.yaml|''|p.yaml: the policy is empty",
         "p.yaml|# only a comment|p.yaml: the policy is empty",
     };
@@ -219,9 +223,11 @@ class PolicyReaderTest {
                   - {type: http, name: a, url: 'http://x', failIf: rise > 50%}
                   - {type: http, name: b, url: 'http://x', failIf: '> 800 or < 1', successIf: between 1 and 800}
                   - {type: http, name: c, url: 'http://x', jsonPointer: /e, failIf: '> 5%'}
+                  - {type: http, name: d, url: 'http://x', jsonPointer: /e, failIf: 'drop > 20% or rise > 50%'}
+                  - {type: http, name: e, url: 'http://x', jsonPointer: /e, failIf: 'drop > 20% and drop < 5pp'}
                 """);
 
-        assertThat(policy.probes()).hasSize(3);
+        assertThat(policy.probes()).hasSize(5);
     }
 
     @Test
