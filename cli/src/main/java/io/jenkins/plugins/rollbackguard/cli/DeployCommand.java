@@ -75,7 +75,7 @@ final class DeployCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out)) {
             GuardOutcome outcome = deploy(host, policy);
-            Summary.print(out, outcome);
+            Summary.print(out, outcome, Summary.circuitOf(host.ledger(), policy.environment()));
             return outcome.exitCode();
         }
         catch (PolicyCheckException e) {

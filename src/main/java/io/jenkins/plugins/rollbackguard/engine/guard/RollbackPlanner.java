@@ -107,6 +107,18 @@ public final class RollbackPlanner {
         return dataGuard(policy, leaving, target, "asked for");
     }
 
+    /**
+     * Returns the point a rollback of {@code leaving} returns to when none is named: the newest good point before it
+     * with its artifacts present (points whose artifacts are gone become UNAVAILABLE on the way).
+     *
+     * @param leaving
+     *         the point that runs now
+     * @return the target, if any
+     */
+    public Optional<RollbackPoint> lastGoodBefore(final RollbackPoint leaving) {
+        return newestRestorable(leaving.environment(), leaving.id());
+    }
+
     private RevertPlan dataGuard(final Policy policy, final RollbackPoint leaving, final RollbackPoint target,
                                  final String why) {
         String now = leaving.dataVersion();
