@@ -681,7 +681,10 @@ public final class GuardMachine {
      *
      * @return the step, or null when the verdict was taken before the stop (whoever records it ends the machine)
      */
-    private Step interrupted(final RollbackPoint at, final Interruption cause, final String detail) {
+    private Step interrupted(final RollbackPoint at, final Interruption cause, final String reported) {
+        // a host's report of the deploy a stop cut short has no words of its own: when it decides first, the stop's
+        // words (set before its cause, so seen with it) still go with the verdict
+        String detail = reported == null && cause == stopped ? stopDetail : reported;
         String why = cause.describe() + (detail == null || detail.isBlank() ? "" : " (" + detail + ")");
         synchronized (deciding) {
             GuardState state = GuardState.of(current(at));
