@@ -114,7 +114,7 @@ class DecisionsCliE2ETest {
 
         assertThat(noReason.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(resumed.exit()).as(resumed.output()).isEqualTo(ExitCodes.FAILED);
-        assertThat(resumed.output()).contains("the lease of 'e2e' as cli:").contains("resuming e2e#2")
+        assertThat(resumed.output()).contains("took the lease of 'e2e' as cli:").as("it was free: nothing to re-confirm").contains("resuming e2e#2")
                 .contains("in phase WATCHING").contains("BAD: error-rate").contains("result: REVERTED")
                 .contains("circuit: OPEN");
         Ledger ledger = ledger();

@@ -877,8 +877,9 @@ public final class GuardMachine {
                     timeline.add("lease", claim.tookOverFrom() != null
                             ? "took over the lease of '%s' as %s (epoch %d): its holder %s is gone"
                             .formatted(env, now.owner(), now.epoch(), claim.tookOverFrom())
-                            : "%s the lease of '%s' as %s (epoch %d)".formatted(resuming ? "re-confirmed" : "took", env,
-                            now.owner(), now.epoch()));
+                            // a lease held already is renewed after it was taken; one taken now was free
+                            : "%s the lease of '%s' as %s (epoch %d)".formatted(resuming && !now.since().equals(now.renewed())
+                            ? "re-confirmed" : "took", env, now.owner(), now.epoch()));
                     taken.complete(null);
                     return;
                 }
