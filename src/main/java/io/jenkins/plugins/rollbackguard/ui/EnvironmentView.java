@@ -10,6 +10,7 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
 import io.jenkins.plugins.rollbackguard.engine.ledger.DoraFigures;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Lease;
 import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 
 /**
@@ -202,6 +203,32 @@ public class EnvironmentView {
         /** @return the verdict's explanation, or an empty string */
         public String getVerdict() {
             return point.verdict() == null ? "" : point.verdict();
+        }
+
+        /**
+         * Tells whether a person may mark this point good or bad: the guard could not decide it (INCONCLUSIVE,
+         * INTERRUPTED), or a revert to it failed.
+         *
+         * @return whether the page offers the mark form
+         */
+        public boolean isMarkable() {
+            return point.status() == PointStatus.INCONCLUSIVE || point.status() == PointStatus.INTERRUPTED
+                    || isRevertFailed();
+        }
+
+        /** @return whether a revert to this point failed: it is no rollback target until marked good */
+        public boolean isRevertFailed() {
+            return point.status().isRestorable() && point.attributes().containsKey(RollbackPoint.REVERT_FAILED);
+        }
+
+        /** @return whether a rollback may return to it (its data version is checked when asked) */
+        public boolean isRestorable() {
+            return point.isRestorable();
+        }
+
+        /** @return the data version its deploy expects, or an empty string */
+        public String getDataVersion() {
+            return point.dataVersion() == null ? "" : point.dataVersion();
         }
 
         /** @return when it was recorded, ISO-8601 */

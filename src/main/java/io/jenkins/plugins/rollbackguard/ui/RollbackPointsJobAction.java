@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rollbackguard.ui;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,18 +11,26 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
 
 import hudson.model.Action;
 import hudson.model.Job;
+import hudson.model.Queue;
+import hudson.model.Run;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackPermissions;
+import io.jenkins.plugins.rollbackguard.engine.guard.Decisions;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Lease;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.engine.spi.LeaseOwners;
+import io.jenkins.plugins.rollbackguard.steps.RevertingBuilds;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
 /**
  * The job page's "Rollback points": for each environment the job deployed to, the circuit, the lease (who deploys it
- * now: owner, since, epoch) and the job's points with status badges, a "Reset circuit" form and a "Break lease" form
- * (each a POST with a crumb, the Rollback permission on the job and a reason required; the ledger records who did it
- * and why). Created by {@link RollbackPointsJobActionFactory}.
+ * now: owner, since, epoch) and the job's points with status badges, a "Reset circuit" form, a "Break lease" form, and
+ * the decisions the guard leaves to a person: "Mark good/bad" on a point it could not decide, "Roll back across the
+ * data version" (each a POST with a crumb, the Rollback permission on the job and a reason required; the ledger records
+ * who did it and why). Created by {@link RollbackPointsJobActionFactory}.
  */
 public class RollbackPointsJobAction implements Action {
     /** How many points per environment the page lists. */
@@ -139,6 +148,115 @@ public class RollbackPointsJobAction implements Action {
             return HttpResponses.errorWithoutStack(409, Messages.RollbackPointsJobAction_LeaseFree(environment));
         }
         return HttpResponses.redirectTo(".");
+    }
+
+    /**
+     * Marks a point of this job good (a rollback target again) or bad (never returned to): for a point the guard could
+     * not decide (INCONCLUSIVE, INTERRUPTED) or whose revert failed. The ledger records the current user and the reason.
+     *
+     * @param environment
+     *         the environment's name
+     * @param point
+     *         the point's id
+     * @param verdict
+     *         {@code good} or {@code bad}
+     * @param reason
+     *         why; required
+     * @return a redirect back to this page
+     */
+    @RequirePOST
+    public HttpResponse doMark(@QueryParameter final String environment, @QueryParameter final long point,
+            @QueryParameter final String verdict, @QueryParameter final String reason) {
+        if (!isResetAllowed()) {
+            return HttpResponses.forbidden();
+        }
+        if (reason == null || reason.isBlank()) {
+            return HttpResponses.errorWithoutStack(400, Messages.RollbackPointsJobAction_DecisionReasonRequired());
+        }
+        if (!"good".equals(verdict) && !"bad".equals(verdict)) {
+            return HttpResponses.errorWithoutStack(400, Messages.RollbackPointsJobAction_VerdictRequired());
+        }
+        Optional<RollbackPoint> marked = pointOfThisJob(environment, point);
+        if (marked.isEmpty()) {
+            return HttpResponses.errorWithoutStack(404, Messages.RollbackPointsJobAction_UnknownPoint());
+        }
+        try {
+            decisions().mark(marked.get().environment(), point, "good".equals(verdict), jenkins.getCurrentUserId(),
+                    reason.trim());
+        }
+        catch (GuardRefusedException e) {
+            return HttpResponses.errorWithoutStack(409, e.getMessage());
+        }
+        return HttpResponses.redirectTo(".");
+    }
+
+    /**
+     * Rolls the environment back to a point of this job across a data-version change, on purpose: the decision (the
+     * current user, the reason, the data-loss window) is recorded first, then a reverting build is scheduled, whose
+     * planner honours it. With {@code restoreData} the point's verified backups are restored before the code.
+     *
+     * @param environment
+     *         the environment's name
+     * @param point
+     *         the id of the point to return to
+     * @param restoreData
+     *         whether to restore the point's verified backups first
+     * @param reason
+     *         why crossing the data-version change is safe; required
+     * @return a redirect back to this page, where the reverting build appears
+     */
+    @RequirePOST
+    public HttpResponse doRollbackAcrossDataVersion(@QueryParameter final String environment,
+            @QueryParameter final long point, @QueryParameter final boolean restoreData,
+            @QueryParameter final String reason) {
+        if (!isResetAllowed()) {
+            return HttpResponses.forbidden();
+        }
+        if (reason == null || reason.isBlank()) {
+            return HttpResponses.errorWithoutStack(400, Messages.RollbackPointsJobAction_DataReasonRequired());
+        }
+        Optional<RollbackPoint> target = pointOfThisJob(environment, point);
+        if (target.isEmpty()) {
+            return HttpResponses.errorWithoutStack(404, Messages.RollbackPointsJobAction_UnknownPoint());
+        }
+        EnvironmentName env = target.get().environment();
+        Optional<RollbackPoint> leaving = queries.current(env);
+        Optional<Run<?, ?>> targetBuild = jenkins.getBuild(target.get().source().job(), target.get().source().build());
+        if (leaving.isEmpty() || leaving.get().id() == point || targetBuild.isEmpty()) {
+            return HttpResponses.errorWithoutStack(409, Messages.RollbackPointsJobAction_NothingToRollBack(point));
+        }
+        String user = jenkins.getCurrentUserId();
+        String window;
+        try {
+            window = decisions().allowAcrossDataVersion(env, leaving.get().id(), point, restoreData, user, reason.trim());
+        }
+        catch (GuardRefusedException e) {
+            return HttpResponses.errorWithoutStack(409, e.getMessage());
+        }
+        PointSource left = leaving.get().source();
+        Run<?, ?> bad = left.kind() == PointSource.Kind.JENKINS ? jenkins.getBuild(left.job(), left.build()).orElse(null)
+                : null;
+        Optional<Queue.Item> item = RevertingBuilds.schedule(targetBuild.get(), bad, env.value(), point,
+                reason.trim() + "; " + window, user);
+        if (item.isEmpty()) {
+            return HttpResponses.errorWithoutStack(503, Messages.RollbackPointsJobAction_NotScheduled());
+        }
+        return HttpResponses.redirectTo(".");
+    }
+
+    /** The decisions taken on this page go through the engine, as the command line's do. */
+    private Decisions decisions() {
+        return new Decisions(queries.ledger(), Instant::now);
+    }
+
+    /** Only points this job deployed may be decided on from its page. */
+    private Optional<RollbackPoint> pointOfThisJob(final String environment, final long point) {
+        if (!EnvironmentName.isValid(environment) || !deployedTo(EnvironmentName.of(environment))) {
+            return Optional.empty();
+        }
+        return queries.point(EnvironmentName.of(environment), point)
+                .filter(found -> found.source().kind() == PointSource.Kind.JENKINS
+                        && job.getFullName().equals(found.source().job()));
     }
 
     /**

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ITests that cannot run here):
  * <ul>
  *   <li>every action method ({@code do*} but form checks and fills) is POST only and checks a permission before it
- *       changes anything; one that writes a reason to the ledger refuses a blank reason first;</li>
+ *       changes anything; one that writes a reason to the ledger (a reset, a broken lease, a mark, a data-version
+ *       override) refuses a blank reason first;</li>
  *   <li>the freestyle glue drives the guard machine and nothing else: none of the session's phase methods, no
  *       ledger transition of its own (the machine decides what a deploy's end means);</li>
  *   <li>the freestyle glue serves the machine on a loop that hears the build thread's interrupts (an abort);</li>
@@ -26,8 +27,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GuardDriverConventionTest {
     private static final Pattern PERMISSION_CHECK = Pattern.compile("\\b(hasPermission|checkPermission)\\s*\\(");
     private static final Pattern STATE_CHANGE = Pattern.compile(
-            "\\b(ledger\\s*\\(\\s*\\)|breakLease\\s*\\(|resetCircuit\\s*\\(|schedule\\s*\\()");
-    private static final Pattern REASON_WRITE = Pattern.compile("\\b(breakLease|resetCircuit)\\s*\\(");
+            "\\b(ledger\\s*\\(\\s*\\)|decisions\\s*\\(\\s*\\)|breakLease\\s*\\(|resetCircuit\\s*\\(|mark\\s*\\(|"
+                    + "allowAcrossDataVersion\\s*\\(|schedule\\s*\\()");
+    /** What writes a person's reason to the ledger: a reset, a broken lease, a decision (mark, data-version override). */
+    private static final Pattern REASON_WRITE = Pattern.compile(
+            "\\b(breakLease|resetCircuit|mark|allowAcrossDataVersion)\\s*\\(");
     private static final Pattern BLANK_REASON = Pattern.compile("\\breason\\s*\\.\\s*isBlank\\s*\\(");
     private static final Pattern CALL = Pattern.compile("(?<![\\w$.])([a-z][\\w$]*)\\s*\\(");
     private static final java.util.Set<String> KEYWORDS = java.util.Set.of("if", "for", "while", "switch", "catch",
@@ -66,6 +70,12 @@ class GuardDriverConventionTest {
                     queries.ledger().breakLease(EnvironmentName.of(environment), "me", reason);
                     return HttpResponses.redirectTo(".");
                 }
+                @RequirePOST
+                public HttpResponse doMarkUnchecked(@QueryParameter String environment, @QueryParameter String reason) {
+                    if (!isAllowed()) { return HttpResponses.forbidden(); }
+                    decisions().mark(EnvironmentName.of(environment), 1, true, "me", reason);
+                    return HttpResponses.redirectTo(".");
+                }
                 public HttpResponse doGet() {
                     if (!isAllowed()) { return HttpResponses.forbidden(); }
                     return HttpResponses.ok();
@@ -99,7 +109,7 @@ class GuardDriverConventionTest {
                 .resolve("io/jenkins/plugins/rollbackguard/ui/RollbackPointsJobAction.java");
 
         assertThat(new JavaSource(ProjectFiles.read(source)).webMethods()).extracting(JavaSource.WebMethod::name)
-                .contains("doResetCircuit", "doBreakLease");
+                .contains("doResetCircuit", "doBreakLease", "doMark", "doRollbackAcrossDataVersion");
     }
 
     @Test
@@ -116,6 +126,7 @@ class GuardDriverConventionTest {
                 "A.java: doLate changes state before it checks a permission",
                 "A.java: doLate writes a reason to the ledger without refusing a blank one first",
                 "A.java: doNoReasonCheck writes a reason to the ledger without refusing a blank one first",
+                "A.java: doMarkUnchecked writes a reason to the ledger without refusing a blank one first",
                 "A.java: doGet is neither @RequirePOST nor @POST");
     }
 

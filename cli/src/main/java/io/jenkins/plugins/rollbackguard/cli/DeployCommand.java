@@ -82,7 +82,7 @@ final class DeployCommand implements Callable<Integer> {
                 return plan(host, policy, out);
             }
             GuardOutcome outcome = deploy(host, policy);
-            Summary.print(out, outcome);
+            Summary.print(out, outcome, Summary.circuitOf(host.ledger(), policy.environment()));
             return outcome.exitCode();
         }
         catch (PolicyCheckException e) {

@@ -47,6 +47,7 @@ final class PointsCommand implements Callable<Integer> {
         Table table = new Table("ID", "STATUS", "SOURCE", "COMMIT", "DATA", "BACKUPS", "CREATED", "VERDICT");
         for (RollbackPoint p : points) {
             String status = p.status() + (p.id() == lastGood ? " (last good)" : "")
+                    + (p.attributes().containsKey(RollbackPoint.REVERT_FAILED) ? " (revert to it failed: mark it)" : "")
                     + (p.isRevert() ? " revert of #" + p.revertOf() : "");
             table.row(p.id(), status, p.source().label(), p.gitCommit(), p.dataVersion(), p.backups().size(),
                     p.createdAt(), p.verdict());

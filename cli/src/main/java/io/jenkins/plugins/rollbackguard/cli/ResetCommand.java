@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 
 import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,7 +34,13 @@ final class ResetCommand implements Callable<Integer> {
     public Integer call() {
         EnvironmentName env = EnvironmentName.of(environment);
         String actor = by != null ? by : System.getProperty("user.name");
-        Circuit circuit = ledgerOptions.open().resetCircuit(env, reason, actor);
+        Ledger ledger = ledgerOptions.open();
+        if (!ledger.circuit(env).isOpen()) {
+            spec.commandLine().getOut().printf("%s: the circuit is already CLOSED (not frozen); nothing to reset, nothing "
+                    + "recorded%n", env);
+            return ExitCodes.OK;
+        }
+        Circuit circuit = ledger.resetCircuit(env, reason, actor);
         spec.commandLine().getOut().printf("%s: circuit %s (reset by %s: %s)%n", env, circuit.state(), actor, reason);
         return ExitCodes.OK;
     }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
+import io.jenkins.plugins.rollbackguard.engine.guard.Decisions;
 import io.jenkins.plugins.rollbackguard.engine.guard.EnvironmentLease;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
@@ -36,6 +37,20 @@ final class RollbackCommand implements Callable<Integer> {
             description = "The point to return to (default: ${DEFAULT-VALUE}).")
     private String to;
 
+    @Option(names = "--across-data-version", description = {"Roll back across a data-version change on purpose (the",
+        "guard refuses it otherwise): the data-loss window is printed and the decision recorded; needs --reason."})
+    private boolean acrossDataVersion;
+
+    @Option(names = "--restore-data", description = {"With --across-data-version: restore the target's verified backups",
+        "first (data written since they were taken is lost)."})
+    private boolean restoreData;
+
+    @Option(names = {"-r", "--reason"}, paramLabel = "TEXT", description = "Why (recorded; required with --across-data-version).")
+    private String reason;
+
+    @Option(names = "--by", paramLabel = "NAME", description = "Who decides (default: the user name).")
+    private String by;
+
     @Spec
     private CommandSpec spec;
 
@@ -43,6 +58,14 @@ final class RollbackCommand implements Callable<Integer> {
     public Integer call() {
         EnvironmentName env = EnvironmentName.of(environment);
         long targetId = parseTarget(to);
+        if (restoreData && !acrossDataVersion) {
+            throw new IllegalArgumentException("--restore-data: only with --across-data-version; a rollback within one "
+                    + "data version restores no data");
+        }
+        if (acrossDataVersion && (reason == null || reason.isBlank())) {
+            throw new IllegalArgumentException("--reason: a reason is required with --across-data-version; say why "
+                    + "crossing the data-version change is safe, e.g. --reason \"V2 only added a column\"");
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out)) {
             GuardServices services = host.services(env);
@@ -66,17 +89,38 @@ final class RollbackCommand implements Callable<Integer> {
     }
 
     /** Under the lease: what runs now is read again, since a deploy may have finished while this one waited. */
-    private static int rollBack(final GuardServices services, final Ledger ledger, final EnvironmentName env,
-                                final Timeline timeline, final long targetId, final PrintWriter out) {
+    private int rollBack(final GuardServices services, final Ledger ledger, final EnvironmentName env,
+                         final Timeline timeline, final long targetId, final PrintWriter out) {
         RollbackPoint leaving = current(ledger, env);
         Policy policy = policy(leaving);
-        RevertPlan plan = new RollbackPlanner(ledger, services.artifacts(), services.scheduler()::now)
-                .planManual(policy, leaving, targetId);
+        String actor = by != null ? by : System.getProperty("user.name");
+        RollbackPlanner planner = new RollbackPlanner(ledger, services.artifacts(), services.scheduler()::now);
+        if (acrossDataVersion) {
+            long target = targetId != 0 ? targetId : planner.lastGoodBefore(leaving).map(RollbackPoint::id)
+                    .orElseThrow(() -> new io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException(
+                            "environment '%s' has no good point before %s to roll back to".formatted(env, leaving.label())));
+            String window = new Decisions(ledger, services.scheduler()::now).allowAcrossDataVersion(env, leaving.id(),
+                    target, restoreData, actor, reason);
+            timeline.add("decision", "rollback of %s to #%d across its data-version change allowed by %s: %s"
+                    .formatted(leaving.label(), target, actor, reason));
+            timeline.add("decision", window);
+            return execute(services, ledger, env, timeline, planner.planManual(policy, ledger.point(env, leaving.id()),
+                    target), policy, actor, out);
+        }
+        if (reason != null && !reason.isBlank()) {
+            ledger.note(env, leaving.id(), actor, services.masker().mask("manual rollback asked by %s: %s".formatted(actor, reason)));
+        }
+        return execute(services, ledger, env, timeline, planner.planManual(policy, leaving, targetId), policy, actor, out);
+    }
+
+    private static int execute(final GuardServices services, final Ledger ledger, final EnvironmentName env,
+                               final Timeline timeline, final RevertPlan plan, final Policy policy, final String actor,
+                               final PrintWriter out) {
         GuardSession session = new GuardSession(services, policy, timeline); // its webhooks hear about the revert
         GuardOutcome outcome = session.trips()
-                .execute(plan, new CliReverter(services, timeline, "manual", System.getProperty("user.name")));
+                .execute(plan, new CliReverter(services, timeline, "manual", actor));
         session.awaitNotifications(Duration.ofSeconds(30));
-        Summary.print(out, outcome);
+        Summary.print(out, outcome, ledger.circuit(env));
         return outcome.result() == GuardOutcome.Result.REVERTED ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
     }
 

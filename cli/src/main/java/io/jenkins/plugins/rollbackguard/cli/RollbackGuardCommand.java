@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
             "3:ledger, policy or backup unreadable, or the policy cannot run as written (preflight)",
             "4:refused (environment frozen or busy, a probe unreachable)",
             "5:the rollback failed or needs a manual decision"},
-        subcommands = {DeployCommand.class, RollbackCommand.class, AdoptCommand.class, BackupCommand.class,
+        subcommands = {DeployCommand.class, RollbackCommand.class, MarkCommand.class, ResumeCommand.class, AdoptCommand.class, BackupCommand.class,
             RestoreCommand.class, ValidateCommand.class, MetricsCommand.class, DrillCommand.class, DemoCommand.class, PointsCommand.class, StatusCommand.class, ResetCommand.class, LeaseCommand.class, SalvageCommand.class,
             BenchCommand.class, ShopDeployCommand.class, CommandLine.HelpCommand.class})
 public final class RollbackGuardCommand implements Runnable {

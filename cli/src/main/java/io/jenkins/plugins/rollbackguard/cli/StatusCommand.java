@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.jenkins.plugins.rollbackguard.engine.guard.Decisions;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
 import io.jenkins.plugins.rollbackguard.engine.ledger.DoraFigures;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
@@ -52,13 +53,23 @@ final class StatusCommand implements Callable<Integer> {
 
     private void print(final Ledger ledger, final EnvironmentName env, final PrintWriter out) {
         Circuit circuit = ledger.circuit(env);
-        out.printf("%s: circuit %s%s%n", env, circuit.state(),
-                circuit.isOpen() ? " since " + circuit.since() + " by " + circuit.by() + ": " + circuit.reason() : "");
+        out.printf("%s: circuit %s%s%n", env, circuit.state(), circuit.isOpen() ? " (frozen) since " + circuit.since()
+                + " by " + circuit.by() + ": " + circuit.reason() : " (not frozen)");
         out.printf("  lease:     %s%n", ledger.lease(env).map(Lease::describe).orElse("free"));
         out.printf("  last good: %s%n", ledger.lastGood(env).map(RollbackPoint::label).orElse("none"));
         ledger.history(env, 0, 1).stream().findFirst().ifPresent(latest ->
                 out.printf("  latest:    %s %s%s%n", latest.label(), latest.status(),
                         latest.verdict() == null ? "" : " - " + latest.verdict()));
+        new Decisions(ledger, java.time.Instant::now).interrupted(env).ifPresent(waiting -> out.printf(
+                "  waiting:   %s is %s with its guard unfinished: rollback-guard resume --env %s --reason ..., or "
+                        + "mark --env %s --point %d --good|--bad --reason ...%n", waiting.label(), waiting.status(), env,
+                env, waiting.id()));
+        List<LedgerEvent> decisions = ledger.events(env, 500).stream()
+                .filter(event -> event.type() == LedgerEvent.Type.DECISION).toList();
+        for (LedgerEvent decision : decisions.subList(Math.max(0, decisions.size() - 3), decisions.size())) {
+            out.printf("  decision:  %s #%d by %s: %s%n", decision.at(), decision.pointId(), decision.actor(),
+                    decision.reason());
+        }
         DoraFigures dora = ledger.dora(env);
         out.printf(Locale.ROOT, "  deploys %d, change failure rate %.1f%%, time to restore median %s, mean %s%n",
                 dora.deploys(), dora.changeFailureRate() * 100,

@@ -60,8 +60,10 @@ class GuardCliE2ETest {
         return cli.run(deployArgs(policy, artifact));
     }
 
-    private String[] deployArgs(final Path policy, final Path artifact) {
-        List<String> args = new ArrayList<>(List.of("deploy", "--policy", policy.toString(), "--artifact", artifact.toString(), "--"));
+    private String[] deployArgs(final Path policy, final Path artifact, final String... options) {
+        List<String> args = new ArrayList<>(List.of("deploy", "--policy", policy.toString(), "--artifact", artifact.toString()));
+        args.addAll(List.of(options));
+        args.add("--");
         args.addAll(shop.deployCommand());
         return args.toArray(String[]::new);
     }
@@ -210,9 +212,13 @@ class GuardCliE2ETest {
         assertThat(status.exit()).as(status.output()).isZero();
         assertThat(status.output()).contains("INTERRUPTED");
         assertThat(ledger().point(ENV, 2).status()).isEqualTo(PointStatus.INTERRUPTED);
-        CliProcess.Result next = deploy(shop.policy(""), shop.artifact("1.2", 0));
+        CliProcess.Result refused = deploy(shop.policy(""), shop.artifact("1.2", 0));
+        assertThat(refused.exit()).as(refused.output()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(refused.output()).contains("was INTERRUPTED while watching").contains("resume").contains("--force");
+        CliProcess.Result next = cli.run(deployArgs(shop.policy(""), shop.artifact("1.2", 0), "--force", "hotfix"));
         assertThat(next.exit()).as(next.output()).isZero();
-        assertThat(next.output()).contains("was INTERRUPTED");
+        assertThat(next.output()).contains("deploy forced past e2e#2").contains("e2e#2 (cli ").contains("stays INTERRUPTED");
+        assertThat(ledger().point(ENV, 2).status()).isEqualTo(PointStatus.INTERRUPTED);
     }
 
     private static void awaitLine(final Process process, final String text) throws Exception {

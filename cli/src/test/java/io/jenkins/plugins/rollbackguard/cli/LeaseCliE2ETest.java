@@ -121,8 +121,10 @@ class LeaseCliE2ETest {
         assertThat(cli.run("status", "--env", "e2e").output()).contains("held by " + owner);
 
         long started = System.nanoTime();
-        CliProcess.Result next = CliProcess.finish(cli.start(deployArgs(shop.policy("concurrent: refuse\n"),
-                shop.artifact("1.2", 0))), Duration.ofMinutes(2));
+        // the killed deploy waits for a decision: this one passes it by force (DecisionsCliE2ETest resumes it)
+        List<String> forced = new ArrayList<>(List.of(deployArgs(shop.policy("concurrent: refuse\n"), shop.artifact("1.2", 0))));
+        forced.addAll(1, List.of("--force", "the killed run is checked"));
+        CliProcess.Result next = CliProcess.finish(cli.start(forced.toArray(String[]::new)), Duration.ofMinutes(2));
         assertThat(next.exit()).as(next.output()).isZero();
         assertThat(next.output()).contains("took over the lease of 'e2e'").contains("its holder " + owner + " is gone");
         assertThat(ledger().auditTrail(ENV)).filteredOn(e -> e.type() == LedgerEvent.Type.LEASE_TAKEN).last()

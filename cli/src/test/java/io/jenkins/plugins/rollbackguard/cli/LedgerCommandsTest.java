@@ -75,6 +75,52 @@ class LedgerCommandsTest {
     }
 
     @Test
+    void shouldSayThatAClosedCircuitIsNotResetAndRecordNothing() {
+        Ledger ledger = seed();
+        ledger.resetCircuit(PROD, "fixed", "bob");
+        int events = ledger.auditTrail(PROD).size();
+
+        Run again = run("reset", "--ledger", root.toString(), "--env", "prod", "--reason", "just in case");
+
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("prod: the circuit is already CLOSED (not frozen); nothing to reset, nothing recorded");
+        assertThat(Ledger.open(root).auditTrail(PROD)).hasSize(events);
+    }
+
+    @Test
+    void shouldMarkPointsWithAReasonAndShowTheDecisionInStatusAndPoints() {
+        Ledger ledger = seed();
+        RollbackPoint unsure = ledger.record(RollbackPoint.builder(PROD, PointSource.cli("run-3")), "alice", "v3");
+        ledger.transition(PROD, unsure.id(), PointStatus.WATCHING, "guard", "watch");
+        ledger.transition(PROD, unsure.id(), PointStatus.INCONCLUSIVE, "guard", "no data", "no samples");
+
+        Run noVerdict = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "3", "--reason", "x");
+        Run both = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "3", "--good", "--bad", "--reason", "x");
+        Run noReason = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "3", "--good");
+        Run twice = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "1", "--good", "--reason", "x");
+        Run good = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "3", "--good",
+                "--reason", "orders checked by hand", "--by", "carol");
+        Run status = run("status", "--ledger", root.toString(), "--env", "prod");
+        Run points = run("points", "--ledger", root.toString(), "--env", "prod");
+
+        assertThat(noVerdict.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noReason.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noReason.err()).contains("--reason");
+        assertThat(twice.exit()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(twice.err()).contains("prod#1 (cli run-1) is already GOOD: there is nothing to mark")
+                .doesNotContain("Exception");
+        assertThat(good.exit()).as(good.err()).isZero();
+        assertThat(good.out()).contains("prod#3 (cli run-3) is GOOD now (marked good by carol: orders checked by hand)")
+                .contains("last good: prod#3").contains("circuit OPEN since").contains("stays frozen until reset");
+        assertThat(status.out()).contains("prod: circuit OPEN (frozen)")
+                .containsPattern("decision: +\\S+ #3 by carol: marked good by carol: orders checked by hand")
+                .contains("last good: prod#3");
+        assertThat(points.out()).contains("GOOD (last good)").contains("marked good by carol");
+        assertThat(Ledger.open(root).point(PROD, 3).status()).isEqualTo(PointStatus.GOOD);
+    }
+
+    @Test
     void shouldFailClearlyOnBadInput() {
         seed();
 

@@ -605,7 +605,26 @@ public final class GuardMachine {
         return Duration.ofMillis(longest).plus(Duration.ofMinutes(2)); // a margin for slow samples
     }
 
+    /**
+     * Re-attaches the watch of a resumed point for what is left of its window; when the window is past, the samples
+     * kept are stale (the service ran unwatched since), so the watch takes one fresh set of samples, as planned by the
+     * policy, and judges those.
+     */
     private RollbackPoint rewatch(final RollbackPoint found) {
+        GuardState state = GuardState.of(found);
+        Instant now = services.scheduler().now();
+        if (state.watchDeadline() != null && !now.isBefore(state.watchDeadline())) {
+            Instant deadline = now.plus(plannedWatch());
+            String line = ("the watch window of %s ended at %s, %ds ago: its samples are stale, so it takes one fresh set "
+                    + "of samples and judges those").formatted(found.label(), state.watchDeadline(),
+                    Duration.between(state.watchDeadline(), now).toSeconds());
+            timeline.add("resume", line);
+            UnaryOperator<RollbackPoint.Builder> fresh = builder -> GuardState.of(builder.build()).watching(deadline)
+                    .applyTo(builder.attribute(GuardState.WATCH, ""));
+            return found.status() == PointStatus.INTERRUPTED
+                    ? ledger().transition(found.environment(), found.id(), PointStatus.WATCHING, "guard", line, null, fresh)
+                    : ledger().update(found.environment(), found.id(), "guard", line, fresh);
+        }
         if (found.status() == PointStatus.INTERRUPTED) { // the ledger saw the old process die
             return ledger().transition(found.environment(), found.id(), PointStatus.WATCHING, "guard",
                     "watch resumed after a restart");
@@ -617,7 +636,7 @@ public final class GuardMachine {
     private CompletableFuture<WatchResult> watch(final RollbackPoint watching) {
         checkNotStopped();
         String kept = watching.attributes().get(GuardState.WATCH);
-        Map<String, AnalysisSnapshot> restored = kept == null ? Map.of() : WatchState.readSnapshots(kept);
+        Map<String, AnalysisSnapshot> restored = kept == null || kept.isBlank() ? Map.of() : WatchState.readSnapshots(kept);
         Map<String, Baseline> baselines = GuardSession.baselinesOf(watching);
         Watch created = new Watch(services.scheduler(), services.executor(), services.listener());
         for (ProbeSpec spec : policy.probes()) {
@@ -711,7 +730,10 @@ public final class GuardMachine {
      *
      * @return the step, or null when the verdict was taken before the stop (whoever records it ends the machine)
      */
-    private Step interrupted(final RollbackPoint at, final Interruption cause, final String detail) {
+    private Step interrupted(final RollbackPoint at, final Interruption cause, final String reported) {
+        // a host's report of the deploy a stop cut short has no words of its own: when it decides first, the stop's
+        // words (set before its cause, so seen with it) still go with the verdict
+        String detail = reported == null && cause == stopped ? stopDetail : reported;
         String why = cause.describe() + (detail == null || detail.isBlank() ? "" : " (" + detail + ")");
         synchronized (deciding) {
             GuardState state = GuardState.of(current(at));
@@ -904,8 +926,9 @@ public final class GuardMachine {
                     timeline.add("lease", claim.tookOverFrom() != null
                             ? "took over the lease of '%s' as %s (epoch %d): its holder %s is gone"
                             .formatted(env, now.owner(), now.epoch(), claim.tookOverFrom())
-                            : "%s the lease of '%s' as %s (epoch %d)".formatted(resuming ? "re-confirmed" : "took", env,
-                            now.owner(), now.epoch()));
+                            // a lease held already is renewed after it was taken; one taken now was free
+                            : "%s the lease of '%s' as %s (epoch %d)".formatted(resuming && !now.since().equals(now.renewed())
+                            ? "re-confirmed" : "took", env, now.owner(), now.epoch()));
                     taken.complete(null);
                     return;
                 }

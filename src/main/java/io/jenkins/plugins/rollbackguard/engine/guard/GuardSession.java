@@ -159,8 +159,33 @@ public final class GuardSession {
      */
     public GuardOutcome resume(final EnvironmentName environment, final long pointId, final Deployer deployer,
                                final Reverter reverter, final boolean lockHeld) {
+        return resume(environment, pointId, deployer, reverter, lockHeld, machine -> { });
+    }
+
+    /**
+     * Resumes, blocking, the guarded deploy of a point whose host stopped, handing its machine to the caller first
+     * (a host that can be stopped from another thread, the CLI's signal handler, keeps it).
+     *
+     * @param environment
+     *         the environment
+     * @param pointId
+     *         the point
+     * @param deployer
+     *         performs the deploy when the point had not started it
+     * @param reverter
+     *         performs a revert if the deploy trips
+     * @param lockHeld
+     *         whether the caller already holds the environment's lease (a nested revert)
+     * @param onStart
+     *         told of the machine before it resumes; must not block
+     * @return the outcome
+     */
+    public GuardOutcome resume(final EnvironmentName environment, final long pointId, final Deployer deployer,
+                               final Reverter reverter, final boolean lockHeld,
+                               final java.util.function.Consumer<GuardMachine> onStart) {
         CallerLoop loop = new CallerLoop();
         GuardMachine machine = machine(localHost(reverter, loop));
+        onStart.accept(machine);
         return drive(machine, loop, loop.await(machine.resume(environment, pointId, lockHeld)), deployer);
     }
 

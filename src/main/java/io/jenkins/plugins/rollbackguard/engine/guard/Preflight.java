@@ -192,7 +192,8 @@ final class Preflight {
                 timeline.add("preflight", "circuit OPEN (%s); a revert may pass".formatted(circuit.reason()));
             }
             else if (request.forceReason() != null && !request.forceReason().isBlank()) {
-                timeline.add("preflight", "circuit OPEN, forced by %s: %s".formatted(request.actor(), request.forceReason()));
+                timeline.add("preflight", ("circuit OPEN, forced by %s: %s; this deploy passes the freeze, the circuit "
+                        + "stays OPEN (reset it when it is safe)").formatted(request.actor(), request.forceReason()));
                 if (record) {
                     ledger.note(env, 0, request.actor(), services.masker().mask("deploy forced past the open circuit: " + request.forceReason()));
                 }
@@ -208,10 +209,45 @@ final class Preflight {
             requireLastGood("no good point yet");
             return;
         }
+        if (!request.isRevert()) {
+            refuseInterrupted(ledger, env, request, record);
+        }
         reportInterrupted(ledger, env);
         if (!request.isRevert()) {
-            checkLastGood(ledger, env);
+            checkLastGood(ledger, env, circuit);
         }
+    }
+
+    /**
+     * Refuses a deploy while the environment's newest deploy is INTERRUPTED with its guard unfinished (its host died
+     * while it deployed or watched): what runs is not verified and nobody watches it. A person resumes its watch,
+     * marks it, or forces the deploy with a reason.
+     */
+    private void refuseInterrupted(final Ledger ledger, final EnvironmentName env, final DeployRequest request,
+                                   final boolean record) {
+        Optional<RollbackPoint> found = new Decisions(ledger, services.scheduler()::now).interrupted(env)
+                .filter(point -> point.status() == PointStatus.INTERRUPTED);
+        if (found.isEmpty()) {
+            return;
+        }
+        RollbackPoint point = found.get();
+        GuardState state = GuardState.of(point);
+        String what = "%s was INTERRUPTED while %s (its guard died: %s)".formatted(point.label(),
+                state.phase().name().toLowerCase(java.util.Locale.ROOT), point.verdict() == null ? "no verdict"
+                        : point.verdict());
+        if (request.forceReason() != null && !request.forceReason().isBlank()) {
+            String line = services.masker().mask("deploy forced past %s by %s: %s; %s stays INTERRUPTED".formatted(
+                    point.label(), request.actor(), request.forceReason(), point.label()));
+            timeline.add("preflight", line);
+            if (record) {
+                ledger.note(env, point.id(), request.actor(), line);
+            }
+            return;
+        }
+        throw new GuardRefusedException(services.masker().mask(("environment '%s' waits for a decision: %s, and what "
+                + "runs is not verified. Resume its watch (rollback-guard resume --env %s --reason ...), mark it "
+                + "(rollback-guard mark --env %s --point %d --good|--bad --reason ...), or deploy anyway with "
+                + "--force REASON").formatted(env, what, env, env, point.id())));
     }
 
     private void reportInterrupted(final Ledger ledger, final EnvironmentName env) {
@@ -228,7 +264,7 @@ final class Preflight {
         }
     }
 
-    private void checkLastGood(final Ledger ledger, final EnvironmentName env) {
+    private void checkLastGood(final Ledger ledger, final EnvironmentName env, final Circuit circuit) {
         Optional<RollbackPoint> lastGood = ledger.lastGood(env);
         if (lastGood.isEmpty()) {
             requireLastGood("no good point to return to");
@@ -249,7 +285,8 @@ final class Preflight {
                 requireLastGood(unsealed.get());
             }
             else {
-                timeline.add("preflight", "circuit CLOSED; last good point %s is restorable".formatted(good.label()));
+                timeline.add("preflight", "%s; last good point %s is restorable".formatted(circuit.isOpen()
+                        ? "circuit OPEN (passed by force; it stays OPEN until reset)" : "circuit CLOSED", good.label()));
             }
         }
     }

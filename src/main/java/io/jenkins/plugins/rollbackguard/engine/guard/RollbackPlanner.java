@@ -19,8 +19,10 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
  * Picks the point to return to and says whether returning is safe. Rules, in order: a failed revert is
  * never reverted again (no loops); automatic reverts are throttled by the cooldown; the target is the
  * newest GOOD or ADOPTED point whose artifacts are still present (points whose artifacts are gone become
- * UNAVAILABLE); across a data-version change, code is only rolled back together with a verified database
- * backup of the target, and only if the policy allows restoring data.
+ * UNAVAILABLE) and to which no revert failed (until a person marks it good again); across a data-version change,
+ * code is only rolled back together with a verified database backup of the target, and only if the policy allows
+ * restoring data, unless a person allowed that rollback on purpose ({@link Decisions#allowAcrossDataVersion}: the one
+ * override of this rule).
  */
 public final class RollbackPlanner {
     /** Point attribute naming what started a deploy: manual, auto (a revert after a trip), drill. */
@@ -110,6 +112,11 @@ public final class RollbackPlanner {
                     .orElseGet(() -> new RevertPlan.Manual(leaving, "no good point with its artifacts present to return to"));
         }
         RollbackPoint target = ledger.point(leaving.environment(), targetId);
+        if (target.status().isRestorable() && !target.isRestorable()) {
+            return new RevertPlan.Manual(leaving, ("#%d is no rollback target since a revert to it failed (%s): mark it "
+                    + "good first (rollback-guard mark --env %s --point %d --good --reason ...)").formatted(targetId,
+                    target.attributes().get(RollbackPoint.REVERT_FAILED), leaving.environment(), targetId));
+        }
         if (!target.status().isRestorable()) {
             return new RevertPlan.Manual(leaving, "#%d is %s, not a good point: only GOOD or ADOPTED points can be returned to"
                     .formatted(targetId, target.status()));
@@ -120,12 +127,34 @@ public final class RollbackPlanner {
         return dataGuard(policy, leaving, target, "asked for");
     }
 
+    /**
+     * Returns the point a rollback of {@code leaving} returns to when none is named: the newest good point before it
+     * with its artifacts present (points whose artifacts are gone become UNAVAILABLE on the way).
+     *
+     * @param leaving
+     *         the point that runs now
+     * @return the target, if any
+     */
+    public Optional<RollbackPoint> lastGoodBefore(final RollbackPoint leaving) {
+        return newestRestorable(leaving.environment(), leaving.id(), true);
+    }
+
     private RevertPlan dataGuard(final Policy policy, final RollbackPoint leaving, final RollbackPoint target,
                                  final String why) {
         String now = leaving.dataVersion();
         String then = target.dataVersion();
         if (now == null || then == null || Objects.equals(now, then)) {
             return new RevertPlan.Revert(leaving, target, List.of(), why);
+        }
+        Optional<Boolean> allowed = Decisions.dataOverride(leaving, target);
+        if (allowed.isPresent()) { // a person decided to cross the data-version change: one override, recorded
+            List<BackupRef> restore = allowed.get() ? Decisions.restorable(target) : List.of();
+            if (allowed.get() && restore.isEmpty()) {
+                return new RevertPlan.Manual(leaving, "%s has no verified backup to restore any more".formatted(target.label()));
+            }
+            return new RevertPlan.Revert(leaving, target, restore, ("%s; data version %s -> %s, allowed by a person "
+                    + "(%s)").formatted(why, now, then, restore.isEmpty() ? "the data is not restored"
+                    : "restoring %d backup(s) of #%d first".formatted(restore.size(), target.id())));
         }
         List<BackupRef> databases = target.backups().stream()
                 .filter(b -> ("postgres".equalsIgnoreCase(b.kind()) || "mysql".equalsIgnoreCase(b.kind())) && b.verifiedAt() != null)
@@ -138,7 +167,9 @@ public final class RollbackPlanner {
                 ? "#%d has no verified database backup to restore".formatted(target.id())
                 : "the policy does not allow restoring data (allowDataRestore: false)";
         return new RevertPlan.Manual(leaving, ("data version changed from %s (#%d) to %s (#%d): rolling the code back "
-                + "without the data could break it, and %s").formatted(then, target.id(), now, leaving.id(), remedy));
+                + "without the data could break it, and %s; to cross it on purpose: rollback-guard rollback --env %s "
+                + "--to %d --across-data-version [--restore-data] --reason ...").formatted(then, target.id(), now,
+                leaving.id(), remedy, leaving.environment(), target.id()));
     }
 
     private Optional<String> cooldown(final EnvironmentName environment, final Duration cooldown) {
@@ -164,7 +195,7 @@ public final class RollbackPlanner {
                                                      final boolean mark) {
         for (int page = 0; page * 1000L < ledger.size(environment); page++) {
             for (RollbackPoint point : ledger.history(environment, page, 1000)) {
-                if (point.id() >= before || !point.status().isRestorable()) {
+                if (point.id() >= before || !point.isRestorable()) { // a target whose revert failed waits for a mark
                     continue;
                 }
                 if (artifactsPresent(point)) {

@@ -151,6 +151,9 @@ public final class TripHandler {
     GuardOutcome onBad(final RollbackPoint bad, final String explanation, final Reverter reverter) {
         send(GuardEvent.Type.TRIP, bad, explanation);
         if (bad.isRevert()) {
+            if (bad.deployedAt() != null) { // watched, and its watch failed: its target is in doubt as well
+                markFailedTarget(bad);
+            }
             freeze(bad, "the revert %s failed: %s".formatted(bad.label(), explanation));
             return outcome(GuardOutcome.Result.REVERT_FAILED, bad, "the revert failed: " + explanation, null);
         }
@@ -255,6 +258,28 @@ public final class TripHandler {
         timeline.add("revert", line);
         send(GuardEvent.Type.REVERT_RESULT, leaving, line);
         return outcome(GuardOutcome.Result.REVERTED, reverted, line, result);
+    }
+
+    /**
+     * Takes the target of a revert whose watch failed off the rollback targets, until a person marks it good again:
+     * it would be picked again by the next revert. The target is the newest good point before the point reverted
+     * that has the revert's artifacts (a revert deploys its target's artifacts).
+     */
+    private void markFailedTarget(final RollbackPoint revert) {
+        EnvironmentName env = revert.environment();
+        for (RollbackPoint p : ledger().history(env, 0, Math.min(1000, ledger().size(env)))) {
+            if (p.id() < revert.revertOf() && p.status().isRestorable() && p.artifacts().equals(revert.artifacts())) {
+                if (p.isRestorable()) {
+                    String why = "#%d, the revert to it, failed its watch".formatted(revert.id());
+                    ledger().update(env, p.id(), "guard", why + ": no rollback target until marked good",
+                            builder -> builder.attribute(RollbackPoint.REVERT_FAILED, why));
+                    timeline.add("revert", ("%s is no rollback target any more: %s; if it was not its fault, mark it "
+                            + "good: rollback-guard mark --env %s --point %d --good --reason ...").formatted(p.label(),
+                            why, env, p.id()));
+                }
+                return;
+            }
+        }
     }
 
     private RollbackPoint markReverted(final RollbackPoint leaving, final RollbackPoint revertPoint) {

@@ -346,7 +346,7 @@ final class EnvironmentJournal {
         }
 
         void append(final JournalRecord draft) {
-            JournalRecord record = new JournalRecord(LedgerCodec.FORMAT, state.lastSeq() + 1, draft.at(), draft.type(),
+            JournalRecord record = new JournalRecord(LedgerCodec.formatOf(draft.type()), state.lastSeq() + 1, draft.at(), draft.type(),
                     draft.pointId(), draft.actor(), draft.reason(), draft.from(), draft.to(), draft.point(),
                     draft.circuit(), draft.lease());
             state.apply(record);

@@ -21,7 +21,7 @@ final class EnvironmentState {
     private final EnvironmentName environment;
     /** Points by id: ids are dense from 1. */
     private final PointTable points;
-    /** Ids of GOOD and ADOPTED points; its last element is the last good point. */
+    /** Ids of GOOD and ADOPTED points but failed revert targets; its last element is the last good point. */
     private final TreeSet<Long> restorable = new TreeSet<>();
     /** Ids of points still deploying or watching, for the check of dead watchers. */
     private final TreeSet<Long> inFlight = new TreeSet<>();
@@ -111,6 +111,14 @@ final class EnvironmentState {
             }
             case CIRCUIT_OPENED, CIRCUIT_RESET -> circuit = record.circuit();
             case LEASE_TAKEN, LEASE_RENEWED, LEASE_RELEASED, LEASE_BROKEN -> lease = record.lease();
+            case DECISION -> {
+                if (record.point() != null) {
+                    put(record.point());
+                    if (record.to() != null && record.to() != record.from()) {
+                        dora.onStatus(record.point(), record.to(), record.at());
+                    }
+                }
+            }
             case NOTE -> { }
         }
         if (record.type() == LedgerEvent.Type.POINT_RECORDED) {
@@ -136,7 +144,7 @@ final class EnvironmentState {
     /** Puts a point read from a snapshot or journal in its place and keeps the indexes right. */
     void put(final RollbackPoint point) {
         points.put(point);
-        if (point.status().isRestorable()) {
+        if (point.isRestorable()) {
             restorable.add(point.id());
         }
         else {

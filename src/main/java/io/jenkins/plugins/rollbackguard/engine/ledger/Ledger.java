@@ -258,6 +258,60 @@ public final class Ledger {
     }
 
     /**
+     * Records a person's decision about a point, with who and why, in one record of its own ({@link
+     * LedgerEvent.Type#DECISION}): a mark (a new status), a resumed watch or a data-version override (changed values).
+     *
+     * @param environment
+     *         the environment
+     * @param id
+     *         the point
+     * @param to
+     *         the status the decision gives the point, or null to keep its status
+     * @param actor
+     *         who decided; required
+     * @param reason
+     *         why; required
+     * @param change
+     *         the change of values that goes with it; status and id stay as the decision sets them
+     * @return the point after the decision
+     * @throws IllegalArgumentException
+     *         if the actor or the reason is blank
+     * @throws IllegalTransitionException
+     *         if the lifecycle does not allow the new status
+     */
+    public RollbackPoint decide(final EnvironmentName environment, final long id, final PointStatus to,
+                                final String actor, final String reason,
+                                final UnaryOperator<RollbackPoint.Builder> change) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("reason: a reason is required for a decision about %s#%d; give one with --reason"
+                    .formatted(environment, id));
+        }
+        if (actor == null || actor.isBlank()) {
+            throw new IllegalArgumentException("actor: the decision about %s#%d needs the name of who decides"
+                    .formatted(environment, id));
+        }
+        return journal(environment, false).write(append -> {
+            RollbackPoint before = append.state().require(id);
+            PointStatus status = to == null ? before.status() : to;
+            if (status != before.status() && !before.status().canMoveTo(status)) {
+                throw new IllegalTransitionException(before, status);
+            }
+            Instant now = options.clock().get();
+            RollbackPoint.Builder changed = change.apply(before.toBuilder()).id(id).status(status).updatedAt(now);
+            if (status != before.status()) {
+                changed.owner(status.isInFlight() ? options.owner() : null);
+                if (status == PointStatus.GOOD || status == PointStatus.BAD) {
+                    changed.decidedAt(now);
+                }
+            }
+            RollbackPoint after = changed.build();
+            append.append(new JournalRecord(0, 0, now, LedgerEvent.Type.DECISION, id, actor, reason.strip(),
+                    before.status(), status, after, null));
+            return after;
+        });
+    }
+
+    /**
      * Adds a line to the environment's timeline (a phase, a hook's output, a notification).
      *
      * @param environment
@@ -310,7 +364,8 @@ public final class Ledger {
     }
 
     /**
-     * Closes the circuit again.
+     * Closes the circuit again. A circuit that is closed already stays as it is and nothing is recorded (compare
+     * the circuit returned with the one before to tell).
      *
      * @param environment
      *         the environment
@@ -327,6 +382,10 @@ public final class Ledger {
             throw new IllegalArgumentException("reason: a reason is required to reset the circuit of " + environment);
         }
         return journal(environment, false).write(append -> {
+            Circuit current = append.state().circuit();
+            if (!current.isOpen()) {
+                return current; // nothing to reset: a reset of a closed circuit is not recorded
+            }
             Instant now = options.clock().get();
             Circuit closed = new Circuit(Circuit.State.CLOSED, reason, now, actor, 0);
             append.append(new JournalRecord(0, 0, now, LedgerEvent.Type.CIRCUIT_RESET, 0, actor, reason, null, null,
@@ -487,7 +546,8 @@ public final class Ledger {
     }
 
     /**
-     * Returns the newest GOOD or ADOPTED point, in constant time.
+     * Returns the newest GOOD or ADOPTED point that no failed revert returned to ({@link RollbackPoint#isRestorable}),
+     * in constant time.
      *
      * @param environment
      *         the environment

@@ -17,15 +17,23 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  *
  * <p>Format history: version 1 called a rolled-back point {@code ROLLED_BACK}; version 2 calls it
  * {@code REVERTED}; version 3 adds environment leases (lease events, a lease in journal records and snapshot
- * headers) and reads version 2 lines as they are. A reader refuses files newer than {@link #FORMAT}: a version 2
- * reader that meets a lease record says to upgrade, and never drops it as a torn write.</p>
+ * headers) and reads version 2 lines as they are; version 4 adds decision records (a person's mark, resume or
+ * data-version override). Only decision records are written in version 4, every other line and snapshot stays in
+ * version 3, so that an older reader refuses a ledger only once someone decided something in it. A reader refuses
+ * lines newer than {@link #NEWEST}: a version 3 reader that meets a decision says to upgrade, and never drops it as a
+ * torn write.</p>
  */
 final class LedgerCodec {
-    /** The format version this code writes. */
+    /** The format version this code writes lines (but decisions) and snapshots in. */
     static final int FORMAT = 3;
+    /** The format of decision records. */
+    static final int DECISION_FORMAT = 4;
+    /** The newest format this code reads. */
+    static final int NEWEST = DECISION_FORMAT;
 
     /** What every line in the current format starts with: such lines skip the migration step. */
     private static final String CURRENT_PREFIX = "{\"v\":" + FORMAT + ",";
+    private static final String DECISION_PREFIX = "{\"v\":" + DECISION_FORMAT + ",";
     /** Format 2 lines need no migration to format 3 either. */
     private static final String PREVIOUS_PREFIX = "{\"v\":2,";
 
@@ -38,6 +46,17 @@ final class LedgerCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final ObjectReader recordReader = mapper.readerFor(JournalRecord.class);
     private final ObjectReader pointReader = mapper.readerFor(RollbackPoint.class);
+
+    /**
+     * Returns the format a record of a type is written in.
+     *
+     * @param type
+     *         the record's type
+     * @return {@link #DECISION_FORMAT} for a decision, {@link #FORMAT} for any other
+     */
+    static int formatOf(final LedgerEvent.Type type) {
+        return type == LedgerEvent.Type.DECISION ? DECISION_FORMAT : FORMAT;
+    }
 
     ObjectMapper mapper() {
         return mapper;
@@ -62,7 +81,7 @@ final class LedgerCodec {
      *         if the line is not JSON, not a record, or of a newer format
      */
     JournalRecord readRecord(final String line) throws IOException {
-        if (line.startsWith(CURRENT_PREFIX) || line.startsWith(PREVIOUS_PREFIX)) {
+        if (line.startsWith(CURRENT_PREFIX) || line.startsWith(PREVIOUS_PREFIX) || line.startsWith(DECISION_PREFIX)) {
             return recordReader.readValue(line);
         }
         JsonNode node = tree(line);
@@ -111,9 +130,9 @@ final class LedgerCodec {
      *         if the version is newer than this reader knows
      */
     JsonNode migrate(final JsonNode node, final int version) throws IOException {
-        if (version > FORMAT) {
+        if (version > NEWEST) {
             throw new FormatTooNewException("written in format %d, but this rollback-guard reads formats up to %d: upgrade it"
-                    .formatted(version, FORMAT));
+                    .formatted(version, NEWEST));
         }
         if (version < 2) {
             renameStatus(node);

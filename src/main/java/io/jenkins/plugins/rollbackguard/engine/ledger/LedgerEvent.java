@@ -50,7 +50,12 @@ public record LedgerEvent(long seq, Instant at, EnvironmentName environment, Typ
         /** The holder released its lease. */
         LEASE_RELEASED,
         /** Someone broke the lease of another run, with a reason. */
-        LEASE_BROKEN
+        LEASE_BROKEN,
+        /**
+         * A person decided, with a reason: marked a point good or bad, resumed an interrupted watch, or allowed a
+         * rollback across a data-version change (format 4: an older reader refuses it and says to upgrade).
+         */
+        DECISION
     }
 
     /** @return a one-line description */

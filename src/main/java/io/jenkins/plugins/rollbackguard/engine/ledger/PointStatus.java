@@ -69,7 +69,9 @@ public enum PointStatus {
             case INTERRUPTED -> EnumSet.of(DEPLOYING, WATCHING, GOOD, BAD, INCONCLUSIVE, ABORTED, UNAVAILABLE);
             case INCONCLUSIVE -> EnumSet.of(GOOD, BAD, REVERTED, UNAVAILABLE);
             case GOOD -> EnumSet.of(BAD, REVERTED, UNAVAILABLE);
-            case ADOPTED, BAD -> EnumSet.of(REVERTED, UNAVAILABLE);
+            // a person may mark what ran before bad (a revert to it failed, and it is no longer to be returned to)
+            case ADOPTED -> EnumSet.of(BAD, REVERTED, UNAVAILABLE);
+            case BAD -> EnumSet.of(REVERTED, UNAVAILABLE);
             case ABORTED, REVERTED -> EnumSet.of(UNAVAILABLE);
             case UNAVAILABLE -> EnumSet.noneOf(PointStatus.class);
         };

@@ -65,6 +65,12 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
      * started). Nothing was deployed, so the DORA figures do not count it as a deploy.
      */
     public static final String NEVER_STARTED = "deploy.neverStarted";
+    /**
+     * Attribute: on a GOOD or ADOPTED point that a revert returned to and whose revert failed its watch (the value
+     * says which revert). Such a point is not a rollback target, nor the last good point, until a person marks it
+     * good again.
+     */
+    public static final String REVERT_FAILED = "revert.failed";
 
     /** Checks and copies the values. */
     public RollbackPoint {
@@ -108,6 +114,12 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
     @JsonIgnore
     public boolean isRevert() {
         return revertOf > 0;
+    }
+
+    /** @return whether a revert may return to this point: GOOD or ADOPTED, and no revert to it failed since */
+    @JsonIgnore
+    public boolean isRestorable() {
+        return status.isRestorable() && !attributes.containsKey(REVERT_FAILED);
     }
 
     /** @return a short label such as "production#12 (shop #40)" */
@@ -211,6 +223,12 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
         /** @param name an attribute @param value its value @return this */
         public Builder attribute(final String name, final String value) {
             attributes.put(name, value);
+            return this;
+        }
+
+        /** @param name an attribute to remove @return this */
+        public Builder removeAttribute(final String name) {
+            attributes.remove(name);
             return this;
         }
 

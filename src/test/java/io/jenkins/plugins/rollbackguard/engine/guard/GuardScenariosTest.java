@@ -147,6 +147,42 @@ class GuardScenariosTest {
 
     @ParameterizedTest
     @EnumSource(GuardDriver.class)
+    void shouldTakeTheTargetOfAFailedRevertOffTheTargetsUntilAPersonMarksItGood(final GuardDriver driver)
+            throws Exception {
+        driver.deploy(fixture, fixture.policy(), "1");
+        fixture.shop.breakVersion("1");
+        fixture.shop.breakVersion("2");
+        driver.deploy(fixture, fixture.policy(), "2");
+        RollbackPoint target = fixture.points().get(0);
+
+        assertThat(target.status()).as(fixture.describe()).isEqualTo(PointStatus.GOOD);
+        assertThat(target.attributes().get(RollbackPoint.REVERT_FAILED)).as(fixture.describe())
+                .contains("#3, the revert to it, failed its watch");
+        assertThat(fixture.ledger.lastGood(GuardFixture.ENV)).as("not last good until marked").isEmpty();
+        RollbackPlanner planner = new RollbackPlanner(fixture.ledger, fixture.artifacts, fixture.scheduler::now);
+        assertThat(planner.planManual(fixture.policy(), fixture.points().get(1), 0))
+                .isInstanceOfSatisfying(RevertPlan.Manual.class, manual ->
+                        assertThat(manual.reason()).contains("no good point"));
+        assertThat(planner.planManual(fixture.policy(), fixture.points().get(1), target.id()))
+                .isInstanceOfSatisfying(RevertPlan.Manual.class, manual -> assertThat(manual.reason())
+                        .contains("a revert to it failed").contains("rollback-guard mark --env shop --point 1 --good"));
+
+        RollbackPoint marked = new Decisions(fixture.ledger, fixture.scheduler::now)
+                .mark(GuardFixture.ENV, target.id(), true, "alice", "the database was down, not version 1");
+
+        assertThat(marked.status()).isEqualTo(PointStatus.GOOD);
+        assertThat(marked.attributes()).doesNotContainKey(RollbackPoint.REVERT_FAILED);
+        assertThat(fixture.ledger.lastGood(GuardFixture.ENV)).get().extracting(RollbackPoint::id).isEqualTo(target.id());
+        assertThat(fixture.ledgerEvents(io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent.Type.DECISION))
+                .singleElement().satisfies(event -> {
+                    assertThat(event.actor()).isEqualTo("alice");
+                    assertThat(event.reason()).contains("the database was down");
+                    assertThat(event.pointId()).isEqualTo(target.id());
+                });
+    }
+
+    @ParameterizedTest
+    @EnumSource(GuardDriver.class)
     void shouldAskAPersonInsteadOfRevertingAgainWithinTheCooldown(final GuardDriver driver) throws Exception {
         Policy policy = fixture.policy("cooldown: 1h");
         driver.deploy(fixture, policy, "1");

@@ -312,11 +312,11 @@ class LedgerTest {
         assertThat(open().events(legacy, 1).get(0).to()).isEqualTo(PointStatus.REVERTED);
 
         Files.writeString(dir.resolve("journal-0.jsonl"),
-                "{\"v\":4,\"seq\":3,\"at\":\"2027-01-01T00:00:00Z\",\"type\":\"NOTE\"}\n{\"v\":4,\"seq\":4}\n",
+                "{\"v\":5,\"seq\":3,\"at\":\"2027-01-01T00:00:00Z\",\"type\":\"NOTE\"}\n{\"v\":5,\"seq\":4}\n",
                 java.nio.file.StandardOpenOption.APPEND);
         assertThatThrownBy(() -> open().size(legacy))
                 .isInstanceOf(LedgerCorruptException.class)
-                .hasMessageContaining("format 4").hasMessageContaining("upgrade");
+                .hasMessageContaining("format 5").hasMessageContaining("upgrade");
     }
 
     @Test
