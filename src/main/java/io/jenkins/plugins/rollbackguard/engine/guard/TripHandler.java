@@ -303,10 +303,14 @@ public final class TripHandler {
         send(GuardEvent.Type.FREEZE, bad, reason);
     }
 
-    /** Keeps the backups of the last keepGood good points and the newest keepBackups; prunes the rest. */
+    /**
+     * Keeps the backups of the last keepGood good points and the newest keepBackups; prunes the rest. A point's own
+     * files (its deploy output) go with its artifacts, unless they hold the evidence of a trip.
+     */
     private void prune(final EnvironmentName env) {
         Set<String> protectedBackups = new HashSet<>();
         Set<String> keepArtifacts = new HashSet<>();
+        Set<Long> keepPoints = new HashSet<>();
         int good = 0;
         for (RollbackPoint p : ledger().history(env, 0, Math.min(1000, ledger().size(env)))) {
             boolean keep = p.status().isRestorable() && good < policy.keepGood() || p.status().isInFlight();
@@ -316,11 +320,13 @@ public final class TripHandler {
             if (keep) {
                 p.backups().forEach(b -> protectedBackups.add(b.id()));
                 p.artifacts().forEach(a -> keepArtifacts.add(a.sha256()));
+                keepPoints.add(p.id());
             }
         }
         try {
             services.backups().prune(env.value(), policy.keepBackups(), protectedBackups);
             services.artifacts().prune(keepArtifacts);
+            services.artifacts().prunePoints(keepPoints);
         }
         catch (RuntimeException e) {
             timeline.add("retention", mask("pruning failed (nothing lost): " + e.getMessage()));
