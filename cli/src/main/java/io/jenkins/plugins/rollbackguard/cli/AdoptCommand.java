@@ -68,10 +68,11 @@ final class AdoptCommand implements Callable<Integer> {
     static RollbackPoint adopt(final CliHost host, final Policy policy, final Path artifact, final List<String> command,
                                final String commit, final String dataVersion) throws java.io.IOException {
         ArtifactRef stored = host.artifacts(policy.environment()).put(artifact);
-        return host.ledger().record(RollbackPoint.builder(policy.environment(),
+        RollbackPoint.Builder draft = RollbackPoint.builder(policy.environment(),
                         PointSource.cli("adopt-" + UUID.randomUUID())).artifact(stored).gitCommit(commit)
-                .dataVersion(dataVersion).adopted().attribute(RollbackPlanner.TRIGGER, "adopt")
-                .attribute(CommandDeployer.COMMAND, CommandDeployer.encode(command))
+                .dataVersion(dataVersion).adopted().attribute(RollbackPlanner.TRIGGER, "adopt");
+        CommandDeployer.record(command).forEach(draft::attribute); // a revert to it runs from anywhere
+        return host.ledger().record(draft
                 .attribute(GuardSession.POLICY, new PolicyReader().mapper().writeValueAsString(policy)),
                 System.getProperty("user.name"), "adopted what runs now");
     }

@@ -122,11 +122,11 @@ final class DeployCommand implements Callable<Integer> {
         GuardServices services = host.services(policy.environment());
         ArtifactRef stored = host.artifacts(policy.environment()).put(artifact);
         String actor = System.getProperty("user.name");
+        Map<String, String> recorded = CommandDeployer.record(command); // resolved here, run the same from anywhere
         DeployRequest request = new DeployRequest(PointSource.cli(runId != null ? runId : UUID.randomUUID().toString()),
-                List.of(stored), commit, parameters, actor, force, 0, "manual", null,
-                Map.of(CommandDeployer.COMMAND, CommandDeployer.encode(command)));
+                List.of(stored), commit, parameters, actor, force, 0, "manual", null, recorded);
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
-        CommandDeployer deployer = CommandDeployer.of(command, services, policy);
+        CommandDeployer deployer = CommandDeployer.of(recorded, services, policy, timeline);
         GuardSession session = new GuardSession(services, policy, timeline);
         try (StopOnSignal signals = new StopOnSignal()) {
             return session.run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false,
