@@ -636,7 +636,9 @@ public final class GuardMachine {
                 keepSnapshots(watched, finished, true);
             }
             takeVerdict(GuardState.Phase.WATCHING);
-            return new Done(finishNow(trips().onWatch(current(watched), result, host.reverter())));
+            Map<String, String> responses = finished == null ? Map.of() : finished.lastResponses();
+            return new Done(finishNow(trips().withResponses(responses).onWatch(current(watched), result,
+                    host.reverter())));
         });
     }
 
@@ -929,7 +931,20 @@ public final class GuardMachine {
     private GuardServices tripServices() {
         io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner runner = services.runner();
         return new GuardServices(services.ledger(), services.backups(), services.artifacts(), services.secrets(),
-                request -> runningProcess(false, () -> runner.run(request)), services.scheduler(), services.executor(),
+                new io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner() {
+                    @Override
+                    public io.jenkins.plugins.rollbackguard.engine.spi.CommandResult run(
+                            final io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest request) {
+                        return runningProcess(false, () -> runner.run(request));
+                    }
+
+                    @Override // streams too: the evidence's log command keeps the end of a long output
+                    public io.jenkins.plugins.rollbackguard.engine.spi.CommandResult run(
+                            final io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest request,
+                            final io.jenkins.plugins.rollbackguard.engine.spi.OutputLines lines) {
+                        return runningProcess(false, () -> runner.run(request, lines));
+                    }
+                }, services.scheduler(), services.executor(),
                 services.listener(), services.notifier(), services.leases());
     }
 

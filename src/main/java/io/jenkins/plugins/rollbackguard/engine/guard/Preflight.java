@@ -93,6 +93,9 @@ final class Preflight {
             if (policy.dataVersion() != null && policy.dataVersion().command() != null) {
                 program(problems, "dataVersion.command", policy.dataVersion().command().get(0));
             }
+            if (policy.evidence() != null && policy.evidence().command() != null) {
+                program(problems, "evidence.command", policy.evidence().command().get(0));
+            }
         }
         if (!problems.isEmpty()) {
             String text = problems.get(0) + (problems.size() == 1 ? "" : " (and %d more: %s)".formatted(

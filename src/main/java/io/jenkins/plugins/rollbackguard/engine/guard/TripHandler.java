@@ -28,6 +28,7 @@ public final class TripHandler {
     private final Timeline timeline;
     private final Notifier notifier;
     private final TripJournal journal;
+    private Map<String, String> responses = Map.of();
 
     /**
      * Creates a handler that keeps no machine state (a revert started by hand).
@@ -66,6 +67,18 @@ public final class TripHandler {
         this.timeline = timeline;
         this.notifier = notifier;
         this.journal = journal;
+    }
+
+    /**
+     * Gives the probes' last responses for the evidence of a trip (the machine's watch has them).
+     *
+     * @param lastResponses
+     *         each probe's last response, masked and capped, by probe name
+     * @return this handler
+     */
+    TripHandler withResponses(final Map<String, String> lastResponses) {
+        this.responses = Map.copyOf(lastResponses);
+        return this;
     }
 
     /**
@@ -133,6 +146,7 @@ public final class TripHandler {
         RollbackPoint bad = ledger().transition(env, point.id(), PointStatus.BAD, "guard", explanation, explanation,
                 journal.verdict(null));
         timeline.add("verdict", "BAD: " + explanation);
+        new TripEvidence(services, policy, timeline).collect(bad, explanation, responses); // before the revert
         return onBad(bad, explanation, reverter);
     }
 
