@@ -23,6 +23,11 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
  * the revert, and notifies at each step. A failing revert never starts another.
  */
 public final class TripHandler {
+    /**
+     * Point attribute: when the guard judged the point BAD (a trip, not a point marked bad by hand); its evidence is
+     * kept, and in Jenkins its build, as long as the point.
+     */
+    public static final String TRIPPED = "guard.tripped";
     private final GuardServices services;
     private final Policy policy;
     private final Timeline timeline;
@@ -143,8 +148,9 @@ public final class TripHandler {
             }
             return outcome(result, judged, explanation, null);
         }
+        java.util.function.UnaryOperator<RollbackPoint.Builder> judged = journal.verdict(null);
         RollbackPoint bad = ledger().transition(env, point.id(), PointStatus.BAD, "guard", explanation, explanation,
-                journal.verdict(null));
+                builder -> judged.apply(builder.attribute(TRIPPED, services.scheduler().now().toString())));
         timeline.add("verdict", "BAD: " + explanation);
         new TripEvidence(services, policy, timeline).collect(bad, explanation, responses); // before the revert
         return onBad(bad, explanation, reverter);
