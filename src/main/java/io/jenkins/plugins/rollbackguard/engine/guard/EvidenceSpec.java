@@ -22,7 +22,7 @@ public record EvidenceSpec(List<String> command, String path) implements Seriali
     @Serial
     private static final long serialVersionUID = 1L; // first release
 
-    /** Checks that exactly one source is given. */
+    /** Checks the command's items and the path (that exactly one is given: {@link #checkOneSource}). */
     public EvidenceSpec {
         if (command != null) {
             if (command.isEmpty() || command.get(0) == null || command.get(0).isBlank()) {
@@ -38,10 +38,20 @@ public record EvidenceSpec(List<String> command, String path) implements Seriali
         if (path != null && path.isBlank()) {
             throw new IllegalArgumentException("path: is empty; name the log file, e.g. /var/log/shop.log");
         }
+    }
+
+    /**
+     * Checks that exactly one source is given. Called by the policy, not here: the reader reports a misspelt field
+     * ({@code pth}) once this record is built, and "did you mean 'path'?" says more than "give a path".
+     *
+     * @throws IllegalArgumentException
+     *         naming the field and the fix
+     */
+    void checkOneSource() {
         if ((command == null) == (path == null)) {
             throw new IllegalArgumentException(command == null
-                    ? "give either command (a program whose output is the log) or path (a log file)"
-                    : "give either command or path, not both");
+                    ? "evidence: give either command (a program whose output is the log) or path (a log file)"
+                    : "evidence: give either command or path, not both");
         }
     }
 }

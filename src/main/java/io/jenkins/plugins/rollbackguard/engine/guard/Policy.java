@@ -106,6 +106,9 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
                         "publicParameters[%d]: is empty; list the names of parameters that are not secret".formatted(i));
             }
         }
+        if (evidence != null) {
+            evidence.checkOneSource();
+        }
         Durations.parse("cooldown", cooldown);
         Durations.parse("lockTimeout", lockTimeout);
         Durations.parse("deployTimeout", deployTimeout);

@@ -162,7 +162,7 @@ class PolicyReaderTest {
         "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', failIf: '> 800 or <= 800'}]|probes[0].failIf: '> 800 or <= 800' holds for every value, so every sample fails",
         "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', successIf: '> 800 and < 700'}]|probes[0].successIf: '> 800 and < 700' holds for no value, so no sample ever passes",
         "p.yaml|environment: prod\nprobes: [{type: prometheus, name: a, url: 'http://x', query: q, failIf: '< 1 and > 2'}]|probes[0].failIf: '< 1 and > 2' holds for no value, so it never trips",
-        "p.yaml|environment: prod\nevidence: {path: /var/log/shop.log, comand: [tail]}|evidence.comand: unknown field 'comand'; did you mean 'command'?",
+        "p.yaml|environment: prod\nevidence: {pth: /var/log/shop.log}|evidence.pth: unknown field 'pth'; did you mean 'path'?",
         "p.yaml|environment: prod\nevidence: {path: /var/log/shop.log, command: [tail]}|evidence: give either command or path, not both",
         "p.yaml|environment: prod\nevidence: {}|evidence: give either command (a program whose output is the log) or path (a log file)",
         "p.yaml|environment: prod\nevidence: {command: []}|evidence: command: must name a program",
