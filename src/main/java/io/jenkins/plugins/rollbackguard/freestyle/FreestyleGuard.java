@@ -19,6 +19,7 @@ import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.guard.CallerLoop;
 import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
+import io.jenkins.plugins.rollbackguard.engine.guard.FileChecks;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardMachine;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
@@ -31,6 +32,7 @@ import io.jenkins.plugins.rollbackguard.engine.health.Probe;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentBackupTaker;
+import io.jenkins.plugins.rollbackguard.jenkins.AgentFileChecks;
 import io.jenkins.plugins.rollbackguard.jenkins.WorkPool;
 import io.jenkins.plugins.rollbackguard.steps.RevertingBuilds;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
@@ -247,9 +249,11 @@ final class FreestyleGuard {
             return false; // a freestyle build's steps do not survive a restart of Jenkins
         }
 
+        /** With a node the commands and backups run on it, and are checked there; without one, here. */
         @Override
-        public boolean checksFiles() {
-            return workspace == null; // with a node, commands and backups run on it: checked where they run
+        public FileChecks.Result checkFiles(final Policy checked) {
+            return workspace == null ? GuardMachine.Host.super.checkFiles(checked)
+                    : AgentFileChecks.check(workspace, checked, null);
         }
     }
 }

@@ -44,7 +44,14 @@ final class PolicyLoader {
         if (!file.exists()) {
             throw new AbortException(Messages.PolicyLoader_Missing(path));
         }
-        return parse(path, file.readToString(), fields);
+        String text;
+        try (java.io.InputStream in = file.read()) { // bounded: a huge file is refused without being read whole
+            text = PolicyReader.text(path, in);
+        }
+        catch (PolicyException e) {
+            throw new AbortException(e.getMessage());
+        }
+        return parse(path, text, fields);
     }
 
     /**
@@ -75,6 +82,12 @@ final class PolicyLoader {
             return reader.parse(source, reader.mapper().writeValueAsString(policy));
         }
         catch (JsonProcessingException e) {
+            try { // the reader says what is wrong with the syntax in its own words (the quoting hint, the line)
+                reader.parse(source, text);
+            }
+            catch (PolicyException | IllegalArgumentException readers) {
+                throw new AbortException(readers.getMessage());
+            }
             throw new AbortException(Messages.PolicyLoader_Invalid(source, e.getOriginalMessage()));
         }
         catch (PolicyException | IllegalArgumentException e) {

@@ -17,6 +17,7 @@ import io.jenkins.plugins.rollbackguard.engine.backup.BackupException;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
+import io.jenkins.plugins.rollbackguard.engine.guard.FileChecks;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardMachine;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
@@ -35,6 +36,7 @@ import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.GuardListener;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentBackupTaker;
+import io.jenkins.plugins.rollbackguard.jenkins.AgentFileChecks;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentProbe;
 import io.jenkins.plugins.rollbackguard.jenkins.BuildArtifactStore;
 import io.jenkins.plugins.rollbackguard.jenkins.CredentialsSecretSource;
@@ -74,6 +76,8 @@ final class GuardHost implements GuardMachine.Host {
     private final GuardMachine.Host controller;
     private final Executor work;
     private final String storeRoot;
+    @CheckForNull
+    private final String searchPath;
 
     GuardHost(final Run<?, ?> run, final TaskListener listener, @CheckForNull final FilePath workspace,
               @CheckForNull final Launcher launcher, final EnvVars environment, final Policy policy,
@@ -83,6 +87,7 @@ final class GuardHost implements GuardMachine.Host {
         this.policy = policy;
         this.probesFromController = probesFromController;
         this.work = work;
+        this.searchPath = environment.get("PATH"); // the PATH the build's commands run with
         GuardListener guardListener = new TaskListenerGuardListener(listener);
         CommandRunner runner = launcher == null ? GuardHost::noNode
                 : new LauncherCommandRunner(launcher, environment, workspace, listener);
@@ -156,10 +161,16 @@ final class GuardHost implements GuardMachine.Host {
         return work;
     }
 
-    /** @return false: commands, backups and hooks run on the build's agent, where they are checked as they run */
+    /**
+     * Checks the programs and files on the build's agent, where the commands, backups and hooks run; outside
+     * {@code node} every program is a problem, as nothing could run it.
+     */
     @Override
-    public boolean checksFiles() {
-        return false;
+    public FileChecks.Result checkFiles(final Policy checked) {
+        if (workspace == null) {
+            return FileChecks.nowhere(checked, "runs a program, which needs a node: put withRollbackGuard inside node { }");
+        }
+        return AgentFileChecks.check(workspace, checked, searchPath);
     }
 
     /** @return true: the Pipeline body survives a restart and reports its end */

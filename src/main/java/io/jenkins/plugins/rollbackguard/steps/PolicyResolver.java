@@ -120,7 +120,9 @@ final class PolicyResolver {
                     .formatted(path));
         }
         try {
-            return new PolicyReader().parse(path, workspace.child(path).readToString());
+            try (java.io.InputStream in = workspace.child(path).read()) { // bounded: a huge file is not read whole
+                return new PolicyReader().read(path, in);
+            }
         }
         catch (IOException e) {
             throw new AbortException("withRollbackGuard: policy: cannot read '%s': %s".formatted(path, e.getMessage()));

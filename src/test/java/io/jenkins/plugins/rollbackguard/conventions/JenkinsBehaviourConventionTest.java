@@ -258,4 +258,25 @@ class JenkinsBehaviourConventionTest {
         assertThat(StepConventions.methodBodies(good.ownBody("Exec").orElseThrow(), "start")).singleElement()
                 .asString().contains("work().execute");
     }
+
+    /**
+     * A workspace file read whole ({@code FilePath.readToString()}) has no bound: a 10 MB "policy" on an agent would
+     * be copied into the controller's heap. The glue reads policies through {@code PolicyReader}'s bounded stream reads.
+     */
+    @Test
+    void shouldReadNoWorkspaceFileWhole() {
+        assertThat(ProjectFiles.problemsInMainSources(JenkinsBehaviourConventionTest::unboundedReads)).isEmpty();
+        assertThat(unboundedReads("P.java", new JavaSource("""
+                class P { Policy p(FilePath f) { return reader.parse("p", f.readToString()); } }
+                """))).singleElement().satisfies(problem -> assertThat(problem).startsWith("P.java"));
+        assertThat(unboundedReads("P.java", new JavaSource("""
+                class P { Policy p(FilePath f) { try (InputStream in = f.read()) { return reader.read("p", in); } } }
+                """))).isEmpty();
+    }
+
+    private static List<String> unboundedReads(final String file, final JavaSource source) {
+        return source.code().contains(".readToString()")
+                ? List.of(file + ": reads a workspace file whole (readToString); read it through PolicyReader's bounded read")
+                : List.of();
+    }
 }

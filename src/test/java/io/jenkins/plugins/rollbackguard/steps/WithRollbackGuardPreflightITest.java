@@ -63,4 +63,25 @@ class WithRollbackGuardPreflightITest {
         j.assertLogNotContains("BODY RAN", build);
         assertThat(points()).isZero();
     }
+
+    @Test
+    void shouldFailTheStepBeforeTheBodyWhenAProgramIsMissingOnTheAgent(final JenkinsRule j) throws Exception {
+        // checked on the agent where the probe's command runs (AgentFileChecks); before, the body ran and the probe
+        // failed afterwards. Engine twin: PreflightMachineTest.shouldRefuseWhatTheHostFindsWhereItsProgramsRun
+        j.waitOnline(j.createSlave("target-side", "deploy-target", null));
+        WorkflowJob job = Pipelines.createJob(j, "app", """
+                node('deploy-target') {
+                  withRollbackGuard(environment: 'preflight-it', probes: [command(name: 'check',
+                      command: 'no-such-checker-xyz --ping')]) {
+                    echo 'BODY RAN'
+                  }
+                }
+                """);
+
+        WorkflowRun build = j.buildAndAssertStatus(Result.FAILURE, job);
+
+        j.assertLogContains("probes[0].command: 'no-such-checker-xyz' is not on the PATH", build);
+        j.assertLogNotContains("BODY RAN", build);
+        assertThat(points()).isZero();
+    }
 }

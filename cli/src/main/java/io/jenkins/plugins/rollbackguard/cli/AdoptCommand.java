@@ -37,7 +37,7 @@ final class AdoptCommand implements Callable<Integer> {
     @Option(names = "--commit", paramLabel = "SHA", description = "Its git commit.")
     private String commit;
 
-    @Option(names = "--data-version", paramLabel = "VERSION", description = "Its data version.")
+    @Option(names = "--data-version", paramLabel = "VERSION", description = "Its data version (default: the policy's dataVersion, read now).")
     private String dataVersion;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command that deploys it (after --).")
@@ -67,10 +67,15 @@ final class AdoptCommand implements Callable<Integer> {
      */
     static RollbackPoint adopt(final CliHost host, final Policy policy, final Path artifact, final List<String> command,
                                final String commit, final String dataVersion) throws java.io.IOException {
+        // without --data-version the point records what a deploy would: a guard that compares data versions must
+        // not find the adopted point without one
+        String version = dataVersion != null ? dataVersion : new GuardSession(host.services(policy.environment()),
+                policy, new io.jenkins.plugins.rollbackguard.engine.guard.Timeline(host.scheduler()::now,
+                host.listener())).dataVersion();
         ArtifactRef stored = host.artifacts(policy.environment()).put(artifact);
         RollbackPoint.Builder draft = RollbackPoint.builder(policy.environment(),
                         PointSource.cli("adopt-" + UUID.randomUUID())).artifact(stored).gitCommit(commit)
-                .dataVersion(dataVersion).adopted().attribute(RollbackPlanner.TRIGGER, "adopt");
+                .dataVersion(version).adopted().attribute(RollbackPlanner.TRIGGER, "adopt");
         CommandDeployer.record(command).forEach(draft::attribute); // a revert to it runs from anywhere
         return host.ledger().record(draft
                 .attribute(GuardSession.POLICY, new PolicyReader().mapper().writeValueAsString(policy)),

@@ -116,6 +116,19 @@ final class CliHost implements AutoCloseable {
     }
 
     /**
+     * The services of a dry run: the ledger opened for reading (it creates, repairs and writes nothing) and the stores
+     * only read, so that no file under the home directory is created or changed.
+     *
+     * @param environment
+     *         the environment
+     * @return services that read only
+     */
+    GuardServices readingServices(final EnvironmentName environment) {
+        return new GuardServices(Ledger.openForReading(ledgerDir), backups(), artifacts(environment), SECRETS,
+                SECRETS.runner(new LocalCommandRunner()), scheduler, executor, listener, Notifier.none(), LEASES);
+    }
+
+    /**
      * The services of a check that must leave no trace ({@code validate}): no ledger, backup store or artifact store,
      * so nothing under the home directory is opened or created.
      *

@@ -56,6 +56,10 @@ final class DeployCommand implements Callable<Integer> {
         "for the hotfix of a service that is down already. Everything else is still checked."})
     private boolean noReach;
 
+    @Option(names = "--dry-run", description = {"Check and plan only: preflight, the baselines, the backups it would take,",
+        "the data version and the revert a trip would start. Nothing is deployed, recorded or stored."})
+    private boolean dryRun;
+
     @Option(names = "--run-id", paramLabel = "ID", description = "An id for this run (default: random).")
     private String runId;
 
@@ -74,6 +78,9 @@ final class DeployCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out)) {
+            if (dryRun) {
+                return plan(host, policy, out);
+            }
             GuardOutcome outcome = deploy(host, policy);
             Summary.print(out, outcome);
             return outcome.exitCode();
@@ -81,6 +88,53 @@ final class DeployCommand implements Callable<Integer> {
         catch (PolicyCheckException e) {
             throw e.in(policyFile.toString()); // the engine knows the fields; the file is the user's
         }
+    }
+
+    /** The dry run: the services read the ledger and the stores and write nothing (the ledger refuses writes). */
+    private int plan(final CliHost host, final Policy policy, final PrintWriter out) {
+        GuardServices services = host.readingServices(policy.environment());
+        DeployRequest request = request(null, CommandDeployer.record(command), commit, parameters(parameters), force,
+                runId != null ? runId : "dry-run");
+        Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
+        GuardSession session = new GuardSession(services, policy, timeline);
+        List<String> lines = session.machine(session.localHost(null, Runnable::run)).plan(request).lines();
+        out.println(lines.get(0));
+        out.printf("  artifact: %s (%d bytes, sha256 %s), not stored%n", artifact.getFileName(), size(artifact),
+                sha256(artifact).substring(0, 12));
+        out.println("  deploy command: " + String.join(" ", command) + " (not run)");
+        lines.subList(1, lines.size()).forEach(out::println);
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static long size(final Path file) {
+        try {
+            return Files.size(file);
+        }
+        catch (java.io.IOException e) {
+            throw new IllegalArgumentException("--artifact: '%s' cannot be read: %s".formatted(file, e.getMessage()), e);
+        }
+    }
+
+    private static String sha256(final Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                digest.update(buffer, 0, read);
+            }
+            return java.util.HexFormat.of().formatHex(digest.digest());
+        }
+        catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalArgumentException("--artifact: '%s' cannot be read: %s".formatted(file, e.getMessage()), e);
+        }
+    }
+
+    private static DeployRequest request(final ArtifactRef artifact, final Map<String, String> recorded,
+                                         final String commit, final Map<String, String> parameters, final String force,
+                                         final String runId) {
+        return new DeployRequest(PointSource.cli(runId), artifact == null ? List.of() : List.of(artifact), commit,
+                parameters, System.getProperty("user.name"), force, 0, "manual", null, recorded);
     }
 
     private GuardOutcome deploy(final CliHost host, final Policy policy) {
@@ -120,17 +174,20 @@ final class DeployCommand implements Callable<Integer> {
                                final String commit, final Map<String, String> parameters, final String force,
                                final String runId) {
         GuardServices services = host.services(policy.environment());
-        ArtifactRef stored = host.artifacts(policy.environment()).put(artifact);
-        String actor = System.getProperty("user.name");
         Map<String, String> recorded = CommandDeployer.record(command); // resolved here, run the same from anywhere
-        DeployRequest request = new DeployRequest(PointSource.cli(runId != null ? runId : UUID.randomUUID().toString()),
-                List.of(stored), commit, parameters, actor, force, 0, "manual", null, recorded);
+        DeployRequest request = request(null, recorded, commit, parameters, force,
+                runId != null ? runId : UUID.randomUUID().toString());
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
         CommandDeployer deployer = CommandDeployer.of(recorded, services, policy, timeline);
         GuardSession session = new GuardSession(services, policy, timeline);
         try (StopOnSignal signals = new StopOnSignal()) {
             return session.run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false,
-                    signals::attach);
+                    machine -> {
+                        // stored once preflight and the lease passed: a refused deploy leaves no file behind
+                        machine.beforeRecord(checked -> checked.withArtifacts(
+                                List.of(host.artifacts(policy.environment()).put(artifact))));
+                        signals.attach(machine);
+                    });
         }
         finally {
             session.awaitNotifications(java.time.Duration.ofSeconds(30));

@@ -173,6 +173,93 @@ class PreflightCliE2ETest {
     }
 
     @Test
+    void shouldDryRunADeployWithItsPlanWithoutChangingAnyFileUnderTheHome() throws Exception {
+        Path data = Files.createDirectories(work.resolve("shop-data"));
+        Files.writeString(data.resolve("orders.csv"), "1,paid\n");
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        server.createContext("/health", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = "{\"ok\":0.97}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String probes = """
+                    dataVersion: {value: '41'}
+                    backups: [{type: files, path: '%s'}]
+                    probes:
+                      - type: http
+                        name: checkout
+                        url: http://127.0.0.1:%d/health
+                        jsonPointer: /ok
+                        failIf: drop > 20%%
+                        analysis: {interval: 100ms, count: 2, baselineSamples: 3}
+                    """.formatted(data, server.getAddress().getPort());
+            CliProcess.Result adopted = cli.run("adopt", "--policy", policy(probes).toString(), "--artifact",
+                    artifact.toString(), "--", "true");
+            assertThat(adopted.exit()).as(adopted.output()).isZero();
+            Map<String, String> before = listing();
+            int reachedBefore = requests.get();
+
+            CliProcess.Result planned = cli.run(deploy(policy(probes), "--dry-run"));
+
+            assertThat(planned.exit()).as(planned.output()).isZero();
+            assertThat(planned.output()).contains("it would be point #2").contains("nothing was deployed or recorded")
+                    .contains("artifact: app-1.0.txt").contains("not stored")
+                    .contains("baseline checkout: median 0.97 of 3 samples")
+                    .contains("backup to take: files " + data)
+                    .contains("data version: 41, as at pre#1").contains("if it trips: revert to pre#1");
+            assertThat(requests.get() - reachedBefore).as("reached once, then 3 baseline samples").isEqualTo(4);
+            assertThat(marker).as("the deploy command never ran").doesNotExist();
+            assertThat(listing()).as("no file under the home changed").isEqualTo(before);
+
+            CliProcess.Result changed = cli.run(deploy(policy(probes.replace("'41'", "'42'")), "--dry-run"));
+
+            assertThat(changed.exit()).as(changed.output()).isZero();
+            assertThat(changed.output()).contains("data version: 42")
+                    .contains("no automatic revert: data version changed from 41 (#1) to 42 (#2)");
+            assertThat(listing()).isEqualTo(before);
+        }
+        finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void shouldDryRunInAnEmptyHomeWithoutCreatingItAndRefuseAsADeployWould() throws Exception {
+        CliProcess.Result planned = cli.run(deploy(policy("probes: []\n"), "--dry-run"));
+
+        assertThat(planned.exit()).as(planned.output()).isZero();
+        assertThat(planned.output()).contains("it would be point #1").contains("first deploy to 'pre'");
+        assertThat(work.resolve("home")).as("a dry run creates nothing").doesNotExist();
+
+        CliProcess.Result refused = cli.run(env -> env.remove("SHOP_TOKEN"), deploy(policy(
+                "probes: [{type: http, name: api, url: 'http://127.0.0.1:1/', auth: {bearerSecret: SHOP_TOKEN}}]\n"),
+                "--dry-run"));
+
+        assertThat(refused.exit()).as(refused.output()).isEqualTo(ExitCodes.DATA);
+        assertThat(refused.output()).contains("no secret named 'SHOP_TOKEN'");
+        assertThat(work.resolve("home")).doesNotExist();
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void shouldLeaveNoStoredArtifactBehindARefusedDeploy() throws Exception {
+        CliProcess.Result refused = cli.run(deploy(policy(
+                "probes: [{type: http, name: api, url: 'http://127.0.0.1:%d/'}]\n".formatted(closedPort))));
+
+        assertThat(refused.exit()).as(refused.output()).isEqualTo(ExitCodes.REFUSED);
+        Path artifacts = work.resolve("home/artifacts");
+        assertThat(listing().keySet()).as("nothing stored for a refused deploy")
+                .noneMatch(path -> path.startsWith("artifacts") && Files.isRegularFile(work.resolve("home").resolve(path)));
+        assertThat(artifacts.toFile().exists() ? Files.walk(artifacts).filter(Files::isRegularFile).count() : 0).isZero();
+    }
+
+    @Test
     void shouldValidateInAnEmptyHomeWithoutCreatingIt() {
         CliProcess.Result valid = cli.run("validate", "--policy", write("probes: []\n").toString());
 

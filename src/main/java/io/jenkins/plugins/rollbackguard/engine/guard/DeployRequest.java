@@ -41,6 +41,15 @@ public record DeployRequest(PointSource source, List<ArtifactRef> artifacts, Str
         trigger = trigger == null ? "manual" : trigger;
     }
 
+    /**
+     * @param value the artifacts, stored
+     * @return a copy with them
+     */
+    public DeployRequest withArtifacts(final List<ArtifactRef> value) {
+        return new DeployRequest(source, value, gitCommit, parameters, actor, forceReason, revertOf, trigger, dataVersion,
+                attributes);
+    }
+
     /** @return whether this deploy is a revert */
     public boolean isRevert() {
         return revertOf > 0;

@@ -72,6 +72,7 @@ public final class GuardMachine {
     private final CompletableFuture<GuardOutcome> done = new CompletableFuture<>();
     /** Completes when a stop is asked: what waits without a thread (baseline sampling) ends with it. */
     private final CompletableFuture<Void> stopAsked = new CompletableFuture<>();
+    private volatile UnaryOperator<DeployRequest> beforeRecord = UnaryOperator.identity();
 
     private volatile RollbackPoint point;
     private volatile Watch watch;
@@ -140,14 +141,16 @@ public final class GuardMachine {
         boolean deployResumes();
 
         /**
-         * Tells whether the programs and files a policy names (command probes, backup sources and tools, hooks, the
-         * data version's command) are where this process can see them, so that preflight checks them here. A host
-         * that runs them on an agent says false: they are checked where they run.
+         * Checks the programs and files a policy names (command probes, backup sources and tools, hooks, the data
+         * version's command) where they will run: in this process by default; a host that runs them on an agent
+         * checks them there.
          *
-         * @return true for a host that runs them in this process
+         * @param policy
+         *         the policy
+         * @return what was found
          */
-        default boolean checksFiles() {
-            return true;
+        default FileChecks.Result checkFiles(final Policy policy) {
+            return FileChecks.check(policy, System.getenv("PATH"));
         }
     }
 
@@ -230,6 +233,17 @@ public final class GuardMachine {
         this.host = host;
     }
 
+    /**
+     * Sets what turns the request into the one recorded, once preflight and the lease passed: the CLI stores its
+     * artifact there, so that a refused deploy leaves no file behind. Call before {@link #start}.
+     *
+     * @param value
+     *         the step (it runs on the machine's work executor and may do I/O)
+     */
+    public void beforeRecord(final UnaryOperator<DeployRequest> value) {
+        beforeRecord = value;
+    }
+
     /** @return the point, once recorded */
     public Optional<RollbackPoint> point() {
         return Optional.ofNullable(point);
@@ -266,9 +280,9 @@ public final class GuardMachine {
         }
         return leased.thenCompose(v -> work(() -> {
             checkNotStopped();
-            preflight.check(request); // under the lease: no other run changes it now
+            preflight.check(request, true); // under the lease: no other run changes it now
             preflight.reach(request, built); // under the lease: no other guarded deploy is restarting the service
-            RollbackPoint recorded = session.record(request, GuardState.preparing());
+            RollbackPoint recorded = session.record(beforeRecord.apply(request), GuardState.preparing());
             point = recorded;
             return recorded;
         })).thenCompose(this::prepare).exceptionallyCompose(this::ended);
@@ -288,6 +302,41 @@ public final class GuardMachine {
     public void checkPolicy(final DeployRequest request) {
         Preflight preflight = new Preflight(services, policy, timeline);
         preflight.reach(request, resolve(preflight, request));
+    }
+
+    /**
+     * A dry run ({@code deploy --dry-run}): preflight (static checks, the circuit and last good point, reachability),
+     * the baselines sampled as the deploy would sample them, the data version it would record, and the revert a trip
+     * would start. No lease is taken and nothing is recorded: the services' ledger may be one opened for reading.
+     * It waits for the baselines (the CLI's thread; never a host's shared pool).
+     *
+     * @param request
+     *         what would be deployed
+     * @return the plan
+     * @throws PolicyCheckException
+     *         when the policy cannot run as written
+     * @throws GuardRefusedException
+     *         when a probe cannot be reached, or the deploy would be refused (a frozen environment)
+     */
+    public DeployPlan plan(final DeployRequest request) {
+        Preflight preflight = new Preflight(services, policy, timeline);
+        List<Probe> built = resolve(preflight, request);
+        preflight.check(request, false);
+        preflight.reach(request, built);
+        Map<String, Baseline> baselines = session.baselines(null, Map.of(), host::probe, stopAsked).join();
+        String dataVersion = request.dataVersion() != null ? request.dataVersion() : session.dataVersion();
+        Ledger ledger = ledger();
+        boolean known = ledger.environments().contains(policy.environment());
+        RollbackPoint draft = RollbackPoint.builder(policy.environment(), request.source())
+                .id(known ? ledger.size(policy.environment()) + 1 : 1).dataVersion(dataVersion).build();
+        RevertPlan revert = known
+                ? new RollbackPlanner(ledger, services.artifacts(), services.scheduler()::now).previewAutomatic(policy, draft)
+                : new RevertPlan.Manual(draft, "it is the first deploy to '%s': there is no point to return to (record what "
+                        .formatted(policy.environment()) + "runs now with 'adopt')");
+        List<String> backups = policy.backups().stream().map(spec -> spec.describe()
+                + (policy.onBackupFailure() == Policy.OnBackupFailure.WARN ? " (onBackupFailure: warn)" : "")).toList();
+        return new DeployPlan(policy.environment().value(), draft.id(), baselines, backups, dataVersion, revert,
+                timeline.entries());
     }
 
     private List<Probe> resolve(final Preflight preflight, final DeployRequest request) {

@@ -408,7 +408,11 @@ public final class GuardSession {
         return point;
     }
 
-    private String dataVersion() {
+    /**
+     * @return the data version as a deploy recorded now would record it (runs the policy's command, if any), or null
+     *         when the policy tracks none
+     */
+    public String dataVersion() {
         DataVersionSpec spec = policy.dataVersion();
         if (spec == null) {
             return null;

@@ -152,6 +152,46 @@ public final class PolicyReader {
         return parse(file.toString(), decode(file.toString(), bytes));
     }
 
+    /**
+     * Reads a policy from a stream (a file in a Jenkins workspace, perhaps on an agent), at most {@value #MAX_BYTES}
+     * + 1 bytes of it: a huge file is refused without being read whole.
+     *
+     * @param source
+     *         the file name, for messages
+     * @param in
+     *         the file's bytes; the caller closes it
+     * @return the policy
+     * @throws IOException
+     *         if the stream cannot be read
+     * @throws PolicyException
+     *         naming the file, the field and the problem
+     */
+    public Policy read(final String source, final InputStream in) throws IOException {
+        return parse(source, text(source, in));
+    }
+
+    /**
+     * Reads a policy's text from a stream as {@link #read(String, InputStream)} does, for a host that amends it
+     * before parsing (the freestyle form's fields).
+     *
+     * @param source
+     *         the file name, for messages
+     * @param in
+     *         the file's bytes; the caller closes it
+     * @return the text, UTF-8 decoded
+     * @throws IOException
+     *         if the stream cannot be read
+     * @throws PolicyException
+     *         if it is over {@value #MAX_BYTES} bytes or not UTF-8
+     */
+    public static String text(final String source, final InputStream in) throws IOException {
+        byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+        if (bytes.length > MAX_BYTES) {
+            throw refuse(source, tooLarge(), null);
+        }
+        return decode(source, bytes);
+    }
+
     private static String tooLarge() {
         return "the policy is larger than 1 MiB; a policy is a few kilobytes, so check that this is the policy file";
     }
@@ -337,11 +377,17 @@ public final class PolicyReader {
                     + " '> 800'").formatted(field, shorten(text)), null);
         }
         Boolean constant = constant(condition);
+        boolean relative = false;
+        if (constant == null) {
+            constant = constantChange(condition);
+            relative = constant != null;
+        }
         if (constant != null) {
             String effect = fail ? (constant ? "every sample fails" : "it never trips")
                     : (constant ? "it never judges a sample bad" : "no sample ever passes");
-            throw refuse(source, "%s: '%s' holds for %s value, so %s; check the numbers and the operators"
-                    .formatted(field, shorten(text), constant ? "every" : "no", effect), null);
+            throw refuse(source, "%s: '%s' holds for %s %s, so %s; check the numbers and the operators"
+                    .formatted(field, shorten(text), constant ? "every" : "no",
+                            relative ? "change from the baseline" : "value", effect), null);
         }
     }
 
@@ -357,6 +403,48 @@ public final class PolicyReader {
         if (!limits(condition, limits)) {
             return null;
         }
+        return sameEverywhere(condition, limits, java.util.OptionalDouble.empty());
+    }
+
+    /**
+     * Tells whether a condition made of changes from the baseline only ({@code drop > 20% and drop < 10%}) has the
+     * same truth for every value and baseline. Each change is a comparison of one number, the difference from the
+     * baseline (relative for percentages, absolute otherwise); with one kind of difference throughout, testing it
+     * with the baseline 1 covers every baseline. Mixed kinds, or changes mixed with plain comparisons, depend on the
+     * baseline: null.
+     *
+     * @return true or false if it always or never holds, null otherwise
+     */
+    static Boolean constantChange(final Condition condition) {
+        List<Condition.Change> changes = new ArrayList<>();
+        if (!changes(condition, changes) || changes.stream().map(c -> c.unit() == Condition.Unit.PERCENT).distinct()
+                .count() != 1) {
+            return null;
+        }
+        List<Double> limits = changes.stream().map(c -> c.rise() ? 1 + c.amount() : 1 - c.amount()).toList();
+        return sameEverywhere(condition, new ArrayList<>(limits), java.util.OptionalDouble.of(1));
+    }
+
+    private static boolean changes(final Condition condition, final List<Condition.Change> changes) {
+        if (condition instanceof Condition.Change change) {
+            changes.add(change);
+            return true;
+        }
+        if (condition instanceof Condition.And and) {
+            return changes(and.left(), changes) && changes(and.right(), changes);
+        }
+        if (condition instanceof Condition.Or or) {
+            return changes(or.left(), changes) && changes(or.right(), changes);
+        }
+        return false;
+    }
+
+    /**
+     * The truth of comparisons and ranges changes only at their limits, so testing each limit, the points between
+     * neighbouring limits and one point beyond each end covers every value.
+     */
+    private static Boolean sameEverywhere(final Condition condition, final List<Double> limits,
+                                          final java.util.OptionalDouble baseline) {
         limits.sort(Double::compare);
         List<Double> points = new ArrayList<>();
         for (int i = 0; i < limits.size(); i++) {
@@ -370,7 +458,7 @@ public final class PolicyReader {
         points.add(limits.get(limits.size() - 1) + 1);
         Boolean seen = null;
         for (double point : points) {
-            boolean value = condition.evaluate(point, java.util.OptionalDouble.empty()).isTrue();
+            boolean value = condition.evaluate(point, baseline).isTrue();
             if (seen == null) {
                 seen = value;
             }

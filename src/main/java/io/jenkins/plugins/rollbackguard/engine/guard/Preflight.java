@@ -74,28 +74,15 @@ final class Preflight {
                 built.add(null);
                 problems.add("%s (%s): the probe cannot be built: %s".formatted(at, spec.name(), e.getMessage()));
             }
-            if (spec instanceof CommandProbeSpec command && host.checksFiles()) {
-                program(problems, at + ".command", command.command().get(0));
-            }
         }
-        if (host.checksFiles()) {
-            List<String> backupProblems = new ArrayList<>();
-            checkBackups(backupProblems);
-            if (policy.onBackupFailure() == Policy.OnBackupFailure.WARN) { // the policy deploys without them
-                backupProblems.forEach(p -> timeline.add("preflight", "WARNING: " + services.masker().mask(p)
-                        + " (onBackupFailure: warn: the deploy runs without it)"));
-            }
-            else {
-                problems.addAll(backupProblems);
-            }
-            hooks(problems, "hooks.beforeRevert", policy.hooks().beforeRevert());
-            hooks(problems, "hooks.afterRevert", policy.hooks().afterRevert());
-            if (policy.dataVersion() != null && policy.dataVersion().command() != null) {
-                program(problems, "dataVersion.command", policy.dataVersion().command().get(0));
-            }
-            if (policy.evidence() != null && policy.evidence().command() != null) {
-                program(problems, "evidence.command", policy.evidence().command().get(0));
-            }
+        FileChecks.Result files = host.checkFiles(policy); // where the programs run: here, or the build's agent
+        problems.addAll(files.problems());
+        if (policy.onBackupFailure() == Policy.OnBackupFailure.WARN) { // the policy deploys without them
+            files.backupProblems().forEach(p -> timeline.add("preflight", "WARNING: " + services.masker().mask(p)
+                    + " (onBackupFailure: warn: the deploy runs without it)"));
+        }
+        else {
+            problems.addAll(files.backupProblems());
         }
         if (!problems.isEmpty()) {
             String text = problems.get(0) + (problems.size() == 1 ? "" : " (and %d more: %s)".formatted(
@@ -106,9 +93,8 @@ final class Preflight {
             }
             throw new PolicyCheckException(services.masker().mask(text + "; nothing was recorded or run"));
         }
-        timeline.add("preflight", "%d probe(s) built, %d backup(s) and %d hook(s) checked%s".formatted(specs.size(),
-                policy.backups().size(), policy.hooks().beforeRevert().size() + policy.hooks().afterRevert().size(),
-                host.checksFiles() ? "" : " (their programs and files are checked where they run)"));
+        timeline.add("preflight", "%d probe(s) built, %d backup(s) and %d hook(s) checked".formatted(specs.size(),
+                policy.backups().size(), policy.hooks().beforeRevert().size() + policy.hooks().afterRevert().size()));
         return built;
     }
 
@@ -181,83 +167,22 @@ final class Preflight {
         return spec instanceof HttpProbeSpec http ? http.url() : ((PrometheusProbeSpec) spec).url();
     }
 
-    private void checkBackups(final List<String> problems) {
-        List<BackupSpec> backups = policy.backups();
-        for (int i = 0; i < backups.size(); i++) {
-            String at = "backups[%d]".formatted(i);
-            BackupSpec spec = backups.get(i);
-            if (spec instanceof FilesBackupSpec files) {
-                Path path = Path.of(files.path());
-                if (!Files.exists(path)) {
-                    problems.add("%s.path: '%s' does not exist; correct the path or create it".formatted(at,
-                            shorten(files.path())));
-                }
-                else if (!Files.isReadable(path)) {
-                    problems.add("%s.path: '%s' cannot be read by this user".formatted(at, shorten(files.path())));
-                }
-            }
-            else if (spec instanceof CommandBackupSpec command) {
-                program(problems, at + ".command", command.command().get(0));
-                if (command.restoreCommand() != null && !command.restoreCommand().isEmpty()) {
-                    program(problems, at + ".restoreCommand", command.restoreCommand().get(0));
-                }
-            }
-            else if (spec instanceof PostgresBackupSpec postgres) {
-                program(problems, postgres.binDir() == null ? at + " (pg_dump on the PATH)" : at + ".binDir",
-                        postgres.binDir() == null ? "pg_dump" : Path.of(postgres.binDir(), "pg_dump").toString());
-            }
-            else if (spec instanceof MysqlBackupSpec mysql) {
-                program(problems, at + ".dumpProgram", mysql.dumpProgram());
-            }
-        }
-    }
-
-    private static void hooks(final List<String> problems, final String at, final List<HooksSpec.HookCommand> hooks) {
-        for (int i = 0; i < hooks.size(); i++) {
-            program(problems, "%s[%d].command".formatted(at, i), hooks.get(i).command().get(0));
-        }
-    }
-
-    /** Adds a problem unless the program exists and is executable: a path as given, a bare name on the PATH. */
-    static void program(final List<String> problems, final String field, final String program) {
-        problem(program).ifPresent(problem -> problems.add("%s: '%s' %s".formatted(field, shorten(program), problem)));
-    }
-
-    static Optional<String> problem(final String program) {
-        if (program == null || program.isBlank()) {
-            return Optional.of("is empty; name the program to run");
-        }
-        if (program.indexOf('/') >= 0 || program.indexOf('\\') >= 0) {
-            Path path = Path.of(program);
-            if (!Files.exists(path)) {
-                return Optional.of("does not exist; correct the path or install it");
-            }
-            if (Files.isDirectory(path) || !Files.isExecutable(path)) {
-                return Optional.of("is not an executable file; chmod +x it or correct the path");
-            }
-            return Optional.empty();
-        }
-        String searched = System.getenv("PATH");
-        if (searched != null) {
-            for (String dir : searched.split(java.io.File.pathSeparator)) {
-                if (!dir.isEmpty()) {
-                    Path candidate = Path.of(dir, program);
-                    if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                        return Optional.empty();
-                    }
-                }
-            }
-        }
-        return Optional.of("is not on the PATH; install it or give its full path");
-    }
-
     /** Keeps a value short in a message: the first 60 characters and the length of one over 80. */
     static String shorten(final String value) {
         return value == null || value.length() <= 80 ? value
                 : value.substring(0, 60) + "... (%d characters)".formatted(value.length());
     }
 
-    void check(final DeployRequest request) {
+    /**
+     * The checks under the lease (or, for a dry run, without it).
+     *
+     * @param request
+     *         what is deployed
+     * @param record
+     *         whether a deploy forced past an open circuit notes it in the ledger (false for a dry run, which
+     *         records nothing)
+     */
+    void check(final DeployRequest request, final boolean record) {
         EnvironmentName env = policy.environment();
         Ledger ledger = services.ledger();
         boolean known = ledger.environments().contains(env);
@@ -268,7 +193,9 @@ final class Preflight {
             }
             else if (request.forceReason() != null && !request.forceReason().isBlank()) {
                 timeline.add("preflight", "circuit OPEN, forced by %s: %s".formatted(request.actor(), request.forceReason()));
-                ledger.note(env, 0, request.actor(), services.masker().mask("deploy forced past the open circuit: " + request.forceReason()));
+                if (record) {
+                    ledger.note(env, 0, request.actor(), services.masker().mask("deploy forced past the open circuit: " + request.forceReason()));
+                }
             }
             else {
                 throw new GuardRefusedException(("environment '%s' is frozen: circuit OPEN since %s by %s: %s. "

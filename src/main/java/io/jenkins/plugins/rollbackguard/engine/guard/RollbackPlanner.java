@@ -67,9 +67,29 @@ public final class RollbackPlanner {
         if (throttled.isPresent()) {
             return new RevertPlan.Manual(failed, throttled.get());
         }
-        return newestRestorable(failed.environment(), failed.id())
+        return newestRestorable(failed.environment(), failed.id(), true)
                 .map(target -> dataGuard(policy, failed, target, "newest good point"))
                 .orElseGet(() -> new RevertPlan.Manual(failed, "no good point with its artifacts present to return to"));
+    }
+
+    /**
+     * What {@link #planAutomatic} would decide if a deploy not yet recorded tripped now ({@code deploy --dry-run}):
+     * the same rules, and nothing written (a point whose artifacts are gone is skipped, not marked UNAVAILABLE).
+     *
+     * @param policy
+     *         the policy of the deploy
+     * @param leaving
+     *         the deploy as it would be recorded: its next id and data version
+     * @return the plan
+     */
+    public RevertPlan previewAutomatic(final Policy policy, final RollbackPoint leaving) {
+        Optional<String> throttled = cooldown(leaving.environment(), policy.cooldownDuration());
+        if (throttled.isPresent()) {
+            return new RevertPlan.Manual(leaving, throttled.get());
+        }
+        return newestRestorable(leaving.environment(), leaving.id(), false)
+                .map(target -> dataGuard(policy, leaving, target, "newest good point"))
+                .orElseGet(() -> new RevertPlan.Manual(leaving, "no good point with its artifacts present to return to"));
     }
 
     /**
@@ -85,7 +105,7 @@ public final class RollbackPlanner {
      */
     public RevertPlan planManual(final Policy policy, final RollbackPoint leaving, final long targetId) {
         if (targetId == 0) {
-            return newestRestorable(leaving.environment(), leaving.id())
+            return newestRestorable(leaving.environment(), leaving.id(), true)
                     .map(target -> dataGuard(policy, leaving, target, "last good point, asked for"))
                     .orElseGet(() -> new RevertPlan.Manual(leaving, "no good point with its artifacts present to return to"));
         }
@@ -136,8 +156,12 @@ public final class RollbackPlanner {
         return Optional.empty();
     }
 
-    /** The newest GOOD or ADOPTED point older than {@code before} whose artifacts are present; others become UNAVAILABLE. */
-    private Optional<RollbackPoint> newestRestorable(final EnvironmentName environment, final long before) {
+    /**
+     * The newest GOOD or ADOPTED point older than {@code before} whose artifacts are present; others become
+     * UNAVAILABLE when {@code mark}.
+     */
+    private Optional<RollbackPoint> newestRestorable(final EnvironmentName environment, final long before,
+                                                     final boolean mark) {
         for (int page = 0; page * 1000L < ledger.size(environment); page++) {
             for (RollbackPoint point : ledger.history(environment, page, 1000)) {
                 if (point.id() >= before || !point.status().isRestorable()) {
@@ -145,6 +169,9 @@ public final class RollbackPlanner {
                 }
                 if (artifactsPresent(point)) {
                     return Optional.of(point);
+                }
+                if (!mark) {
+                    continue;
                 }
                 ledger.transition(environment, point.id(), PointStatus.UNAVAILABLE, "planner",
                         "its artifacts are gone: " + missing(point));

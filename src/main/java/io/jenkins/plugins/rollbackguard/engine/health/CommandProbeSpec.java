@@ -5,8 +5,6 @@ import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
 import java.io.Serial;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A command probe: runs a program with arguments, environment and a timeout through the
@@ -50,12 +48,7 @@ public record CommandProbeSpec(String name, List<String> command, Map<String, St
         secretEnvironment.forEach((variable, secret) -> SecretNames.checkVariable("secretEnvironment", variable, secret));
         timeout = HttpProbeSpec.positiveDuration("timeout", timeout, "30s");
         if (valuePattern != null) {
-            try {
-                Pattern.compile(valuePattern);
-            }
-            catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("valuePattern: not a regular expression: '" + valuePattern + "'", e);
-            }
+            HttpProbeSpec.checkRegex("valuePattern", valuePattern);
         }
         analysis = analysis == null ? AnalysisSettings.defaults() : analysis;
         Thresholds.parse(name, failIf, successIf); // fields are not yet assigned here, so not thresholds()

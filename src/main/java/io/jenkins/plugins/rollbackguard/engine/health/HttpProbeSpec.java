@@ -121,11 +121,30 @@ public record HttpProbeSpec(String name, String url, String method, Map<String, 
         if (regex == null) {
             return;
         }
+        checkRegex("bodyMatch", regex);
+    }
+
+    /**
+     * Refuses a value that is not a regular expression in one line: the value (shortened when long), what is wrong at
+     * which character, and the fix; never the parser's multi-line text with its caret.
+     *
+     * @param field
+     *         the field, for the message
+     * @param regex
+     *         the value
+     * @throws IllegalArgumentException
+     *         if it does not compile
+     */
+    static void checkRegex(final String field, final String regex) {
         try {
             Pattern.compile(regex);
         }
         catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException("bodyMatch: not a regular expression: '" + regex + "'", e);
+            String shown = regex.length() <= 80 ? regex : regex.substring(0, 60) + "... (%d characters)".formatted(regex.length());
+            String where = e.getIndex() >= 0 ? " at character %d".formatted(e.getIndex() + 1) : "";
+            throw new IllegalArgumentException(("%s: '%s' is not a regular expression (%s%s); correct it, or write "
+                    + "the text to find with \\Q...\\E around it").formatted(field, shown,
+                    e.getDescription().toLowerCase(Locale.ROOT), where)); // no cause: the reader would show its text
         }
     }
 

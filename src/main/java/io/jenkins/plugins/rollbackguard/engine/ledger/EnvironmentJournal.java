@@ -36,10 +36,12 @@ final class EnvironmentJournal {
     private long journalLines;
     private boolean orphansChecked;
     private final Runnable onDiskAccess;
+    private final boolean readOnly;
 
     EnvironmentJournal(final Path dir, final EnvironmentName environment, final LedgerCodec codec,
-                       final Ledger.Options options, final Runnable onDiskAccess) {
+                       final Ledger.Options options, final Runnable onDiskAccess, final boolean readOnly) {
         this.onDiskAccess = onDiskAccess;
+        this.readOnly = readOnly;
         this.dir = dir;
         this.environment = environment;
         this.codec = codec;
@@ -52,6 +54,12 @@ final class EnvironmentJournal {
         return dir;
     }
 
+    /** The refusal of a write through a ledger opened for reading: a bug of the caller, said plainly. */
+    static LedgerException readOnly(final EnvironmentName environment) {
+        return new LedgerException(("the ledger of '%s' was opened for reading only (a dry run): nothing may be "
+                + "recorded").formatted(environment), null);
+    }
+
     /** Reads the up-to-date state. */
     <T> T read(final Function<EnvironmentState, T> query) {
         return locked(() -> query.apply(state));
@@ -62,6 +70,9 @@ final class EnvironmentJournal {
      * are fsync'ed before this returns.
      */
     <T> T write(final Function<Appender, T> mutation) {
+        if (readOnly) {
+            throw readOnly(environment);
+        }
         List<LedgerEvent> written = new ArrayList<>();
         T outcome = locked(() -> {
             Appender appender = new Appender();
@@ -200,6 +211,9 @@ final class EnvironmentJournal {
         long keep = journalOffset + start;
         options.warnings().accept("Ledger %s: dropped %s at byte %d (a write that was never acknowledged)"
                 .formatted(journal, what, keep));
+        if (readOnly) {
+            return; // the next writer drops it
+        }
         try (FileChannel channel = FileChannel.open(journal, StandardOpenOption.WRITE)) {
             channel.truncate(keep);
             channel.force(true);
@@ -248,7 +262,7 @@ final class EnvironmentJournal {
 
     /** Marks in-flight points whose watcher process died on this host as INTERRUPTED, once per open. */
     private void recoverOrphans() throws IOException {
-        if (orphansChecked) {
+        if (orphansChecked || readOnly) { // a reader leaves the dead owners' points to the next writer
             return;
         }
         orphansChecked = true;

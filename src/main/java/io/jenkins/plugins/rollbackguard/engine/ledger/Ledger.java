@@ -34,10 +34,12 @@ public final class Ledger {
     private final LedgerCodec codec = new LedgerCodec();
     private final Map<EnvironmentName, EnvironmentJournal> journals = new ConcurrentHashMap<>();
     private final AtomicLong diskAccesses = new AtomicLong();
+    private final boolean readOnly;
 
-    private Ledger(final Path root, final Options options) {
+    private Ledger(final Path root, final Options options, final boolean readOnly) {
         this.root = root;
         this.options = options;
+        this.readOnly = readOnly;
     }
 
     /**
@@ -69,7 +71,20 @@ public final class Ledger {
         catch (IOException e) {
             throw new LedgerException("Cannot create the ledger directory %s: %s".formatted(root, e), e);
         }
-        return new Ledger(root.toAbsolutePath().normalize(), options);
+        return new Ledger(root.toAbsolutePath().normalize(), options, false);
+    }
+
+    /**
+     * Opens a ledger to read it only ({@code deploy --dry-run}): nothing is created, repaired or written, not even
+     * the root directory, a torn last line or the INTERRUPTED record of a point whose owner died (the next writer
+     * does those). Every write throws.
+     *
+     * @param root
+     *         the root directory, which need not exist (a ledger with no environment)
+     * @return the ledger
+     */
+    public static Ledger openForReading(final Path root) {
+        return new Ledger(root.toAbsolutePath().normalize(), Options.defaults(), true);
     }
 
     /** @return the root directory */
@@ -92,6 +107,9 @@ public final class Ledger {
     public List<EnvironmentName> environments() {
         diskAccesses.incrementAndGet();
         TreeSet<EnvironmentName> names = new TreeSet<>();
+        if (readOnly && !Files.isDirectory(root)) {
+            return List.of();
+        }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path dir : dirs) {
                 String name = dir.getFileName().toString();
@@ -619,8 +637,11 @@ public final class Ledger {
         if (!create && !Files.exists(dir.resolve(EnvironmentJournal.LOCK))) {
             throw new UnknownEnvironmentException(environment, environments());
         }
+        if (create && readOnly && !Files.exists(dir.resolve(EnvironmentJournal.LOCK))) {
+            throw EnvironmentJournal.readOnly(environment);
+        }
         return journals.computeIfAbsent(environment, env -> new EnvironmentJournal(dir, env, codec, options,
-                diskAccesses::incrementAndGet));
+                diskAccesses::incrementAndGet, readOnly));
     }
 
     /**

@@ -220,7 +220,14 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
             return this;
         }
 
-        Builder id(final long value) {
+        /**
+         * Sets the id; {@link Ledger#record} replaces it with the next id, so only a point that is not recorded (a
+         * dry run's preview) keeps it.
+         *
+         * @param value the id
+         * @return this
+         */
+        public Builder id(final long value) {
             id = value;
             return this;
         }

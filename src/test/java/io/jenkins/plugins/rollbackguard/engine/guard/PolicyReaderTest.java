@@ -89,6 +89,24 @@ class PolicyReaderTest {
                 .isInstanceOf(PolicyException.class).hasMessageStartingWith("bad.yaml: ").hasMessageContaining(expected);
     }
 
+    /** The hosts that read a policy from a stream (a Jenkins workspace, perhaps on an agent) stop after 1 MiB + 1 byte. */
+    @Test
+    void shouldRefuseAnEndlessStreamAfterReadingOneMebibyteAndAByte() {
+        java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() {
+                served.incrementAndGet();
+                return 'x';
+            }
+        };
+
+        assertThatThrownBy(() -> new PolicyReader().read("ws/policy.yaml", endless))
+                .hasMessage("ws/policy.yaml: the policy is larger than 1 MiB; a policy is a few kilobytes, so check that "
+                        + "this is the policy file");
+        assertThat(served.get()).isEqualTo(PolicyReader.MAX_BYTES + 1L);
+    }
+
     /** A file over 1 MiB is refused from its first 1 MiB + 1 byte: a FIFO would never end, so it proves the bound. */
     @Test
     void shouldRefuseAFileOverOneMebibyteAfterReadingOneMebibyteAndAByte(@TempDir final Path dir) throws Exception {
@@ -166,6 +184,10 @@ class PolicyReaderTest {
         "p.yaml|environment: prod\nevidence: {path: /var/log/shop.log, command: [tail]}|evidence: give either command or path, not both",
         "p.yaml|environment: prod\nevidence: {}|evidence: give either command (a program whose output is the log) or path (a log file)",
         "p.yaml|environment: prod\nevidence: {command: []}|evidence: command: must name a program",
+        "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', jsonPointer: /ok, failIf: 'drop > 20% and drop < 10%'}]|probes[0].failIf: 'drop > 20% and drop < 10%' holds for no change from the baseline, so it never trips",
+        "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', failIf: 'rise > 300 or rise <= 300'}]|probes[0].failIf: 'rise > 300 or rise <= 300' holds for every change from the baseline, so every sample fails",
+        "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', jsonPointer: /ok, failIf: 'drop > 20% and rise > 10%'}]|holds for no change from the baseline",
+        "p.yaml|environment: prod\nprobes: [{type: http, name: a, url: 'http://x', bodyMatch: '(['}]|probes[0]: bodyMatch: '([' is not a regular expression (unclosed character class at character 2); correct it, or write the text to find with \\Q...\\E around it",
         "p.yaml|''|p.yaml: the policy is empty",
         "p.yaml|# only a comment|p.yaml: the policy is empty",
     };
@@ -205,9 +227,11 @@ class PolicyReaderTest {
                   - {type: http, name: a, url: 'http://x', failIf: rise > 50%}
                   - {type: http, name: b, url: 'http://x', failIf: '> 800 or < 1', successIf: between 1 and 800}
                   - {type: http, name: c, url: 'http://x', jsonPointer: /e, failIf: '> 5%'}
+                  - {type: http, name: d, url: 'http://x', jsonPointer: /e, failIf: 'drop > 20% or rise > 50%'}
+                  - {type: http, name: e, url: 'http://x', jsonPointer: /e, failIf: 'drop > 20% and drop < 5pp'}
                 """);
 
-        assertThat(policy.probes()).hasSize(3);
+        assertThat(policy.probes()).hasSize(5);
     }
 
     @Test

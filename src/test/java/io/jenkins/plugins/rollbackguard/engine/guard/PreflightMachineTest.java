@@ -88,14 +88,93 @@ class PreflightMachineTest {
     }
 
     @Test
+    void shouldRefuseWhatTheHostFindsWhereItsProgramsRun(@TempDir final Path agentBin) throws Exception {
+        // the twin of the Jenkins hosts: they check on the build's agent (AgentFileChecks), with the build's PATH;
+        // here the "agent" is a PATH on which the hook's program is missing although this process has it
+        Policy policy = policy("hooks: {beforeRevert: [{command: [sh]}]}\n");
+        GuardSession session = rig.session(policy);
+        GuardMachine.Host local = rig.localHost(session);
+        AtomicBoolean ran = new AtomicBoolean();
+        GuardMachine.Host agent = new GuardMachine.Host() {
+            @Override
+            public io.jenkins.plugins.rollbackguard.engine.health.Probe probe(
+                    final io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec spec) {
+                return local.probe(spec);
+            }
+
+            @Override
+            public io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest takeBackup(
+                    final io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec spec, final String key) {
+                return local.takeBackup(spec, key);
+            }
+
+            @Override
+            public java.util.Optional<io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest> findBackup(
+                    final io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec spec, final String key) {
+                return local.findBackup(spec, key);
+            }
+
+            @Override
+            public Reverter reverter() {
+                return local.reverter();
+            }
+
+            @Override
+            public java.util.concurrent.Executor work() {
+                return local.work();
+            }
+
+            @Override
+            public boolean deployResumes() {
+                return true;
+            }
+
+            @Override
+            public FileChecks.Result checkFiles(final Policy checked) {
+                return FileChecks.check(checked, agentBin.toString());
+            }
+        };
+        assertThat(FileChecks.check(policy, System.getenv("PATH")).problems()).as("sh is here").isEmpty();
+
+        Throwable refused;
+        try {
+            rig.deploy(session, agent, "run-1", point -> ran.set(true)).get(30, TimeUnit.SECONDS);
+            throw new AssertionError("the deploy was not refused");
+        }
+        catch (java.util.concurrent.ExecutionException e) {
+            refused = e.getCause() instanceof CompletionException c ? c.getCause() : e.getCause();
+        }
+
+        assertThat(refused).isInstanceOf(PolicyCheckException.class)
+                .hasMessageContaining("hooks.beforeRevert[0].command: 'sh' is not on the PATH");
+        assertThat(ran).isFalse();
+        assertThat(rig.ledger().environments()).doesNotContain(ENV);
+    }
+
+    @Test
+    void shouldNameEveryProgramOfAHostWithNowhereToRunThem() {
+        Policy policy = policy("""
+                probes: [{type: command, name: c, command: [/bin/true]}]
+                dataVersion: {command: [/bin/echo, '7']}
+                """);
+
+        FileChecks.Result result = FileChecks.nowhere(policy, "needs a node: put withRollbackGuard inside node { }");
+
+        assertThat(result.problems()).containsExactly(
+                "probes[0].command: '/bin/true' needs a node: put withRollbackGuard inside node { }",
+                "dataVersion.command: '/bin/echo' needs a node: put withRollbackGuard inside node { }");
+        assertThat(FileChecks.check(policy, null).problems()).as("absolute paths need no PATH").isEmpty();
+    }
+
+    @Test
     void shouldNameEveryProblemAndTheToolOfABackup() throws Exception {
         Throwable refused = refusal(policy("""
                 backups: [{type: command, command: [/nonexistent/dump.sh, '{output}']}]
                 dataVersion: {command: [/nonexistent/schema]}
                 """), new AtomicBoolean());
 
-        assertThat(refused).hasMessageContaining("backups[0].command: '/nonexistent/dump.sh' does not exist")
-                .hasMessageContaining("and 1 more: dataVersion.command: '/nonexistent/schema' does not exist");
+        assertThat(refused).hasMessageContaining("dataVersion.command: '/nonexistent/schema' does not exist")
+                .hasMessageContaining("(and 1 more: backups[0].command: '/nonexistent/dump.sh' does not exist");
     }
 
     @Test

@@ -45,6 +45,37 @@ class LedgerTest {
     }
 
     @Test
+    void shouldReadThroughALedgerOpenedForReadingAndWriteNothing() throws Exception {
+        Path missing = root.resolve("not-yet");
+        assertThat(Ledger.openForReading(missing).environments()).isEmpty();
+        assertThat(missing).as("a reader creates no directory").doesNotExist();
+        Ledger writer = open();
+        deployGood(writer, 1);
+        String dead = Integer.MAX_VALUE + ":1@" + Owners.current().substring(Owners.current().lastIndexOf('@') + 1);
+        RollbackPoint orphan = Ledger.open(root, Ledger.Options.defaults().withOwner(dead))
+                .record(draft(2), "alice", "a deploy whose owner died");
+        Path journal;
+        try (var files = java.nio.file.Files.list(root.resolve(PROD.value()))) {
+            journal = files.filter(f -> f.getFileName().toString().startsWith("journal-")).findFirst().orElseThrow();
+        }
+        java.nio.file.Files.writeString(journal, "{\"torn", java.nio.file.StandardOpenOption.APPEND);
+        long size = java.nio.file.Files.size(journal);
+
+        Ledger reader = Ledger.openForReading(root);
+
+        assertThat(reader.lastGood(PROD)).map(RollbackPoint::id).contains(1L);
+        assertThat(reader.point(PROD, orphan.id()).status()).as("left to the next writer").isEqualTo(PointStatus.RECORDED);
+        assertThat(java.nio.file.Files.size(journal)).as("the torn tail is not dropped by a reader").isEqualTo(size);
+        assertThatThrownBy(() -> reader.record(draft(3), "alice", "dry run")).isInstanceOf(LedgerException.class)
+                .hasMessageContaining("opened for reading only");
+        assertThatThrownBy(() -> reader.record(RollbackPoint.builder(EnvironmentName.of("new-env"),
+                PointSource.cli("r")), "alice", "dry run")).hasMessageContaining("opened for reading only");
+        assertThat(root.resolve("new-env")).doesNotExist();
+        Ledger next = open();
+        assertThat(next.point(PROD, orphan.id()).status()).as("the next writer does both").isEqualTo(PointStatus.INTERRUPTED);
+    }
+
+    @Test
     void shouldAssignDenseIdsAndRecordTimestamps() {
         Ledger ledger = open();
 
