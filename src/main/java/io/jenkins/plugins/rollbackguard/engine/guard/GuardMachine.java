@@ -439,7 +439,11 @@ public final class GuardMachine {
             });
         }
         else if (end instanceof Interrupted interrupted) {
-            next = work(() -> interrupted(deployed, interrupted.cause(), interrupted.detail())).thenCompose(this::orDone);
+            // a host reporting the stop it saw (the CLI's driver, the freestyle build) does not know the stop's words:
+            // whichever report decides first, the verdict names them (stopDetail is written before stopped)
+            String detail = interrupted.detail() != null ? interrupted.detail()
+                    : interrupted.cause() == stopped ? stopDetail : null;
+            next = work(() -> interrupted(deployed, interrupted.cause(), detail)).thenCompose(this::orDone);
         }
         else if (end instanceof NeverStarted never) {
             next = work(() -> {
