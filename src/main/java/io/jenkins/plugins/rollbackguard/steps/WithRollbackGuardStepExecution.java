@@ -34,6 +34,7 @@ import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.guard.BodyDriver;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardMachine;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
+import io.jenkins.plugins.rollbackguard.engine.guard.KeptBuilds;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Interruption;
 import io.jenkins.plugins.rollbackguard.engine.guard.InterruptionCauses;
@@ -381,6 +382,10 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
                 pointId = outcome.point().id();
             }
             listener().getLogger().printf("[rollback-guard] %s: %s%n", outcome.result(), outcome.explanation());
+            if (outcome.result() != GuardOutcome.Result.GOOD && outcome.point() != null
+                    && KeptBuilds.tripped(outcome.point())) {
+                keepTrippedBuild(policy());
+            }
             switch (outcome.result()) {
                 case GOOD -> {
                     new KeepGoodBuilds().protect(new LedgerFacade().getLedger(), policy());
@@ -403,6 +408,14 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
             end(() -> getContext().onFailure(failure instanceof AbortException ? failure
                     : new AbortException("[rollback-guard] " + failure.getMessage())));
         }
+    }
+
+    /**
+     * Keeps the tripped build (this one) from the build discarder as long as its point: keepLog saves the build, so
+     * it runs on the work pool, never on the CPS VM thread this may be called on.
+     */
+    private static void keepTrippedBuild(final Policy policy) {
+        WorkPool.executor().execute(() -> new KeepGoodBuilds().protect(new LedgerFacade().getLedger(), policy));
     }
 
     /** The step's end for an aborted deploy: the original causes, with their result (NOT_BUILT for a newer build). */

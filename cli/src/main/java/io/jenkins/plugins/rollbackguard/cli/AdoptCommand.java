@@ -73,10 +73,11 @@ final class AdoptCommand implements Callable<Integer> {
                 policy, new io.jenkins.plugins.rollbackguard.engine.guard.Timeline(host.scheduler()::now,
                 host.listener())).dataVersion();
         ArtifactRef stored = host.artifacts(policy.environment()).put(artifact);
-        return host.ledger().record(RollbackPoint.builder(policy.environment(),
+        RollbackPoint.Builder draft = RollbackPoint.builder(policy.environment(),
                         PointSource.cli("adopt-" + UUID.randomUUID())).artifact(stored).gitCommit(commit)
-                .dataVersion(version).adopted().attribute(RollbackPlanner.TRIGGER, "adopt")
-                .attribute(CommandDeployer.COMMAND, CommandDeployer.encode(command))
+                .dataVersion(version).adopted().attribute(RollbackPlanner.TRIGGER, "adopt");
+        CommandDeployer.record(command).forEach(draft::attribute); // a revert to it runs from anywhere
+        return host.ledger().record(draft
                 .attribute(GuardSession.POLICY, new PolicyReader().mapper().writeValueAsString(policy)),
                 System.getProperty("user.name"), "adopted what runs now");
     }

@@ -51,8 +51,8 @@ final class CliReverter implements Reverter {
         Policy policy = policyOf(leaving, policyOf(target, null));
         DeployRequest request = new DeployRequest(PointSource.cli("revert-" + leaving.id() + "-to-" + target.id()),
                 target.artifacts(), target.gitCommit(), target.parameters(), actor, null, leaving.id(), trigger,
-                target.dataVersion(), java.util.Map.of(CommandDeployer.COMMAND, CommandDeployer.encode(CommandDeployer.decode(target))));
-        CommandDeployer deployer = CommandDeployer.of(CommandDeployer.decode(target), services, policy);
+                target.dataVersion(), CommandDeployer.recorded(target));
+        CommandDeployer deployer = CommandDeployer.of(CommandDeployer.recorded(target), services, policy, timeline);
         Reverter never = nested -> {
             throw new IllegalStateException("a revert never starts another revert");
         };
@@ -69,7 +69,7 @@ final class CliReverter implements Reverter {
             return java.util.Optional.empty();
         }
         Policy policy = policyOf(leaving, policyOf(revertPoint, null));
-        CommandDeployer deployer = CommandDeployer.of(CommandDeployer.decode(revertPoint), services, policy);
+        CommandDeployer deployer = CommandDeployer.of(CommandDeployer.recorded(revertPoint), services, policy, timeline);
         Reverter never = nested -> {
             throw new IllegalStateException("a revert never starts another revert");
         };

@@ -93,7 +93,7 @@ final class DeployCommand implements Callable<Integer> {
     /** The dry run: the services read the ledger and the stores and write nothing (the ledger refuses writes). */
     private int plan(final CliHost host, final Policy policy, final PrintWriter out) {
         GuardServices services = host.readingServices(policy.environment());
-        DeployRequest request = request(null, command, commit, parameters(parameters), force,
+        DeployRequest request = request(null, CommandDeployer.record(command), commit, parameters(parameters), force,
                 runId != null ? runId : "dry-run");
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
         GuardSession session = new GuardSession(services, policy, timeline);
@@ -130,11 +130,11 @@ final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    private static DeployRequest request(final ArtifactRef artifact, final List<String> command, final String commit,
-                                         final Map<String, String> parameters, final String force, final String runId) {
+    private static DeployRequest request(final ArtifactRef artifact, final Map<String, String> recorded,
+                                         final String commit, final Map<String, String> parameters, final String force,
+                                         final String runId) {
         return new DeployRequest(PointSource.cli(runId), artifact == null ? List.of() : List.of(artifact), commit,
-                parameters, System.getProperty("user.name"), force, 0, "manual", null,
-                Map.of(CommandDeployer.COMMAND, CommandDeployer.encode(command)));
+                parameters, System.getProperty("user.name"), force, 0, "manual", null, recorded);
     }
 
     private GuardOutcome deploy(final CliHost host, final Policy policy) {
@@ -174,10 +174,11 @@ final class DeployCommand implements Callable<Integer> {
                                final String commit, final Map<String, String> parameters, final String force,
                                final String runId) {
         GuardServices services = host.services(policy.environment());
-        DeployRequest request = request(null, command, commit, parameters, force,
+        Map<String, String> recorded = CommandDeployer.record(command); // resolved here, run the same from anywhere
+        DeployRequest request = request(null, recorded, commit, parameters, force,
                 runId != null ? runId : UUID.randomUUID().toString());
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
-        CommandDeployer deployer = CommandDeployer.of(command, services, policy);
+        CommandDeployer deployer = CommandDeployer.of(recorded, services, policy, timeline);
         GuardSession session = new GuardSession(services, policy, timeline);
         try (StopOnSignal signals = new StopOnSignal()) {
             return session.run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false,

@@ -103,8 +103,8 @@ final class DrillCommand implements Callable<Integer> {
         timeline.add("drill", why);
         DeployRequest request = new DeployRequest(PointSource.cli("drill-" + target.id()), target.artifacts(),
                 target.gitCommit(), target.parameters(), System.getProperty("user.name"), null, 0, "drill",
-                target.dataVersion(), Map.of(CommandDeployer.COMMAND, target.attributes().get(CommandDeployer.COMMAND)));
-        CommandDeployer deployer = CommandDeployer.of(CommandDeployer.decode(target), services, policy);
+                target.dataVersion(), CommandDeployer.recorded(target));
+        CommandDeployer deployer = CommandDeployer.of(CommandDeployer.recorded(target), services, policy, timeline);
         return new GuardSession(services, policy, timeline)
                 .run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false);
     }

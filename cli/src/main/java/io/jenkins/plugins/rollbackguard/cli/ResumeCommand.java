@@ -62,8 +62,8 @@ final class ResumeCommand implements Callable<Integer> {
             GuardSession session = new GuardSession(services, policy, timeline);
             GuardOutcome outcome;
             try (StopOnSignal signals = new StopOnSignal()) {
-                outcome = session.resume(env, point.id(), CommandDeployer.of(CommandDeployer.decode(point), services,
-                        policy), new CliReverter(services, timeline, "auto", "guard"), false, signals::attach);
+                outcome = session.resume(env, point.id(), CommandDeployer.of(CommandDeployer.recorded(point), services,
+                        policy, timeline), new CliReverter(services, timeline, "auto", "guard"), false, signals::attach);
             }
             finally {
                 session.awaitNotifications(Duration.ofSeconds(30));

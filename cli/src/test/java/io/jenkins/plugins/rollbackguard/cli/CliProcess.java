@@ -54,6 +54,30 @@ final class CliProcess {
         }
     }
 
+    /**
+     * Starts the CLI in a working directory, its environment changed first: a test reads its output while it runs
+     * (the deploy output streamed live) or runs it from somewhere else (a rollback from another directory).
+     */
+    Process startIn(final Path directory, final java.util.function.Consumer<java.util.Map<String, String>> environment,
+                    final String... args) {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-jar",
+                jar().toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(directory.toFile());
+        builder.environment().put("ROLLBACK_GUARD_HOME", home.toString());
+        environment.accept(builder.environment());
+        try {
+            return builder.start();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Result runIn(final Path directory, final String... args) {
+        return finish(startIn(directory, env -> { }, args), Duration.ofMinutes(3));
+    }
+
     Result run(final String... args) {
         return finish(start(args), Duration.ofMinutes(3));
     }

@@ -37,4 +37,28 @@ public interface ArtifactStore {
      * @return how many were deleted
      */
     int prune(Set<String> keep);
+
+    /**
+     * Returns the directory that keeps a point's own files (the tail of its deploy output, the evidence of its trip),
+     * if this host keeps them beside its artifacts. The directory may not exist yet.
+     *
+     * @param pointId
+     *         the point of this store's environment
+     * @return the directory, or empty when the host keeps them elsewhere (a Jenkins build's log)
+     */
+    default Optional<java.nio.file.Path> pointFiles(final long pointId) {
+        return Optional.empty();
+    }
+
+    /**
+     * Deletes the files of points no longer kept; those of a point that holds the evidence of a trip stay as long as
+     * the point.
+     *
+     * @param keep
+     *         the ids of the points whose files are kept (those whose artifacts are kept)
+     * @return how many points' files were deleted
+     */
+    default int prunePoints(final Set<Long> keep) {
+        return 0;
+    }
 }

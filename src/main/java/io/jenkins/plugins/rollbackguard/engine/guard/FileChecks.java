@@ -86,6 +86,9 @@ public final class FileChecks {
         if (policy.dataVersion() != null && policy.dataVersion().command() != null) {
             program(problems, "dataVersion.command", policy.dataVersion().command().get(0), programCheck);
         }
+        if (policy.evidence() != null && policy.evidence().command() != null) {
+            program(problems, "evidence.command", policy.evidence().command().get(0), programCheck);
+        }
         List<String> backupProblems = new ArrayList<>();
         List<BackupSpec> backups = policy.backups();
         for (int i = 0; i < backups.size(); i++) {

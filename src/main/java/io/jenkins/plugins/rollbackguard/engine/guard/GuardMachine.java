@@ -439,7 +439,11 @@ public final class GuardMachine {
             });
         }
         else if (end instanceof Interrupted interrupted) {
-            next = work(() -> interrupted(deployed, interrupted.cause(), interrupted.detail())).thenCompose(this::orDone);
+            // a host reporting the stop it saw (the CLI's driver, the freestyle build) does not know the stop's words:
+            // whichever report decides first, the verdict names them (stopDetail is written before stopped)
+            String detail = interrupted.detail() != null ? interrupted.detail()
+                    : interrupted.cause() == stopped ? stopDetail : null;
+            next = work(() -> interrupted(deployed, interrupted.cause(), detail)).thenCompose(this::orDone);
         }
         else if (end instanceof NeverStarted never) {
             next = work(() -> {
@@ -704,7 +708,9 @@ public final class GuardMachine {
                 keepSnapshots(watched, finished, true);
             }
             takeVerdict(GuardState.Phase.WATCHING);
-            return new Done(finishNow(trips().onWatch(current(watched), result, host.reverter())));
+            Map<String, String> responses = finished == null ? Map.of() : finished.lastResponses();
+            return new Done(finishNow(trips().withResponses(responses).onWatch(current(watched), result,
+                    host.reverter())));
         });
     }
 
@@ -1001,7 +1007,20 @@ public final class GuardMachine {
     private GuardServices tripServices() {
         io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner runner = services.runner();
         return new GuardServices(services.ledger(), services.backups(), services.artifacts(), services.secrets(),
-                request -> runningProcess(false, () -> runner.run(request)), services.scheduler(), services.executor(),
+                new io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner() {
+                    @Override
+                    public io.jenkins.plugins.rollbackguard.engine.spi.CommandResult run(
+                            final io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest request) {
+                        return runningProcess(false, () -> runner.run(request));
+                    }
+
+                    @Override // streams too: the evidence's log command keeps the end of a long output
+                    public io.jenkins.plugins.rollbackguard.engine.spi.CommandResult run(
+                            final io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest request,
+                            final io.jenkins.plugins.rollbackguard.engine.spi.OutputLines lines) {
+                        return runningProcess(false, () -> runner.run(request, lines));
+                    }
+                }, services.scheduler(), services.executor(),
                 services.listener(), services.notifier(), services.leases());
     }
 

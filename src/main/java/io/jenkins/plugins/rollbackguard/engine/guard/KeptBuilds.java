@@ -9,10 +9,12 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 
 /**
- * Which builds a host keeps from its build discarder after a verdict, and which of the builds it kept earlier may
+ * Which builds a host keeps from its build discarder after a verdict (the good ones, and every tripped one as long as
+ * its point: see {@link #tripped}), and which of the builds it kept earlier may
  * have to be released: only those, so that a verdict touches a handful of builds rather than a job's whole history.
  *
- * <p>The builds of the newest {@code keepGood} restorable points are kept. A build kept earlier leaves that set only
+ * <p>The builds of the newest {@code keepGood} restorable points are kept, and those the guard tripped on (never
+ * released, so a tripped build stays kept even once its point is older than any window). A build kept earlier leaves that set only
  * when a newer restorable point pushes it out (one per GOOD verdict) or when its point stops being restorable; in
  * both cases its point is newer than the {@code 2 × keepGood}-th restorable point, so the release candidates are
  * the points up to that one that are not kept. A host releases a candidate only if it kept that build itself.</p>
@@ -68,7 +70,8 @@ public record KeptBuilds(List<PointSource> keep, List<PointSource> releaseCandid
                 restorable++;
             }
             if (point.source().kind() == PointSource.Kind.JENKINS) {
-                if (point.status().isRestorable() && restorable <= keepGood) {
+                // a tripped build is the evidence of its incident: kept as long as its point
+                if (point.status().isRestorable() && restorable <= keepGood || tripped(point)) {
                     keep.add(point.source());
                 }
                 else {
@@ -81,6 +84,17 @@ public record KeptBuilds(List<PointSource> keep, List<PointSource> releaseCandid
         }
         candidates.removeAll(keep); // a build that recorded two points, one kept
         return new KeptBuilds(new ArrayList<>(keep), new ArrayList<>(candidates));
+    }
+
+    /**
+     * Tells whether the guard tripped on a point (judged it BAD), whatever became of it since (REVERTED).
+     *
+     * @param point
+     *         the point
+     * @return whether its build is kept as long as the point
+     */
+    public static boolean tripped(final RollbackPoint point) {
+        return point.attributes().containsKey(TripHandler.TRIPPED);
     }
 
     /**

@@ -62,6 +62,8 @@ import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
  *         parameters whose names look secret ({@link SecretParameters}) but are not: recorded as given
  * @param preflight
  *         what preflight does beyond the static checks ({@code reach}), or null for the defaults
+ * @param evidence
+ *         where the log tail of a trip's evidence comes from, or null for none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<BackupSpec> backups,
@@ -70,7 +72,7 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
                      LastGoodCheck lastGoodCheck, Concurrency concurrent, String lockTimeout, HooksSpec hooks,
                      List<NotificationSpec> notifications, String deployTimeout,
                      Map<String, String> deploySecretEnvironment, List<String> publicParameters,
-                     PreflightSpec preflight) implements Serializable {
+                     PreflightSpec preflight, EvidenceSpec evidence) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
 
@@ -103,6 +105,9 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
                 throw new IllegalArgumentException(
                         "publicParameters[%d]: is empty; list the names of parameters that are not secret".formatted(i));
             }
+        }
+        if (evidence != null) {
+            evidence.checkOneSource();
         }
         Durations.parse("cooldown", cooldown);
         Durations.parse("lockTimeout", lockTimeout);
@@ -167,7 +172,32 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
                   final List<String> publicParameters) {
         this(environment, probes, backups, onBackupFailure, onTrip, onInconclusive, cooldown, keepGood, keepBackups,
                 dataVersion, allowDataRestore, lastGoodCheck, concurrent, lockTimeout, hooks, notifications, deployTimeout,
-                deploySecretEnvironment, publicParameters, null);
+                deploySecretEnvironment, publicParameters, null, null);
+    }
+
+    /**
+     * Creates a policy without evidence (the fields before {@code evidence} existed).
+     *
+     * @param environment the environment @param probes the probes @param backups the backups
+     * @param onBackupFailure what a failed backup does @param onTrip what a trip does
+     * @param onInconclusive what an inconclusive watch does @param cooldown the cooldown
+     * @param keepGood how many good points keep their artifacts @param keepBackups how many further backups are kept
+     * @param dataVersion the data version @param allowDataRestore whether a revert may restore data
+     * @param lastGoodCheck what preflight does without a last good point @param concurrent what a second deploy does
+     * @param lockTimeout how long a waiting deploy waits @param hooks the revert hooks @param notifications the webhooks
+     * @param deployTimeout how long the deploy command may run @param deploySecretEnvironment the deploy's secrets
+     * @param publicParameters parameters that are not secret @param preflight what preflight does
+     */
+    public Policy(final EnvironmentName environment, final List<ProbeSpec> probes, final List<BackupSpec> backups,
+                  final OnBackupFailure onBackupFailure, final OnTrip onTrip, final OnInconclusive onInconclusive,
+                  final String cooldown, final Integer keepGood, final Integer keepBackups, final DataVersionSpec dataVersion,
+                  final Boolean allowDataRestore, final LastGoodCheck lastGoodCheck, final Concurrency concurrent,
+                  final String lockTimeout, final HooksSpec hooks, final List<NotificationSpec> notifications,
+                  final String deployTimeout, final Map<String, String> deploySecretEnvironment,
+                  final List<String> publicParameters, final PreflightSpec preflight) {
+        this(environment, probes, backups, onBackupFailure, onTrip, onInconclusive, cooldown, keepGood, keepBackups,
+                dataVersion, allowDataRestore, lastGoodCheck, concurrent, lockTimeout, hooks, notifications, deployTimeout,
+                deploySecretEnvironment, publicParameters, preflight, null);
     }
 
     /**
@@ -180,7 +210,7 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
     public Policy withReach(final boolean reach) {
         return new Policy(environment, probes, backups, onBackupFailure, onTrip, onInconclusive, cooldown, keepGood,
                 keepBackups, dataVersion, allowDataRestore, lastGoodCheck, concurrent, lockTimeout, hooks, notifications,
-                deployTimeout, deploySecretEnvironment, publicParameters, new PreflightSpec(reach));
+                deployTimeout, deploySecretEnvironment, publicParameters, new PreflightSpec(reach), evidence);
     }
 
     /** @return whether preflight reaches each HTTP and Prometheus probe once (unless {@code preflight: {reach: false}}) */

@@ -61,6 +61,20 @@ public final class Timeline {
         return entry;
     }
 
+    /**
+     * Prints a line of a command's output as it comes, masked and timed like an entry, without keeping it: a deploy
+     * may print without end, and its tail is kept apart ({@code OutputTail}).
+     *
+     * @param phase
+     *         the phase (deploy)
+     * @param line
+     *         the line, with its prefix
+     */
+    public void stream(final String phase, final String line) {
+        String masked = masker.get().mask(line);
+        listener.info("[%6.1fs] %-9s %s".formatted(Duration.between(start, clock.get()).toMillis() / 1000.0, phase, masked));
+    }
+
     /** @return the entries so far */
     public synchronized List<Entry> entries() {
         return List.copyOf(entries);

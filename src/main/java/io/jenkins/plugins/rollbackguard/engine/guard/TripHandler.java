@@ -23,11 +23,17 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
  * the revert, and notifies at each step. A failing revert never starts another.
  */
 public final class TripHandler {
+    /**
+     * Point attribute: when the guard judged the point BAD (a trip, not a point marked bad by hand); its evidence is
+     * kept, and in Jenkins its build, as long as the point.
+     */
+    public static final String TRIPPED = "guard.tripped";
     private final GuardServices services;
     private final Policy policy;
     private final Timeline timeline;
     private final Notifier notifier;
     private final TripJournal journal;
+    private Map<String, String> responses = Map.of();
 
     /**
      * Creates a handler that keeps no machine state (a revert started by hand).
@@ -66,6 +72,18 @@ public final class TripHandler {
         this.timeline = timeline;
         this.notifier = notifier;
         this.journal = journal;
+    }
+
+    /**
+     * Gives the probes' last responses for the evidence of a trip (the machine's watch has them).
+     *
+     * @param lastResponses
+     *         each probe's last response, masked and capped, by probe name
+     * @return this handler
+     */
+    TripHandler withResponses(final Map<String, String> lastResponses) {
+        this.responses = Map.copyOf(lastResponses);
+        return this;
     }
 
     /**
@@ -130,9 +148,11 @@ public final class TripHandler {
             }
             return outcome(result, judged, explanation, null);
         }
+        java.util.function.UnaryOperator<RollbackPoint.Builder> judged = journal.verdict(null);
         RollbackPoint bad = ledger().transition(env, point.id(), PointStatus.BAD, "guard", explanation, explanation,
-                journal.verdict(null));
+                builder -> judged.apply(builder.attribute(TRIPPED, services.scheduler().now().toString())));
         timeline.add("verdict", "BAD: " + explanation);
+        new TripEvidence(services, policy, timeline).collect(bad, explanation, responses); // before the revert
         return onBad(bad, explanation, reverter);
     }
 
@@ -328,10 +348,14 @@ public final class TripHandler {
         send(GuardEvent.Type.FREEZE, bad, reason);
     }
 
-    /** Keeps the backups of the last keepGood good points and the newest keepBackups; prunes the rest. */
+    /**
+     * Keeps the backups of the last keepGood good points and the newest keepBackups; prunes the rest. A point's own
+     * files (its deploy output) go with its artifacts, unless they hold the evidence of a trip.
+     */
     private void prune(final EnvironmentName env) {
         Set<String> protectedBackups = new HashSet<>();
         Set<String> keepArtifacts = new HashSet<>();
+        Set<Long> keepPoints = new HashSet<>();
         int good = 0;
         for (RollbackPoint p : ledger().history(env, 0, Math.min(1000, ledger().size(env)))) {
             boolean keep = p.status().isRestorable() && good < policy.keepGood() || p.status().isInFlight();
@@ -341,11 +365,13 @@ public final class TripHandler {
             if (keep) {
                 p.backups().forEach(b -> protectedBackups.add(b.id()));
                 p.artifacts().forEach(a -> keepArtifacts.add(a.sha256()));
+                keepPoints.add(p.id());
             }
         }
         try {
             services.backups().prune(env.value(), policy.keepBackups(), protectedBackups);
             services.artifacts().prune(keepArtifacts);
+            services.artifacts().prunePoints(keepPoints);
         }
         catch (RuntimeException e) {
             timeline.add("retention", mask("pruning failed (nothing lost): " + e.getMessage()));

@@ -30,4 +30,18 @@ public interface Probe {
     default CompletableFuture<Measurement> sampleAsync(final Executor executor) {
         return CompletableFuture.supplyAsync(this::sample, executor);
     }
+
+    /** How much of a response a probe keeps for the evidence of a trip: the first 4 KiB of a body or an output. */
+    int RESPONSE_BYTES = 4 * 1024;
+
+    /**
+     * Returns the last response this probe got, for the evidence of a trip: for HTTP the status and the first
+     * {@link #RESPONSE_BYTES} of the body, for Prometheus the query's answer, for a command its exit code and the
+     * ends of its output; secrets masked. Kept cheaply at each sample (a reference), written out only at a trip.
+     *
+     * @return the last response, or empty when there is none or the probe does not keep it (one on an agent)
+     */
+    default java.util.Optional<String> lastResponse() {
+        return java.util.Optional.empty();
+    }
 }

@@ -106,6 +106,13 @@ public final class Watch {
         return all;
     }
 
+    /** @return each probe's last response (masked, capped), by probe name, for the evidence of a trip */
+    public Map<String, String> lastResponses() {
+        Map<String, String> all = new LinkedHashMap<>();
+        runners.forEach(r -> r.probe.lastResponse().ifPresent(text -> all.put(r.probe.name(), text)));
+        return all;
+    }
+
     private void onVerdict(final Verdict verdict) {
         listener.info(verdict.explanation());
         if (verdict.status() == VerdictStatus.FAILED) {

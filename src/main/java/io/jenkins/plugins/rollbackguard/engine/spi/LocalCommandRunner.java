@@ -21,6 +21,15 @@ public final class LocalCommandRunner implements CommandRunner {
 
     @Override
     public CommandResult run(final CommandRequest request) {
+        return run(request, null);
+    }
+
+    /**
+     * Runs a command and hands each line of its output, masked, to a receiver from the reader threads as it is
+     * printed; the captured output is still cut at the request's limit.
+     */
+    @Override
+    public CommandResult run(final CommandRequest request, final OutputLines lines) {
         Masker masker = request.masker();
         ProcessBuilder builder = new ProcessBuilder(request.command());
         Map<String, String> env = builder.environment();
@@ -42,8 +51,11 @@ public final class LocalCommandRunner implements CommandRunner {
                     request.describe(), masker.mask(e.getMessage())), e);
         }
         closeQuietly(process);
-        Drain out = request.stdoutFile() == null ? Drain.start(process.getInputStream(), request.outputLimit()) : null;
-        Drain err = Drain.start(process.getErrorStream(), request.outputLimit());
+        LineSplitter outLines = lines == null ? null : new LineSplitter(false, lines, masker);
+        LineSplitter errLines = lines == null ? null : new LineSplitter(true, lines, masker);
+        Drain out = request.stdoutFile() == null
+                ? Drain.start(process.getInputStream(), request.outputLimit(), outLines) : null;
+        Drain err = Drain.start(process.getErrorStream(), request.outputLimit(), errLines);
         boolean timedOut = waitFor(process, request.timeout());
         if (timedOut) {
             killTree(process);
@@ -99,17 +111,19 @@ public final class LocalCommandRunner implements CommandRunner {
         private final int limit;
         private final StringBuilder text = new StringBuilder();
         private final Thread thread;
+        private final LineSplitter lines;
         private boolean truncated;
 
-        private Drain(final InputStream stream, final int limit) {
+        private Drain(final InputStream stream, final int limit, final LineSplitter lines) {
             this.reader = new InputStreamReader(stream, StandardCharsets.UTF_8);
             this.limit = limit;
+            this.lines = lines;
             this.thread = new Thread(this, "rollback-guard-drain");
             thread.setDaemon(true);
         }
 
-        static Drain start(final InputStream stream, final int limit) {
-            Drain drain = new Drain(stream, limit);
+        static Drain start(final InputStream stream, final int limit, final LineSplitter lines) {
+            Drain drain = new Drain(stream, limit, lines);
             drain.thread.start();
             return drain;
         }
@@ -120,6 +134,9 @@ public final class LocalCommandRunner implements CommandRunner {
             try (reader) {
                 int n;
                 while ((n = reader.read(buffer)) >= 0) {
+                    if (lines != null) {
+                        lines.accept(buffer, n);
+                    }
                     synchronized (this) {
                         int keep = Math.min(n, limit - text.length());
                         if (keep > 0) {
@@ -132,6 +149,11 @@ public final class LocalCommandRunner implements CommandRunner {
             catch (IOException e) {
                 // The stream closes when the process is killed; what was read so far is kept.
             }
+            finally {
+                if (lines != null) {
+                    lines.end();
+                }
+            }
         }
 
         String finish() {
@@ -143,6 +165,56 @@ public final class LocalCommandRunner implements CommandRunner {
             }
             synchronized (this) {
                 return truncated ? text + "\n[output cut at " + limit + " characters]" : text.toString();
+            }
+        }
+    }
+
+    /** Cuts one stream into lines (pieces of at most {@link OutputLines#MAX_LINE}) and hands them over masked. */
+    static final class LineSplitter {
+        private final boolean stderr;
+        private final OutputLines lines;
+        private final Masker masker;
+        private final StringBuilder line = new StringBuilder();
+
+        LineSplitter(final boolean stderr, final OutputLines lines, final Masker masker) {
+            this.stderr = stderr;
+            this.lines = lines;
+            this.masker = masker;
+        }
+
+        void accept(final char[] chars, final int n) {
+            for (int i = 0; i < n; i++) {
+                char c = chars[i];
+                if (c == '\n') {
+                    emit();
+                }
+                else {
+                    line.append(c);
+                    if (line.length() >= OutputLines.MAX_LINE) {
+                        emit();
+                    }
+                }
+            }
+        }
+
+        void end() {
+            if (!line.isEmpty()) {
+                emit();
+            }
+        }
+
+        private void emit() {
+            int end = line.length();
+            if (end > 0 && line.charAt(end - 1) == '\r') {
+                end--;
+            }
+            String text = line.substring(0, end);
+            line.setLength(0);
+            try {
+                lines.line(stderr, masker.mask(text));
+            }
+            catch (RuntimeException e) {
+                // a receiver that fails (a closed console) must not stop the draining: the process would block
             }
         }
     }

@@ -132,6 +132,15 @@ public final class ResolvedSecrets implements SecretSource {
             return new CommandResult(result.exitCode(), run.mask(result.stdout()), run.mask(result.stderr()),
                     result.duration(), result.timedOut());
         }
+
+        @Override
+        public CommandResult run(final CommandRequest request, final OutputLines lines) {
+            Masker run = secrets.masker();
+            // each line masked again with every secret known when it is printed, whatever the runner did
+            CommandResult result = runner.run(request.alsoMasking(run), (stderr, line) -> lines.line(stderr, secrets.mask(line)));
+            return new CommandResult(result.exitCode(), run.mask(result.stdout()), run.mask(result.stderr()),
+                    result.duration(), result.timedOut());
+        }
     }
 
     /** Masks every line. */

@@ -29,11 +29,42 @@ class KeptBuildsTest {
     }
 
     private static void deploy(final Ledger ledger, final int build, final PointStatus verdict) {
+        deploy(ledger, build, verdict, false);
+    }
+
+    /** A deploy; a tripped one is judged BAD by the guard as TripHandler does (its mark), then maybe reverted. */
+    private static void deploy(final Ledger ledger, final int build, final PointStatus verdict, final boolean tripped) {
         RollbackPoint point = ledger.record(RollbackPoint.builder(PROD, PointSource.jenkins("shop/deploy", build)),
                 "alice", "deploy");
         ledger.transition(PROD, point.id(), PointStatus.DEPLOYING, "guard", "");
         ledger.transition(PROD, point.id(), PointStatus.WATCHING, "guard", "");
+        if (tripped) {
+            ledger.transition(PROD, point.id(), PointStatus.BAD, "guard", "", "", b -> b.attribute(TripHandler.TRIPPED,
+                    "2026-12-01T22:00:00Z"));
+            if (verdict == PointStatus.REVERTED) {
+                ledger.transition(PROD, point.id(), PointStatus.REVERTED, "guard", "reverted");
+            }
+            return;
+        }
         ledger.transition(PROD, point.id(), verdict, "guard", "");
+    }
+
+    @Test
+    void shouldKeepATrippedBuildAndNeverReleaseIt() {
+        Ledger ledger = open(root);
+        deploy(ledger, 1, PointStatus.GOOD);
+        deploy(ledger, 2, PointStatus.REVERTED, true);
+        deploy(ledger, 3, PointStatus.BAD); // marked bad, not a trip: released like any other
+        for (int build = 4; build <= 40; build++) {
+            deploy(ledger, build, PointStatus.GOOD);
+        }
+
+        KeptBuilds full = KeptBuilds.plan(ledger.history(PROD, 0, 40), 2, true);
+
+        assertThat(full.keep()).extracting(PointSource::build).containsExactly(40, 39, 2);
+        assertThat(full.releaseCandidates()).extracting(PointSource::build).contains(3, 1).doesNotContain(2);
+        assertThat(KeptBuilds.tripped(ledger.point(PROD, 2))).isTrue();
+        assertThat(KeptBuilds.tripped(ledger.point(PROD, 3))).isFalse();
     }
 
     @Test
@@ -76,6 +107,7 @@ class KeptBuildsTest {
             int keepGood = 1 + random.nextInt(5);
             Ledger ledger = open(root.resolve("seed-" + seed));
             Set<PointSource> kept = new HashSet<>();
+            Set<PointSource> tripped = new HashSet<>();
             int maxTouched = 0;
             for (int build = 1; build <= 120; build++) {
                 int size = build - 1;
@@ -87,9 +119,13 @@ class KeptBuildsTest {
                     }
                 }
                 PointStatus verdict = List.of(PointStatus.GOOD, PointStatus.GOOD, PointStatus.BAD, PointStatus.ABORTED,
-                        PointStatus.INCONCLUSIVE).get(random.nextInt(5));
-                deploy(ledger, build, verdict);
-                if (verdict != PointStatus.GOOD) {
+                        PointStatus.INCONCLUSIVE, PointStatus.REVERTED).get(random.nextInt(6));
+                boolean trip = verdict == PointStatus.REVERTED || verdict == PointStatus.BAD && random.nextBoolean();
+                deploy(ledger, build, verdict, trip);
+                if (trip) {
+                    tripped.add(PointSource.jenkins("shop/deploy", build));
+                }
+                if (verdict != PointStatus.GOOD && !trip) { // the host plans after a GOOD verdict and after a trip
                     continue;
                 }
                 List<RollbackPoint> window = ledger.history(PROD, 0, Math.min(build, KeptBuilds.window(keepGood)));
@@ -101,6 +137,7 @@ class KeptBuildsTest {
                 Set<PointSource> expected = new LinkedHashSet<>();
                 ledger.history(PROD, 0, build).stream().filter(p -> p.status().isRestorable()).limit(keepGood)
                         .forEach(p -> expected.add(p.source()));
+                expected.addAll(tripped); // every tripped build, as long as its point
                 assertThat(kept).as("seed %d, build %d, keepGood %d", seed, build, keepGood)
                         .containsExactlyInAnyOrderElementsOf(expected);
             }

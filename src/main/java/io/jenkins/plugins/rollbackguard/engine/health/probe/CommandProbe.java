@@ -29,6 +29,8 @@ final class CommandProbe implements Probe {
     private final Masker masker;
     private final Scheduler clock;
     private final Pattern valuePattern;
+    private volatile CommandResult last; // for the evidence of a trip: formatted only when asked
+    private volatile String lastFailure;
 
     CommandProbe(final CommandProbeSpec spec, final CommandRunner runner, final Map<String, Secret> secrets,
             final Scheduler clock) {
@@ -61,8 +63,12 @@ final class CommandProbe implements Probe {
             result = runner.run(request);
         }
         catch (CommandException e) {
+            lastFailure = masker.mask(e.getMessage());
+            last = null;
             return Measurement.withoutValue(at, Outcome.ERROR, masker.mask(e.getMessage()));
         }
+        last = result;
+        lastFailure = null;
         if (result.timedOut() || result.exitCode() != 0) {
             return Measurement.withoutValue(at, Outcome.FAILURE, masker.mask(result.summary()));
         }
@@ -84,5 +90,23 @@ final class CommandProbe implements Probe {
             }
         }
         return Measurement.withoutValue(at, Outcome.ERROR, "output does not match valuePattern");
+    }
+
+    @Override
+    public java.util.Optional<String> lastResponse() {
+        CommandResult result = last;
+        String failure = lastFailure;
+        if (result == null) {
+            return java.util.Optional.ofNullable(failure).map(f -> request.describe() + "\nnot run: " + f + "\n");
+        }
+        String text = request.describe() + "\n" + (result.timedOut() ? "timed out" : "exit code " + result.exitCode())
+                + "\n--- stdout (end) ---\n" + end(result.stdout()) + "\n--- stderr (end) ---\n" + end(result.stderr()) + "\n";
+        return java.util.Optional.of(masker.mask(text));
+    }
+
+    /** The last {@link #RESPONSE_BYTES} characters of an output. */
+    private static String end(final String output) {
+        String text = output == null ? "" : output;
+        return text.length() <= RESPONSE_BYTES ? text : "[cut] " + text.substring(text.length() - RESPONSE_BYTES);
     }
 }

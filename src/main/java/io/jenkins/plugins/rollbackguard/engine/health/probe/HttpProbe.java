@@ -39,6 +39,7 @@ final class HttpProbe implements Probe {
     private final Pattern bodyMatch;
     private final long timeoutMillis;
     private final HttpRequest request; // immutable, so built once and reused for every sample
+    private volatile LastResponse last; // for the evidence of a trip: formatted only when asked
 
     HttpProbe(final HttpProbeSpec spec, final HttpClient client, final Map<String, String> authHeaders,
             final Masker masker, final Scheduler clock) {
@@ -78,7 +79,12 @@ final class HttpProbe implements Probe {
         Deadline.cancelAfter(exchange, timeoutMillis);
         return exchange.handle((response, error) -> {
             double latency = (System.nanoTime() - start) / 1e6;
-            return error == null ? judge(at, response, latency) : failure(at, describe(error));
+            if (error != null) {
+                Measurement failed = failure(at, describe(error));
+                last = new LastResponse(at, 0, null, failed.detail());
+                return failed;
+            }
+            return judge(at, response, latency);
         });
     }
 
@@ -96,6 +102,7 @@ final class HttpProbe implements Probe {
 
     private Measurement judge(final Instant at, final HttpResponse<CappedBody> response, final double latency) {
         CappedBody body = response.body();
+        last = new LastResponse(at, response.statusCode(), body, null);
         String cut = body.truncated() ? ", body cut off at " + body.bytes().length + " bytes" : "";
         int status = response.statusCode();
         if (!expected.contains(status)) {
@@ -162,5 +169,30 @@ final class HttpProbe implements Probe {
 
     private String mask(final String text) {
         return masker.mask(text);
+    }
+
+    @Override
+    public java.util.Optional<String> lastResponse() {
+        LastResponse response = last;
+        return response == null ? java.util.Optional.empty() : java.util.Optional.of(mask(response.describe(spec)));
+    }
+
+    /** The last answer: status and body, or why there was none. */
+    private record LastResponse(Instant at, int status, CappedBody body, String failure) {
+        String describe(final HttpProbeSpec spec) {
+            StringBuilder text = new StringBuilder().append(spec.method()).append(' ').append(spec.url()).append(" at ")
+                    .append(at).append('\n');
+            if (failure != null) {
+                return text.append("no answer: ").append(failure).append('\n').toString();
+            }
+            byte[] bytes = body.bytes();
+            int shown = Math.min(bytes.length, RESPONSE_BYTES);
+            text.append("status ").append(status).append('\n').append('\n')
+                    .append(new String(bytes, 0, shown, java.nio.charset.StandardCharsets.UTF_8));
+            if (shown < bytes.length || body.truncated()) {
+                text.append("\n[body cut at ").append(shown).append(" bytes]");
+            }
+            return text.append('\n').toString();
+        }
     }
 }

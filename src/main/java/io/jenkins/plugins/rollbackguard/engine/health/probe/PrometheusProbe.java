@@ -39,6 +39,7 @@ final class PrometheusProbe implements Probe {
     private final Map<String, String> authHeaders;
     private final Masker masker;
     private final Scheduler clock;
+    private volatile String last; // the last answer, for the evidence of a trip
 
     PrometheusProbe(final PrometheusProbeSpec spec, final HttpClient client, final Map<String, String> authHeaders,
             final Masker masker, final Scheduler clock) {
@@ -70,8 +71,19 @@ final class PrometheusProbe implements Probe {
         CompletableFuture<HttpResponse<CappedBody>> exchange = client.sendAsync(request.build(),
                 CappedBody.handler(MAX_ANSWER));
         Deadline.cancelAfter(exchange, timeout.toMillis());
-        return exchange.handle((response, error) -> error == null ? read(at, response)
-                : error(at, "query failed: " + rootCause(error)));
+        return exchange.handle((response, error) -> {
+            if (error != null) {
+                Measurement failed = error(at, "query failed: " + rootCause(error));
+                last = spec.query() + " at " + at + "\nno answer: " + failed.detail() + "\n";
+                return failed;
+            }
+            byte[] bytes = response.body().bytes();
+            int shown = Math.min(bytes.length, RESPONSE_BYTES);
+            last = spec.query() + " at " + at + "\nstatus " + response.statusCode() + "\n\n"
+                    + new String(bytes, 0, shown, StandardCharsets.UTF_8)
+                    + (shown < bytes.length ? "\n[answer cut at " + shown + " bytes]" : "") + "\n";
+            return read(at, response);
+        });
     }
 
     private Measurement read(final Instant at, final HttpResponse<CappedBody> response) {
@@ -148,5 +160,10 @@ final class PrometheusProbe implements Probe {
 
     private String mask(final String text) {
         return masker.mask(text);
+    }
+
+    @Override
+    public java.util.Optional<String> lastResponse() {
+        return java.util.Optional.ofNullable(last).map(this::mask);
     }
 }

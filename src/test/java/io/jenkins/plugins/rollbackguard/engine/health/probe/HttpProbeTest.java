@@ -11,6 +11,7 @@ import io.jenkins.plugins.rollbackguard.engine.health.Outcome;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
+import io.jenkins.plugins.rollbackguard.engine.health.Probe;
 import io.jenkins.plugins.rollbackguard.engine.testing.FaultyHttpServer;
 import java.time.Duration;
 import java.util.Map;
@@ -88,6 +89,29 @@ class HttpProbeTest {
             assertThat(sample(factory, redirect(server, "normal", null)).outcome()).isEqualTo(Outcome.SUCCESS);
             assertFailure(sample(factory, redirect(server, "never", null)), "status 302, expected 2xx");
             assertThat(sample(factory, redirect(server, "never", "200,302")).outcome()).isEqualTo(Outcome.SUCCESS);
+        }
+    }
+
+    /** The evidence of a trip keeps each probe's last answer: its status and the first 4 KiB of its body. */
+    @Test
+    void shouldKeepTheLastResponseCapped() throws Exception {
+        try (FaultyHttpServer server = new FaultyHttpServer(); SystemScheduler clock = new SystemScheduler(1)) {
+            ProbeFactory factory = factory(clock);
+            Probe error = factory.create(spec(server.url() + "/error", null, "1s"));
+            assertThat(error.lastResponse()).isEmpty();
+            error.sample();
+            assertThat(error.lastResponse().orElseThrow()).contains("status 500").contains("internal error")
+                    .doesNotContain("cut");
+
+            Probe huge = factory.create(spec(server.url() + "/huge", null, "10s"));
+            huge.sample();
+            String last = huge.lastResponse().orElseThrow();
+            assertThat(last).contains("status 200").contains("[body cut at 4096 bytes]");
+            assertThat(last.length()).isLessThan(4096 + 300);
+
+            Probe refused = factory.create(spec("http://127.0.0.1:" + FaultyHttpServer.refusedPort() + "/", null, "1s"));
+            refused.sample();
+            assertThat(refused.lastResponse().orElseThrow()).contains("no answer: connection refused");
         }
     }
 
