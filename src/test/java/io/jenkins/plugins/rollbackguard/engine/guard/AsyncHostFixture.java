@@ -107,40 +107,7 @@ final class AsyncHostFixture implements AutoCloseable {
         GuardMachine.Host local = session.localHost(plan -> {
             throw new AssertionError("no revert expected: " + plan.describe());
         }, work);
-        return new GuardMachine.Host() {
-            @Override
-            public io.jenkins.plugins.rollbackguard.engine.health.Probe probe(
-                    final io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec spec) {
-                return local.probe(spec);
-            }
-
-            @Override
-            public io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest takeBackup(
-                    final io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec spec, final String key) {
-                return local.takeBackup(spec, key);
-            }
-
-            @Override
-            public java.util.Optional<io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest> findBackup(
-                    final io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec spec, final String key) {
-                return local.findBackup(spec, key);
-            }
-
-            @Override
-            public Reverter reverter() {
-                return local.reverter();
-            }
-
-            @Override
-            public java.util.concurrent.Executor work() {
-                return work;
-            }
-
-            @Override
-            public boolean deployResumes() {
-                return true;
-            }
-        };
+        return new DelegatingHost(local);
     }
 
     static DeployRequest request(final int build) {

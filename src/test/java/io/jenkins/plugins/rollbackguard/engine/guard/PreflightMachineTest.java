@@ -95,40 +95,7 @@ class PreflightMachineTest {
         GuardSession session = rig.session(policy);
         GuardMachine.Host local = rig.localHost(session);
         AtomicBoolean ran = new AtomicBoolean();
-        GuardMachine.Host agent = new GuardMachine.Host() {
-            @Override
-            public io.jenkins.plugins.rollbackguard.engine.health.Probe probe(
-                    final io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec spec) {
-                return local.probe(spec);
-            }
-
-            @Override
-            public io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest takeBackup(
-                    final io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec spec, final String key) {
-                return local.takeBackup(spec, key);
-            }
-
-            @Override
-            public java.util.Optional<io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest> findBackup(
-                    final io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec spec, final String key) {
-                return local.findBackup(spec, key);
-            }
-
-            @Override
-            public Reverter reverter() {
-                return local.reverter();
-            }
-
-            @Override
-            public java.util.concurrent.Executor work() {
-                return local.work();
-            }
-
-            @Override
-            public boolean deployResumes() {
-                return true;
-            }
-
+        GuardMachine.Host agent = new DelegatingHost(local) {
             @Override
             public FileChecks.Result checkFiles(final Policy checked) {
                 return FileChecks.check(checked, agentBin.toString());
