@@ -117,7 +117,8 @@ class LedgerWebhooksTest {
         hook.failNext(Integer.MAX_VALUE);
         Ledger ledger = ledger(List.of(new LedgerWebhooks.Target(hook.url(), Secret.of(TOKEN),
                 Set.of(LedgerEvent.Type.CIRCUIT_RESET))));
-        ledger.record(RollbackPoint.builder(SHOP, PointSource.cli("v1")), "ci", "");
+        RollbackPoint point = ledger.record(RollbackPoint.builder(SHOP, PointSource.cli("v1")), "ci", "");
+        ledger.openCircuit(SHOP, "error rate 12% > 5%", "guard", point.id()); // a reset of a closed one records nothing
 
         ledger.resetCircuit(SHOP, "fixed by hand", "alice");
 
