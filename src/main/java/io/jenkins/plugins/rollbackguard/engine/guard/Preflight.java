@@ -225,8 +225,11 @@ final class Preflight {
      */
     private void refuseInterrupted(final Ledger ledger, final EnvironmentName env, final DeployRequest request,
                                    final boolean record) {
+        // a guard that died while it prepared never started the deploy command: what runs is the last verified
+        // version, so nothing waits for a decision (the warning below still names the point)
         Optional<RollbackPoint> found = new Decisions(ledger, services.scheduler()::now).interrupted(env)
-                .filter(point -> point.status() == PointStatus.INTERRUPTED);
+                .filter(point -> point.status() == PointStatus.INTERRUPTED)
+                .filter(point -> GuardState.of(point).phase() != GuardState.Phase.PREPARING);
         if (found.isEmpty()) {
             return;
         }
