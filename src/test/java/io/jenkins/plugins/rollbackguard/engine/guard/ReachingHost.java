@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,8 +12,6 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
-import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.HttpProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
 import io.jenkins.plugins.rollbackguard.engine.health.Outcome;
@@ -33,7 +30,7 @@ import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
  * blocking round trip on the sample thread, as the Jenkins agent probe does over remoting, so that everything the
  * machine does with a measurement runs on the sample pool.
  */
-final class ReachingHost implements GuardMachine.Host {
+final class ReachingHost extends DelegatingHost {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How a probe of this host takes its sample. */
@@ -63,6 +60,7 @@ final class ReachingHost implements GuardMachine.Host {
      */
     ReachingHost(final GuardMachine.Host local, final UnaryOperator<String> reach, final Shape shape,
                  final Scheduler clock) {
+        super(local);
         this.local = local;
         this.reach = reach;
         this.shape = shape;
@@ -140,26 +138,6 @@ final class ReachingHost implements GuardMachine.Host {
         catch (IOException e) {
             return Measurement.withoutValue(at, Outcome.FAILURE, "I/O error: " + e.getMessage());
         }
-    }
-
-    @Override
-    public BackupManifest takeBackup(final BackupSpec spec, final String key) {
-        return local.takeBackup(spec, key);
-    }
-
-    @Override
-    public Optional<BackupManifest> findBackup(final BackupSpec spec, final String key) {
-        return local.findBackup(spec, key);
-    }
-
-    @Override
-    public Reverter reverter() {
-        return local.reverter();
-    }
-
-    @Override
-    public Executor work() {
-        return local.work();
     }
 
     @Override
