@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * The DORA figures of one environment, from its ledger. Deploys are guarded deploys that are neither
- * adopted nor reverts; a failure is a deploy that became BAD; time to restore runs from the moment a
- * deploy is marked BAD to the moment the environment next has a GOOD point (a revert or a fix).
+ * adopted nor reverts; a failure is a deploy that became BAD; time to restore is the incidents' (see
+ * {@link IncidentFigures}: from the trip to the restoring point's first passing samples), the one figure every report
+ * gives.
  *
  * @param environment
  *         the environment

@@ -361,7 +361,7 @@ final class EnvironmentJournal {
             }
             var now = options.clock().get();
             RollbackPoint.Builder changed = point.toBuilder().status(to).updatedAt(now);
-            if (to == PointStatus.WATCHING) {
+            if (to == PointStatus.WATCHING && point.deployedAt() == null) { // a resumed watch keeps when it first began
                 changed.deployedAt(now);
             }
             if (!to.isInFlight()) {

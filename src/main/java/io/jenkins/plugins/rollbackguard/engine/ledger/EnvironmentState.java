@@ -31,10 +31,12 @@ final class EnvironmentState {
     private Lease lease = Lease.none();
     private long lastSeq;
     private final DoraCounters dora = new DoraCounters();
+    private final Incidents incidents;
 
     EnvironmentState(final EnvironmentName environment, final LedgerCodec codec) {
         this.environment = environment;
         this.points = new PointTable(codec);
+        this.incidents = new Incidents(codec.mapper());
     }
 
     EnvironmentName environment() {
@@ -96,6 +98,10 @@ final class EnvironmentState {
         return dora;
     }
 
+    Incidents incidents() {
+        return incidents;
+    }
+
     /**
      * Applies one journal record.
      *
@@ -108,6 +114,7 @@ final class EnvironmentState {
             case STATUS_CHANGED -> {
                 put(record.point());
                 dora.onStatus(record.point(), record.to(), record.at());
+                incidents.onStatus(record.point(), record.to(), record.at(), points.size());
             }
             case CIRCUIT_OPENED, CIRCUIT_RESET -> circuit = record.circuit();
             case LEASE_TAKEN, LEASE_RENEWED, LEASE_RELEASED, LEASE_BROKEN -> lease = record.lease();
@@ -116,6 +123,7 @@ final class EnvironmentState {
                     put(record.point());
                     if (record.to() != null && record.to() != record.from()) {
                         dora.onStatus(record.point(), record.to(), record.at());
+                        incidents.onStatus(record.point(), record.to(), record.at(), points.size());
                     }
                 }
             }
@@ -123,6 +131,7 @@ final class EnvironmentState {
         }
         if (record.type() == LedgerEvent.Type.POINT_RECORDED) {
             dora.onRecorded(record.point());
+            incidents.onRecorded(record.point(), record.at());
         }
         lastSeq = Math.max(lastSeq, record.seq());
         remember(record.event(environment));
@@ -198,16 +207,15 @@ final class EnvironmentState {
             return "drill".equals(point.attributes().get("trigger"));
         }
 
-        DoraFigures figures(final EnvironmentName environment) {
-            List<Long> sorted = new ArrayList<>(restoreMillis);
+        /** The deploy counts are kept here; the restores are the incidents' (one computation of time to restore). */
+        DoraFigures figures(final EnvironmentName environment, final IncidentFigures incidents) {
+            List<Long> sorted = new ArrayList<>();
+            incidents.incidents().forEach(i -> i.timeToRestore().ifPresent(d -> sorted.add(d.toMillis())));
             Collections.sort(sorted);
-            Optional<Duration> median = Optional.empty();
+            Optional<Duration> median = incidents.timeToRestore().median();
             Optional<Duration> mean = Optional.empty();
             if (!sorted.isEmpty()) {
-                int n = sorted.size();
-                long mid = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-                median = Optional.of(Duration.ofMillis(mid));
-                mean = Optional.of(Duration.ofMillis(sorted.stream().mapToLong(Long::longValue).sum() / n));
+                mean = Optional.of(Duration.ofMillis(sorted.stream().mapToLong(Long::longValue).sum() / sorted.size()));
             }
             return new DoraFigures(environment, deploys, failures, sorted.size(), median, mean);
         }

@@ -674,7 +674,34 @@ public final class Ledger {
      * @return the figures
      */
     public DoraFigures dora(final EnvironmentName environment) {
-        return journal(environment, false).read(state -> state.dora().figures(environment));
+        return journal(environment, false).read(state -> state.dora().figures(environment,
+                state.incidents().figures(environment)));
+    }
+
+    /**
+     * Returns the incident figures of an environment: time to detect, time to restore and incident duration of each
+     * incident, and its drills apart (docs/ledger.md, "Incident figures").
+     *
+     * @param environment
+     *         the environment
+     * @return the figures
+     */
+    public IncidentFigures incidents(final EnvironmentName environment) {
+        return journal(environment, false).read(state -> state.incidents().figures(environment));
+    }
+
+    /**
+     * Returns the incident a point started (it became BAD) or ended (it restored the environment), or the drill it
+     * was.
+     *
+     * @param environment
+     *         the environment
+     * @param pointId
+     *         the point
+     * @return the incident, if the point had a part in one
+     */
+    public Optional<Incident> incident(final EnvironmentName environment, final long pointId) {
+        return journal(environment, false).read(state -> state.incidents().of(pointId));
     }
 
     /**

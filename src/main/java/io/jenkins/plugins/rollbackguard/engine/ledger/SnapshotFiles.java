@@ -93,6 +93,7 @@ final class SnapshotFiles {
         }
         state.restoreHeader(header.lastSeq(), header.circuit(), header.lease());
         restoreDora(state.dora(), header);
+        state.incidents().restore(header.incidents());
         header.recent().forEach(state::remember);
         state.table().attach(file, format, Arrays.copyOfRange(lineStarts, 1, lineStarts.length), count);
         if (header.restorable() != null && header.inFlight() != null) {
@@ -218,7 +219,8 @@ final class SnapshotFiles {
         EnvironmentState.DoraCounters dora = state.dora();
         SnapshotHeader header = new SnapshotHeader(LedgerCodec.FORMAT, generation, state.lastSeq(), state.size(),
                 state.circuit(), dora.deploys, dora.failures, dora.restoreMillis, dora.failingSince,
-                state.recentEvents(), List.copyOf(state.restorableIds()), List.copyOf(state.inFlightIds()), state.lease());
+                state.recentEvents(), List.copyOf(state.restorableIds()), List.copyOf(state.inFlightIds()), state.lease(),
+                state.incidents().list());
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
             out.write(codec.write(header).getBytes(StandardCharsets.UTF_8));
             out.write('\n');

@@ -32,8 +32,11 @@ import java.util.List;
  *         ids of points still deploying or watching
  * @param lease
  *         the environment's lease (null in snapshots before format 3: free, epoch 0)
+ * @param incidents
+ *         the incidents and drills so far (null in snapshots written before they were kept: none)
  */
 record SnapshotHeader(int format, long generation, long lastSeq, int points, Circuit circuit, long deploys,
                       long failures, List<Long> restoreMillis, Instant failingSince, List<LedgerEvent> recent,
-                      List<Long> restorable, List<Long> inFlight, Lease lease) {
+                      List<Long> restorable, List<Long> inFlight, Lease lease,
+                      List<Incident> incidents) {
 }
