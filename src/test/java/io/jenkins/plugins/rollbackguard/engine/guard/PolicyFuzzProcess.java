@@ -57,23 +57,11 @@ public final class PolicyFuzzProcess {
             System.out.println("FAIL seed=" + seed + ": no policy examples found under " + root);
             System.exit(2);
         }
-        Random random = new Random(seed);
         List<Case> cases = new ArrayList<>(handMade(scratch));
         for (String example : examples) {
             cases.add(new Case("example", "example.yaml", example, null));
         }
-        for (int i = 0; i < count; i++) {
-            String example = examples.get(random.nextInt(examples.size()));
-            int mutations = 1 + random.nextInt(3);
-            String text = example;
-            StringBuilder kinds = new StringBuilder();
-            for (int m = 0; m < mutations; m++) {
-                int kind = random.nextInt(9);
-                kinds.append(m == 0 ? "" : "+").append(kind);
-                text = mutate(text, kind, random);
-            }
-            cases.add(new Case("mutation " + kinds, random.nextInt(10) == 0 ? "mutated.json" : "mutated.yaml", text, null));
-        }
+        cases.addAll(mutations(examples, seed, count));
         PolicyReader reader = new PolicyReader();
         long[] nanos = new long[cases.size()];
         int accepted = 0;
@@ -115,6 +103,36 @@ public final class PolicyFuzzProcess {
                         sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e6,
                         sorted[sorted.length - 1] / 1e6, cases.get(slowest).kind(), Runtime.getRuntime().maxMemory() >> 20));
         System.exit(failed == 0 ? 0 : 1);
+    }
+
+    /**
+     * Mutates the examples as the fuzzer does: the same seed gives the same cases (PolicySchemaTest compares the
+     * reader and the schema on them).
+     *
+     * @param examples
+     *         whole policies
+     * @param seed
+     *         the seed
+     * @param count
+     *         how many mutations
+     * @return the cases, each a text and a source name ending in .yaml or .json
+     */
+    static List<Case> mutations(final List<String> examples, final long seed, final int count) {
+        Random random = new Random(seed);
+        List<Case> cases = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String example = examples.get(random.nextInt(examples.size()));
+            int mutations = 1 + random.nextInt(3);
+            String text = example;
+            StringBuilder kinds = new StringBuilder();
+            for (int m = 0; m < mutations; m++) {
+                int kind = random.nextInt(9);
+                kinds.append(m == 0 ? "" : "+").append(kind);
+                text = mutate(text, kind, random);
+            }
+            cases.add(new Case("mutation " + kinds, random.nextInt(10) == 0 ? "mutated.json" : "mutated.yaml", text, null));
+        }
+        return cases;
     }
 
     static String checkMessage(final String message) {
@@ -266,6 +284,6 @@ public final class PolicyFuzzProcess {
     }
 
     /** One input: text to parse as {@code source}, or a file to read. */
-    private record Case(String kind, String source, String text, Path file) {
+    record Case(String kind, String source, String text, Path file) {
     }
 }
