@@ -245,8 +245,7 @@ final class EnvironmentJournal {
     }
 
     private void compactIfDue() {
-        // A tenth of the points: the journal stays small next to the snapshot, and compaction stays amortised O(1).
-        if (journalLines <= Math.max(options.compactAfter(), state.size() / 10)) {
+        if (journalLines <= options.journalBound(state.size())) {
             return;
         }
         try { // the caller holds the lock

@@ -753,9 +753,23 @@ public final class Ledger {
      */
     public record Options(boolean fsync, int compactAfter, Supplier<Instant> clock, Consumer<String> warnings,
                           String owner, Consumer<LedgerEvent> events, WriteHook writes) {
-        /** @return fsync on, compaction after 10,000 lines, system clock, warnings to standard error */
+        /**
+         * The most journal lines an environment keeps before it compacts: {@code compactAfter}, or a fiftieth of its
+         * points if that is more. A cold open replays the journal line by line (each a whole record, parsed; snapshot
+         * points stay unparsed byte ranges), so this bounds it: at most 2,000 lines at 1e5 points. Compaction still
+         * costs amortised O(1) per record, since it runs once per {@code points / 50} records.
+         *
+         * @param points
+         *         the environment's points
+         * @return the bound
+         */
+        public int journalBound(final int points) {
+            return Math.max(compactAfter, points / 50);
+        }
+
+        /** @return fsync on, compaction after 2,000 lines (or a fiftieth of the points), system clock, warnings to standard error */
         public static Options defaults() {
-            return new Options(true, 10_000, Instant::now, message -> System.err.println("WARNING: " + message),
+            return new Options(true, 2_000, Instant::now, message -> System.err.println("WARNING: " + message),
                     Owners.current(), event -> { }, WriteHook.NONE);
         }
 

@@ -36,6 +36,9 @@ final class LedgerCodec {
     private static final String DECISION_PREFIX = "{\"v\":" + DECISION_FORMAT + ",";
     /** Format 2 lines need no migration to format 3 either. */
     private static final String PREVIOUS_PREFIX = "{\"v\":2,";
+    /** Snapshot headers of the formats read without migration. */
+    private static final String HEADER_PREFIX = "{\"format\":" + FORMAT + ",";
+    private static final String PREVIOUS_HEADER_PREFIX = "{\"format\":2,";
 
     // Instants as epoch milliseconds: parsing ISO text dominated the cold open of large ledgers.
     private final ObjectMapper mapper = new ObjectMapper()
@@ -46,6 +49,7 @@ final class LedgerCodec {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final ObjectReader recordReader = mapper.readerFor(JournalRecord.class);
     private final ObjectReader pointReader = mapper.readerFor(RollbackPoint.class);
+    private final ObjectReader headerReader = mapper.readerFor(SnapshotHeader.class);
 
     /**
      * Returns the format a record of a type is written in.
@@ -104,6 +108,26 @@ final class LedgerCodec {
             return pointReader.readValue(line);
         }
         return read(migrate(tree(line), format), RollbackPoint.class);
+    }
+
+    /**
+     * Binds a snapshot header of a format that needs no migration directly, without building a tree first: the
+     * header of a large ledger holds its incidents and indexes, and the tree doubled its share of the cold open.
+     *
+     * @param line
+     *         the snapshot's first line
+     * @return the header, or empty when the line is of another format (then it is read as a tree and migrated)
+     */
+    java.util.Optional<SnapshotHeader> readHeader(final String line) {
+        if (line == null || !(line.startsWith(HEADER_PREFIX) || line.startsWith(PREVIOUS_HEADER_PREFIX))) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(headerReader.readValue(line));
+        }
+        catch (IOException | IllegalArgumentException e) {
+            return java.util.Optional.empty(); // the tree path says what is wrong with it
+        }
     }
 
     JsonNode tree(final String line) throws IOException {

@@ -84,9 +84,16 @@ final class SnapshotFiles {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             first = reader.readLine();
         }
-        JsonNode headerNode = parse(file, 1, first);
-        int format = headerNode.path("format").asInt(1);
-        SnapshotHeader header = convert(file, 1, codec.migrate(headerNode, format), SnapshotHeader.class);
+        SnapshotHeader header = codec.readHeader(first).orElse(null);
+        int format;
+        if (header != null) {
+            format = header.format();
+        }
+        else {
+            JsonNode headerNode = parse(file, 1, first);
+            format = headerNode.path("format").asInt(1);
+            header = convert(file, 1, codec.migrate(headerNode, format), SnapshotHeader.class);
+        }
         int count = lineStarts.length - 2; // the header line, and the end of the file
         if (count != header.points()) {
             throw new LedgerCorruptException(file, count + 1L, "expected %d points, found %d".formatted(header.points(), count), null);

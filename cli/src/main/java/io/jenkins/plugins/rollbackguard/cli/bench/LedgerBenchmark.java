@@ -105,7 +105,11 @@ public final class LedgerBenchmark implements Callable<Integer> {
      * ledger full of unfinished points would be marked INTERRUPTED on open, which is not what we time).
      */
     static void fill(final Ledger ledger, final EnvironmentName env, final int size) {
-        for (int i = 1; i <= size; i++) {
+        fill(ledger, env, 1, size);
+    }
+
+    private static void fill(final Ledger ledger, final EnvironmentName env, final int first, final int last) {
+        for (int i = first; i <= last; i++) {
             RollbackPoint point = ledger.record(RollbackPoint.builder(env, PointSource.jenkins("shop/deploy", i))
                     .artifact(new ArtifactRef("shop.jar", SHA, 1 << 20, null)).gitCommit("c" + i)
                     .parameter("VERSION", "1.0." + i), "bench", "deploy");
@@ -116,14 +120,64 @@ public final class LedgerBenchmark implements Callable<Integer> {
 
     private void coldOpen(final Path work, final PrintWriter out) throws Exception {
         EnvironmentName env = EnvironmentName.of("cold");
-        fill(Ledger.open(work, Ledger.Options.defaults().withFsync(false)), env, coldSize);
+        Ledger.Options options = Ledger.Options.defaults().withFsync(false);
+        Ledger built = Ledger.open(work, options);
+        fill(built, env, coldSize);
+        // The worst case: the journal one deploy short of its bound, so the open replays the most lines it ever does.
+        int size = coldSize;
+        while (journalLines(work.resolve(env.value())) + 3 <= options.journalBound(size + 1)) {
+            fill(built, env, size + 1, size + 1);
+            size++;
+        }
+        long compaction = compactionPause(built, env, size);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "io.jenkins.plugins.rollbackguard.cli.Main", "bench", "ledger-open", work.toString(), env.value())
                 .redirectErrorStream(true).start();
         String result = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         process.waitFor();
-        out.printf("cold open at %,d points in a fresh JVM: %s (goal < 1 s)%n", coldSize, result);
+        out.printf("cold open at %,d points in a fresh JVM, journal one deploy short of compaction: %s (goal < 1 s)%n",
+                size, result);
+        out.printf(Locale.ROOT, "compaction at %,d points: %.0f ms, once per %,d records (the write that triggers it waits)%n",
+                size, compaction / 1e6, options.journalBound(size));
+    }
+
+    /**
+     * Times the write that compacts, on a copy of the ledger, so that the cold open still meets the worst case. With
+     * fsync on, as a real ledger writes.
+     */
+    private static long compactionPause(final Ledger built, final EnvironmentName env, final int size) throws IOException {
+        Path copy = Files.createTempDirectory(built.root().getParent(), "compaction");
+        try {
+            Path from = built.root().resolve(env.value());
+            Path to = Files.createDirectories(copy.resolve(env.value()));
+            try (Stream<Path> files = Files.list(from)) {
+                for (Path file : files.filter(f -> !f.getFileName().toString().equals("audit.jsonl")).toList()) {
+                    Files.copy(file, to.resolve(file.getFileName()));
+                }
+            }
+            Ledger ledger = Ledger.open(copy);
+            ledger.size(env); // load first, so that only the write is timed
+            String before = journalName(to);
+            long slowest = 0;
+            for (int i = size + 1; before.equals(journalName(to)) && i <= size + Ledger.Options.defaults().journalBound(size); i++) {
+                long t = System.nanoTime();
+                ledger.record(RollbackPoint.builder(env, PointSource.jenkins("shop/deploy", i))
+                        .artifact(new ArtifactRef("shop.jar", SHA, 1 << 20, null)).gitCommit("c" + i), "bench", "deploy");
+                slowest = Math.max(slowest, System.nanoTime() - t);
+            }
+            return slowest;
+        }
+        finally {
+            delete(copy);
+        }
+    }
+
+    private static String journalName(final Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("journal-")).sorted()
+                    .reduce((a, b) -> b).orElse("");
+        }
     }
 
     private void appendLatency(final Path work, final PrintWriter out) {
