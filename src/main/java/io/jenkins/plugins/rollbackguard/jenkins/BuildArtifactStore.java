@@ -12,7 +12,10 @@ import java.util.Set;
 import hudson.model.Run;
 import jenkins.util.VirtualFile;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+
 import io.jenkins.plugins.rollbackguard.engine.guard.ArtifactStore;
+import io.jenkins.plugins.rollbackguard.engine.guard.FileArtifactStore;
 import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
@@ -25,10 +28,26 @@ import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 public class BuildArtifactStore implements ArtifactStore {
     private final JenkinsFacade jenkins;
     private final JobAliases aliases;
+    /** The points' own files (log tail, evidence), on the controller's disk; null: kept nowhere. */
+    @CheckForNull
+    private final FileArtifactStore pointFiles;
 
-    /** Creates the store of the running Jenkins. */
+    /** Creates the store of the running Jenkins, keeping no point files (a manual rollback's). */
     public BuildArtifactStore() {
         this(new JenkinsFacade(), new JobAliases());
+    }
+
+    /**
+     * Creates the store of the running Jenkins for one environment, keeping its points' own files (the build log's
+     * tail at the end of the deploy, the evidence of a trip) in a directory of the controller.
+     *
+     * @param pointFilesRoot
+     *         the environment's directory of point files ({@code RollbackGuardHome.getPointFilesRoot})
+     */
+    public BuildArtifactStore(final Path pointFilesRoot) {
+        this.jenkins = new JenkinsFacade();
+        this.aliases = new JobAliases();
+        this.pointFiles = new FileArtifactStore(pointFilesRoot);
     }
 
     /**
@@ -42,6 +61,7 @@ public class BuildArtifactStore implements ArtifactStore {
     public BuildArtifactStore(final JenkinsFacade jenkins, final JobAliases aliases) {
         this.jenkins = jenkins;
         this.aliases = aliases;
+        this.pointFiles = null;
     }
 
     /**
@@ -108,6 +128,16 @@ public class BuildArtifactStore implements ArtifactStore {
     @Override
     public int prune(final Set<String> keep) {
         return 0; // the build discarder owns archived artifacts; good builds are protected by keep-log
+    }
+
+    @Override
+    public Optional<Path> pointFiles(final long pointId) {
+        return pointFiles == null ? Optional.empty() : pointFiles.pointFiles(pointId);
+    }
+
+    @Override
+    public int prunePoints(final Set<Long> keep) {
+        return pointFiles == null ? 0 : pointFiles.prunePoints(keep);
     }
 
     /**

@@ -95,7 +95,8 @@ final class GuardHost implements GuardMachine.Host {
         RollbackGuardConfiguration configuration = RollbackGuardConfiguration.get();
         this.storeRoot = configuration.getEffectiveBackupRoot().toString();
         GuardServices services = new GuardServices(new LedgerFacade(new RollbackGuardHome()).getLedger(),
-                new BackupStore(configuration.getEffectiveBackupRoot()), new BuildArtifactStore(),
+                new BackupStore(configuration.getEffectiveBackupRoot()),
+                new BuildArtifactStore(new RollbackGuardHome().getPointFilesRoot(policy.environment().value())),
                 new CredentialsSecretSource(run), runner, scheduler, SamplePool.executor(), guardListener,
                 Notifier.none(), JenkinsLeases.of(run));
         this.session = new GuardSession(services, policy, new Timeline(scheduler::now, guardListener));

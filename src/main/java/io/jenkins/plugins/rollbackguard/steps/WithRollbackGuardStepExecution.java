@@ -42,8 +42,11 @@ import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.jenkins.BuildArtifactStore;
+import io.jenkins.plugins.rollbackguard.jenkins.BuildLogTail;
 import io.jenkins.plugins.rollbackguard.jenkins.WorkPool;
 import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
+import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
 
 /**
  * Runs {@code withRollbackGuard} as an asynchronous driver of the engine's guard machine ({@link BodyDriver}): the
@@ -315,6 +318,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
                 end(() -> getContext().onSuccess(result));
                 return;
             }
+            keepDeployOutput();
             driver().ended(new GuardMachine.Finished());
         }
 
@@ -324,8 +328,32 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
                 end(() -> getContext().onFailure(t));
                 return;
             }
+            keepDeployOutput();
             driver().ended(endOf(t));
         }
+    }
+
+    /**
+     * Keeps the build log's tail, the deploy's output in Jenkins, among the point's files for the evidence of a trip.
+     * Called on the CPS VM thread, so the read and the write go to the work pool; queued before the machine hears the
+     * body's end, so it runs before the watch's first sample can trip.
+     */
+    private void keepDeployOutput() {
+        long id = pointId;
+        String env = environment;
+        if (id <= 0 || env == null) {
+            return;
+        }
+        work().execute(() -> {
+            try {
+                Run<?, ?> run = getContext().get(Run.class);
+                new BuildArtifactStore(new RollbackGuardHome().getPointFilesRoot(env)).pointFiles(id)
+                        .ifPresent(dir -> BuildLogTail.keep(run, dir));
+            }
+            catch (IOException | InterruptedException e) {
+                LOGGER.log(Level.FINE, "no build to keep the log of", e);
+            }
+        });
     }
 
     // ---- the machine's side: what the driver asks of this step

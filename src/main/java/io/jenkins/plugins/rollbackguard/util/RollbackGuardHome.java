@@ -13,6 +13,8 @@ public class RollbackGuardHome {
     public static final String LEDGER = "ledger";
     /** The name of the default backup directory inside {@link #DIRECTORY}. */
     public static final String BACKUPS = "backups";
+    /** The name of the environments' point files directory inside {@link #DIRECTORY}. */
+    public static final String FILES = "files";
 
     private final JenkinsFacade jenkins;
 
@@ -39,6 +41,18 @@ public class RollbackGuardHome {
     /** @return {@code JENKINS_HOME/rollback-guard/ledger} */
     public Path getLedgerRoot() {
         return getRoot().resolve(LEDGER);
+    }
+
+    /**
+     * Returns where the points of an environment keep their own files: the tail of the build log at the end of the
+     * deploy and the evidence of a trip, {@code JENKINS_HOME/rollback-guard/files/<env>/points/<id>/}.
+     *
+     * @param environment
+     *         the environment's name, already checked by the engine
+     * @return the directory of the environment's points' files
+     */
+    public Path getPointFilesRoot(final String environment) {
+        return getRoot().resolve(FILES).resolve(environment);
     }
 
     /** @return {@code JENKINS_HOME/rollback-guard/backups}, the backup root when none is configured */

@@ -45,7 +45,7 @@ final class CommandDeployer implements Deployer {
     /** Point attribute: the directory the deploy command ran in (and every revert to the point runs in). */
     static final String DIRECTORY = "deployDirectory";
     /** The file of a point's deploy output tail, among the point's files. */
-    static final String OUTPUT = "deploy-output.log";
+    static final String OUTPUT = io.jenkins.plugins.rollbackguard.engine.guard.FileArtifactStore.DEPLOY_OUTPUT;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> command;

@@ -34,6 +34,8 @@ public final class FileArtifactStore implements ArtifactStore {
     static final String POINTS = "points";
     /** A point's directory that holds this keeps its files as long as the point. */
     public static final String EVIDENCE = "evidence";
+    /** The last 64 KiB of a point's deploy output, in the point's directory. */
+    public static final String DEPLOY_OUTPUT = "deploy-output.log";
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private final Path root;

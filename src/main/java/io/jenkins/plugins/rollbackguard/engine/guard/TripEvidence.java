@@ -36,7 +36,7 @@ final class TripEvidence {
     /** How long the log command may run: the revert waits for it. */
     static final Duration LOG_TIMEOUT = Duration.ofSeconds(15);
     /** The deploy output's tail, written beside the point's artifacts by the host that ran the deploy. */
-    static final String DEPLOY_OUTPUT = "deploy-output.log";
+    static final String DEPLOY_OUTPUT = FileArtifactStore.DEPLOY_OUTPUT;
     private static final DateTimeFormatter JOURNAL_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
