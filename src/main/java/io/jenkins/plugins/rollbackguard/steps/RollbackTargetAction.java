@@ -3,14 +3,18 @@ package io.jenkins.plugins.rollbackguard.steps;
 import java.util.List;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.EnvVars;
 import hudson.model.Action;
+import hudson.model.EnvironmentContributingAction;
 import hudson.model.InvisibleAction;
 import hudson.model.Queue;
+import hudson.model.Run;
 
 /**
  * Marks a reverting build with what it restores: the environment, the rollback point in the ledger and the good
  * build whose artifacts and revision are deployed again. Rollback Guard adds it when it schedules the build and
- * reads it back while the build runs. As a {@link Queue.QueueAction} it keeps the reverting build out of the queue's
+ * reads it back while the build runs. It also sets the reverting build's variables for every step of the build. As a {@link Queue.QueueAction} it keeps the reverting build out of the queue's
  * folding: without it, a revert with the same (or no) parameters as a queued ordinary build would be merged into
  * that build, its cause and this action dropped, and the new code deployed in place of the old.
  *
@@ -18,7 +22,7 @@ import hudson.model.Queue;
  * could save the queue item id (a guard machine, {@code rollbackTo}) finds its reverting build again in the queue or
  * among the job's builds instead of scheduling a second one or waiting on an id it never kept.</p>
  */
-public class RollbackTargetAction extends InvisibleAction implements Queue.QueueAction {
+public class RollbackTargetAction extends InvisibleAction implements Queue.QueueAction, EnvironmentContributingAction {
     private final String environment;
     private final long pointId;
     private final int targetBuild;
@@ -80,6 +84,17 @@ public class RollbackTargetAction extends InvisibleAction implements Queue.Queue
     @CheckForNull
     public String getKey() {
         return key;
+    }
+
+    /**
+     * Sets {@code ROLLBACK_GUARD_IS_ROLLBACK=true} and {@code ROLLBACK_GUARD_TARGET_BUILD} for the whole reverting
+     * build, not only inside the guarded block, so that a Declarative {@code when} can skip the stages a revert does not
+     * need (checkout, build, tests). Jenkins asks every time it computes the build's environment: two puts, no I/O.
+     */
+    @Override
+    public void buildEnvironment(@NonNull final Run<?, ?> run, @NonNull final EnvVars env) {
+        env.put(GuardPreparation.IS_ROLLBACK, "true");
+        env.put(GuardPreparation.TARGET_BUILD, Integer.toString(targetBuild));
     }
 
     /** A revert is never merged with another queued build, nor another build with a queued revert. */

@@ -35,6 +35,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.BodyDriver;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardMachine;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.KeptBuilds;
+import io.jenkins.plugins.rollbackguard.engine.guard.OutcomeVariables;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Interruption;
 import io.jenkins.plugins.rollbackguard.engine.guard.InterruptionCauses;
@@ -410,6 +411,7 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
                 pointId = outcome.point().id();
             }
             listener().getLogger().printf("[rollback-guard] %s: %s%n", outcome.result(), outcome.explanation());
+            HashMap<String, Object> facts = new HashMap<>(tell(outcome)); // what the step returns: serialisable
             if (outcome.result() != GuardOutcome.Result.GOOD && outcome.point() != null
                     && KeptBuilds.tripped(outcome.point())) {
                 keepTrippedBuild(policy());
@@ -417,11 +419,11 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
             switch (outcome.result()) {
                 case GOOD -> {
                     new KeepGoodBuilds().protect(new LedgerFacade().getLedger(), policy());
-                    end(() -> getContext().onSuccess(null));
+                    end(() -> getContext().onSuccess(facts));
                 }
                 case INCONCLUSIVE -> end(() -> {
                     getContext().setResult(Result.UNSTABLE);
-                    getContext().onSuccess(null);
+                    getContext().onSuccess(facts);
                 });
                 case ABORTED -> end(() -> getContext().onFailure(driver().interruptionOf(outcome).isPresent()
                         ? aborted(outcome) // an abort is an abort, not a failure
@@ -436,6 +438,21 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
             end(() -> getContext().onFailure(failure instanceof AbortException ? failure
                     : new AbortException("[rollback-guard] " + failure.getMessage())));
         }
+    }
+
+    /**
+     * Sets the block's outcome as build variables named per environment for the steps after it, and returns the facts
+     * the step gives a Scripted pipeline; both from the engine's {@link OutcomeVariables}.
+     */
+    private Map<String, Object> tell(final GuardOutcome outcome) {
+        EnvironmentName env = environment != null ? EnvironmentName.of(environment) : policy().environment();
+        try {
+            GuardOutcomeAction.record(getContext().get(Run.class), OutcomeVariables.of(env, outcome));
+        }
+        catch (IOException | InterruptedException e) {
+            LOGGER.log(Level.FINE, "no build to set the outcome's variables on", e);
+        }
+        return OutcomeVariables.facts(env, outcome);
     }
 
     /**
