@@ -126,14 +126,14 @@ final class MetricsCommand implements Callable<Integer> {
         for (Row row : rows) {
             IncidentJson.Summary s = row.incidents();
             IncidentFigures figures = ledger.incidents(EnvironmentName.of(row.environment()));
-            out.printf(Locale.ROOT, "%s: %d deploys, change failure rate %.1f%%, %d incidents (%s), %d over the %d-minute goal%n",
+            out.printf(Locale.ROOT, "%s: deploys %d, change failure rate %.1f%%, incidents %d (%s, %d over the %d-minute goal)%n",
                     row.environment(), row.deploys(), row.changeFailureRate() * 100, s.count(),
                     s.open() == null ? "none open" : "#" + s.open() + " open", s.overGoal(), IncidentFigures.GOAL.toMinutes());
             Table table = new Table("  FIGURE", "MEDIAN", "P95", "GOAL");
             table.row("  time to detect", s.timeToDetect().median(), s.timeToDetect().p95(), null);
             table.row("  time to restore", s.timeToRestore().median(), s.timeToRestore().p95(), null);
             table.row("  incident duration", s.duration().median(), s.duration().p95(),
-                    "<= " + IncidentFigures.human(IncidentFigures.GOAL));
+                    "<= " + IncidentFigures.GOAL.toMinutes() + " min");
             table.row("  drills: time to restore (%d, apart)".formatted(figures.drills().size()),
                     s.drillTimeToRestore().median(), s.drillTimeToRestore().p95(), null);
             table.print(out);

@@ -141,9 +141,10 @@ class FiguresCommandsTest {
         Run text = run("metrics", "--ledger", root.toString(), "--env", "prod");
         Run json = run("metrics", "--ledger", root.toString(), "--json");
 
-        assertThat(text.out()).contains("prod: 2 deploys, change failure rate 50.0%, 1 incidents (none open), "
-                + "0 over the 15-minute goal").containsPattern("time to detect +3\\.1 s +3\\.1 s")
-                .containsPattern("incident duration +9\\.8 s +9\\.8 s +<= 15 min 00 s");
+        assertThat(text.out()).contains("prod: deploys 2, change failure rate 50.0%, incidents 1 (none open, "
+                + "0 over the 15-minute goal)").containsPattern("time to detect +3\\.1 s +3\\.1 s")
+                .containsPattern("incident duration +9\\.8 s +9\\.8 s +<= 15 min\n")
+                .containsPattern("drills: time to restore \\(0, apart\\) +- +-");
         JsonNode report = JSON.readTree(json.out());
         assertThat(report.path("goalMs").asLong()).isEqualTo(900_000);
         JsonNode prod = report.path("environments").get(0).path("incidents");
