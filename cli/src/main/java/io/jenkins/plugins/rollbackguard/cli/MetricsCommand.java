@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardCounts;
 import io.jenkins.plugins.rollbackguard.engine.ledger.DoraFigures;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.IncidentFigures;
@@ -144,7 +145,7 @@ final class MetricsCommand implements Callable<Integer> {
 
     private static Row row(final Ledger ledger, final EnvironmentName env) {
         DoraFigures dora = ledger.dora(env);
-        Counts counts = Counts.of(ledger, env);
+        GuardCounts counts = GuardCounts.of(ledger, env);
         return new Row(env.value(), dora.deploys(), dora.failures(), dora.changeFailureRate(), ledger.circuit(env).isOpen(),
                 counts.trips(), counts.reverts(), counts.failedReverts(), IncidentJson.Summary.of(ledger.incidents(env)));
     }

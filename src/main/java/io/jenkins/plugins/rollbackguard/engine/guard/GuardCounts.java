@@ -1,18 +1,16 @@
-package io.jenkins.plugins.rollbackguard.cli;
+package io.jenkins.plugins.rollbackguard.engine.guard;
 
 import java.util.List;
 
-import io.jenkins.plugins.rollbackguard.engine.guard.RollbackPlanner;
-import io.jenkins.plugins.rollbackguard.engine.guard.TripHandler;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 
 /**
- * The counts {@code metrics} gives beside the ledger's DORA and incident figures, read from the points: the ledger
- * keeps no counter of trips or reverts, so this reads each point once (a page of 1,000 at a time).
- * Drills are rehearsals and left out.
+ * The counts {@code metrics} and Jenkins' {@code /rollback-guard/api/json} give beside the ledger's DORA and incident
+ * figures, read from the points: the ledger keeps no counter of trips or reverts, so this reads each point once (a
+ * page of 1,000 at a time). Drills are rehearsals and left out.
  *
  * @param trips
  *         points the guard judged BAD (they carry {@link TripHandler#TRIPPED}), reverts included
@@ -21,10 +19,19 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
  * @param failedReverts
  *         those of them that became BAD
  */
-record Counts(long trips, long reverts, long failedReverts) {
+public record GuardCounts(long trips, long reverts, long failedReverts) {
     private static final int PAGE = 1000;
 
-    static Counts of(final Ledger ledger, final EnvironmentName env) {
+    /**
+     * Counts an environment's points.
+     *
+     * @param ledger
+     *         the ledger
+     * @param env
+     *         the environment
+     * @return the counts
+     */
+    public static GuardCounts of(final Ledger ledger, final EnvironmentName env) {
         long trips = 0;
         long reverts = 0;
         long failed = 0;
@@ -49,6 +56,6 @@ record Counts(long trips, long reverts, long failedReverts) {
                 break;
             }
         }
-        return new Counts(trips, reverts, failed);
+        return new GuardCounts(trips, reverts, failed);
     }
 }
