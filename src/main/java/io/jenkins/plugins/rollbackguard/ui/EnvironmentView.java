@@ -3,11 +3,20 @@ package io.jenkins.plugins.rollbackguard.ui;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardCounts;
+
 import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
 import io.jenkins.plugins.rollbackguard.engine.ledger.DoraFigures;
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Incident;
+import io.jenkins.plugins.rollbackguard.engine.ledger.IncidentFigures;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Lease;
 import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
@@ -16,8 +25,11 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 /**
  * What the job page and the overview show of one environment: its circuit, its lease (who deploys it now), its last
  * good point, its DORA figures, the points and recent events the current user may see. Jenkins-free: the caller
- * filters by permission first (a lease owner the user may not see is passed already hidden).
+ * filters by permission first (a lease owner the user may not see is passed already hidden). Exported to
+ * {@code /rollback-guard/api/json} with the incident figures (the ledger's, {@link #withFigures}); points, events and
+ * the lease are not exported.
  */
+@ExportedBean(defaultVisibility = 2)
 public class EnvironmentView {
     private final String name;
     private final Circuit circuit;
@@ -30,6 +42,12 @@ public class EnvironmentView {
     @CheckForNull
     private final Lease lease;
     private final String leaseOwner;
+    @CheckForNull
+    private IncidentFigures figures;
+    @CheckForNull
+    private Supplier<GuardCounts> counts;
+    @CheckForNull
+    private GuardCounts counted;
 
     /**
      * Prepares the view of an environment.
@@ -86,22 +104,41 @@ public class EnvironmentView {
         this.events = List.copyOf(events);
     }
 
+    /**
+     * Adds the environment's incident figures and its counts of trips and reverts.
+     *
+     * @param incidents
+     *         its incident figures, as the ledger computed them
+     * @param trips
+     *         counts its trips and reverts; called only when they are asked for (it reads every point)
+     * @return this view
+     */
+    public EnvironmentView withFigures(final IncidentFigures incidents, final Supplier<GuardCounts> trips) {
+        this.figures = incidents;
+        this.counts = trips;
+        return this;
+    }
+
     /** @return the environment's name */
+    @Exported
     public String getName() {
         return name;
     }
 
     /** @return whether the environment is frozen */
+    @Exported
     public boolean isFrozen() {
         return circuit.isOpen();
     }
 
     /** @return {@code OPEN} or {@code CLOSED} */
+    @Exported
     public String getCircuitState() {
         return circuit.state().name();
     }
 
     /** @return why the circuit was last opened or reset, or an empty string */
+    @Exported
     public String getCircuitReason() {
         return circuit.reason() == null ? "" : circuit.reason();
     }
@@ -112,6 +149,7 @@ public class EnvironmentView {
     }
 
     /** @return since when the circuit is in its state, ISO-8601, or an empty string */
+    @Exported
     public String getCircuitSince() {
         Instant since = circuit.since();
         return since == null ? "" : since.toString();
@@ -138,23 +176,75 @@ public class EnvironmentView {
     }
 
     /** @return the last good point's label, e.g. {@code production#12 (shop #40)}, or an empty string */
+    @Exported
     public String getLastGood() {
         return lastGood == null ? "" : lastGood.label();
     }
 
     /** @return the change-failure rate in percent with one decimal, or an empty string */
+    @Exported
     public String getChangeFailureRate() {
         return dora == null ? "" : String.format(Locale.ROOT, "%.1f %%", dora.changeFailureRate() * 100);
     }
 
     /** @return how many deploys the figures count, or 0 */
+    @Exported
     public long getDeploys() {
         return dora == null ? 0 : dora.deploys();
     }
 
     /** @return the median time to restore, or an empty string if no failure was restored */
+    @Exported
     public String getTimeToRestore() {
-        return dora == null ? "" : dora.medianTimeToRestore().map(PointView::formatDuration).orElse("");
+        return dora == null ? "" : IncidentFigures.human(dora.medianTimeToRestore(), ""); // the one formatter
+    }
+
+    /** @return the open incident, else the last one, with its three figures; null without one or figures */
+    @Exported
+    @CheckForNull
+    public IncidentExport getIncident() {
+        if (figures == null) {
+            return null;
+        }
+        List<Incident> all = figures.incidents();
+        Incident shown = figures.open().orElse(all.isEmpty() ? null : all.get(all.size() - 1));
+        return shown == null ? null : new IncidentExport(shown.report(EnvironmentName.of(name)));
+    }
+
+    /** @return the median and p95 of the three figures beside the goal, drills apart; null without figures */
+    @Exported
+    @CheckForNull
+    public FiguresExport getIncidents() {
+        return figures == null ? null : new FiguresExport(figures);
+    }
+
+    /** @return how many points the guard judged BAD, drills apart; 0 without figures */
+    @Exported
+    public long getTrips() {
+        GuardCounts c = counts();
+        return c == null ? 0 : c.trips();
+    }
+
+    /** @return how many reverts were started, drills apart; 0 without figures */
+    @Exported
+    public long getReverts() {
+        GuardCounts c = counts();
+        return c == null ? 0 : c.reverts();
+    }
+
+    /** @return how many reverts failed their watch; 0 without figures */
+    @Exported
+    public long getFailedReverts() {
+        GuardCounts c = counts();
+        return c == null ? 0 : c.failedReverts();
+    }
+
+    @CheckForNull
+    private GuardCounts counts() {
+        if (counted == null && counts != null) {
+            counted = counts.get();
+        }
+        return counted;
     }
 
     /** @return the points to list */

@@ -142,6 +142,18 @@ public class RollbackPointAction implements RunAction2 {
         return findPoint().map(RollbackPoint::revertOf).orElse(0L);
     }
 
+    /**
+     * @return the incident this build's point opened (it became BAD) or ended (it restored the environment), with
+     *         time to detect, time to restore and incident duration as the ledger computed them; null without one
+     */
+    @Exported
+    @CheckForNull
+    public IncidentExport getIncident() {
+        return findPoint().flatMap(point -> queries().ledger().incident(point.environment(), point.id()))
+                .filter(incident -> !incident.drill())
+                .map(incident -> new IncidentExport(incident.report(EnvironmentName.of(environment)))).orElse(null);
+    }
+
     /** @return the backups, exported only to users who may roll the job back; empty for everybody else */
     @Exported
     public List<ExportedBackup> getBackups() {

@@ -43,6 +43,18 @@ final class LedgerFixture {
         return ledger().transition(env, point.id(), verdict, "guard", explanation, explanation);
     }
 
+    /** Records the revert of a point for a build, judged GOOD, and marks the reverted point REVERTED, as a revert does. */
+    static RollbackPoint revert(final Run<?, ?> run, final String environment, final long revertOf) {
+        EnvironmentName env = EnvironmentName.of(environment);
+        RollbackPoint point = ledger().record(RollbackPoint.builder(env,
+                PointSource.jenkins(run.getParent().getFullName(), run.getNumber())).revertOf(revertOf), "guard", "revert");
+        ledger().transition(env, point.id(), PointStatus.DEPLOYING, "guard", "deploy started");
+        ledger().transition(env, point.id(), PointStatus.WATCHING, "guard", "watching");
+        RollbackPoint good = ledger().transition(env, point.id(), PointStatus.GOOD, "guard", "watch passed", "watch passed");
+        ledger().transition(env, revertOf, PointStatus.REVERTED, "guard", "reverted by " + good.label());
+        return good;
+    }
+
     /** Opens the circuit of an environment, as a trip does. */
     static void freeze(final String environment, final String reason) {
         ledger().openCircuit(EnvironmentName.of(environment), reason, "guard", 0);

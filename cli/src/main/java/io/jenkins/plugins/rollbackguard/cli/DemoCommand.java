@@ -20,6 +20,8 @@ import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
+import io.jenkins.plugins.rollbackguard.engine.ledger.IncidentFigures;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
 import picocli.CommandLine.Command;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * runs v1; v1 is deployed under the guard and judged GOOD; v2 (more 5xx, fewer successful payments) is
  * deployed under the guard with an absolute threshold (5xx rate over 5%) and a baseline-relative one
  * (payment success drops by more than 20%); the guard detects it, rolls back to v1's stored artifact,
- * verifies v1, and prints the timeline with the detection time and the time to restore.
+ * verifies v1, and prints the timeline and the incident's figures as the ledger computed them (time to detect,
+ * time to restore, incident duration).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Deploy a real sample shop, break it, and watch rollback-guard detect it and roll it back.")
@@ -96,6 +99,7 @@ final class DemoCommand implements Callable<Integer> {
                 String running = currentVersion();
                 out.println("\n== 3. timeline");
                 printTimeline(v2);
+                printFigures(host.ledger(), v2);
                 boolean ok = v2.result() == GuardOutcome.Result.REVERTED && "1.0".equals(running);
                 out.printf("%nshop answers version %s after the rollback%s%n", running, ok ? " (verified)" : "");
                 out.printf("orders kept in %s: %d lines%n", files.data().resolve("orders.log"),
@@ -112,7 +116,14 @@ final class DemoCommand implements Callable<Integer> {
             for (Timeline.Entry e : entries) {
                 out.printf("  +%6.1fs  %-9s %s%n", Duration.between(start, e.at()).toMillis() / 1000.0, e.phase(), e.message());
             }
-            DetectionFigures.of(outcome, policy).ifPresent(f -> out.println(f.describe()));
+        }
+
+        /** The incident's figures as the ledger computed them: the ones status, metrics and deploy --json give. */
+        private void printFigures(final Ledger ledger, final GuardOutcome outcome) {
+            RollbackPoint bad = outcome.point();
+            ledger.incident(bad.environment(), bad.id()).filter(i -> !i.drill()).ifPresent(incident -> out.printf(
+                    "%nincident %s: %s (goal: incident duration <= %d min)%n", bad.label(), incident.describe(),
+                    IncidentFigures.GOAL.toMinutes()));
         }
 
         private String currentVersion() throws IOException, InterruptedException {

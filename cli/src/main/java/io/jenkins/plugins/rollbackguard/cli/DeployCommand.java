@@ -60,6 +60,10 @@ final class DeployCommand implements Callable<Integer> {
         "the data version and the revert a trip would start. Nothing is deployed, recorded or stored."})
     private boolean dryRun;
 
+    @Option(names = "--json", description = {"End with one JSON object on standard output (outcome, point ids, time to",
+        "detect, time to restore, incident duration, the explanation); the live timeline goes to standard error."})
+    private boolean json;
+
     @Option(names = "--run-id", paramLabel = "ID", description = "An id for this run (default: random).")
     private String runId;
 
@@ -77,12 +81,18 @@ final class DeployCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--artifact: '%s' is not a readable file".formatted(artifact));
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out)) {
+        PrintWriter live = json ? spec.commandLine().getErr() : out; // standard output holds the JSON object alone
+        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), live)) {
             if (dryRun) {
                 return plan(host, policy, out);
             }
             GuardOutcome outcome = deploy(host, policy);
-            Summary.print(out, outcome, Summary.circuitOf(host.ledger(), policy.environment()));
+            if (json) {
+                Json.printMasked(out, FinalReport.of("deploy", outcome, host.ledger(), outcome.exitCode()));
+            }
+            else {
+                Summary.print(out, outcome, Summary.circuitOf(host.ledger(), policy.environment()));
+            }
             return outcome.exitCode();
         }
         catch (PolicyCheckException e) {
@@ -97,12 +107,22 @@ final class DeployCommand implements Callable<Integer> {
                 runId != null ? runId : "dry-run");
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
         GuardSession session = new GuardSession(services, policy, timeline);
-        List<String> lines = session.machine(session.localHost(null, Runnable::run)).plan(request).lines();
-        out.println(lines.get(0));
-        out.printf("  artifact: %s (%d bytes, sha256 %s), not stored%n", artifact.getFileName(), size(artifact),
-                sha256(artifact).substring(0, 12));
-        out.println("  deploy command: " + String.join(" ", command) + " (not run)");
-        lines.subList(1, lines.size()).forEach(out::println);
+        List<String> planned = session.machine(session.localHost(null, Runnable::run)).plan(request).lines();
+        List<String> lines = new java.util.ArrayList<>(List.of(planned.get(0),
+                "  artifact: %s (%d bytes, sha256 %s), not stored".formatted(artifact.getFileName(), size(artifact),
+                        sha256(artifact).substring(0, 12)),
+                "  deploy command: " + String.join(" ", command) + " (not run)"));
+        lines.addAll(planned.subList(1, planned.size()));
+        if (json) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("command", "deploy");
+            report.put("dryRun", true);
+            report.put("environment", policy.environment().value());
+            report.put("plan", lines);
+            Json.printMasked(out, report);
+            return ExitCodes.OK;
+        }
+        lines.forEach(out::println);
         out.flush();
         return ExitCodes.OK;
     }

@@ -15,6 +15,17 @@ final class Json {
     private Json() {
     }
 
+    /** Prints a value masked with every secret this process resolved (a verdict line may quote one). */
+    static void printMasked(final PrintWriter out, final Object value) {
+        try {
+            out.println(CliHost.mask(MAPPER.writeValueAsString(value)));
+            out.flush();
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write JSON for " + value.getClass().getSimpleName(), e);
+        }
+    }
+
     static void print(final PrintWriter out, final Object value) {
         try {
             out.println(MAPPER.writeValueAsString(value));

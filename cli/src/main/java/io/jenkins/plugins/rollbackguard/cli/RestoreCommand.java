@@ -15,6 +15,7 @@ import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTestResult;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.IncidentFigures;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 import picocli.CommandLine.ArgGroup;
@@ -78,7 +79,7 @@ final class RestoreCommand implements Callable<Integer> {
                 Table table = new Table("ID", "KIND", "SOURCE", "SIZE", "TAKEN", "AGE", "VERIFIED");
                 for (BackupManifest m : store.list(env)) {
                     table.row(m.id(), m.kind(), m.source(), m.size(), m.startedAt(),
-                            StatusCommand.human(Duration.between(m.startedAt(), Instant.now())), m.verification().detail());
+                            IncidentFigures.human(Duration.between(m.startedAt(), Instant.now())), m.verification().detail());
                 }
                 table.print(out);
                 return ExitCodes.OK;

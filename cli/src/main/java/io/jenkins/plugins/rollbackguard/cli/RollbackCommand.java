@@ -51,6 +51,10 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--by", paramLabel = "NAME", description = "Who decides (default: the user name).")
     private String by;
 
+    @Option(names = "--json", description = {"End with one JSON object on standard output (outcome, point ids, time to",
+        "detect, time to restore, incident duration, the explanation); the live timeline goes to standard error."})
+    private boolean json;
+
     @Spec
     private CommandSpec spec;
 
@@ -67,7 +71,8 @@ final class RollbackCommand implements Callable<Integer> {
                     + "crossing the data-version change is safe, e.g. --reason \"V2 only added a column\"");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out)) {
+        PrintWriter live = json ? spec.commandLine().getErr() : out; // standard output holds the JSON object alone
+        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), live)) {
             GuardServices services = host.services(env);
             Ledger ledger = services.ledger();
             Policy policy = policy(current(ledger, env));
@@ -105,23 +110,30 @@ final class RollbackCommand implements Callable<Integer> {
                     .formatted(leaving.label(), target, actor, reason));
             timeline.add("decision", window);
             return execute(services, ledger, env, timeline, planner.planManual(policy, ledger.point(env, leaving.id()),
-                    target), policy, actor, out);
+                    target), policy, actor, out, json);
         }
         if (reason != null && !reason.isBlank()) {
             ledger.note(env, leaving.id(), actor, services.masker().mask("manual rollback asked by %s: %s".formatted(actor, reason)));
         }
-        return execute(services, ledger, env, timeline, planner.planManual(policy, leaving, targetId), policy, actor, out);
+        return execute(services, ledger, env, timeline, planner.planManual(policy, leaving, targetId), policy, actor, out,
+                json);
     }
 
     private static int execute(final GuardServices services, final Ledger ledger, final EnvironmentName env,
                                final Timeline timeline, final RevertPlan plan, final Policy policy, final String actor,
-                               final PrintWriter out) {
+                               final PrintWriter out, final boolean json) {
         GuardSession session = new GuardSession(services, policy, timeline); // its webhooks hear about the revert
         GuardOutcome outcome = session.trips()
                 .execute(plan, new CliReverter(services, timeline, "manual", actor));
         session.awaitNotifications(Duration.ofSeconds(30));
-        Summary.print(out, outcome, ledger.circuit(env));
-        return outcome.result() == GuardOutcome.Result.REVERTED ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
+        int exit = outcome.result() == GuardOutcome.Result.REVERTED ? ExitCodes.OK : ExitCodes.ROLLBACK_FAILED;
+        if (json) {
+            Json.printMasked(out, FinalReport.of("rollback", outcome, ledger, exit));
+        }
+        else {
+            Summary.print(out, outcome, ledger.circuit(env));
+        }
+        return exit;
     }
 
     private static long parseTarget(final String text) {

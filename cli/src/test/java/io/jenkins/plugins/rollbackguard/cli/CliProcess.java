@@ -74,6 +74,41 @@ final class CliProcess {
         }
     }
 
+    /** The result of a finished run with its standard output and standard error apart. */
+    record Split(int exit, String out, String err) {
+    }
+
+    /** Runs the CLI with standard output and standard error apart: a {@code --json} run prints its object alone. */
+    Split runSplit(final String... args) {
+        List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-jar", jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("ROLLBACK_GUARD_HOME", home.toString());
+        try {
+            Process process = builder.start();
+            java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (InputStream in = process.getErrorStream()) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Result out = finish(process, Duration.ofMinutes(3));
+            return new Split(out.exit(), out.output(), err.get(1, TimeUnit.MINUTES));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("standard error of the CLI could not be read", e);
+        }
+    }
+
     Result runIn(final Path directory, final String... args) {
         return finish(startIn(directory, env -> { }, args), Duration.ofMinutes(3));
     }

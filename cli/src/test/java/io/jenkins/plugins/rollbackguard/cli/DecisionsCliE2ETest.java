@@ -97,7 +97,7 @@ class DecisionsCliE2ETest {
         killMidWatch(slowPolicy(), shop.artifact("2.0", 0.3));
         assertThat(shop.runningVersion()).as("the bad version runs, unwatched").isEqualTo("2.0");
 
-        CliProcess.Result status = cli.run("status", "--env", "e2e");
+        CliProcess.Result status = cli.run("status", "--env", "e2e", "--long");
         CliProcess.Result refused = cli.run(deployArgs(shop.policy(""), shop.artifact("1.2", 0)));
 
         assertThat(status.output()).contains("waiting:   e2e#2").contains("is INTERRUPTED with its guard unfinished")
@@ -159,7 +159,7 @@ class DecisionsCliE2ETest {
         killMidWatch(slowPolicy(), shop.artifact("1.1", 0));
         CliProcess.Result markedGood = cli.run("mark", "--env", "e2e", "--point", "4", "--good", "--reason",
                 "checked the shop by hand", "--by", "carol");
-        CliProcess.Result status = cli.run("status", "--env", "e2e");
+        CliProcess.Result status = cli.run("status", "--env", "e2e", "--long");
         CliProcess.Result next = cli.run(deployArgs(shop.policy(""), shop.artifact("1.2", 0)));
 
         assertThat(markedGood.exit()).as(markedGood.output()).isZero();

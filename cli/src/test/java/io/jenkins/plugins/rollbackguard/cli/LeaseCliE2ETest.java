@@ -71,7 +71,7 @@ class LeaseCliE2ETest {
     void shouldShowTheLeaseRefuseADeployAndBreakItWithARecordedReason() throws Exception {
         ledger().takeLease(ENV, BUILD, OwnerLiveness.never()); // a build holds it: no CLI may find it dead
 
-        CliProcess.Result status = cli.run("status", "--env", "e2e");
+        CliProcess.Result status = cli.run("status", "--env", "e2e", "--long");
         assertThat(status.output()).containsPattern("lease: +held by " + BUILD + " since \\S+ \\(epoch 1\\)");
         CliProcess.Result refused = cli.run(deployArgs(shop.policy("concurrent: refuse\n"), shop.artifact("1.1", 0)));
         assertThat(refused.exit()).as(refused.output()).isEqualTo(ExitCodes.REFUSED);
@@ -90,7 +90,7 @@ class LeaseCliE2ETest {
                 "build 7 died with the old controller", "--by", "alice");
         assertThat(broken.exit()).as(broken.output()).isZero();
         assertThat(broken.output()).contains("broke the lease held by " + BUILD).contains("(epoch 1)");
-        CliProcess.Result after = cli.run("status", "--env", "e2e");
+        CliProcess.Result after = cli.run("status", "--env", "e2e", "--long");
         assertThat(after.output()).containsPattern("lease: +free")
                 .contains("LEASE_BROKEN by alice: build 7 died with the old controller");
         assertThat(cli.run("lease", "show", "--env", "e2e").output()).contains("e2e: lease free");
@@ -118,7 +118,7 @@ class LeaseCliE2ETest {
 
         deploy.toHandle().destroyForcibly(); // SIGKILL: the lease is never released
         assertThat(deploy.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(cli.run("status", "--env", "e2e").output()).contains("held by " + owner);
+        assertThat(cli.run("status", "--env", "e2e", "--long").output()).contains("held by " + owner);
 
         long started = System.nanoTime();
         // the killed deploy waits for a decision: this one passes it by force (DecisionsCliE2ETest resumes it)

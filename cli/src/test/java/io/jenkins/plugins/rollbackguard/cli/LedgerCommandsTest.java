@@ -63,9 +63,9 @@ class LedgerCommandsTest {
     void shouldShowStatusAndResetTheCircuitWithAReason() {
         seed();
 
-        Run status = run("status", "--ledger", root.toString());
+        Run status = run("status", "--ledger", root.toString(), "--long");
         Run reset = run("reset", "--ledger", root.toString(), "--env", "prod", "--reason", "config fixed", "--by", "bob");
-        Run after = run("status", "--ledger", root.toString(), "--env", "prod");
+        Run after = run("status", "--ledger", root.toString(), "--env", "prod", "--long");
 
         assertThat(status.out()).contains("prod: circuit OPEN").contains("5xx rate 9% > 5%").contains("last good: prod#1")
                 .contains("change failure rate 50.0%");
@@ -100,7 +100,7 @@ class LedgerCommandsTest {
         Run twice = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "1", "--good", "--reason", "x");
         Run good = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "3", "--good",
                 "--reason", "orders checked by hand", "--by", "carol");
-        Run status = run("status", "--ledger", root.toString(), "--env", "prod");
+        Run status = run("status", "--ledger", root.toString(), "--env", "prod", "--long");
         Run points = run("points", "--ledger", root.toString(), "--env", "prod");
 
         assertThat(noVerdict.exit()).isEqualTo(ExitCodes.USAGE);

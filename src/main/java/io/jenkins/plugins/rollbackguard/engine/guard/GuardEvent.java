@@ -2,6 +2,8 @@ package io.jenkins.plugins.rollbackguard.engine.guard;
 
 import java.time.Instant;
 
+import io.jenkins.plugins.rollbackguard.engine.ledger.Incident;
+
 /**
  * Something the guard tells webhooks about.
  *
@@ -15,8 +17,29 @@ import java.time.Instant;
  *         one human line (masked)
  * @param at
  *         when
+ * @param incident
+ *         the figures of the incident the point opened or ended, as the ledger computed them
+ *         ({@code Ledger.incident}), or null when the point had no part in one
  */
-public record GuardEvent(Type type, String environment, long pointId, String text, Instant at) {
+public record GuardEvent(Type type, String environment, long pointId, String text, Instant at, Incident.Report incident) {
+    /**
+     * An event about a point without incident figures.
+     *
+     * @param type
+     *         what happened
+     * @param environment
+     *         the environment
+     * @param pointId
+     *         the point concerned
+     * @param text
+     *         one human line (masked)
+     * @param at
+     *         when
+     */
+    public GuardEvent(final Type type, final String environment, final long pointId, final String text, final Instant at) {
+        this(type, environment, pointId, text, at, null);
+    }
+
     /** Event types. */
     public enum Type {
         /** A deploy was judged bad. */

@@ -411,7 +411,8 @@ public final class GuardMachine {
                 String text = at.verdict() != null ? at.verdict()
                         : "%s of %s, sent again after a restart".formatted(type, at.label());
                 notifier.notify(new GuardEvent(GuardEvent.Type.valueOf(type), at.environment().value(), at.id(),
-                                services.masker().mask(text), services.scheduler().now()))
+                                services.masker().mask(text), services.scheduler().now(),
+                                TripHandler.incidentOf(services.ledger(), at)))
                         .whenComplete((sent, failure) -> update(at, "notification " + type + " sent",
                                 s -> s.withNotice(type, GuardState.SENT)));
             }

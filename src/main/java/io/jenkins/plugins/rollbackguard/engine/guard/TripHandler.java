@@ -1,6 +1,5 @@
 package io.jenkins.plugins.rollbackguard.engine.guard;
 
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -272,9 +271,11 @@ public final class TripHandler {
         // the revert's GOOD verdict marked it REVERTED, unless a restart came between that verdict and the mark
         RollbackPoint reverted = markReverted(leaving, result.point());
         hooks.run("afterRevert", policy.hooks().afterRevert(), hookEnv);
-        Duration took = Duration.between(timeline.start(), services.scheduler().now());
-        String line = "restored %s: %s is GOOD; %s is REVERTED (%.1fs after the deploy started)".formatted(
-                leaving.environment(), result.point().label(), leaving.label(), took.toMillis() / 1000.0);
+        // the figures are the ledger's (Incidents), never computed here: every report gives the same three
+        String figures = ledger().incident(leaving.environment(), leaving.id()).filter(i -> !i.drill())
+                .map(i -> "; " + i.describe()).orElse("");
+        String line = "restored %s: %s is GOOD; %s is REVERTED%s".formatted(
+                leaving.environment(), result.point().label(), leaving.label(), figures);
         timeline.add("revert", line);
         send(GuardEvent.Type.REVERT_RESULT, leaving, line);
         return outcome(GuardOutcome.Result.REVERTED, reverted, line, result);
@@ -387,8 +388,16 @@ public final class TripHandler {
         if (!journal.noticeStarted(point, type.name())) {
             return;
         }
-        notifier.notify(new GuardEvent(type, point.environment().value(), point.id(), mask(text), services.scheduler().now()))
+        notifier.notify(new GuardEvent(type, point.environment().value(), point.id(), mask(text), services.scheduler().now(),
+                        incidentOf(ledger(), point)))
                 .whenComplete((sent, failure) -> journal.noticeSent(point, type.name()));
+    }
+
+    /** @return the figures of the incident a point opened or ended, as the ledger computed them, or null */
+    static io.jenkins.plugins.rollbackguard.engine.ledger.Incident.Report incidentOf(final Ledger ledger,
+                                                                                    final RollbackPoint point) {
+        return ledger.incident(point.environment(), point.id()).filter(i -> !i.drill())
+                .map(i -> i.report(point.environment())).orElse(null);
     }
 
     private String mask(final String text) {

@@ -13,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Posts guard events to webhooks as JSON: {@code text} (Slack-compatible) plus {@code event},
- * {@code environment}, {@code point} and {@code at}. Each target gets up to {@link #ATTEMPTS} tries
+ * {@code environment}, {@code point}, {@code at} and, when the point opened or ended an incident, {@code incident}: the
+ * three figures of docs/ledger.md ("Incident figures") in milliseconds and as printed. Each target gets up to {@link #ATTEMPTS} tries
  * with growing pauses (scheduled, no thread waits); 2xx counts as delivered.
  */
 public final class WebhookNotifier implements Notifier {
@@ -66,6 +67,24 @@ public final class WebhookNotifier implements Notifier {
         return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
     }
 
+    /** The figures as the command line's {@code --json} names them; times as ISO-8601 text (the poster has no time module). */
+    private static Map<String, Object> incident(final io.jenkins.plugins.rollbackguard.engine.ledger.Incident.Report report) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("point", report.point());
+        figures.put("restoredBy", report.restoredBy());
+        figures.put("open", report.open());
+        figures.put("deployedAt", report.deployedAt() == null ? null : report.deployedAt().toString());
+        figures.put("detectedAt", report.detectedAt() == null ? null : report.detectedAt().toString());
+        figures.put("restoredAt", report.restoredAt() == null ? null : report.restoredAt().toString());
+        figures.put("timeToDetectMs", report.timeToDetectMs());
+        figures.put("timeToRestoreMs", report.timeToRestoreMs());
+        figures.put("durationMs", report.durationMs());
+        figures.put("timeToDetect", report.timeToDetect());
+        figures.put("timeToRestore", report.timeToRestore());
+        figures.put("duration", report.duration());
+        return figures;
+    }
+
     private static Map<String, Object> body(final GuardEvent event) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", "[rollback-guard] %s %s: %s".formatted(event.environment(), event.type(), event.text()));
@@ -73,6 +92,9 @@ public final class WebhookNotifier implements Notifier {
         body.put("environment", event.environment());
         body.put("point", event.pointId());
         body.put("at", event.at().toString());
+        if (event.incident() != null) {
+            body.put("incident", incident(event.incident()));
+        }
         return body;
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Incident;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 
@@ -93,6 +94,19 @@ class GuardScenariosTest {
         assertThat(fixture.shop.running()).isEqualTo("1");
         assertThat(fixture.ledger.lease(GuardFixture.ENV)).isEmpty();
         assertThat(outcome.revert().result()).isEqualTo(GuardOutcome.Result.GOOD);
+        // the revert line and the REVERT_RESULT webhook give the ledger's figures, not figures of their own
+        Incident incident = fixture.ledger.incident(GuardFixture.ENV, bad.id()).orElseThrow();
+        assertThat(incident.restoredBy()).isEqualTo(revert.id());
+        assertThat(incident.duration()).isPresent();
+        assertThat(outcome.explanation()).endsWith("; " + incident.describe());
+        assertThat(fixture.events(GuardEvent.Type.REVERT_RESULT)).singleElement().satisfies(event -> {
+            assertThat(event.incident()).isEqualTo(incident.report(GuardFixture.ENV));
+            assertThat(event.text()).contains(incident.describe());
+        });
+        assertThat(fixture.events(GuardEvent.Type.TRIP)).singleElement().satisfies(event -> {
+            assertThat(event.incident().timeToDetectMs()).isEqualTo(incident.timeToDetect().orElseThrow().toMillis());
+            assertThat(event.incident().open()).as("not restored when it tripped").isTrue();
+        });
     }
 
     @ParameterizedTest

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Incident;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
 
@@ -56,6 +58,28 @@ class WebhookNotifierTest {
                 .contains("\"text\":\"[rollback-guard] shop TRIP: error-rate 12% > 5%\"")
                 .contains("\"event\":\"TRIP\"").contains("\"point\":7");
         assertThat(hook.authorizations()).containsExactly("Bearer " + TOKEN);
+    }
+
+    @Test
+    void shouldCarryTheIncidentFiguresOfTheLedger() throws Exception {
+        Incident incident = new Incident(7, false, Instant.parse("2026-05-01T12:00:00Z"),
+                Instant.parse("2026-05-01T12:00:03.100Z"), 8, Instant.parse("2026-05-01T12:00:09.800Z"));
+        GuardEvent result = new GuardEvent(GuardEvent.Type.REVERT_RESULT, "shop", 7, "restored shop",
+                Instant.parse("2026-05-01T12:00:20Z"), incident.report(EnvironmentName.of("shop")));
+
+        notifier(NotificationSpec.all(url())).notify(result).get(10, TimeUnit.SECONDS);
+
+        assertThat(hook.bodies()).singleElement().asString()
+                .contains("\"incident\":{\"point\":7,\"restoredBy\":8,\"open\":false")
+                .contains("\"timeToDetectMs\":3100,\"timeToRestoreMs\":6700,\"durationMs\":9800")
+                .contains("\"timeToDetect\":\"3.1 s\",\"timeToRestore\":\"6.7 s\",\"duration\":\"9.8 s\"");
+    }
+
+    @Test
+    void shouldLeaveTheIncidentOutOfAnEventWithoutOne() throws Exception {
+        notifier(NotificationSpec.all(url())).notify(trip()).get(10, TimeUnit.SECONDS);
+
+        assertThat(hook.bodies()).singleElement().asString().doesNotContain("incident");
     }
 
     @Test
