@@ -124,6 +124,57 @@ public final class RevertingBuilds {
     }
 
     /**
+     * Schedules the revert a person asked for on a page (no key), or joins the same revert when it is still waiting in
+     * the queue. The queue never folds a revert ({@link RollbackTargetAction#shouldSchedule} is always true), so a
+     * double-clicked button, or two people asking for the same point, would otherwise queue a second reverting build
+     * that deploys the target again after the first. Looked up and scheduled under the queue's lock, so two requests
+     * cannot both find nothing; a joining request adds its causes to the queued item ({@code CauseAction}'s own
+     * folding), so the build names everyone who asked.
+     *
+     * @param target
+     *         the build to return to
+     * @param bad
+     *         the build being left, or null when none is known
+     * @param environment
+     *         the environment
+     * @param targetPointId
+     *         the target's rollback point id
+     * @param reason
+     *         why, shown on the build page
+     * @param userId
+     *         the person who asked
+     * @return the queue item (new or joined), or empty if Jenkins refused to schedule it
+     */
+    public static Optional<Queue.Item> scheduleOnce(final Run<?, ?> target, @CheckForNull final Run<?, ?> bad,
+                                                    final String environment, final long targetPointId,
+                                                    final String reason, @CheckForNull final String userId) {
+        Job<?, ?> job = target.getParent();
+        if (!(job instanceof Queue.Task task)) {
+            return Optional.empty();
+        }
+        return Queue.<Optional<Queue.Item>, RuntimeException>callWithLock(() -> {
+            Queue queue = new JenkinsFacade().getQueue();
+            for (Queue.Item item : queue.getItems(task)) {
+                RollbackTargetAction queued = item.getAction(RollbackTargetAction.class);
+                if (queued != null && queued.getKey() == null && queued.getEnvironment().equals(environment)
+                        && queued.getPointId() == targetPointId) {
+                    List<Cause> causes = new ArrayList<>();
+                    causes.add(bad == null ? new RollbackCause(job.getFullName(), 0, target.getNumber(), reason)
+                            : new RollbackCause(bad, target.getNumber(), reason));
+                    if (isPerson(userId)) {
+                        causes.add(new Cause.UserIdCause(userId));
+                    }
+                    new CauseAction(causes).foldIntoExisting(item, task, List.of());
+                    LOGGER.info(() -> "the revert of %s to #%d asked by %s joins queue item %d, which asks the same"
+                            .formatted(job.getFullName(), target.getNumber(), userId, item.getId()));
+                    return Optional.of(item);
+                }
+            }
+            return schedule(target, bad, environment, targetPointId, reason, userId);
+        });
+    }
+
+    /**
      * The target's parameter values (password values included, as Jenkins keeps them) and the current defaults of
      * parameters added since; Jenkins fills in defaults only when no values are given at all.
      */

@@ -208,8 +208,11 @@ public class RollbackPointAction implements RunAction2 {
             return HttpResponses.errorWithoutStack(409, Messages.RollbackPointAction_NotRestorable(pointId,
                     model == null ? "UNKNOWN" : model.getStatus()));
         }
+        if (model.isCurrent()) { // the page hides the button (isRollbackAllowed); a POST must obey the same rule
+            return HttpResponses.errorWithoutStack(409, Messages.RollbackPointAction_AlreadyCurrent(pointId, environment));
+        }
         String why = reason == null || reason.isBlank() ? Messages.RollbackPointAction_DefaultReason() : reason.trim();
-        Optional<Queue.Item> item = RevertingBuilds.schedule(target, currentBuild().orElse(null), environment,
+        Optional<Queue.Item> item = RevertingBuilds.scheduleOnce(target, currentBuild().orElse(null), environment,
                 pointId, why, jenkins().getCurrentUserId());
         if (item.isEmpty()) {
             return HttpResponses.errorWithoutStack(503, Messages.RollbackPointAction_NotScheduled());

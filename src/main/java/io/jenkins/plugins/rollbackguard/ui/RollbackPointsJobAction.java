@@ -236,7 +236,7 @@ public class RollbackPointsJobAction implements Action {
         PointSource left = leaving.get().source();
         Run<?, ?> bad = left.kind() == PointSource.Kind.JENKINS ? jenkins.getBuild(left.job(), left.build()).orElse(null)
                 : null;
-        Optional<Queue.Item> item = RevertingBuilds.schedule(targetBuild.get(), bad, env.value(), point,
+        Optional<Queue.Item> item = RevertingBuilds.scheduleOnce(targetBuild.get(), bad, env.value(), point,
                 reason.trim() + "; " + window, user);
         if (item.isEmpty()) {
             return HttpResponses.errorWithoutStack(503, Messages.RollbackPointsJobAction_NotScheduled());
