@@ -145,7 +145,10 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
                 throw new AbortException("rollbackTo: build #%d of %s is gone".formatted(revert.target().source().build(),
                         jobName));
             }
-            Run<?, ?> leavingRun = job.getBuildByNumber(leaving.source().build());
+            // the build of the point being left, in its own job: the environment's newest point may be another
+            // job's, and this job's build of the same number is not what is left (its point would be marked reverted)
+            Run<?, ?> leavingRun = leaving.source().job() == null ? null : new JenkinsFacade()
+                    .getBuild(new JobAliases().current(leaving.source().job()), leaving.source().build()).orElse(null);
             String by = RevertingBuilds.isPerson(requestedBy) ? "rollbackTo by " + requestedBy
                     : "rollbackTo in " + requestedFrom;
             if (done) {
