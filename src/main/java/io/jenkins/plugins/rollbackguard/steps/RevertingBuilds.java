@@ -26,11 +26,17 @@ import hudson.security.ACLContext;
 import jenkins.model.ParameterizedJobMixIn;
 
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.guard.RevertParameters;
 import io.jenkins.plugins.rollbackguard.engine.guard.RevertPlan;
 import io.jenkins.plugins.rollbackguard.engine.guard.Reverter;
+import io.jenkins.plugins.rollbackguard.engine.guard.RollbackPlanner;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.jenkins.BuildArtifactStore;
 import io.jenkins.plugins.rollbackguard.jenkins.BuildFacts;
 import io.jenkins.plugins.rollbackguard.jenkins.GitFacts;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
@@ -172,6 +178,70 @@ public final class RevertingBuilds {
             }
             return schedule(target, bad, environment, targetPointId, reason, userId);
         });
+    }
+
+    /**
+     * Plans a revert a person asks for (the build page, {@code rollbackTo}) as the command line's {@code rollback}
+     * does, with the policy recorded on the point being left: a data-version change nobody allowed, a target whose
+     * revert failed or whose artifacts are gone need a decision first ({@link RevertPlan.Manual}). Reads the target's
+     * artifacts to check them: not on the CPS VM thread.
+     *
+     * @param ledger
+     *         the ledger
+     * @param leaving
+     *         the point that runs now
+     * @param targetId
+     *         the point to return to, or 0 for the newest good one
+     * @return the plan
+     */
+    public static RevertPlan planManual(final Ledger ledger, final RollbackPoint leaving, final long targetId) {
+        return new RollbackPlanner(ledger, new BuildArtifactStore(), java.time.Instant::now)
+                .planManual(policyOf(leaving), leaving, targetId);
+    }
+
+    /**
+     * Says why a planned manual revert cannot be carried out by a reverting build: the plan restores database
+     * backups first, which the command line's {@code rollback} does (TripHandler) and a reverting build does not, so
+     * scheduling it would cross the data-version change while the page and the ledger said the data was restored.
+     *
+     * @param revert
+     *         the plan
+     * @return the sentence, or empty when a reverting build carries the plan out
+     */
+    public static Optional<String> notCarriedOut(final RevertPlan.Revert revert) {
+        if (revert.dataRestore().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(restoreNotDone(revert.dataRestore().size(), revert.target().environment().value(),
+                revert.target().id()));
+    }
+
+    /**
+     * The sentence for a data restore asked of Jenkins.
+     *
+     * @param backups
+     *         how many backups would be restored
+     * @param environment
+     *         the environment
+     * @param targetId
+     *         the point returned to
+     * @return one sentence naming what to do instead
+     */
+    public static String restoreNotDone(final int backups, final String environment, final long targetId) {
+        return ("rolling back to #%d would restore %d database backup(s) first, which a reverting build in Jenkins does "
+                + "not do: restore with 'rollback-guard rollback --env %s --to %d --across-data-version --restore-data "
+                + "--reason ...' where the backups are, or roll back across the data version without restoring data "
+                + "(the job's Rollback points page)").formatted(targetId, backups, environment, targetId);
+    }
+
+    /** The policy recorded on the point being left, else the defaults. */
+    static Policy policyOf(final RollbackPoint leaving) {
+        String text = leaving.attributes().get(GuardSession.POLICY);
+        if (text != null) {
+            return new PolicyReader().parse("policy of point #" + leaving.id(), text);
+        }
+        return new Policy(leaving.environment(), null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
     }
 
     /**
