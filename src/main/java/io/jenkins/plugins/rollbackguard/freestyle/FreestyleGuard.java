@@ -59,6 +59,9 @@ final class FreestyleGuard {
     private final GuardFields fields;
     private final GuardSession session;
     private final Policy policy;
+    /** The build's PATH: preflight looks for programs where the build's launcher will run them. */
+    @CheckForNull
+    private final String searchPath;
     private final CallerLoop loop = new CallerLoop();
     /** The machine's work: apart from the build's thread, which Jenkins interrupts (see the class comment). */
     private final Executor work = WorkPool.executor();
@@ -88,6 +91,7 @@ final class FreestyleGuard {
         this.jenkins = new JenkinsFacade();
         this.session = services.session(policy);
         this.policy = policy;
+        this.searchPath = services.searchPath();
         this.machine = session.machine(new Host(workspace, policy));
     }
 
@@ -267,7 +271,7 @@ final class FreestyleGuard {
         @Override
         public FileChecks.Result checkFiles(final Policy checked) {
             return workspace == null ? GuardMachine.Host.super.checkFiles(checked)
-                    : AgentFileChecks.check(workspace, checked, null);
+                    : AgentFileChecks.check(workspace, checked, searchPath);
         }
     }
 }
