@@ -106,6 +106,14 @@ public final class RevertingBuilds {
         if (!(job instanceof ParameterizedJobMixIn.ParameterizedJob<?, ?> task) || !job.isBuildable()) {
             return Optional.empty(); // only enabled jobs that can be scheduled with actions (Pipeline, freestyle)
         }
+        return submit(task, target, actions(target, bad, environment, targetPointId, reason, userId, key));
+    }
+
+    /** The reverting build's actions: its causes, the target's parameters, the target action and the git pin. */
+    private static List<Action> actions(final Run<?, ?> target, @CheckForNull final Run<?, ?> bad,
+                                        final String environment, final long targetPointId, final String reason,
+                                        @CheckForNull final String userId, @CheckForNull final String key) {
+        Job<?, ?> job = target.getParent();
         List<Action> actions = new ArrayList<>();
         List<Cause> causes = new ArrayList<>();
         causes.add(bad == null ? new RollbackCause(job.getFullName(), 0, target.getNumber(), reason)
@@ -119,10 +127,16 @@ public final class RevertingBuilds {
         GitFacts git = new GitFacts();
         String commit = new BuildFacts(git).commit(target, new hudson.EnvVars());
         git.pin(commit == null ? recordedCommit(environment, targetPointId) : commit).ifPresent(actions::add);
+        return actions;
+    }
+
+    /** Queues the build; an item that is not new (folded into a queued one, our actions dropped) is a refusal. */
+    private static Optional<Queue.Item> submit(final ParameterizedJobMixIn.ParameterizedJob<?, ?> task,
+                                               final Run<?, ?> target, final List<Action> actions) {
         ScheduleResult result = new JenkinsFacade().getQueue().schedule2(task, 0, actions);
         if (!result.isCreated()) {
             LOGGER.warning(() -> "Jenkins did not queue a build of its own for the revert of %s to #%d (%s)"
-                    .formatted(job.getFullName(), target.getNumber(), result.isRefused() ? "refused" : "folded into "
+                    .formatted(task.getFullName(), target.getNumber(), result.isRefused() ? "refused" : "folded into "
                             + result.getItem()));
             return Optional.empty();
         }
@@ -155,28 +169,25 @@ public final class RevertingBuilds {
                                                     final String environment, final long targetPointId,
                                                     final String reason, @CheckForNull final String userId) {
         Job<?, ?> job = target.getParent();
-        if (!(job instanceof Queue.Task task)) {
+        if (!(job instanceof ParameterizedJobMixIn.ParameterizedJob<?, ?> task) || !job.isBuildable()) {
             return Optional.empty();
         }
+        // outside the queue's lock: a parameter's default, the git lookup and the ledger may be slow
+        List<Action> actions = actions(target, bad, environment, targetPointId, reason, userId, null);
         return Queue.<Optional<Queue.Item>, RuntimeException>callWithLock(() -> {
-            Queue queue = new JenkinsFacade().getQueue();
-            for (Queue.Item item : queue.getItems(task)) {
+            for (Queue.Item item : new JenkinsFacade().getQueue().getItems(task)) {
                 RollbackTargetAction queued = item.getAction(RollbackTargetAction.class);
                 if (queued != null && queued.getKey() == null && queued.getEnvironment().equals(environment)
                         && queued.getPointId() == targetPointId) {
-                    List<Cause> causes = new ArrayList<>();
-                    causes.add(bad == null ? new RollbackCause(job.getFullName(), 0, target.getNumber(), reason)
-                            : new RollbackCause(bad, target.getNumber(), reason));
-                    if (isPerson(userId)) {
-                        causes.add(new Cause.UserIdCause(userId));
+                    for (CauseAction causes : hudson.Util.filter(actions, CauseAction.class)) {
+                        causes.foldIntoExisting(item, task, actions);
                     }
-                    new CauseAction(causes).foldIntoExisting(item, task, List.of());
                     LOGGER.info(() -> "the revert of %s to #%d asked by %s joins queue item %d, which asks the same"
                             .formatted(job.getFullName(), target.getNumber(), userId, item.getId()));
                     return Optional.of(item);
                 }
             }
-            return schedule(target, bad, environment, targetPointId, reason, userId);
+            return submit(task, target, actions);
         });
     }
 
