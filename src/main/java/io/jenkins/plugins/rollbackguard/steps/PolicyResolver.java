@@ -69,9 +69,7 @@ final class PolicyResolver {
                     base == null ? null : base.hooks(), base == null ? null : base.notifications(),
                     base == null ? null : base.deployTimeout(), base == null ? null : base.deploySecretEnvironment(),
                     base == null ? null : base.publicParameters(), base == null ? null : base.preflight(),
-                    // evidence is the CLI's (docs/policy.md): here the build log and the kept build are the
-                    // evidence, so its program is not checked on an agent that never runs it
-                    null);
+                    base == null ? null : base.evidence()); // every field: a shorter constructor drops the newest
         }
         catch (IllegalArgumentException e) { // the engine's validation, naming the field
             throw new AbortException("withRollbackGuard: " + e.getMessage());
