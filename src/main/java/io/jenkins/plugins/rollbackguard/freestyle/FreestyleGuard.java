@@ -34,6 +34,7 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentBackupTaker;
 import io.jenkins.plugins.rollbackguard.jenkins.AgentFileChecks;
 import io.jenkins.plugins.rollbackguard.jenkins.WorkPool;
+import io.jenkins.plugins.rollbackguard.steps.KeepGoodBuilds;
 import io.jenkins.plugins.rollbackguard.steps.RevertingBuilds;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
@@ -57,6 +58,10 @@ final class FreestyleGuard {
     private final Run<?, ?> run;
     private final GuardFields fields;
     private final GuardSession session;
+    private final Policy policy;
+    /** The build's PATH: preflight looks for programs where the build's launcher will run them. */
+    @CheckForNull
+    private final String searchPath;
     private final CallerLoop loop = new CallerLoop();
     /** The machine's work: apart from the build's thread, which Jenkins interrupts (see the class comment). */
     private final Executor work = WorkPool.executor();
@@ -85,6 +90,8 @@ final class FreestyleGuard {
         this.fields = fields;
         this.jenkins = new JenkinsFacade();
         this.session = services.session(policy);
+        this.policy = policy;
+        this.searchPath = services.searchPath();
         this.machine = session.machine(new Host(workspace, policy));
     }
 
@@ -131,6 +138,17 @@ final class FreestyleGuard {
         GuardMachine.Step step = loop.await(machine.deployEnded(point, end), this::stopAsked);
         deploying = null;
         return ((GuardMachine.Done) step).outcome();
+    }
+
+    /**
+     * Keeps the builds of the environment's last good points and its tripped builds from the build discarder after a
+     * verdict, as the Pipeline step does: a freestyle revert schedules the target build again by its number, so a
+     * discarded good build cannot be returned to, and a tripped build is the evidence of its incident. Run.keepLog
+     * checks Run.UPDATE and saves build.xml, so this runs on the work pool as SYSTEM, not on the build's thread (whose
+     * authentication may lack UPDATE, and which an abort interrupts mid-write).
+     */
+    void keepBuilds() {
+        work.execute(() -> new KeepGoodBuilds().protect(session.services().ledger(), policy));
     }
 
     /** @return the cause the machine was stopped for, or null */
@@ -253,7 +271,7 @@ final class FreestyleGuard {
         @Override
         public FileChecks.Result checkFiles(final Policy checked) {
             return workspace == null ? GuardMachine.Host.super.checkFiles(checked)
-                    : AgentFileChecks.check(workspace, checked, null);
+                    : AgentFileChecks.check(workspace, checked, searchPath);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.Launcher;
@@ -37,10 +38,14 @@ import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
 class FreestyleServices {
     private final TaskListener listener;
     private final GuardServices services;
+    /** The build's PATH, with which its commands run (tool installers and wrappers change it), or null. */
+    @CheckForNull
+    private final String searchPath;
 
     FreestyleServices(final Run<?, ?> run, final FilePath workspace, final EnvVars environment,
             final Launcher launcher, final TaskListener listener) {
         this.listener = listener;
+        this.searchPath = environment.get("PATH");
         RollbackGuardHome home = new RollbackGuardHome();
         this.services = new GuardServices(new LedgerFacade(home).getLedger(),
                 new BackupStore(RollbackGuardConfiguration.get().getEffectiveBackupRoot()), new NoArtifacts(),
@@ -54,6 +59,12 @@ class FreestyleServices {
     /** @return the ports */
     GuardServices services() {
         return services;
+    }
+
+    /** @return the build's PATH, or null for the agent's own */
+    @CheckForNull
+    String searchPath() {
+        return searchPath;
     }
 
     /**

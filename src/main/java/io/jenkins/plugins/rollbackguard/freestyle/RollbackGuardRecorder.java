@@ -142,6 +142,9 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
         warnAboutOwnFields(guard.fields(), listener);
         GuardOutcome outcome = guard.end(steps.deployEnd(stoppedBy(run, steps, workspace), stepsDetail(run, steps)));
         listener.getLogger().println("[rollback-guard] " + outcome.result() + ": " + outcome.explanation());
+        if (outcome.point() != null) {
+            guard.keepBuilds();
+        }
         Interruption stop = guard.stopCause();
         if (stop != null) { // the build was stopped during the watch: an abort, not a failed deploy
             hudson.model.Executor executor = hudson.model.Executor.currentExecutor();

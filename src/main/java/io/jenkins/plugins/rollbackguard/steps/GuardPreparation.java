@@ -167,7 +167,9 @@ final class GuardPreparation {
             return 0;
         }
         RollbackCause cause = run.getCause(RollbackCause.class);
-        String job = run.getParent().getFullName();
+        // the bad build's own job: the point left may be another job's deploy to the same environment
+        String job = cause != null && cause.getBadJob() != null ? aliases.current(cause.getBadJob())
+                : run.getParent().getFullName();
         for (RollbackPoint point : ledger.history(environment, 0, Math.min(500, ledger.size(environment)))) {
             boolean sameJob = point.source().job() != null && aliases.sameJob(point.source().job(), job);
             if (cause != null && cause.getBadBuild() > 0) {

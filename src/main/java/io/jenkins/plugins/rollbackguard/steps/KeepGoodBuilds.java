@@ -22,9 +22,10 @@ import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
  * Protects the builds of the last {@code keepGood} good points of an environment from the build discarder
  * (keep-log), and releases the builds it protected earlier once newer good points supersede them. A build kept by
  * a person (without our {@link KeptByRollbackGuard} marker) is never released. The engine's {@link KeptBuilds} says
- * which builds can have changed, so a verdict loads a handful of builds, not the job's history.
+ * which builds can have changed, so a verdict loads a handful of builds, not the job's history. Used after the verdicts
+ * of the Pipeline step and of the freestyle recorder (whose reverts need the target build too).
  */
-class KeepGoodBuilds {
+public class KeepGoodBuilds {
     private static final Logger LOGGER = Logger.getLogger(KeepGoodBuilds.class.getName());
     /** The Jenkins session in which each environment was last reconciled. */
     private static final Map<String, Long> RECONCILED = new ConcurrentHashMap<>();
@@ -40,7 +41,7 @@ class KeepGoodBuilds {
      * @param policy
      *         the policy, which says how many good points to keep
      */
-    void protect(final Ledger ledger, final Policy policy) {
+    public void protect(final Ledger ledger, final Policy policy) {
         int size = ledger.size(policy.environment());
         // the first verdict of an environment in a Jenkins session reconciles the whole window; later ones are
         // incremental

@@ -68,7 +68,8 @@ final class PolicyResolver {
                     base == null ? null : base.concurrent(), base == null ? null : base.lockTimeout(),
                     base == null ? null : base.hooks(), base == null ? null : base.notifications(),
                     base == null ? null : base.deployTimeout(), base == null ? null : base.deploySecretEnvironment(),
-                    base == null ? null : base.publicParameters());
+                    base == null ? null : base.publicParameters(), base == null ? null : base.preflight(),
+                    base == null ? null : base.evidence()); // every field: a shorter constructor drops the newest
         }
         catch (IllegalArgumentException e) { // the engine's validation, naming the field
             throw new AbortException("withRollbackGuard: " + e.getMessage());
@@ -87,7 +88,8 @@ final class PolicyResolver {
                 Policy.OnTrip.FREEZE, policy.onInconclusive(), policy.cooldown(), policy.keepGood(),
                 policy.keepBackups(), policy.dataVersion(), policy.allowDataRestore(), policy.lastGoodCheck(),
                 policy.concurrent(), policy.lockTimeout(), policy.hooks(), policy.notifications(),
-                policy.deployTimeout(), policy.deploySecretEnvironment(), policy.publicParameters());
+                policy.deployTimeout(), policy.deploySecretEnvironment(), policy.publicParameters(),
+                policy.preflight(), policy.evidence());
     }
 
     /**
@@ -106,7 +108,8 @@ final class PolicyResolver {
                 policy.onTrip(), policy.onInconclusive(), policy.cooldown(), policy.keepGood(),
                 policy.keepBackups(), policy.dataVersion(), policy.allowDataRestore(), policy.lastGoodCheck(),
                 Policy.Concurrency.WAIT, policy.lockTimeout(), policy.hooks(), policy.notifications(),
-                policy.deployTimeout(), policy.deploySecretEnvironment(), policy.publicParameters());
+                policy.deployTimeout(), policy.deploySecretEnvironment(), policy.publicParameters(),
+                policy.preflight(), policy.evidence());
     }
 
     @CheckForNull

@@ -26,11 +26,17 @@ import hudson.security.ACLContext;
 import jenkins.model.ParameterizedJobMixIn;
 
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
+import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.guard.RevertParameters;
 import io.jenkins.plugins.rollbackguard.engine.guard.RevertPlan;
 import io.jenkins.plugins.rollbackguard.engine.guard.Reverter;
+import io.jenkins.plugins.rollbackguard.engine.guard.RollbackPlanner;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
+import io.jenkins.plugins.rollbackguard.jenkins.BuildArtifactStore;
 import io.jenkins.plugins.rollbackguard.jenkins.BuildFacts;
 import io.jenkins.plugins.rollbackguard.jenkins.GitFacts;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
@@ -100,6 +106,14 @@ public final class RevertingBuilds {
         if (!(job instanceof ParameterizedJobMixIn.ParameterizedJob<?, ?> task) || !job.isBuildable()) {
             return Optional.empty(); // only enabled jobs that can be scheduled with actions (Pipeline, freestyle)
         }
+        return submit(task, target, actions(target, bad, environment, targetPointId, reason, userId, key));
+    }
+
+    /** The reverting build's actions: its causes, the target's parameters, the target action and the git pin. */
+    private static List<Action> actions(final Run<?, ?> target, @CheckForNull final Run<?, ?> bad,
+                                        final String environment, final long targetPointId, final String reason,
+                                        @CheckForNull final String userId, @CheckForNull final String key) {
+        Job<?, ?> job = target.getParent();
         List<Action> actions = new ArrayList<>();
         List<Cause> causes = new ArrayList<>();
         causes.add(bad == null ? new RollbackCause(job.getFullName(), 0, target.getNumber(), reason)
@@ -113,14 +127,132 @@ public final class RevertingBuilds {
         GitFacts git = new GitFacts();
         String commit = new BuildFacts(git).commit(target, new hudson.EnvVars());
         git.pin(commit == null ? recordedCommit(environment, targetPointId) : commit).ifPresent(actions::add);
+        return actions;
+    }
+
+    /** Queues the build; an item that is not new (folded into a queued one, our actions dropped) is a refusal. */
+    private static Optional<Queue.Item> submit(final ParameterizedJobMixIn.ParameterizedJob<?, ?> task,
+                                               final Run<?, ?> target, final List<Action> actions) {
         ScheduleResult result = new JenkinsFacade().getQueue().schedule2(task, 0, actions);
         if (!result.isCreated()) {
             LOGGER.warning(() -> "Jenkins did not queue a build of its own for the revert of %s to #%d (%s)"
-                    .formatted(job.getFullName(), target.getNumber(), result.isRefused() ? "refused" : "folded into "
+                    .formatted(task.getFullName(), target.getNumber(), result.isRefused() ? "refused" : "folded into "
                             + result.getItem()));
             return Optional.empty();
         }
         return Optional.ofNullable(result.getItem());
+    }
+
+    /**
+     * Schedules the revert a person asked for on a page (no key), or joins the same revert when it is still waiting in
+     * the queue. The queue never folds a revert ({@link RollbackTargetAction#shouldSchedule} is always true), so a
+     * double-clicked button, or two people asking for the same point, would otherwise queue a second reverting build
+     * that deploys the target again after the first. Looked up and scheduled under the queue's lock, so two requests
+     * cannot both find nothing; a joining request adds its causes to the queued item ({@code CauseAction}'s own
+     * folding), so the build names everyone who asked.
+     *
+     * @param target
+     *         the build to return to
+     * @param bad
+     *         the build being left, or null when none is known
+     * @param environment
+     *         the environment
+     * @param targetPointId
+     *         the target's rollback point id
+     * @param reason
+     *         why, shown on the build page
+     * @param userId
+     *         the person who asked
+     * @return the queue item (new or joined), or empty if Jenkins refused to schedule it
+     */
+    public static Optional<Queue.Item> scheduleOnce(final Run<?, ?> target, @CheckForNull final Run<?, ?> bad,
+                                                    final String environment, final long targetPointId,
+                                                    final String reason, @CheckForNull final String userId) {
+        Job<?, ?> job = target.getParent();
+        if (!(job instanceof ParameterizedJobMixIn.ParameterizedJob<?, ?> task) || !job.isBuildable()) {
+            return Optional.empty();
+        }
+        // outside the queue's lock: a parameter's default, the git lookup and the ledger may be slow
+        List<Action> actions = actions(target, bad, environment, targetPointId, reason, userId, null);
+        return Queue.<Optional<Queue.Item>, RuntimeException>callWithLock(() -> {
+            for (Queue.Item item : new JenkinsFacade().getQueue().getItems(task)) {
+                RollbackTargetAction queued = item.getAction(RollbackTargetAction.class);
+                if (queued != null && queued.getKey() == null && queued.getEnvironment().equals(environment)
+                        && queued.getPointId() == targetPointId) {
+                    for (CauseAction causes : hudson.Util.filter(actions, CauseAction.class)) {
+                        causes.foldIntoExisting(item, task, actions);
+                    }
+                    LOGGER.info(() -> "the revert of %s to #%d asked by %s joins queue item %d, which asks the same"
+                            .formatted(job.getFullName(), target.getNumber(), userId, item.getId()));
+                    return Optional.of(item);
+                }
+            }
+            return submit(task, target, actions);
+        });
+    }
+
+    /**
+     * Plans a revert a person asks for (the build page, {@code rollbackTo}) as the command line's {@code rollback}
+     * does, with the policy recorded on the point being left: a data-version change nobody allowed, a target whose
+     * revert failed or whose artifacts are gone need a decision first ({@link RevertPlan.Manual}). Reads the target's
+     * artifacts to check them: not on the CPS VM thread.
+     *
+     * @param ledger
+     *         the ledger
+     * @param leaving
+     *         the point that runs now
+     * @param targetId
+     *         the point to return to, or 0 for the newest good one
+     * @return the plan
+     */
+    public static RevertPlan planManual(final Ledger ledger, final RollbackPoint leaving, final long targetId) {
+        return new RollbackPlanner(ledger, new BuildArtifactStore(), java.time.Instant::now)
+                .planManual(policyOf(leaving), leaving, targetId);
+    }
+
+    /**
+     * Says why a planned manual revert cannot be carried out by a reverting build: the plan restores database
+     * backups first, which the command line's {@code rollback} does (TripHandler) and a reverting build does not, so
+     * scheduling it would cross the data-version change while the page and the ledger said the data was restored.
+     *
+     * @param revert
+     *         the plan
+     * @return the sentence, or empty when a reverting build carries the plan out
+     */
+    public static Optional<String> notCarriedOut(final RevertPlan.Revert revert) {
+        if (revert.dataRestore().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(restoreNotDone(revert.dataRestore().size(), revert.target().environment().value(),
+                revert.target().id()));
+    }
+
+    /**
+     * The sentence for a data restore asked of Jenkins.
+     *
+     * @param backups
+     *         how many backups would be restored
+     * @param environment
+     *         the environment
+     * @param targetId
+     *         the point returned to
+     * @return one sentence naming what to do instead
+     */
+    public static String restoreNotDone(final int backups, final String environment, final long targetId) {
+        return ("rolling back to #%d would restore %d database backup(s) first, which a reverting build in Jenkins does "
+                + "not do: restore with 'rollback-guard rollback --env %s --to %d --across-data-version --restore-data "
+                + "--reason ...' where the backups are, or roll back across the data version without restoring data "
+                + "(the job's Rollback points page)").formatted(targetId, backups, environment, targetId);
+    }
+
+    /** The policy recorded on the point being left, else the defaults. */
+    static Policy policyOf(final RollbackPoint leaving) {
+        String text = leaving.attributes().get(GuardSession.POLICY);
+        if (text != null) {
+            return new PolicyReader().parse("policy of point #" + leaving.id(), text);
+        }
+        return new Policy(leaving.environment(), null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null);
     }
 
     /**

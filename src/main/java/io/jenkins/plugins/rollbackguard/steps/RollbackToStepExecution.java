@@ -23,16 +23,10 @@ import hudson.security.Permission;
 import jenkins.model.ParameterizedJobMixIn;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackPermissions;
-import io.jenkins.plugins.rollbackguard.engine.guard.ArtifactStore;
-import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
-import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
-import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.guard.RevertPlan;
-import io.jenkins.plugins.rollbackguard.engine.guard.RollbackPlanner;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
-import io.jenkins.plugins.rollbackguard.jenkins.BuildArtifactStore;
 import io.jenkins.plugins.rollbackguard.jenkins.JobAliases;
 import io.jenkins.plugins.rollbackguard.jenkins.WorkPool;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
@@ -133,19 +127,24 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
                 throw new AbortException("rollbackTo: environment '%s' has no rollback points".formatted(environment));
             }
             RollbackPoint leaving = ledger.history(environment, 0, 1).get(0);
-            ArtifactStore artifacts = new BuildArtifactStore();
-            RevertPlan plan = new RollbackPlanner(ledger, artifacts, java.time.Instant::now)
-                    .planManual(policyOf(leaving), leaving, targetId(ledger, environment, job));
+            RevertPlan plan = RevertingBuilds.planManual(ledger, leaving, targetId(ledger, environment, job));
             if (plan instanceof RevertPlan.Manual manual) {
                 throw new AbortException("rollbackTo: " + manual.describe());
             }
             RevertPlan.Revert revert = (RevertPlan.Revert) plan;
+            Optional<String> refused = RevertingBuilds.notCarriedOut(revert); // its restores would be skipped
+            if (refused.isPresent()) {
+                throw new AbortException("rollbackTo: " + refused.get());
+            }
             Run<?, ?> targetRun = job.getBuildByNumber(revert.target().source().build());
             if (targetRun == null) {
                 throw new AbortException("rollbackTo: build #%d of %s is gone".formatted(revert.target().source().build(),
                         jobName));
             }
-            Run<?, ?> leavingRun = job.getBuildByNumber(leaving.source().build());
+            // the build of the point being left, in its own job: the environment's newest point may be another
+            // job's, and this job's build of the same number is not what is left (its point would be marked reverted)
+            Run<?, ?> leavingRun = leaving.source().job() == null ? null : new JenkinsFacade()
+                    .getBuild(new JobAliases().current(leaving.source().job()), leaving.source().build()).orElse(null);
             String by = RevertingBuilds.isPerson(requestedBy) ? "rollbackTo by " + requestedBy
                     : "rollbackTo in " + requestedFrom;
             if (done) {
@@ -201,15 +200,6 @@ public class RollbackToStepExecution extends AbstractStepExecutionImpl {
         }
         throw new AbortException("rollbackTo: no good rollback point of %s in '%s' matches '%s'".formatted(
                 job.getFullName(), environment, step.getTarget()));
-    }
-
-    private static Policy policyOf(final RollbackPoint leaving) {
-        String text = leaving.attributes().get(GuardSession.POLICY);
-        if (text != null) {
-            return new PolicyReader().parse("policy of point #" + leaving.id(), text);
-        }
-        return new Policy(leaving.environment(), null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
     }
 
     /** Told by {@link RollbackToListener} that a build started or finished. */

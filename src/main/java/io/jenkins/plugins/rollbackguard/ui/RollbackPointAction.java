@@ -19,6 +19,7 @@ import hudson.model.Run;
 import jenkins.model.RunAction2;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackPermissions;
+import io.jenkins.plugins.rollbackguard.engine.guard.RevertPlan;
 import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
@@ -220,13 +221,37 @@ public class RollbackPointAction implements RunAction2 {
             return HttpResponses.errorWithoutStack(409, Messages.RollbackPointAction_NotRestorable(pointId,
                     model == null ? "UNKNOWN" : model.getStatus()));
         }
+        if (model.isCurrent()) { // the page hides the button (isRollbackAllowed); a POST must obey the same rule
+            return HttpResponses.errorWithoutStack(409, Messages.RollbackPointAction_AlreadyCurrent(pointId, environment));
+        }
+        Optional<String> refused = refusal();
+        if (refused.isPresent()) {
+            return HttpResponses.errorWithoutStack(409, refused.get());
+        }
         String why = reason == null || reason.isBlank() ? Messages.RollbackPointAction_DefaultReason() : reason.trim();
-        Optional<Queue.Item> item = RevertingBuilds.schedule(target, currentBuild().orElse(null), environment,
+        Optional<Queue.Item> item = RevertingBuilds.scheduleOnce(target, currentBuild().orElse(null), environment,
                 pointId, why, jenkins().getCurrentUserId());
         if (item.isEmpty()) {
             return HttpResponses.errorWithoutStack(503, Messages.RollbackPointAction_NotScheduled());
         }
         return HttpResponses.redirectTo("../../");
+    }
+
+    /**
+     * Plans the rollback as the command line and {@code rollbackTo} do: a data-version change nobody allowed (the
+     * confirmation page only warns of it), a target whose revert failed, artifacts gone, or backups a reverting build
+     * would have to restore first stop it here with the planner's words instead of deploying the old code anyway.
+     */
+    private Optional<String> refusal() {
+        Optional<RollbackPoint> leaving = findPoint().flatMap(point -> queries().current(point.environment()));
+        if (leaving.isEmpty()) {
+            return Optional.empty(); // nothing runs: nothing to cross
+        }
+        RevertPlan plan = RevertingBuilds.planManual(queries().ledger(), leaving.get(), pointId);
+        if (plan instanceof RevertPlan.Manual manual) {
+            return Optional.of(Messages.RollbackPointAction_NeedsDecision(manual.describe()));
+        }
+        return RevertingBuilds.notCarriedOut((RevertPlan.Revert) plan);
     }
 
     private Optional<Run<?, ?>> currentBuild() {

@@ -193,14 +193,15 @@ public class RollbackPointsJobAction implements Action {
     /**
      * Rolls the environment back to a point of this job across a data-version change, on purpose: the decision (the
      * current user, the reason, the data-loss window) is recorded first, then a reverting build is scheduled, whose
-     * planner honours it. With {@code restoreData} the point's verified backups are restored before the code.
+     * planner honours it. {@code restoreData} is refused: a reverting build deploys the code and restores no backup
+     * (the command line's {@code rollback --restore-data} does), so the decision must not say the data was restored.
      *
      * @param environment
      *         the environment's name
      * @param point
      *         the id of the point to return to
      * @param restoreData
-     *         whether to restore the point's verified backups first
+     *         whether to restore the point's verified backups first: refused here (see above)
      * @param reason
      *         why crossing the data-version change is safe; required
      * @return a redirect back to this page, where the reverting build appears
@@ -220,6 +221,10 @@ public class RollbackPointsJobAction implements Action {
             return HttpResponses.errorWithoutStack(404, Messages.RollbackPointsJobAction_UnknownPoint());
         }
         EnvironmentName env = target.get().environment();
+        if (restoreData) { // a reverting build deploys the code only: recording "backups are restored" would be untrue
+            int verified = (int) target.get().backups().stream().filter(b -> b.verifiedAt() != null).count();
+            return HttpResponses.errorWithoutStack(409, RevertingBuilds.restoreNotDone(verified, env.value(), point));
+        }
         Optional<RollbackPoint> leaving = queries.current(env);
         Optional<Run<?, ?>> targetBuild = jenkins.getBuild(target.get().source().job(), target.get().source().build());
         if (leaving.isEmpty() || leaving.get().id() == point || targetBuild.isEmpty()) {
@@ -236,7 +241,7 @@ public class RollbackPointsJobAction implements Action {
         PointSource left = leaving.get().source();
         Run<?, ?> bad = left.kind() == PointSource.Kind.JENKINS ? jenkins.getBuild(left.job(), left.build()).orElse(null)
                 : null;
-        Optional<Queue.Item> item = RevertingBuilds.schedule(targetBuild.get(), bad, env.value(), point,
+        Optional<Queue.Item> item = RevertingBuilds.scheduleOnce(targetBuild.get(), bad, env.value(), point,
                 reason.trim() + "; " + window, user);
         if (item.isEmpty()) {
             return HttpResponses.errorWithoutStack(503, Messages.RollbackPointsJobAction_NotScheduled());

@@ -106,17 +106,26 @@ class JobPageDecisionsITest {
             assertThat(page.getForms()).anyMatch(form -> ("across-" + ENVIRONMENT + "-" + v1.id())
                     .equals(form.getNameAttribute()));
 
-            wc.getPage(post(j, wc, job, "rollbackAcrossDataVersion", List.of(
+            // a reverting build restores no backup: a restore asked here is refused, not recorded as done
+            Page restore = wc.withThrowExceptionOnFailingStatusCode(false).getPage(post(j, wc, job,
+                    "rollbackAcrossDataVersion", List.of(
                     new NameValuePair("point", Long.toString(v1.id())), new NameValuePair("restoreData", "true"),
+                    new NameValuePair("reason", "v2 corrupted the orders"))));
+            assertThat(restore.getWebResponse().getStatusCode()).isEqualTo(409);
+            assertThat(restore.getWebResponse().getContentAsString()).contains("--restore-data");
+            assertThat(decisions()).as("nothing recorded for the refused restore").isEmpty();
+
+            wc.withThrowExceptionOnFailingStatusCode(true).getPage(post(j, wc, job, "rollbackAcrossDataVersion", List.of(
+                    new NameValuePair("point", Long.toString(v1.id())),
                     new NameValuePair("reason", "v2 corrupted the orders"))));
         }
         j.waitUntilNoActivity();
 
         assertThat(LedgerFixture.ledger().point(ENV, v2.id()).attributes())
-                .containsEntry(Decisions.DATA_OVERRIDE, v1.id() + ":true");
+                .containsEntry(Decisions.DATA_OVERRIDE, v1.id() + ":false");
         LedgerEvent decision = decisions().get(0);
         assertThat(decision.actor()).isEqualTo("alice");
-        assertThat(decision.reason()).contains("v2 -> v1").contains("v2 corrupted the orders").contains("is lost");
+        assertThat(decision.reason()).contains("v2 -> v1").contains("v2 corrupted the orders").contains("none restored");
         assertThat(job.getLastBuild().getNumber()).as("the reverting build ran").isEqualTo(3);
     }
 

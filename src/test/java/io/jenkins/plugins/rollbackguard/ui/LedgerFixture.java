@@ -28,10 +28,16 @@ final class LedgerFixture {
     /** Records a point for a build and moves it to GOOD or BAD with a verdict; GOOD points get a verified backup. */
     static RollbackPoint record(final Run<?, ?> run, final String environment, final PointStatus verdict,
             final String explanation) {
+        return record(run, environment, verdict, explanation, "v" + run.getNumber());
+    }
+
+    /** Records a point as {@link #record(Run, String, PointStatus, String)} does, with a given data version. */
+    static RollbackPoint record(final Run<?, ?> run, final String environment, final PointStatus verdict,
+            final String explanation, final String dataVersion) {
         EnvironmentName env = EnvironmentName.of(environment);
         RollbackPoint.Builder draft = RollbackPoint.builder(env,
                         PointSource.jenkins(run.getParent().getFullName(), run.getNumber()))
-                .dataVersion("v" + run.getNumber())
+                .dataVersion(dataVersion)
                 .attribute("measurement.error-rate", "0.5%");
         if (verdict == PointStatus.GOOD) {
             draft.backup(new BackupRef(BACKUP_ID + "-" + run.getNumber(), "postgres", "ab".repeat(32), 4096,

@@ -110,8 +110,8 @@ class RollbackPointActionITest {
         FreeStyleProject job = j.createFreeStyleProject("shop");
         FreeStyleBuild good = j.buildAndAssertSuccess(job);
         FreeStyleBuild bad = j.buildAndAssertSuccess(job);
-        LedgerFixture.record(good, ENVIRONMENT, PointStatus.GOOD, "watch passed");
-        LedgerFixture.record(bad, ENVIRONMENT, PointStatus.BAD, "error-rate > 5%");
+        LedgerFixture.record(good, ENVIRONMENT, PointStatus.GOOD, "watch passed", "v1");
+        LedgerFixture.record(bad, ENVIRONMENT, PointStatus.BAD, "error-rate > 5%", "v1");
         secure(j, job);
 
         try (JenkinsRule.WebClient wc = j.createWebClient().login(ROLLER)) {
@@ -124,6 +124,47 @@ class RollbackPointActionITest {
         RollbackCause cause = reverter.getCause(RollbackCause.class);
         assertThat(cause).isNotNull();
         assertThat(cause.getTargetBuild()).isEqualTo(1);
+    }
+
+    /**
+     * Across a data-version change the button asks the planner, as rollback and rollbackTo do: before, the
+     * confirmation page warned and the POST deployed v1's code on v2's data without anyone deciding it.
+     */
+    @Test
+    void shouldRefuseARollbackAcrossADataVersionChangeNobodyAllowed(final JenkinsRule j) throws Exception {
+        FreeStyleProject job = j.createFreeStyleProject("shop");
+        FreeStyleBuild good = j.buildAndAssertSuccess(job);
+        FreeStyleBuild bad = j.buildAndAssertSuccess(job);
+        LedgerFixture.record(good, ENVIRONMENT, PointStatus.GOOD, "watch passed", "v1");
+        LedgerFixture.record(bad, ENVIRONMENT, PointStatus.BAD, "error-rate > 5%", "v2");
+        secure(j, job);
+
+        try (JenkinsRule.WebClient wc = j.createWebClient().login(ROLLER)) {
+            Page refused = wc.withThrowExceptionOnFailingStatusCode(false).getPage(post(j, wc, good));
+
+            assertThat(refused.getWebResponse().getStatusCode()).isEqualTo(409);
+            assertThat(refused.getWebResponse().getContentAsString()).contains("data version changed from v1");
+        }
+        j.waitUntilNoActivity();
+        assertThat(job.getBuilds()).as("no reverting build").hasSize(2);
+    }
+
+    /** The button of the point that runs now is hidden; its POST is refused the same way. */
+    @Test
+    void shouldRefuseARollbackToThePointThatRunsNow(final JenkinsRule j) throws Exception {
+        FreeStyleProject job = j.createFreeStyleProject("shop");
+        FreeStyleBuild good = j.buildAndAssertSuccess(job);
+        LedgerFixture.record(good, ENVIRONMENT, PointStatus.GOOD, "watch passed", "v1");
+        secure(j, job);
+
+        try (JenkinsRule.WebClient wc = j.createWebClient().login(ROLLER)) {
+            Page refused = wc.withThrowExceptionOnFailingStatusCode(false).getPage(post(j, wc, good));
+
+            assertThat(refused.getWebResponse().getStatusCode()).isEqualTo(409);
+            assertThat(refused.getWebResponse().getContentAsString()).contains("nothing to roll back to");
+        }
+        j.waitUntilNoActivity();
+        assertThat(job.getBuilds()).hasSize(1);
     }
 
     @Test
