@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rollbackguard.engine.guard;
 
 import java.io.IOException;
+import java.io.Serial;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -119,13 +120,37 @@ public final class PolicyReader {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-                // allowDataRestore: 0 is a mistake, not false: a boolean is written true or false, as the schema says
-                .withCoercionConfig(com.fasterxml.jackson.databind.type.LogicalType.Boolean, coercion -> coercion
-                        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Integer,
-                                com.fasterxml.jackson.databind.cfg.CoercionAction.Fail)
-                        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.Float,
-                                com.fasterxml.jackson.databind.cfg.CoercionAction.Fail))
+                // allowDataRestore: 0 or 'true' is a mistake, not a boolean: a boolean is written true or false, as
+                // the schema says (YAML's parser would otherwise let any scalar through to databind's coercions)
+                .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("policy-booleans")
+                        .addDeserializer(Boolean.class, new StrictBoolean()))
                 .build();
+    }
+
+    /** Reads only true and false (and null, the default): no 0, 1 or quoted text. */
+    private static final class StrictBoolean extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<Boolean> {
+        @Serial
+        private static final long serialVersionUID = 1L; // first release
+
+        StrictBoolean() {
+            super(Boolean.class);
+        }
+
+        @Override
+        public Boolean deserialize(final JsonParser p, final com.fasterxml.jackson.databind.DeserializationContext ctxt)
+                throws IOException {
+            JsonToken token = p.currentToken();
+            if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+                return token == JsonToken.VALUE_TRUE;
+            }
+            if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                throw InvalidFormatException.from(p, "a number is not a boolean", p.getNumberValue(), Boolean.class);
+            }
+            if (token == JsonToken.VALUE_STRING) {
+                throw InvalidFormatException.from(p, "text is not a boolean", p.getText(), Boolean.class);
+            }
+            return (Boolean) ctxt.handleUnexpectedToken(Boolean.class, p);
+        }
     }
 
     /**
@@ -535,7 +560,7 @@ public final class PolicyReader {
         if (check instanceof IllegalArgumentException) { // a record's own validation: its message names the field
             // (the record's exception, not its cause: "url: not a valid URL" has the URI parser's exception under it)
             String message = String.valueOf(check.getMessage());
-            return new Refusal(e.getPath().isEmpty() ? message : path + ": " + message, PolicyException.Kind.VALUE,
+            return new Refusal(e.getPath().isEmpty() ? message : under(path, message), PolicyException.Kind.VALUE,
                     fieldOf(e, field, message));
         }
         if (root instanceof NullPointerException) { // List.copyOf and Map.copyOf refuse empty items
@@ -545,7 +570,9 @@ public final class PolicyReader {
         if (e instanceof InvalidFormatException invalid) {
             Class<?> target = invalid.getTargetType();
             if (target == Boolean.class || target == boolean.class) {
-                return new Refusal("%s: '%s' is not a boolean; write true or false".formatted(path,
+                return new Refusal((invalid.getValue() instanceof String
+                        ? "%s: '%s' is text, not a boolean; write true or false without quotes"
+                        : "%s: '%s' is not a boolean; write true or false").formatted(path,
                         shorten(String.valueOf(invalid.getValue()))), PolicyException.Kind.WRONG_TYPE, field);
             }
             return new Refusal("%s: '%s' is not a valid %s".formatted(path, shorten(String.valueOf(invalid.getValue())),
@@ -567,6 +594,16 @@ public final class PolicyReader {
                     PolicyException.Kind.WRONG_TYPE, field);
         }
         return new Refusal(path + ": " + withoutSnippets(original), PolicyException.Kind.WRONG_TYPE, field);
+    }
+
+    /**
+     * Puts a value's own message under the path of the value: "environment" and "environment: '../etc' is not a valid
+     * name" make "environment: '../etc' ...", not the field twice.
+     */
+    private static String under(final String path, final String message) {
+        String last = path.substring(Math.max(path.lastIndexOf('.'), path.lastIndexOf(']')) + 1);
+        return !last.isEmpty() && message.startsWith(last + ": ")
+                ? path.substring(0, path.length() - last.length()) + message : path + ": " + message;
     }
 
     private static final Pattern LEADING_FIELD = Pattern.compile("^([A-Za-z][\\w.\\[\\]]*): ");

@@ -258,19 +258,34 @@ class PolicySchemaTest {
     }
 
     @Test
-    void shouldRefuseANumberForABooleanInOneSentence() {
+    void shouldRefuseANumberOrTextForABooleanInOneSentence() {
         PolicyReader reader = new PolicyReader();
-        for (String value : List.of("0", "1", "-1")) {
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("0", "p.yaml: allowDataRestore: '0' is not a boolean; write true or false");
+        refusals.put("1", "p.yaml: allowDataRestore: '1' is not a boolean; write true or false");
+        refusals.put("1.0", "p.yaml: allowDataRestore: '1.0' is not a boolean; write true or false");
+        refusals.put("'true'", "p.yaml: allowDataRestore: 'true' is text, not a boolean; write true or false without"
+                + " quotes");
+        refusals.put("maybe", "p.yaml: allowDataRestore: 'maybe' is text, not a boolean; write true or false without"
+                + " quotes");
+        refusals.forEach((value, message) -> {
             PolicyException refused = catchRefusal(reader, "environment: prod\nallowDataRestore: " + value + "\n");
             assertThat(refused).as("allowDataRestore: %s", value).isNotNull();
-            assertThat(refused.getMessage()).isEqualTo("p.yaml: allowDataRestore: '" + value
-                    + "' is not a boolean; write true or false");
+            assertThat(refused.getMessage()).isEqualTo(message);
             assertThat(refused.kind()).isEqualTo(PolicyException.Kind.WRONG_TYPE);
+        });
+        PolicyException json = null;
+        try {
+            reader.parse("p.json", "{\"environment\": \"prod\", \"allowDataRestore\": 0}");
         }
-        PolicyException decimal = catchRefusal(reader, "environment: prod\nallowDataRestore: 1.0\n");
-        assertThat(decimal.getMessage()).isEqualTo("p.yaml: allowDataRestore: expected a boolean (true or false)");
-        assertThat(decimal.kind()).isEqualTo(PolicyException.Kind.WRONG_TYPE);
+        catch (PolicyException e) {
+            json = e;
+        }
+        assertThat(json).isNotNull();
+        assertThat(json.getMessage()).isEqualTo("p.json: allowDataRestore: '0' is not a boolean; write true or false");
         assertThat(reader.parse("p.yaml", "environment: prod\nallowDataRestore: true\n").allowDataRestore()).isTrue();
+        assertThat(reader.parse("p.yaml", "environment: prod\nallowDataRestore: false\n").allowDataRestore()).isFalse();
+        assertThat(reader.parse("p.yaml", "environment: prod\nallowDataRestore: ~\n").allowDataRestore()).isFalse();
     }
 
     @Test
