@@ -59,7 +59,8 @@ import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
  *         variables the CLI's deploy command gets from secrets: variable name to secret NAME (Jenkins deploys run
  *         the Pipeline body, which gets its secrets from {@code withCredentials})
  * @param publicParameters
- *         parameters whose names look secret ({@link SecretParameters}) but are not: recorded as given
+ *         parameters whose names look secret (they hold password, passwd, token, secret, key or credential) but
+ *         are not: recorded as given
  * @param preflight
  *         what preflight does beyond the static checks ({@code reach}), or null for the defaults
  * @param evidence

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rollbackguard.engine.guard;
 
 import java.io.IOException;
+import java.io.Serial;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -119,7 +120,37 @@ public final class PolicyReader {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
                 .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                // allowDataRestore: 0 or 'true' is a mistake, not a boolean: a boolean is written true or false, as
+                // the schema says (YAML's parser would otherwise let any scalar through to databind's coercions)
+                .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("policy-booleans")
+                        .addDeserializer(Boolean.class, new StrictBoolean()))
                 .build();
+    }
+
+    /** Reads only true and false (and null, the default): no 0, 1 or quoted text. */
+    private static final class StrictBoolean extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<Boolean> {
+        @Serial
+        private static final long serialVersionUID = 1L; // first release
+
+        StrictBoolean() {
+            super(Boolean.class);
+        }
+
+        @Override
+        public Boolean deserialize(final JsonParser p, final com.fasterxml.jackson.databind.DeserializationContext ctxt)
+                throws IOException {
+            JsonToken token = p.currentToken();
+            if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+                return token == JsonToken.VALUE_TRUE;
+            }
+            if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                throw InvalidFormatException.from(p, "a number is not a boolean", p.getNumberValue(), Boolean.class);
+            }
+            if (token == JsonToken.VALUE_STRING) {
+                throw InvalidFormatException.from(p, "text is not a boolean", p.getText(), Boolean.class);
+            }
+            return (Boolean) ctxt.handleUnexpectedToken(Boolean.class, p);
+        }
     }
 
     /**
@@ -241,7 +272,7 @@ public final class PolicyReader {
             policy = mapper.readValue(text, Policy.class);
         }
         catch (JsonMappingException e) {
-            throw refuse(source, describe(e), e);
+            throw refuse(source, describe(e, mapper, text), e);
         }
         catch (JsonProcessingException e) {
             throw refuse(source, syntax(e, null, json), e);
@@ -369,12 +400,18 @@ public final class PolicyReader {
         if (text == null || text.isBlank()) {
             return;
         }
-        Condition condition = ThresholdParser.parse(field, text);
+        Condition condition;
+        try {
+            condition = ThresholdParser.parse(field, text);
+        }
+        catch (IllegalArgumentException e) { // the probe's record parsed it already; this is the last line of defence
+            throw refuse(source, new Refusal(e.getMessage(), PolicyException.Kind.VALUE, field), e);
+        }
         if (probe instanceof HttpProbeSpec http && (http.jsonPointer() == null || http.jsonPointer().isEmpty())
                 && ThresholdParser.comparesPercent(text)) {
-            throw refuse(source, ("%s: '%s' compares a percentage, but this probe has no jsonPointer, so its value is the"
-                    + " response time in milliseconds; give a jsonPointer to a ratio in the body, or a time such as"
-                    + " '> 800'").formatted(field, shorten(text)), null);
+            throw refuse(source, new Refusal(("%s: '%s' compares a percentage, but this probe has no jsonPointer, so its"
+                    + " value is the response time in milliseconds; give a jsonPointer to a ratio in the body, or a"
+                    + " time such as '> 800'").formatted(field, shorten(text)), PolicyException.Kind.VALUE, field), null);
         }
         Boolean constant = constant(condition);
         boolean relative = false;
@@ -385,9 +422,10 @@ public final class PolicyReader {
         if (constant != null) {
             String effect = fail ? (constant ? "every sample fails" : "it never trips")
                     : (constant ? "it never judges a sample bad" : "no sample ever passes");
-            throw refuse(source, "%s: '%s' holds for %s %s, so %s; check the numbers and the operators"
+            throw refuse(source, new Refusal("%s: '%s' holds for %s %s, so %s; check the numbers and the operators"
                     .formatted(field, shorten(text), constant ? "every" : "no",
-                            relative ? "change from the baseline" : "value", effect), null);
+                            relative ? "change from the baseline" : "value", effect), PolicyException.Kind.VALUE, field),
+                    null);
         }
     }
 
@@ -488,46 +526,175 @@ public final class PolicyReader {
         return false; // a change from the baseline depends on the baseline
     }
 
-    private static String describe(final JsonMappingException e) {
+    private static Refusal describe(final JsonMappingException e, final ObjectMapper mapper, final String text) {
         String path = path(e);
+        String field = path.equals("(top level)") ? null : path;
         if (e instanceof UnrecognizedPropertyException unknown) {
             String name = unknown.getPropertyName();
             String near = nearest(name, unknown.getKnownPropertyIds());
-            return near != null
+            String at = field == null ? name : field;
+            return new Refusal(near != null
                     ? "%s: unknown field '%s'; did you mean '%s'?".formatted(path, shorten(name), near)
-                    : "%s: unknown field '%s'; known fields: %s".formatted(path, shorten(name), known(unknown.getKnownPropertyIds()));
+                    : "%s: unknown field '%s'; known fields: %s".formatted(path, shorten(name),
+                            known(unknown.getKnownPropertyIds())), PolicyException.Kind.UNKNOWN_FIELD, at);
         }
         if (e instanceof InvalidTypeIdException invalid) {
             String known = typeIds(invalid);
             String at = path.equals("(top level)") ? "type" : path + ".type";
             return invalid.getTypeId() == null || invalid.getTypeId().isEmpty()
-                    ? "%s: is required; give one of %s".formatted(at, known)
-                    : "%s: '%s' is not a known type; give one of %s".formatted(at, shorten(invalid.getTypeId()), known);
+                    ? new Refusal("%s: is required; give one of %s".formatted(at, known), PolicyException.Kind.MISSING_FIELD, at)
+                    : new Refusal("%s: '%s' is not a known type; give one of %s".formatted(at, shorten(invalid.getTypeId()),
+                            known), PolicyException.Kind.UNKNOWN_TYPE, at);
         }
+        Refusal refusal = describeValue(e, path, field);
+        String missing = missingRequired(e, mapper, text);
+        // A record refuses a required field that is absent with its own words ("url: is required"): the message stays,
+        // the kind says what the tree shows, so the kind never depends on how a record words its check.
+        return missing == null ? refusal : new Refusal(refusal.problem(), PolicyException.Kind.MISSING_FIELD, missing);
+    }
+
+    private static Refusal describeValue(final JsonMappingException e, final String path, final String field) {
         Throwable root = rootCause(e);
-        if (root instanceof IllegalArgumentException) { // a record's own validation: its message names the field
-            String message = String.valueOf(root.getMessage());
-            return e.getPath().isEmpty() ? message : path + ": " + message;
+        Throwable check = e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException
+                && e.getCause() instanceof IllegalArgumentException ? e.getCause() : root;
+        if (check instanceof IllegalArgumentException) { // a record's own validation: its message names the field
+            // (the record's exception, not its cause: "url: not a valid URL" has the URI parser's exception under it)
+            String message = String.valueOf(check.getMessage());
+            return new Refusal(e.getPath().isEmpty() ? message : under(path, message), PolicyException.Kind.VALUE,
+                    fieldOf(e, field, message));
         }
         if (root instanceof NullPointerException) { // List.copyOf and Map.copyOf refuse empty items
-            return "%s: a list or mapping holds an empty item (a '-', '~' or key without a value); fill it in or remove it"
-                    .formatted(path);
+            return new Refusal(("%s: a list or mapping holds an empty item (a '-', '~' or key without a value); fill it in"
+                    + " or remove it").formatted(path), PolicyException.Kind.WRONG_TYPE, field);
         }
         if (e instanceof InvalidFormatException invalid) {
-            return "%s: '%s' is not a valid %s".formatted(path, shorten(String.valueOf(invalid.getValue())),
-                    typeName(invalid.getTargetType()));
+            Class<?> target = invalid.getTargetType();
+            if (target == Boolean.class || target == boolean.class) {
+                return new Refusal((invalid.getValue() instanceof String
+                        ? "%s: '%s' is text, not a boolean; write true or false without quotes"
+                        : "%s: '%s' is not a boolean; write true or false").formatted(path,
+                        shorten(String.valueOf(invalid.getValue()))), PolicyException.Kind.WRONG_TYPE, field);
+            }
+            return new Refusal("%s: '%s' is not a valid %s".formatted(path, shorten(String.valueOf(invalid.getValue())),
+                    typeName(target)), target != null && target.isEnum() ? PolicyException.Kind.BAD_ENUM
+                    : PolicyException.Kind.WRONG_TYPE, field);
         }
         if (e instanceof MismatchedInputException mismatched && mismatched.getTargetType() != null) {
-            return "%s: expected %s".formatted(path, article(typeName(mismatched.getTargetType())));
+            return new Refusal("%s: expected %s".formatted(path, article(typeName(mismatched.getTargetType()))),
+                    PolicyException.Kind.WRONG_TYPE, field);
         }
         if (root instanceof InputCoercionException || root instanceof StreamConstraintsException) {
-            return "%s: the number is too large; give a smaller one".formatted(path);
+            return new Refusal("%s: the number is too large; give a smaller one".formatted(path),
+                    PolicyException.Kind.VALUE, field);
         }
+        // What is left is databind failing to bind a value to the field's type, without a record's check.
         String original = String.valueOf(e.getOriginalMessage());
         if (original.contains("`") || CLASS_NAME.matcher(original).find()) {
-            return "%s: this value does not fit the field; see docs/policy.md for what it takes".formatted(path);
+            return new Refusal("%s: this value does not fit the field; see docs/policy.md for what it takes".formatted(path),
+                    PolicyException.Kind.WRONG_TYPE, field);
         }
-        return path + ": " + withoutSnippets(original);
+        return new Refusal(path + ": " + withoutSnippets(original), PolicyException.Kind.WRONG_TYPE, field);
+    }
+
+    /**
+     * Puts a value's own message under the path of the value: "environment" and "environment: '../etc' is not a valid
+     * name" make "environment: '../etc' ...", not the field twice.
+     */
+    private static String under(final String path, final String message) {
+        String last = path.substring(Math.max(path.lastIndexOf('.'), path.lastIndexOf(']')) + 1);
+        return !last.isEmpty() && message.startsWith(last + ": ")
+                ? path.substring(0, path.length() - last.length()) + message : path + ": " + message;
+    }
+
+    private static final Pattern LEADING_FIELD = Pattern.compile("^([A-Za-z][\\w.\\[\\]]*): ");
+
+    /** @return the path of the field a record's message names ("analysis.interval: ...") under the record's path */
+    private static String fieldOf(final JsonMappingException e, final String path, final String message) {
+        Matcher lead = LEADING_FIELD.matcher(message);
+        if (!lead.find()) {
+            return path;
+        }
+        String named = lead.group(1);
+        Class<?> record = e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException built
+                && built.getType() != null ? built.getType().getRawClass() : null;
+        int dot = named.indexOf('.');
+        if (record != null && record.isRecord() && dot > 0) { // a probe names itself first: "page-load.failIf"
+            java.util.Set<String> components = java.util.Arrays.stream(record.getRecordComponents())
+                    .map(java.lang.reflect.RecordComponent::getName).collect(Collectors.toSet());
+            String rest = named.substring(dot + 1).split("[.\\[]")[0];
+            if (!components.contains(named.substring(0, dot)) && components.contains(rest)) {
+                named = named.substring(dot + 1);
+            }
+        }
+        if (path == null) {
+            return named;
+        }
+        String last = path.substring(Math.max(path.lastIndexOf('.'), path.lastIndexOf(']')) + 1);
+        return named.equals(last) || named.startsWith(last + ".") || named.startsWith(last + "[")
+                ? path.substring(0, path.length() - last.length()) + named : path + "." + named;
+    }
+
+    /**
+     * The components whose absence the records refuse; everything else has a default. The schema's {@code required}
+     * lists are these (PolicySchema), and a refusal of a mapping that lacks one of them is {@code MISSING_FIELD}.
+     */
+    static final Map<Class<?>, java.util.Set<String>> REQUIRED = Map.ofEntries(
+            Map.entry(Policy.class, java.util.Set.of("environment")),
+            Map.entry(HttpProbeSpec.class, java.util.Set.of("name", "url")),
+            Map.entry(io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec.class,
+                    java.util.Set.of("name", "url", "query")),
+            Map.entry(io.jenkins.plugins.rollbackguard.engine.health.CommandProbeSpec.class,
+                    java.util.Set.of("name", "command")),
+            Map.entry(io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettings.Window.class,
+                    java.util.Set.of("n", "m")),
+            Map.entry(HooksSpec.HookCommand.class, java.util.Set.of("command")),
+            Map.entry(NotificationSpec.class, java.util.Set.of("url")),
+            Map.entry(io.jenkins.plugins.rollbackguard.engine.backup.FilesBackupSpec.class, java.util.Set.of("path")),
+            Map.entry(io.jenkins.plugins.rollbackguard.engine.backup.PostgresBackupSpec.class,
+                    java.util.Set.of("host", "database", "user")),
+            Map.entry(io.jenkins.plugins.rollbackguard.engine.backup.MysqlBackupSpec.class,
+                    java.util.Set.of("host", "database", "user")),
+            Map.entry(io.jenkins.plugins.rollbackguard.engine.backup.CommandBackupSpec.class,
+                    java.util.Set.of("command")));
+
+    /**
+     * Looks in the text's tree for the mapping a record refused to be built from: if a field it requires is absent or
+     * null there, that is the refusal.
+     *
+     * @return the path of the absent field, or null
+     */
+    private static String missingRequired(final JsonMappingException e, final ObjectMapper mapper, final String text) {
+        if (!(e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException instantiation)
+                || instantiation.getType() == null) {
+            return null;
+        }
+        java.util.Set<String> required = REQUIRED.get(instantiation.getType().getRawClass());
+        if (required == null) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode node;
+        try {
+            node = mapper.readTree(text); // refusals only: an accepted policy is read once
+        }
+        catch (IOException | RuntimeException ex) {
+            return null;
+        }
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (node == null) {
+                return null;
+            }
+            node = ref.getFieldName() != null ? node.get(ref.getFieldName()) : node.get(ref.getIndex());
+        }
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        String path = path(e);
+        for (String name : required.stream().sorted().toList()) {
+            if (!node.hasNonNull(name)) {
+                return path.equals("(top level)") ? name : path + "." + name;
+            }
+        }
+        return null;
     }
 
     private static String typeIds(final InvalidTypeIdException e) {
@@ -619,7 +786,16 @@ public final class PolicyReader {
      * Java class names and no {@code 'null'}.
      */
     private static PolicyException refuse(final String source, final String problem, final Throwable cause) {
-        return new PolicyException(clean((source == null ? "policy" : source) + ": " + problem), cause);
+        return refuse(source, new Refusal(problem, PolicyException.Kind.TEXT, null), cause);
+    }
+
+    private static PolicyException refuse(final String source, final Refusal refusal, final Throwable cause) {
+        return new PolicyException(clean((source == null ? "policy" : source) + ": " + refusal.problem()), cause,
+                refusal.kind(), refusal.field());
+    }
+
+    /** What is wrong, the stage that found it and the field's path (null for the text as a whole). */
+    private record Refusal(String problem, PolicyException.Kind kind, String field) {
     }
 
     static String clean(final String message) {

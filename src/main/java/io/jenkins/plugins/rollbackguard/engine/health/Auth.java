@@ -7,7 +7,8 @@ import io.jenkins.plugins.rollbackguard.engine.spi.SecretNames;
 
 /**
  * Credentials for an HTTP or Prometheus probe, by secret name only: the values come from the
- * {@code SecretSource} when the probe is built and never appear in the configuration.
+ * host's secrets (Jenkins credentials, or the CLI's environment) when the probe is built and never appear in the
+ * configuration.
  *
  * @param bearerSecret
  *         the name of a secret holding a bearer token, or null

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A command probe: runs a program with arguments, environment and a timeout through the
- * {@code CommandRunner} port (the whole process tree is killed on timeout). Exit code 0 is success; with
+ * A command probe: runs a program with arguments, environment and a timeout on the machine that
+ * watches (the whole process tree is killed on timeout; the host runs it through its command runner). Exit code 0 is success; with
  * {@code valuePattern} the number it finds in standard output becomes the value.
  *
  * @param name

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * The policy fuzzer, run in its own JVM by {@link PolicyReaderFuzzTest} so a small heap ({@code -Xmx256m}) is the
- * reader's heap: arguments {@code <seed> <count> <docs dir>}. Mutates the policy examples of the docs (the YAML
- * blocks of docs/*.md and README.md that name an environment) {@code count} times with a seeded generator, adds
+ * reader's heap: arguments {@code <seed> <count> <docs dir>}. Mutates the policy examples of the docs (the blocks
+ * of docs/*.md and README.md marked as whole policies) {@code count} times with a seeded generator, adds
  * hand-made hostile cases, and feeds each to {@link PolicyReader}. A case passes when the reader accepts it or
  * refuses it with a {@link PolicyException} whose message is one line without Java words; anything else (another
  * exception, an OutOfMemoryError, a StackOverflowError) fails it. Prints one {@code FAIL} line per failed case (the
@@ -29,7 +29,6 @@ public final class PolicyFuzzProcess {
      * consecutiveErrorLimit and onError are not), null, a byte array's toString.
      */
     static final Pattern JAVA_WORDS = Pattern.compile("[a-z]+\\.[a-z]+\\.[A-Z]\\w*|Exception|\\b(?!on)[A-Za-z]*Error\\b|null|\\[B@");
-    private static final Pattern YAML_BLOCK = Pattern.compile("```ya?ml\\n(.*?)```", Pattern.DOTALL);
     private static final String[] VALUES = {"~", "''", "\"\"", "-1", "0", "99999999999999999999999", "1e400", "-0.0",
         "NaN", ".inf", "[]", "{}", "[~]", "{a: ~}", "'> 5%'", "between 299 and 200", "'x'", "yes", "true", "\"\\u0000\"",
         "'" + "v".repeat(300) + "'", "\"a\\nb\"", "!!str x", "!!java.lang.Runtime x", "&a x", "*a", "'http://[::1'",
@@ -156,23 +155,15 @@ public final class PolicyFuzzProcess {
         return text.replace("\n", "\\n").replace("\r", "\\r");
     }
 
-    /** @return the YAML blocks of the docs that look like a whole policy (they name an environment) */
+    /**
+     * @return the whole policies of the docs: the blocks of docs/*.md and README.md marked {@code policy} (see
+     *         DocsPolicyBlocksTest), not those of one list item
+     */
     static List<String> examples(final Path root) throws IOException {
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
-            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
-        }
-        files.add(root.resolve("README.md"));
-        List<String> examples = new ArrayList<>();
-        for (Path file : files) {
-            Matcher block = YAML_BLOCK.matcher(Files.readString(file));
-            while (block.find()) {
-                if (block.group(1).contains("environment:")) {
-                    examples.add(block.group(1));
-                }
-            }
-        }
-        return examples;
+        return io.jenkins.plugins.rollbackguard.conventions.DocBlocks.of(root).stream()
+                .filter(b -> b.marks().equals(List.of(io.jenkins.plugins.rollbackguard.conventions.DocBlocks.POLICY)))
+                .filter(b -> !b.language().equals("json")).map(io.jenkins.plugins.rollbackguard.conventions.DocBlocks.Block::text)
+                .toList();
     }
 
     private static String mutate(final String text, final int kind, final Random random) {

@@ -62,19 +62,8 @@ public final class PolicySchema {
     /** Where the schema is published, relative to the project root. */
     public static final String FILE = "docs/policy.schema.json";
 
-    /** The components whose absence the records refuse; everything else has a default. */
-    static final Map<Class<?>, Set<String>> REQUIRED = Map.ofEntries(
-            Map.entry(Policy.class, Set.of("environment")),
-            Map.entry(HttpProbeSpec.class, Set.of("name", "url")),
-            Map.entry(PrometheusProbeSpec.class, Set.of("name", "url", "query")),
-            Map.entry(CommandProbeSpec.class, Set.of("name", "command")),
-            Map.entry(AnalysisSettings.Window.class, Set.of("n", "m")),
-            Map.entry(HooksSpec.HookCommand.class, Set.of("command")),
-            Map.entry(NotificationSpec.class, Set.of("url")),
-            Map.entry(FilesBackupSpec.class, Set.of("path")),
-            Map.entry(PostgresBackupSpec.class, Set.of("host", "database", "user")),
-            Map.entry(MysqlBackupSpec.class, Set.of("host", "database", "user")),
-            Map.entry(CommandBackupSpec.class, Set.of("command")));
+    /** The components whose absence the records refuse (the reader's list, which also classifies its refusals). */
+    static final Map<Class<?>, Set<String>> REQUIRED = PolicyReader.REQUIRED;
 
     private static final Pattern PARAM = Pattern.compile("(?<!\\{)@param\\s+(\\w+)\\s+(.*?)(?=(?<!\\{)@\\w+\\b|\\z)",
             Pattern.DOTALL);
@@ -130,7 +119,8 @@ public final class PolicySchema {
                 OptionPreset.PLAIN_JSON)
                 .with(jackson)
                 .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT, Option.NULLABLE_FIELDS_BY_DEFAULT,
-                        Option.DEFINITIONS_FOR_ALL_OBJECTS, Option.PLAIN_DEFINITION_KEYS)
+                        Option.DEFINITIONS_FOR_ALL_OBJECTS, Option.PLAIN_DEFINITION_KEYS,
+                        Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES)
                 .without(Option.SCHEMA_VERSION_INDICATOR);
         config.forFields()
                 .withRequiredCheck(PolicySchema::required)
