@@ -35,13 +35,19 @@ import picocli.CommandLine.Model.CommandSpec;
  * verifies v1, and prints the timeline with the detection time and the time to restore.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Deploy a real sample shop, break it, and watch rollback-guard detect it and roll it back.")
+        description = "Deploy a real sample shop, break it, and watch rollback-guard detect it and roll it back.",
+        footerHeading = "%nExample:%n", footer = "  rollback-guard demo --dir /tmp/rollback-guard-demo")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Work directory (default: a new temp directory).")
     private Path dir;
 
     @Option(names = "--prometheus", description = "Judge through a real Prometheus scraping the shop (needs the prometheus binary).")
     private boolean prometheus;
+
+    // Not the user's home: the demo leaves its environment frozen, and that belongs with the demo, not beside real ones.
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "Where the demo keeps its ledger, artifacts and backups (default: DIR/home of --dir).")
+    private Path home;
 
     @Spec
     private CommandSpec spec;
@@ -59,7 +65,8 @@ final class DemoCommand implements Callable<Integer> {
             Files.writeString(work.resolve("policy.yaml"), prom == null ? files.httpPolicy() : files.prometheusPolicy(prom.url()));
             out.printf("rollback-guard demo in %s: shop on 127.0.0.1:%d%s%n", work, port,
                     prom == null ? "" : ", Prometheus on " + prom.url());
-            return new DemoRun(out, work, policy, files, prom).run();
+            return new DemoRun(out, work, home != null ? home.toAbsolutePath() : work.resolve("home"), policy, files,
+                    prom).run();
         }
         finally {
             ShopDeployCommand.stop(files.pidFile());
@@ -76,10 +83,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The demo's steps, with the host it needs. */
-    private record DemoRun(PrintWriter out, Path work, Policy policy, DemoFiles files, PrometheusProcess prom) {
+    private record DemoRun(PrintWriter out, Path work, Path home, Policy policy, DemoFiles files, PrometheusProcess prom) {
         int run() throws Exception {
             String jar = System.getProperty("java.class.path");
-            try (CliHost host = new CliHost(work.resolve("home"), work.resolve("home/ledger"), out)) {
+            try (CliHost host = new CliHost(home, home.resolve("ledger"), out)) {
                 out.println("\n== 1. start shop v1 and record it as the good point to return to (adopt)");
                 RollbackPoint v1 = AdoptCommand.adopt(host, policy, files.v1(), files.deployCommand(jar), "c0ffee1", null);
                 String started = new CommandDeployer(files.deployCommand(jar), host.artifacts(policy.environment()),
@@ -100,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.printf("%nshop answers version %s after the rollback%s%n", running, ok ? " (verified)" : "");
                 out.printf("orders kept in %s: %d lines%n", files.data().resolve("orders.log"),
                         Files.exists(files.data().resolve("orders.log")) ? Files.readAllLines(files.data().resolve("orders.log")).size() : 0);
-                out.printf("ledger: rollback-guard points --ledger %s --env demo-shop%n", work.resolve("home/ledger"));
+                out.printf("ledger: rollback-guard points --home %s --env demo-shop%n", home);
                 out.println(ok ? "demo: OK - v2 was detected and rolled back to v1" : "demo: FAILED - " + v2.explanation());
                 return ok ? 0 : 1;
             }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rollback-guard metrics}: the DORA figures per environment. */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
-        description = "Print the DORA figures: deploys, change-failure rate, time to restore.")
+        description = "Print the DORA figures: deploys, change-failure rate, time to restore.",
+        footerHeading = "%nExample:%n", footer = "  rollback-guard metrics --env production --json")
 final class MetricsCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;

@@ -22,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rollback-guard status}: each environment's circuit, lease, last good point, DORA figures and recent events. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show each environment's circuit, lease, last good point, DORA figures and recent events.")
+        description = "Show each environment's circuit, lease, last good point, DORA figures and recent events.",
+        footerHeading = "%nExample:%n", footer = "  rollback-guard status --env production")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;

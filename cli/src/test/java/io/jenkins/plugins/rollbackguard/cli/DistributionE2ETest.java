@@ -11,6 +11,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
+import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * bash, the man pages in man. Each check runs the real tool (sh, bash, man) on the files of the tar.gz.
  */
 class DistributionE2ETest {
+    private static final EnvironmentName PROD = EnvironmentName.of("prod");
+
     @TempDir
     private Path work;
 
@@ -120,6 +126,38 @@ class DistributionE2ETest {
         top.environment().put("MANWIDTH", "100");
         assertThat(run(top).output()).contains("rollback-guard - ").contains("deploy").contains("reset")
                 .containsIgnoringCase("Exit codes");
+    }
+
+    /**
+     * The default home comes from the environment: {@code $ROLLBACK_GUARD_HOME}, else {@code $HOME/.rollback-guard};
+     * the JVM's user.home (from the password database) is set elsewhere here and must not be used.
+     */
+    @Test
+    void shouldTakeTheHomeFromTheEnvironment() throws IOException {
+        Path userHome = work.resolve("passwd-home");
+        Path home = work.resolve("home");
+        Ledger frozen = Ledger.open(home.resolve(".rollback-guard/ledger"));
+        RollbackPoint bad = frozen.record(RollbackPoint.builder(PROD, PointSource.cli("run-1"))
+                .gitCommit("bad0001"), "alice", "v2");
+        frozen.openCircuit(PROD, "5xx rate 9% > 5%", "guard", bad.id());
+        Ledger.open(work.resolve("explicit/ledger")).record(RollbackPoint.builder(PROD, PointSource.cli("run-9"))
+                .gitCommit("feed999"), "bob", "v9");
+
+        ProcessBuilder fromHome = CliProcess.builder(List.of("-Duser.home=" + userHome), "status", "--env", "prod");
+        fromHome.environment().remove("ROLLBACK_GUARD_HOME");
+        fromHome.environment().put("HOME", home.toString());
+        ProcessBuilder fromVariable = CliProcess.builder(List.of("-Duser.home=" + userHome), "points", "--env", "prod");
+        fromVariable.environment().put("ROLLBACK_GUARD_HOME", work.resolve("explicit").toString());
+        fromVariable.environment().put("HOME", home.toString());
+
+        CliProcess.Result status = run(fromHome.directory(work.toFile()));
+        CliProcess.Result points = run(fromVariable.directory(work.toFile()));
+
+        assertThat(status.exit()).as(status.output()).isZero();
+        assertThat(status.output()).contains("prod: circuit OPEN");
+        assertThat(points.exit()).as(points.output()).isZero();
+        assertThat(points.output()).contains("feed999").doesNotContain("bad0001");
+        assertThat(userHome).doesNotExist();
     }
 
     /** man finds the pages of the distribution whose bin/ is on PATH (man-db looks beside each PATH entry). */
