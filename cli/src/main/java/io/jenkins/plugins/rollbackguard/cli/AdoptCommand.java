@@ -22,8 +22,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rollback-guard adopt}: record what runs in production now as the first good point. */
 @Command(name = "adopt", mixinStandardHelpOptions = true,
-        description = {"Record what already runs as an ADOPTED point (a rollback target), with its artifact and the",
-            "command that would deploy it again, so that the first guarded deploy has something to return to."})
+        header = "Record what already runs as an ADOPTED point, a rollback target.",
+        description = "Its artifact and the command that would deploy it again are kept, so that the first guarded "
+            + "deploy has something to return to.",
+        footerHeading = "%nExample:%n",
+        footer = {"  rollback-guard adopt --policy policy.yaml --artifact shop-1.0.jar \\",
+            "      --commit c0ffee1 -- ./deploy.sh {artifact}"})
 final class AdoptCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;
@@ -52,7 +56,7 @@ final class AdoptCommand implements Callable<Integer> {
         if (!Files.isRegularFile(artifact)) {
             throw new IllegalArgumentException("--artifact: '%s' is not a readable file".formatted(artifact));
         }
-        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), spec.commandLine().getOut())) {
+        try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), spec.commandLine().getOut())) {
             RollbackPoint point = adopt(host, policy, artifact, command, commit, dataVersion);
             ArtifactRef stored = point.artifacts().get(0);
             spec.commandLine().getOut().printf("adopted %s: %s sha256 %s%n", point.label(), stored.name(), stored.sha256());

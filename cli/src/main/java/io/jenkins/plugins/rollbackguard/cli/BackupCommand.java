@@ -14,6 +14,7 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,8 +22,12 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code rollback-guard backup}: take the policy's backups now, outside a deploy; {@code backup trust}: seal one. */
 @Command(name = "backup", mixinStandardHelpOptions = true, subcommands = BackupCommand.Trust.class,
         description = {"Take the backups a policy names, now, verified and committed to the backup store.",
-            "'backup trust' seals a backup written before the store sealed its manifests, after checking it."})
+            "'backup trust' seals a backup written before the store sealed its manifests, after checking it."},
+        footerHeading = "%nExample:%n", footer = "  rollback-guard backup --policy policy.yaml")
 final class BackupCommand implements Callable<Integer> {
+    @Mixin
+    private LedgerOptions ledgerOptions;
+
     @Option(names = "--policy", paramLabel = "FILE", description = "The policy file (required to take backups).")
     private Path policyFile;
 
@@ -40,7 +45,7 @@ final class BackupCommand implements Callable<Integer> {
         if (policy.backups().isEmpty()) {
             throw new IllegalArgumentException("backups: the policy %s names no backup".formatted(policyFile));
         }
-        try (CliHost host = new CliHost(LedgerOptions.home(), LedgerOptions.home().resolve("ledger"), out)) {
+        try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), out)) {
             BackupStore store = host.backups();
             int failed = 0;
             for (BackupSpec backup : policy.backups()) {
@@ -63,10 +68,17 @@ final class BackupCommand implements Callable<Integer> {
 
     /** {@code rollback-guard backup trust}: check a backup's archive against its manifests, then seal it. */
     @Command(name = "trust", mixinStandardHelpOptions = true,
-            description = {"Seal a backup that a restore refuses because it has no seal of this store (written before",
-                "the store sealed its manifests, or changed since): its archive is checked against its manifest and",
-                "file manifest first, and what it restores, and where, is printed. Only seal a backup you recognise."})
+            header = "Seal a backup that a restore refuses because it has no seal of this store.",
+            description = {"Such a backup was written before the store sealed its manifests, or changed since. Its archive "
+                + "is checked against its manifest and file manifest first, and what it restores, and where, is printed.",
+                "Only seal a backup you recognise."},
+            footerHeading = "%nExample:%n",
+            footer = {"  rollback-guard backup trust --env production \\",
+                "      --backup 20261201T093000Z-1a2b3c4d"})
     static final class Trust implements Callable<Integer> {
+        @Mixin
+        private LedgerOptions ledgerOptions;
+
         @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENV", description = "The environment.")
         private String environment;
 
@@ -80,7 +92,7 @@ final class BackupCommand implements Callable<Integer> {
         public Integer call() {
             String env = EnvironmentName.of(environment).value();
             PrintWriter out = spec.commandLine().getOut();
-            try (CliHost host = new CliHost(LedgerOptions.home(), LedgerOptions.home().resolve("ledger"), out)) {
+            try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), out)) {
                 BackupStore store = host.backups();
                 BackupManifest found = store.find(backupId).filter(m -> m.environment().equals(env))
                         .orElseThrow(() -> new IllegalArgumentException(

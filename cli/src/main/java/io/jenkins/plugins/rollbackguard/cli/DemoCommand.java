@@ -17,11 +17,13 @@ import java.util.concurrent.Callable;
 
 import io.jenkins.plugins.rollbackguard.cli.demo.ShopDeployCommand;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
+import io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.IncidentFigures;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
+import io.jenkins.plugins.rollbackguard.engine.ledger.Circuit;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
 import picocli.CommandLine.Command;
@@ -38,13 +40,19 @@ import picocli.CommandLine.Model.CommandSpec;
  * time to restore, incident duration).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Deploy a real sample shop, break it, and watch rollback-guard detect it and roll it back.")
+        description = "Deploy a real sample shop, break it, and watch rollback-guard detect it and roll it back.",
+        footerHeading = "%nExample:%n", footer = "  rollback-guard demo --dir /tmp/rollback-guard-demo")
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Work directory (default: a new temp directory).")
     private Path dir;
 
     @Option(names = "--prometheus", description = "Judge through a real Prometheus scraping the shop (needs the prometheus binary).")
     private boolean prometheus;
+
+    // Not the user's home: the demo leaves its environment frozen, and that belongs with the demo, not beside real ones.
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "Where the demo keeps its ledger, artifacts and backups (default: DIR/home of --dir).")
+    private Path home;
 
     @Spec
     private CommandSpec spec;
@@ -62,7 +70,8 @@ final class DemoCommand implements Callable<Integer> {
             Files.writeString(work.resolve("policy.yaml"), prom == null ? files.httpPolicy() : files.prometheusPolicy(prom.url()));
             out.printf("rollback-guard demo in %s: shop on 127.0.0.1:%d%s%n", work, port,
                     prom == null ? "" : ", Prometheus on " + prom.url());
-            return new DemoRun(out, work, policy, files, prom).run();
+            return new DemoRun(out, work, home != null ? home.toAbsolutePath() : work.resolve("home"), policy, files,
+                    prom).run();
         }
         finally {
             ShopDeployCommand.stop(files.pidFile());
@@ -79,10 +88,17 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** The demo's steps, with the host it needs. */
-    private record DemoRun(PrintWriter out, Path work, Policy policy, DemoFiles files, PrometheusProcess prom) {
+    private record DemoRun(PrintWriter out, Path work, Path home, Policy policy, DemoFiles files, PrometheusProcess prom) {
         int run() throws Exception {
             String jar = System.getProperty("java.class.path");
-            try (CliHost host = new CliHost(work.resolve("home"), work.resolve("home/ledger"), out)) {
+            try (CliHost host = new CliHost(home, home.resolve("ledger"), out)) {
+                Circuit before = Summary.circuitOf(host.ledger(), policy.environment());
+                if (before != null && before.isOpen()) { // a previous demo in this --dir left it frozen
+                    throw new GuardRefusedException(("%s in %s is still frozen by a previous demo (circuit OPEN since "
+                            + "%s): reset it with rollback-guard reset --home %s --env %s --reason \"demo again\", or "
+                            + "give the demo a new --dir").formatted(policy.environment(), home, before.since(),
+                            shellWord(home.toString()), policy.environment()));
+                }
                 out.println("\n== 1. start shop v1 and record it as the good point to return to (adopt)");
                 RollbackPoint v1 = AdoptCommand.adopt(host, policy, files.v1(), files.deployCommand(jar), "c0ffee1", null);
                 String started = new CommandDeployer(files.deployCommand(jar), host.artifacts(policy.environment()),
@@ -104,10 +120,30 @@ final class DemoCommand implements Callable<Integer> {
                 out.printf("%nshop answers version %s after the rollback%s%n", running, ok ? " (verified)" : "");
                 out.printf("orders kept in %s: %d lines%n", files.data().resolve("orders.log"),
                         Files.exists(files.data().resolve("orders.log")) ? Files.readAllLines(files.data().resolve("orders.log")).size() : 0);
-                out.printf("ledger: rollback-guard points --ledger %s --env demo-shop%n", work.resolve("home/ledger"));
+                out.printf("ledger: rollback-guard points --home %s --env demo-shop%n", home);
                 out.println(ok ? "demo: OK - v2 was detected and rolled back to v1" : "demo: FAILED - " + v2.explanation());
+                printFrozen(host.ledger().circuit(policy.environment()), policy.environment().value());
                 return ok ? 0 : 1;
             }
+        }
+
+        /**
+         * The last lines: a trip leaves the environment frozen, and a new user would otherwise only find out when the
+         * next deploy is refused. The reset command is printed whole, with this demo's home, to be pasted as it is.
+         */
+        private void printFrozen(final Circuit circuit, final String environment) {
+            if (!circuit.isOpen()) {
+                out.printf("%s: circuit CLOSED (not frozen)%n", environment);
+                return;
+            }
+            out.printf("%s is frozen: its circuit is OPEN since %s (opened by %s), and every deploy to it is refused until "
+                    + "someone resets it:%n", environment, circuit.since(), circuit.by());
+            out.printf("  rollback-guard reset --home %s --env %s --reason \"v2 rolled back, fixed in v3\"%n",
+                    shellWord(home.toString()), environment);
+        }
+
+        private static String shellWord(final String word) {
+            return word.matches("[A-Za-z0-9_./:@%+=,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
         }
 
         private void printTimeline(final GuardOutcome outcome) {

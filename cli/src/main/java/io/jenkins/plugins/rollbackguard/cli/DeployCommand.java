@@ -28,9 +28,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rollback-guard deploy}: a full guarded deploy. */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = {"Run a guarded deploy: preflight, record the point, baseline, backups, run COMMAND with the artifact,",
-            "watch the probes, and on a trip revert to the last good point.",
-            "COMMAND gets the artifact's path as {artifact} and in ROLLBACK_GUARD_ARTIFACT."})
+        header = "Run a guarded deploy, and revert to the last good point when a probe trips.",
+        description = {"Preflight, record the point, take the baselines and backups, run COMMAND with the artifact, watch "
+            + "the probes, and on a trip revert to the last good point.",
+            "COMMAND gets the artifact's path as {artifact} and in ROLLBACK_GUARD_ARTIFACT."},
+        footerHeading = "%nExample:%n",
+        footer = {"  rollback-guard deploy --policy policy.yaml --artifact shop-2.0.jar \\",
+            "      --commit 3f2a9c1 -- ./deploy.sh {artifact}"})
 final class DeployCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;
@@ -45,19 +49,19 @@ final class DeployCommand implements Callable<Integer> {
     private String commit;
 
     @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE",
-            description = {"A non-secret parameter to record. One whose name contains password, token, secret, key",
-                "(and the like) is recorded as **** with a warning, unless the policy lists it in publicParameters."})
+            description = "A non-secret parameter to record. One whose name contains password, token, secret, key "
+                + "(and the like) is recorded masked, with a warning, unless the policy lists it in publicParameters.")
     private List<String> parameters = new java.util.ArrayList<>(); // split here: picocli's Map splitting echoes values
 
     @Option(names = "--force", paramLabel = "REASON", description = "Deploy even though the environment is frozen; the reason is recorded.")
     private String force;
 
-    @Option(names = "--no-reach", description = {"Do not reach the probes before deploying (preflight: {reach: false}):",
-        "for the hotfix of a service that is down already. Everything else is still checked."})
+    @Option(names = "--no-reach", description = "Do not reach the probes before deploying (preflight: {reach: false}), "
+        + "for the hotfix of a service that is down already. Everything else is still checked.")
     private boolean noReach;
 
-    @Option(names = "--dry-run", description = {"Check and plan only: preflight, the baselines, the backups it would take,",
-        "the data version and the revert a trip would start. Nothing is deployed, recorded or stored."})
+    @Option(names = "--dry-run", description = "Check and plan only: preflight, the baselines, the backups it would take, "
+        + "the data version and the revert a trip would start. Nothing is deployed, recorded or stored.")
     private boolean dryRun;
 
     @Option(names = "--json", description = {"End with one JSON object on standard output (outcome, point ids, time to",
@@ -82,7 +86,7 @@ final class DeployCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter live = json ? spec.commandLine().getErr() : out; // standard output holds the JSON object alone
-        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), live)) {
+        try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), live)) {
             if (dryRun) {
                 return plan(host, policy, out);
             }

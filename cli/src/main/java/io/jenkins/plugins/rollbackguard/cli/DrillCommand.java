@@ -31,8 +31,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * it, and reports the time to restore. Drill points are kept in the ledger but not counted in DORA figures.
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
-        description = {"Rehearse a rollback: deploy the previous good point and back again, both watched, and report",
-            "the time to restore. Refused for environments whose name looks like production unless --allow-production."})
+        header = "Rehearse a rollback: deploy the previous good point and back again, both watched.",
+        description = "The time to restore is reported. Refused for environments whose name looks like production "
+            + "unless --allow-production.",
+        footerHeading = "%nExample:%n", footer = "  rollback-guard drill --env staging")
 final class DrillCommand implements Callable<Integer> {
     private static final Pattern PRODUCTION = Pattern.compile("(?i).*(prod|live).*");
 
@@ -56,7 +58,7 @@ final class DrillCommand implements Callable<Integer> {
                     + "use a staging environment or --allow-production").formatted(env));
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out)) {
+        try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), out)) {
             GuardServices services = host.services(env);
             Ledger ledger = services.ledger();
             if (ledger.circuit(env).isOpen()) {

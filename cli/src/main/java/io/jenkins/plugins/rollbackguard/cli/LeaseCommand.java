@@ -15,18 +15,22 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code rollback-guard lease}: the environment lease that serialises guarded deploys. */
 @Command(name = "lease", mixinStandardHelpOptions = true,
         description = "Show or break the lease that serialises guarded deploys of an environment.",
+        footerHeading = "%nExample:%n", footer = "  rollback-guard lease show --env production",
         subcommands = {LeaseCommand.Show.class, LeaseCommand.Break.class})
-final class LeaseCommand implements Runnable {
+final class LeaseCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    /** Without show or break there is nothing to do: the usage, and the exit code of bad usage. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 
     /** {@code rollback-guard lease show}: who holds the lease, since when, at which epoch. */
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show who holds an environment's lease.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show who holds an environment's lease.",
+            footerHeading = "%nExample:%n", footer = "  rollback-guard lease show --env production")
     static final class Show implements Callable<Integer> {
         @Mixin
         private LedgerOptions ledgerOptions;
@@ -48,8 +52,11 @@ final class LeaseCommand implements Runnable {
 
     /** {@code rollback-guard lease break}: frees a lease whose holder cannot be found dead automatically. */
     @Command(name = "break", mixinStandardHelpOptions = true,
-            description = {"Break an environment's lease, e.g. one held by a Jenkins build or a run on another host",
-                "that is gone. The reason, who broke it and the holder are recorded in the audit trail."})
+            header = "Break an environment's lease, held by a Jenkins build or a run on another host that is gone.",
+            description = "The reason, who broke it and the holder are recorded in the audit trail.",
+            footerHeading = "%nExample:%n",
+            footer = {"  rollback-guard lease break --env production \\",
+                "      --reason \"build 812 died with its agent\""})
     static final class Break implements Callable<Integer> {
         @Mixin
         private LedgerOptions ledgerOptions;

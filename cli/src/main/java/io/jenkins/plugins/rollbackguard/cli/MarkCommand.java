@@ -18,9 +18,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rollback-guard mark}: a person decides what the guard could not, with a reason that goes in the ledger. */
 @Command(name = "mark", mixinStandardHelpOptions = true,
-        description = {"Mark a point the guard could not decide (INCONCLUSIVE, INTERRUPTED, or a good point whose",
-            "revert failed) good, so that it is a rollback target again, or bad, so that it is never returned to.",
-            "Nothing is deployed or reverted and the circuit stays as it is. The reason and your user name are recorded."})
+        header = "Mark a point the guard could not decide as good or bad.",
+        description = {"The point is INCONCLUSIVE, INTERRUPTED, or a good point whose revert failed: marked good, it is "
+            + "a rollback target again; marked bad, it is never returned to.",
+            "Nothing is deployed or reverted and the circuit stays as it is. The reason and your user name are recorded."},
+        footerHeading = "%nExample:%n",
+        footer = {"  rollback-guard mark --env production --point 41 --good \\", "      --reason \"checked by hand: orders flow\""})
 final class MarkCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;

@@ -31,7 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "metrics", mixinStandardHelpOptions = true,
         description = {"Print per environment: deploys, change-failure rate, and the median and p95 of time to detect,",
             "time to restore and incident duration beside the 15-minute goal, drills apart. --json prints one JSON",
-            "object; --prometheus the tool's figures in the Prometheus text format (node-exporter textfile collector)."})
+            "object; --prometheus the tool's figures in the Prometheus text format (node-exporter textfile collector)."},
+        footerHeading = "%nExample:%n", footer = "  rollback-guard metrics --env production --json")
 final class MetricsCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;

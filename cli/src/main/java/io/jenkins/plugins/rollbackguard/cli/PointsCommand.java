@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rollback-guard points}: the rollback points of an environment, newest first. */
 @Command(name = "points", mixinStandardHelpOptions = true,
+        footerHeading = "%nExample:%n", footer = "  rollback-guard points --env production --size 10",
         description = {"List the rollback points of an environment, newest first.",
             "With --point N --evidence DIR: export the evidence kept with point N (its trip's bundle, or its deploy output)."})
 final class PointsCommand implements Callable<Integer> {
@@ -78,7 +79,7 @@ final class PointsCommand implements Callable<Integer> {
 
     /** Copies the point's evidence (or, for a point that did not trip, its deploy output) into the directory. */
     private int export(final RollbackPoint at) {
-        Path files = new FileArtifactStore(LedgerOptions.home().resolve("artifacts").resolve(at.environment().value()))
+        Path files = new FileArtifactStore(ledgerOptions.home().resolve("artifacts").resolve(at.environment().value()))
                 .pointFiles(at.id()).orElseThrow();
         Path bundle = files.resolve(FileArtifactStore.EVIDENCE);
         Path output = files.resolve(CommandDeployer.OUTPUT);

@@ -13,7 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rollback-guard reset}: closes an environment's circuit, with a reason that goes in the audit trail. */
 @Command(name = "reset", mixinStandardHelpOptions = true,
-        description = "Close an environment's circuit (unfreeze it). The reason and your user name are recorded.")
+        description = "Close an environment's circuit (unfreeze it). The reason and your user name are recorded.",
+        footerHeading = "%nExample:%n",
+        footer = "  rollback-guard reset --env production --reason \"v3 fixes the payment bug\"")
 final class ResetCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;

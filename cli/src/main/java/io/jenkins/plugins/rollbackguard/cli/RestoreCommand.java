@@ -20,15 +20,22 @@ import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rollback-guard restore}: list, restore or restore-test backups. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = {"List an environment's backups, restore one (into its original place, a scratch database or a",
-            "directory), or run a restore test (restore into scratch space and compare checksums)."})
+        header = "List an environment's backups, restore one, or run a restore test.",
+        description = "A backup is restored into its original place (with --policy), a scratch database or a directory; "
+            + "a restore test restores into scratch space and compares checksums.",
+        footerHeading = "%nExample:%n",
+        footer = {"  rollback-guard restore --env production \\", "      --backup 20261201T093000Z-1a2b3c4d --test --to-database shop_check"})
 final class RestoreCommand implements Callable<Integer> {
+    @Mixin
+    private LedgerOptions ledgerOptions;
+
     @Option(names = {"-e", "--env"}, required = true, paramLabel = "ENV", description = "The environment.")
     private String environment;
 
@@ -73,7 +80,7 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() {
         String env = EnvironmentName.of(environment).value();
         PrintWriter out = spec.commandLine().getOut();
-        try (CliHost host = new CliHost(LedgerOptions.home(), LedgerOptions.home().resolve("ledger"), out)) {
+        try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), out)) {
             BackupStore store = host.backups();
             if (backupId == null) {
                 Table table = new Table("ID", "KIND", "SOURCE", "SIZE", "TAKEN", "AGE", "VERIFIED");

@@ -23,11 +23,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * (the same machine a deploy runs, continued from the state it kept).
  */
 @Command(name = "resume", mixinStandardHelpOptions = true,
-        description = {"Resume the guard of the environment's INTERRUPTED deploy (its process was killed): its watch goes on",
-            "for what is left of its window, or, when the window is past, takes one fresh set of samples and judges",
-            "those; on a trip it reverts as the deploy would have. It takes the environment's lease (a dead holder's",
-            "is taken over). A deploy whose command was running when it was killed is in doubt: the environment is",
-            "frozen. The reason and your user name are recorded."})
+        header = "Resume the guard of the environment's INTERRUPTED deploy (its process was killed).",
+        description = {"Its watch goes on for what is left of its window, or, when the window is past, takes one fresh "
+            + "set of samples and judges those; on a trip it reverts as the deploy would have.",
+            "It takes the environment's lease (a dead holder's is taken over). A deploy whose command was running when "
+            + "it was killed is in doubt: the environment is frozen. The reason and your user name are recorded."},
+        footerHeading = "%nExample:%n",
+        footer = {"  rollback-guard resume --env production \\", "      --reason \"the CI agent restarted mid-watch\""})
 final class ResumeCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;
@@ -49,7 +51,7 @@ final class ResumeCommand implements Callable<Integer> {
         EnvironmentName env = EnvironmentName.of(environment);
         String actor = by != null ? by : System.getProperty("user.name");
         PrintWriter out = spec.commandLine().getOut();
-        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), out)) {
+        try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), out)) {
             GuardServices services = host.services(env);
             RollbackPoint point = new Decisions(services.ledger(), services.scheduler()::now).resume(env, actor, reason);
             Policy policy = CliReverter.policyOf(point, null);

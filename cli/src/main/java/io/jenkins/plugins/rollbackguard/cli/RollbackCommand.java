@@ -24,8 +24,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rollback-guard rollback}: return an environment to its last good point, or to a chosen one. */
 @Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = {"Revert an environment to its last good point or to point ID, with the same checks as an",
-            "automatic revert (data-version guard, hooks of the point being left) and the same watch."})
+        header = "Revert an environment to its last good point, or to point ID.",
+        description = "The same checks as an automatic revert (data-version guard, hooks of the point being left) and "
+            + "the same watch.",
+        footerHeading = "%nExample:%n",
+        footer = {"  rollback-guard rollback --env production --to last-good \\",
+            "      --reason \"v2 loses orders\""})
 final class RollbackCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;
@@ -37,12 +41,12 @@ final class RollbackCommand implements Callable<Integer> {
             description = "The point to return to (default: ${DEFAULT-VALUE}).")
     private String to;
 
-    @Option(names = "--across-data-version", description = {"Roll back across a data-version change on purpose (the",
-        "guard refuses it otherwise): the data-loss window is printed and the decision recorded; needs --reason."})
+    @Option(names = "--across-data-version", description = "Roll back across a data-version change on purpose (the "
+        + "guard refuses it otherwise): the data-loss window is printed and the decision recorded; needs --reason.")
     private boolean acrossDataVersion;
 
-    @Option(names = "--restore-data", description = {"With --across-data-version: restore the target's verified backups",
-        "first (data written since they were taken is lost)."})
+    @Option(names = "--restore-data", description = "With --across-data-version: restore the target's verified backups "
+        + "first (data written since they were taken is lost).")
     private boolean restoreData;
 
     @Option(names = {"-r", "--reason"}, paramLabel = "TEXT", description = "Why (recorded; required with --across-data-version).")
@@ -72,7 +76,7 @@ final class RollbackCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter live = json ? spec.commandLine().getErr() : out; // standard output holds the JSON object alone
-        try (CliHost host = new CliHost(LedgerOptions.home(), ledgerOptions.directory(), live)) {
+        try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), live)) {
             GuardServices services = host.services(env);
             Ledger ledger = services.ledger();
             Policy policy = policy(current(ledger, env));

@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code rollback-guard salvage}: rebuilds a corrupt environment from every readable record. */
 @Command(name = "salvage", mixinStandardHelpOptions = true,
-        description = "Rebuild a corrupt environment from every readable record; damaged files are kept aside.")
+        description = "Rebuild a corrupt environment from every readable record; damaged files are kept aside.",
+        footerHeading = "%nExample:%n", footer = "  rollback-guard salvage --env production")
 final class SalvageCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;

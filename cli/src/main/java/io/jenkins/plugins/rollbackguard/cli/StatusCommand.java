@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show one line per environment: its circuit, last good point and its open or last incident",
             "(time to detect, time to restore, incident duration). --long adds the lease, the latest point, decisions,",
-            "DORA figures and recent events; --json prints it all as one JSON object."})
+            "DORA figures and recent events; --json prints it all as one JSON object."},
+        footerHeading = "%nExample:%n", footer = "  rollback-guard status --env production")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;

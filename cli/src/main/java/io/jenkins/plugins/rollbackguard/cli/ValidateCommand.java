@@ -14,6 +14,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,10 +25,14 @@ import picocli.CommandLine.Model.CommandSpec;
  * opened, created or changed.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Check a policy as a deploy's preflight would, without side effects: every secret, probe,",
-            "program, backup source and hook is resolved; nothing is recorded or run.",
-            "Exit 0: it can run; 3: it cannot (the field and value are named); 4: a probe cannot be reached (--reach)."})
+        header = "Check a policy as a deploy's preflight would, without side effects.",
+        description = {"Every secret, probe, program, backup source and hook is resolved; nothing is recorded or run.",
+            "Exit 0: it can run; 3: it cannot (the field and value are named); 4: a probe cannot be reached (--reach)."},
+        footerHeading = "%nExample:%n", footer = "  rollback-guard validate --policy policy.yaml --reach")
 final class ValidateCommand implements Callable<Integer> {
+    @Mixin
+    private LedgerOptions ledgerOptions;
+
     @Option(names = "--policy", required = true, paramLabel = "FILE", description = "The policy file (YAML or JSON).")
     private Path policyFile;
 
@@ -41,7 +46,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         Policy policy = new PolicyReader().read(policyFile).withReach(reach);
         PrintWriter out = spec.commandLine().getOut();
-        try (CliHost host = new CliHost(LedgerOptions.home(), LedgerOptions.home().resolve("ledger"), out)) {
+        try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), out)) {
             Timeline timeline = new Timeline(host.scheduler()::now, host.listener());
             GuardSession session = new GuardSession(host.checkServices(), policy, timeline);
             session.machine(session.localHost(null, Runnable::run)).checkPolicy(request());

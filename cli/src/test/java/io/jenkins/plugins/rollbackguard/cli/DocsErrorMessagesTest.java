@@ -290,7 +290,7 @@ class DocsErrorMessagesTest {
             Files.writeString(dir.resolve("shop.jar"), "shop");
             System.setProperty("user.home", dir.toString()); // ROLLBACK_GUARD_HOME is not set in the build
             List<String> lines = run(dir, "deploy", "--policy", dir.resolve(file).toString(), "--artifact",
-                    dir.resolve("shop.jar").toString(), "--ledger", dir.resolve("ledger").toString(), "--", "true");
+                    dir.resolve("shop.jar").toString(), "--home", dir.toString(), "--", "true");
             return machine == null ? lines : lines.stream().map(l -> l.replace(machine, "http://shop.internal:8080")).toList();
         }
         catch (IOException e) {

@@ -75,7 +75,7 @@ class FiguresCommandsTest {
 
     @BeforeEach
     void seed() {
-        Ledger ledger = Ledger.open(root, Ledger.Options.defaults().withClock(now::get));
+        Ledger ledger = Ledger.open(root.resolve("ledger"), Ledger.Options.defaults().withClock(now::get));
         RollbackPoint v1 = watched(ledger, PROD, RollbackPoint.builder(PROD, PointSource.cli("run-1")), 1_000);
         ledger.transition(PROD, v1.id(), PointStatus.GOOD, "guard", "healthy", "all probes passed");
         RollbackPoint v2 = watched(ledger, PROD, RollbackPoint.builder(PROD, PointSource.cli("run-2")), 61_000);
@@ -94,7 +94,7 @@ class FiguresCommandsTest {
 
     @Test
     void shouldPrintOneShortLinePerEnvironmentWithItsIncident() {
-        Run status = run("status", "--ledger", root.toString());
+        Run status = run("status", "--home", root.toString());
 
         assertThat(status.exit()).as(status.err()).isZero();
         assertThat(status.out().lines()).containsExactly(
@@ -106,7 +106,7 @@ class FiguresCommandsTest {
 
     @Test
     void shouldPrintTheRestWithLong() {
-        Run status = run("status", "--ledger", root.toString(), "--env", "prod", "--long");
+        Run status = run("status", "--home", root.toString(), "--env", "prod", "--long");
 
         assertThat(status.out()).contains("prod: circuit OPEN (frozen) since").contains("5xx 12% > 5%")
                 .contains("lease:     free").contains("last good: prod#3 (cli run-2)")
@@ -118,7 +118,7 @@ class FiguresCommandsTest {
 
     @Test
     void shouldPrintStatusAsOneJsonObject() throws Exception {
-        Run status = run("status", "--ledger", root.toString(), "--json");
+        Run status = run("status", "--home", root.toString(), "--json");
 
         JsonNode json = JSON.readTree(status.out());
         assertThat(json.isObject()).isTrue();
@@ -138,8 +138,8 @@ class FiguresCommandsTest {
 
     @Test
     void shouldPrintMedianAndP95BesideTheGoal() throws Exception {
-        Run text = run("metrics", "--ledger", root.toString(), "--env", "prod");
-        Run json = run("metrics", "--ledger", root.toString(), "--json");
+        Run text = run("metrics", "--home", root.toString(), "--env", "prod");
+        Run json = run("metrics", "--home", root.toString(), "--json");
 
         assertThat(text.out()).contains("prod: deploys 2, change failure rate 50.0%, incidents 1 (none open, "
                 + "0 over the 15-minute goal)").containsPattern("time to detect +3\\.1 s +3\\.1 s")
@@ -163,8 +163,8 @@ class FiguresCommandsTest {
         Path file = root.resolve("textfile/rollback_guard.prom");
         Files.createDirectories(file.getParent());
 
-        Run printed = run("metrics", "--ledger", root.toString(), "--prometheus");
-        Run written = run("metrics", "--ledger", root.toString(), "--prometheus", "--output", file.toString());
+        Run printed = run("metrics", "--home", root.toString(), "--prometheus");
+        Run written = run("metrics", "--home", root.toString(), "--prometheus", "--output", file.toString());
 
         assertThat(printed.exit()).as(printed.err()).isZero();
         assertThat(printed.out()).contains("# TYPE rollback_guard_incident_duration_seconds summary")
@@ -188,7 +188,7 @@ class FiguresCommandsTest {
 
     @Test
     void shouldRefuseOutputWithoutPrometheus() {
-        Run run = run("metrics", "--ledger", root.toString(), "--output", root.resolve("x.prom").toString());
+        Run run = run("metrics", "--home", root.toString(), "--output", root.resolve("x.prom").toString());
 
         assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.err()).contains("--output: '" + root.resolve("x.prom") + "' is written only with --prometheus")

@@ -176,8 +176,8 @@ class IncidentFiguresE2ETest {
         Path dir = work.resolve("demo");
 
         CliProcess.Result demo = cli.run("demo", "--dir", dir.toString());
-        CliProcess.Split status = cli.runSplit("status", "--ledger", dir.resolve("home/ledger").toString(), "--json");
-        CliProcess.Split metrics = cli.runSplit("metrics", "--ledger", dir.resolve("home/ledger").toString(), "--json");
+        CliProcess.Split status = cli.runSplit("status", "--home", dir.resolve("home").toString(), "--json");
+        CliProcess.Split metrics = cli.runSplit("metrics", "--home", dir.resolve("home").toString(), "--json");
 
         assertThat(demo.exit()).as(demo.output()).isZero();
         Matcher printed = Pattern.compile("incident demo-shop#(\\d+) \\([^)]*\\): time to detect (.+?), time to restore "

@@ -36,7 +36,7 @@ class LedgerCommandsTest {
     }
 
     private Ledger seed() {
-        Ledger ledger = Ledger.open(root);
+        Ledger ledger = Ledger.open(root.resolve("ledger"));
         RollbackPoint good = ledger.record(RollbackPoint.builder(PROD, PointSource.cli("run-1")).gitCommit("abc123"), "alice", "v1");
         ledger.transition(PROD, good.id(), PointStatus.WATCHING, "guard", "watch");
         ledger.transition(PROD, good.id(), PointStatus.GOOD, "guard", "healthy", "all probes passed");
@@ -51,7 +51,7 @@ class LedgerCommandsTest {
     void shouldListPointsNewestFirstAndMarkLastGood() {
         seed();
 
-        Run run = run("points", "--ledger", root.toString(), "--env", "prod");
+        Run run = run("points", "--home", root.toString(), "--env", "prod");
 
         assertThat(run.exit()).isZero();
         assertThat(run.out().lines()).hasSize(3);
@@ -63,9 +63,9 @@ class LedgerCommandsTest {
     void shouldShowStatusAndResetTheCircuitWithAReason() {
         seed();
 
-        Run status = run("status", "--ledger", root.toString(), "--long");
-        Run reset = run("reset", "--ledger", root.toString(), "--env", "prod", "--reason", "config fixed", "--by", "bob");
-        Run after = run("status", "--ledger", root.toString(), "--env", "prod", "--long");
+        Run status = run("status", "--home", root.toString(), "--long");
+        Run reset = run("reset", "--home", root.toString(), "--env", "prod", "--reason", "config fixed", "--by", "bob");
+        Run after = run("status", "--home", root.toString(), "--env", "prod", "--long");
 
         assertThat(status.out()).contains("prod: circuit OPEN").contains("5xx rate 9% > 5%").contains("last good: prod#1")
                 .contains("change failure rate 50.0%");
@@ -80,11 +80,11 @@ class LedgerCommandsTest {
         ledger.resetCircuit(PROD, "fixed", "bob");
         int events = ledger.auditTrail(PROD).size();
 
-        Run again = run("reset", "--ledger", root.toString(), "--env", "prod", "--reason", "just in case");
+        Run again = run("reset", "--home", root.toString(), "--env", "prod", "--reason", "just in case");
 
         assertThat(again.exit()).isZero();
         assertThat(again.out()).contains("prod: the circuit is already CLOSED (not frozen); nothing to reset, nothing recorded");
-        assertThat(Ledger.open(root).auditTrail(PROD)).hasSize(events);
+        assertThat(Ledger.open(root.resolve("ledger")).auditTrail(PROD)).hasSize(events);
     }
 
     @Test
@@ -94,14 +94,14 @@ class LedgerCommandsTest {
         ledger.transition(PROD, unsure.id(), PointStatus.WATCHING, "guard", "watch");
         ledger.transition(PROD, unsure.id(), PointStatus.INCONCLUSIVE, "guard", "no data", "no samples");
 
-        Run noVerdict = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "3", "--reason", "x");
-        Run both = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "3", "--good", "--bad", "--reason", "x");
-        Run noReason = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "3", "--good");
-        Run twice = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "1", "--good", "--reason", "x");
-        Run good = run("mark", "--ledger", root.toString(), "--env", "prod", "--point", "3", "--good",
+        Run noVerdict = run("mark", "--home", root.toString(), "--env", "prod", "--point", "3", "--reason", "x");
+        Run both = run("mark", "--home", root.toString(), "--env", "prod", "--point", "3", "--good", "--bad", "--reason", "x");
+        Run noReason = run("mark", "--home", root.toString(), "--env", "prod", "--point", "3", "--good");
+        Run twice = run("mark", "--home", root.toString(), "--env", "prod", "--point", "1", "--good", "--reason", "x");
+        Run good = run("mark", "--home", root.toString(), "--env", "prod", "--point", "3", "--good",
                 "--reason", "orders checked by hand", "--by", "carol");
-        Run status = run("status", "--ledger", root.toString(), "--env", "prod", "--long");
-        Run points = run("points", "--ledger", root.toString(), "--env", "prod");
+        Run status = run("status", "--home", root.toString(), "--env", "prod", "--long");
+        Run points = run("points", "--home", root.toString(), "--env", "prod");
 
         assertThat(noVerdict.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(both.exit()).isEqualTo(ExitCodes.USAGE);
@@ -117,16 +117,16 @@ class LedgerCommandsTest {
                 .containsPattern("decision: +\\S+ #3 by carol: marked good by carol: orders checked by hand")
                 .contains("last good: prod#3");
         assertThat(points.out()).contains("GOOD (last good)").contains("marked good by carol");
-        assertThat(Ledger.open(root).point(PROD, 3).status()).isEqualTo(PointStatus.GOOD);
+        assertThat(Ledger.open(root.resolve("ledger")).point(PROD, 3).status()).isEqualTo(PointStatus.GOOD);
     }
 
     @Test
     void shouldFailClearlyOnBadInput() {
         seed();
 
-        Run unknown = run("points", "--ledger", root.toString(), "--env", "staging");
-        Run invalid = run("points", "--ledger", root.toString(), "--env", "../etc");
-        Run noReason = run("reset", "--ledger", root.toString(), "--env", "prod");
+        Run unknown = run("points", "--home", root.toString(), "--env", "staging");
+        Run invalid = run("points", "--home", root.toString(), "--env", "../etc");
+        Run noReason = run("reset", "--home", root.toString(), "--env", "prod");
 
         assertThat(unknown.exit()).isEqualTo(ExitCodes.DATA);
         assertThat(unknown.err()).contains("Unknown environment 'staging'").contains("prod");
@@ -140,7 +140,7 @@ class LedgerCommandsTest {
     void shouldPrintPointsAsJson() {
         seed();
 
-        Run run = run("points", "--ledger", root.toString(), "--env", "prod", "--json");
+        Run run = run("points", "--home", root.toString(), "--env", "prod", "--json");
 
         assertThat(run.out()).contains("\"status\" : \"BAD\"").contains("\"gitCommit\" : \"abc123\"");
     }

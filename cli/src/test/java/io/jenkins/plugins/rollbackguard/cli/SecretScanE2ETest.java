@@ -340,10 +340,8 @@ class SecretScanE2ETest {
 
     /** Starts the packaged CLI with the secrets in its environment and a private temporary directory. */
     private Process start(final Path out, final Path err, final String... args) {
-        List<String> command = new ArrayList<>(List.of(CliProcess.java(), "-XX:TieredStopAtLevel=1",
-                "-Djava.io.tmpdir=" + tmp, "-jar", CliProcess.jar().toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+        ProcessBuilder builder = CliProcess.builder(List.of("-Djava.io.tmpdir=" + tmp), args)
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.put("ROLLBACK_GUARD_HOME", home.toString());
