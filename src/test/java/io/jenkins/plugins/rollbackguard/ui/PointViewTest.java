@@ -107,6 +107,6 @@ class PointViewTest {
             final List<BackupRef> backups, final Map<String, String> attributes) {
         return new RollbackPoint(id, PRODUCTION, PointSource.jenkins("shop", (int) id + 10), List.of(), "abc123",
                 Map.of(), dataVersion, backups, status, "watch passed", 0, null, NOW.minusSeconds(3600), NOW,
-                null, null, attributes);
+                null, null, attributes, null);
     }
 }

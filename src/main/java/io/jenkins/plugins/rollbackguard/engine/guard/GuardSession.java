@@ -48,6 +48,11 @@ public final class GuardSession {
     public static final String BASELINE = "baseline.";
     /** Point attribute prefix: a probe's verdict with its last measurement, shown on the build page. */
     public static final String MEASUREMENT = "measurement.";
+    /**
+     * Point attribute prefix: how many samples a probe's baseline is the median of (for its verdict's explanation); a
+     * point recorded before it has only the median.
+     */
+    public static final String BASELINE_SAMPLES = "baselineSamples.";
 
     private final GuardServices services;
     private final Policy policy;
@@ -491,7 +496,7 @@ public final class GuardSession {
                         .thenApply(baseline -> {
                             timeline.add("baseline", "%s: %s".formatted(spec.name(), baseline.value().isPresent()
                                     ? "median %s of %d samples".formatted(io.jenkins.plugins.rollbackguard.engine.health
-                                    .Measurement.format(baseline.median()), baseline.samples())
+                                    .Metric.of(spec).format(baseline.median()), baseline.samples())
                                     : "none (" + baseline.reason() + ")"));
                             return baseline;
                         }));
@@ -511,8 +516,12 @@ public final class GuardSession {
             return point;
         }
         return ledger().update(point.environment(), point.id(), "guard", "baselines sampled", builder -> {
-            baselines.forEach((probe, b) -> builder.attribute(BASELINE + probe,
-                    b.value().isPresent() ? Double.toString(b.median()) : "none"));
+            baselines.forEach((probe, b) -> {
+                builder.attribute(BASELINE + probe, b.value().isPresent() ? Double.toString(b.median()) : "none");
+                if (b.value().isPresent()) {
+                    builder.attribute(BASELINE_SAMPLES + probe, Integer.toString(b.samples()));
+                }
+            });
             return builder;
         });
     }
@@ -529,8 +538,9 @@ public final class GuardSession {
         point.attributes().forEach((key, value) -> {
             if (key.startsWith(BASELINE)) {
                 String probe = key.substring(BASELINE.length());
+                String samples = point.attributes().get(BASELINE_SAMPLES + probe);
                 baselines.put(probe, "none".equals(value) ? Baseline.none("no baseline before #" + point.id())
-                        : Baseline.of(Double.parseDouble(value)));
+                        : new Baseline(Double.parseDouble(value), samples == null ? 1 : Integer.parseInt(samples), ""));
             }
         });
         return baselines;
