@@ -373,6 +373,7 @@ public final class GuardMachine {
             if (state == null) {
                 return finish(found, outcomeOf(found, "no guard state: not recorded by a guard machine"));
             }
+            timeline.anchor(state.deployStartedAt()); // the same clock as before the restart, if the deploy had started
             timeline.add("resume", "resuming %s in phase %s (status %s)".formatted(found.label(), state.phase(),
                     found.status()));
             return this.<GuardState>work(() -> {
@@ -529,6 +530,7 @@ public final class GuardMachine {
                 deploying = transition(current(recorded), PointStatus.DEPLOYING, "deploy started", null,
                         s -> s.deploying(services.scheduler().now()));
             }
+            timeline.anchor(GuardState.of(deploying).deployStartedAt()); // the instant the ledger keeps
             timeline.add("deploy", "deploying %s".formatted(deploying.label()));
             return new Deploy(deploying);
         }));
@@ -642,7 +644,7 @@ public final class GuardMachine {
         String kept = watching.attributes().get(GuardState.WATCH);
         Map<String, AnalysisSnapshot> restored = kept == null || kept.isBlank() ? Map.of() : WatchState.readSnapshots(kept);
         Map<String, Baseline> baselines = GuardSession.baselinesOf(watching);
-        Watch created = new Watch(services.scheduler(), services.executor(), services.listener());
+        Watch created = new Watch(services.scheduler(), services.executor(), timeline.stamping("watch"));
         for (ProbeSpec spec : policy.probes()) {
             AnalysisSnapshot snapshot = restored.get(spec.name());
             created.add(host.probe(spec), snapshot != null ? Analysis.restore(spec, snapshot)
