@@ -125,8 +125,9 @@ public record VerdictExplanation(String probe, VerdictStatus status, String rule
         if (changeText != null) {
             line.append(changeText);
         }
-        else if (observed != null) {
-            line.append(new Metric("", unit).format(observed));
+        else if (observed != null) { // compared with an absolute threshold: a ratio is also given as the percentage
+            line.append(new Metric("", unit).format(observed))
+                    .append(Metric.RATIO.equals(unit) ? " (" + Metric.percent(observed) + ")" : "");
         }
         else {
             line.append("no value").append(detail == null || detail.isEmpty() ? "" : " (" + detail + ")");

@@ -99,7 +99,7 @@ class VerdictExplanationTest {
         assertThat(why.changeText()).isNull();
         assertThat(why.observed()).isEqualTo(0.1234);
         assertThat(why.failures()).isEqualTo(2);
-        assertThat(why.text()).isEqualTo("error-rate FAILED: 0.12; failIf > 5%; 2 of the last 3 samples failed "
+        assertThat(why.text()).isEqualTo("error-rate FAILED: 0.12 (12.3%); failIf > 5%; 2 of the last 3 samples failed "
                 + "(window 2 of 3); the last 3 judged samples (window 2 of 3)");
     }
 
