@@ -148,6 +148,45 @@ public class PointView {
                 && !getDataVersion().equals(getCurrentDataVersion());
     }
 
+    /**
+     * Returns the verdict's explanation as the ledger keeps it ({@code Ledger.explanation}), one row per part that
+     * it has, values in their unit; empty for a point without one (a person's mark, an older point).
+     *
+     * @return the rows: rule, metric, threshold, baseline, observed, change, window, samples
+     */
+    public List<Row> getExplanation() {
+        io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation why = point.explanation();
+        List<Row> rows = new ArrayList<>();
+        if (why == null || why.probe() == null) {
+            return rows;
+        }
+        io.jenkins.plugins.rollbackguard.engine.health.Metric metric =
+                new io.jenkins.plugins.rollbackguard.engine.health.Metric(why.metric(), why.unit());
+        rows.add(new Row("probe", why.probe() + " (" + why.status() + ")"));
+        rows.add(new Row("rule", why.rule()));
+        if (why.metric() != null) {
+            rows.add(new Row("metric", why.metric() + (why.unit() == null || why.unit().isEmpty() ? "" : ", in " + why.unit())));
+        }
+        if (why.threshold() != null) {
+            rows.add(new Row("threshold", why.threshold()));
+        }
+        if (why.baseline() != null) {
+            rows.add(new Row("baseline", metric.format(why.baseline()) + (why.baselineSamples() == null ? ""
+                    : " (median of %d samples)".formatted(why.baselineSamples()))));
+        }
+        rows.add(new Row("observed", why.observed() != null ? metric.format(why.observed())
+                : "no value" + (why.detail() == null ? "" : " (" + why.detail() + ")")));
+        if (why.changeText() != null) {
+            rows.add(new Row("change", why.changeText()));
+        }
+        if (why.window() != null) {
+            rows.add(new Row("window", why.window()));
+        }
+        rows.add(new Row("samples", "%d taken, %d judged, %d failed".formatted(why.samples(), why.judged(),
+                why.failures())));
+        return rows;
+    }
+
     /** @return the probes' measurements and baselines kept on the point, by name */
     public List<Row> getMeasurements() {
         List<Row> rows = new ArrayList<>();

@@ -41,6 +41,29 @@ class PointViewTest {
     }
 
     @Test
+    void shouldShowTheVerdictsExplanationWithValuesInTheirUnit() {
+        io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation why =
+                new io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation("checkout-p95",
+                        io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus.FAILED,
+                        "2 failures in a row exceed consecutiveFailureLimit 1", "response time of GET https://shop/",
+                        "ms", "failIf rise > 50%", 210.4, 10, 912.6, 3.34, "913 ms is 333.7% above the baseline 210 ms",
+                        "4 of 30 planned samples, every 10s", 4, 4, 3, null, NOW, null);
+        RollbackPoint bad = createPoint(5, PointStatus.BAD, "v8", List.of(), Map.of()).toBuilder().explanation(why)
+                .build();
+
+        PointView view = new PointView(bad, bad, NOW);
+
+        assertThat(view.getExplanation()).extracting(PointView.Row::getName).containsExactly("probe", "rule", "metric",
+                "threshold", "baseline", "observed", "change", "window", "samples");
+        assertThat(view.getExplanation()).extracting(PointView.Row::getValue).contains("210 ms (median of 10 samples)",
+                "913 ms", "response time of GET https://shop/, in ms", "4 taken, 4 judged, 3 failed");
+        assertThat(new PointView(bad, createPoint(6, PointStatus.GOOD, "v8", List.of(), Map.of()), NOW)
+                .getExplanation()).hasSize(9);
+        assertThat(new PointView(createPoint(3, PointStatus.GOOD, "v7", List.of(), Map.of()), bad, NOW)
+                .getExplanation()).as("a point without one").isEmpty();
+    }
+
+    @Test
     void shouldReportADataVersionChange() {
         PointView view = new PointView(createPoint(3, PointStatus.GOOD, "v7", List.of(), Map.of()),
                 createPoint(5, PointStatus.BAD, "v8", List.of(), Map.of()), NOW);
@@ -107,6 +130,6 @@ class PointViewTest {
             final List<BackupRef> backups, final Map<String, String> attributes) {
         return new RollbackPoint(id, PRODUCTION, PointSource.jenkins("shop", (int) id + 10), List.of(), "abc123",
                 Map.of(), dataVersion, backups, status, "watch passed", 0, null, NOW.minusSeconds(3600), NOW,
-                null, null, attributes);
+                null, null, attributes, null);
     }
 }

@@ -93,7 +93,7 @@ class OperatorOutputE2ETest {
         until(lines, seen, "[deploy] installing shop-1.0.war", "[deploy:err] warming up the cache");
         assertThat(deploy.isAlive()).as("the lines came while the script still runs: %s", seen).isTrue();
         assertThat(seen).noneMatch(line -> line.contains("installed"));
-        assertThat(seen).anyMatch(line -> line.matches("\\[ *\\d+\\.\\ds] deploy +\\[deploy] installing shop-1.0.war"));
+        assertThat(seen).anyMatch(line -> line.matches("\\[ *\\+\\d+\\.\\ds] deploy +\\[deploy] installing shop-1.0.war"));
         Files.writeString(go, "go");
         until(lines, seen, "[deploy] installed shop 1.0");
         assertThat(deploy.waitFor(2, TimeUnit.MINUTES)).isTrue();

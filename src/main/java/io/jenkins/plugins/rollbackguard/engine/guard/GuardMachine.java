@@ -91,6 +91,9 @@ public final class GuardMachine {
     private volatile String stopDetail;
     private volatile Lease lease;
     private volatile Instant lastSnapshot = Instant.EPOCH;
+    /** Each probe's baseline samples so far, by probe name, kept on the point with its baseline. */
+    private final Map<String, List<io.jenkins.plugins.rollbackguard.engine.health.Measurement>> baselineSamples =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** What the host does for the machine: where samples, backups and blocking work run, and how a revert runs. */
     public interface Host {
@@ -373,6 +376,7 @@ public final class GuardMachine {
             if (state == null) {
                 return finish(found, outcomeOf(found, "no guard state: not recorded by a guard machine"));
             }
+            timeline.anchor(state.deployStartedAt()); // the same clock as before the restart, if the deploy had started
             timeline.add("resume", "resuming %s in phase %s (status %s)".formatted(found.label(), state.phase(),
                     found.status()));
             return this.<GuardState>work(() -> {
@@ -519,7 +523,7 @@ public final class GuardMachine {
             return baselines;
         }).thenCompose(baselines -> work(() -> {
             checkNotStopped();
-            RollbackPoint remembered = session.rememberBaselines(current(recorded), baselines);
+            RollbackPoint remembered = session.rememberBaselines(current(recorded), baselines, Map.copyOf(baselineSamples));
             Optional<GuardOutcome> aborted = backups(remembered);
             if (aborted.isPresent()) {
                 return (Step) new Done(finishNow(aborted.get()));
@@ -530,6 +534,7 @@ public final class GuardMachine {
                 deploying = transition(current(recorded), PointStatus.DEPLOYING, "deploy started", null,
                         s -> s.deploying(services.scheduler().now()));
             }
+            timeline.anchor(GuardState.of(deploying).deployStartedAt()); // the instant the ledger keeps
             timeline.add("deploy", "deploying %s".formatted(deploying.label()));
             return new Deploy(deploying);
         }));
@@ -544,10 +549,16 @@ public final class GuardMachine {
         });
     }
 
-    /** Samples baselines asynchronously through the host's probes; a revert reuses those of the deploy it reverts. */
+    /**
+     * Samples baselines asynchronously through the host's probes, all at once (each at its own interval); a revert
+     * reuses those of the deploy it reverts. The samples are collected as they come (on the sample threads, without a
+     * ledger write each: a write per sample would be as many more ways for a crash to cut the preparation) and kept
+     * on the point with the baselines, each with the time it was taken.
+     */
     private CompletableFuture<Map<String, Baseline>> baselines(final RollbackPoint recorded) {
         RollbackPoint reverted = recorded.isRevert() ? ledger().point(recorded.environment(), recorded.revertOf()) : null;
-        return session.baselines(reverted, GuardSession.baselinesOf(recorded), host::probe, stopAsked);
+        return session.baselines(reverted, GuardSession.baselinesOf(recorded), Map.of(), host::probe, stopAsked,
+                (spec, samples) -> baselineSamples.put(spec.name(), samples));
     }
 
     /** Takes the backups, each recorded as started and then with its id; one committed under its key is adopted. */
@@ -643,7 +654,7 @@ public final class GuardMachine {
         String kept = watching.attributes().get(GuardState.WATCH);
         Map<String, AnalysisSnapshot> restored = kept == null || kept.isBlank() ? Map.of() : WatchState.readSnapshots(kept);
         Map<String, Baseline> baselines = GuardSession.baselinesOf(watching);
-        Watch created = new Watch(services.scheduler(), services.executor(), services.listener());
+        Watch created = new Watch(services.scheduler(), services.executor(), timeline.stamping("watch"));
         for (ProbeSpec spec : policy.probes()) {
             AnalysisSnapshot snapshot = restored.get(spec.name());
             created.add(host.probe(spec), snapshot != null ? Analysis.restore(spec, snapshot)

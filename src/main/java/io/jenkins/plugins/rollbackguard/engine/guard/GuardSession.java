@@ -15,6 +15,8 @@ import io.jenkins.plugins.rollbackguard.engine.backup.BackupContext;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.Analysis;
 import io.jenkins.plugins.rollbackguard.engine.health.Baseline;
+import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
+import io.jenkins.plugins.rollbackguard.engine.health.Metric;
 import io.jenkins.plugins.rollbackguard.engine.health.Probe;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
@@ -48,6 +50,16 @@ public final class GuardSession {
     public static final String BASELINE = "baseline.";
     /** Point attribute prefix: a probe's verdict with its last measurement, shown on the build page. */
     public static final String MEASUREMENT = "measurement.";
+    /**
+     * Point attribute prefix: how many samples a probe's baseline is the median of (for its verdict's explanation); a
+     * point recorded before it has only the median.
+     */
+    public static final String BASELINE_SAMPLES = "baselineSamples.";
+    /**
+     * Point attribute prefix: a probe's baseline samples as they came (time, value, outcome), written with its baseline:
+     * the ledger shows when each was taken.
+     */
+    public static final String BASELINE_SAMPLED = "baselineSampled.";
 
     private final GuardServices services;
     private final Policy policy;
@@ -352,7 +364,24 @@ public final class GuardSession {
      * @return the updated point
      */
     public RollbackPoint rememberBaselines(final RollbackPoint point, final Map<String, Baseline> baselines) {
-        return remember(point, baselines);
+        return remember(point, baselines, Map.of());
+    }
+
+    /**
+     * Keeps the baselines on the point with the samples they are the median of, each with the time it was taken
+     * ({@link #baselineSamplesOf}), in one write.
+     *
+     * @param point
+     *         the point
+     * @param baselines
+     *         the baselines by probe name
+     * @param samples
+     *         their samples by probe name
+     * @return the point
+     */
+    RollbackPoint rememberBaselines(final RollbackPoint point, final Map<String, Baseline> baselines,
+                                    final Map<String, List<Measurement>> samples) {
+        return remember(point, baselines, samples);
     }
 
     /** Takes one backup where the host can: in this process, or on an agent. */
@@ -470,6 +499,26 @@ public final class GuardSession {
     java.util.concurrent.CompletableFuture<Map<String, Baseline>> baselines(final RollbackPoint reverted,
             final Map<String, Baseline> known, final java.util.function.Function<ProbeSpec, Probe> probeFor,
             final java.util.concurrent.CompletableFuture<?> stop) {
+        return baselines(reverted, known, Map.of(), probeFor, stop, (spec, samples) -> { });
+    }
+
+    /**
+     * Samples the baselines as {@link #baselines(RollbackPoint, Map, java.util.function.Function,
+     * java.util.concurrent.CompletableFuture)} does, all probes at the same time (each at its own interval), going on
+     * from the samples taken before a restart, with a progress line for each sample
+     * ({@code checkout-p95 3/10: 212 ms}) and each probe's samples so far told to {@code recorder} after each sample
+     * (the machine keeps them on the point with the baselines).
+     *
+     * @param before
+     *         samples taken before, by probe name
+     * @param recorder
+     *         told of a probe's samples so far after each sample, on the sample's thread: it must not block
+     */
+    java.util.concurrent.CompletableFuture<Map<String, Baseline>> baselines(final RollbackPoint reverted,
+            final Map<String, Baseline> known, final Map<String, List<Measurement>> before,
+            final java.util.function.Function<ProbeSpec, Probe> probeFor,
+            final java.util.concurrent.CompletableFuture<?> stop,
+            final java.util.function.BiConsumer<ProbeSpec, List<Measurement>> recorder) {
         Map<String, java.util.concurrent.CompletableFuture<Baseline>> sampling = new LinkedHashMap<>();
         for (ProbeSpec spec : policy.probes()) {
             if (!spec.thresholds().needsBaseline()) {
@@ -483,15 +532,24 @@ public final class GuardSession {
                         baselinesOf(reverted).get(spec.name())));
             }
             else {
-                java.util.concurrent.CompletableFuture<Baseline> sampled = Baseline.sample(probeFor.apply(spec),
-                        spec.analysis().baselineSamples(), spec.analysis().intervalDuration(), services.scheduler(),
-                        services.executor());
+                Metric metric = Metric.of(spec);
+                int count = spec.analysis().baselineSamples();
+                java.util.concurrent.CompletableFuture<Baseline> sampled = Baseline.sample(probeFor.apply(spec), count,
+                        spec.analysis().intervalDuration(), services.scheduler(), services.executor(),
+                        before.getOrDefault(spec.name(), List.of()), samples -> {
+                            Measurement last = samples.get(samples.size() - 1);
+                            timeline.stream("baseline", "%s %d/%d: %s".formatted(spec.name(), samples.size(), count,
+                                    last.outcome() == io.jenkins.plugins.rollbackguard.engine.health.Outcome.SUCCESS
+                                            && last.optionalValue().isPresent() ? metric.format(last.value())
+                                            : last.outcome() + (last.detail().isEmpty() ? "" : " (" + last.detail() + ")")));
+                            recorder.accept(spec, samples);
+                        });
                 stop.thenRun(() -> sampled.cancel(false)); // a stop takes no more samples and waits for none
                 sampling.put(spec.name(), sampled
                         .thenApply(baseline -> {
                             timeline.add("baseline", "%s: %s".formatted(spec.name(), baseline.value().isPresent()
-                                    ? "median %s of %d samples".formatted(io.jenkins.plugins.rollbackguard.engine.health
-                                    .Measurement.format(baseline.median()), baseline.samples())
+                                    ? "median %s of %d samples".formatted(metric.format(baseline.median()),
+                                    baseline.samples())
                                     : "none (" + baseline.reason() + ")"));
                             return baseline;
                         }));
@@ -505,14 +563,66 @@ public final class GuardSession {
                 });
     }
 
-    private RollbackPoint remember(final RollbackPoint point, final Map<String, Baseline> baselines) {
+    /**
+     * Writes a probe's baseline samples so far as one point attribute: {@code epochMillis value outcome} each, the
+     * value {@code -} when the sample had none, separated by {@code ;}.
+     *
+     * @param samples
+     *         the samples
+     * @return the attribute's value
+     */
+    static String writeSamples(final List<Measurement> samples) {
+        StringBuilder text = new StringBuilder();
+        for (Measurement m : samples) {
+            text.append(text.length() == 0 ? "" : ";").append(m.at().toEpochMilli()).append(' ')
+                    .append(m.optionalValue().isPresent() ? Double.toString(m.value()) : "-").append(' ')
+                    .append(m.outcome());
+        }
+        return text.toString();
+    }
+
+    /**
+     * Reads the baseline samples a point keeps of each probe (taken before its deploy, each as it came).
+     *
+     * @param point
+     *         the point
+     * @return the samples by probe name, in the order taken; empty for a point recorded before they were kept
+     */
+    public static Map<String, List<Measurement>> baselineSamplesOf(final RollbackPoint point) {
+        Map<String, List<Measurement>> all = new LinkedHashMap<>();
+        point.attributes().forEach((key, value) -> {
+            if (key.startsWith(BASELINE_SAMPLED) && !value.isEmpty()) {
+                List<Measurement> samples = new ArrayList<>();
+                for (String entry : value.split(";")) {
+                    String[] parts = entry.split(" ");
+                    java.time.Instant at = java.time.Instant.ofEpochMilli(Long.parseLong(parts[0]));
+                    io.jenkins.plugins.rollbackguard.engine.health.Outcome outcome =
+                            io.jenkins.plugins.rollbackguard.engine.health.Outcome.valueOf(parts[2]);
+                    samples.add("-".equals(parts[1]) ? Measurement.withoutValue(at, outcome, "kept in the ledger")
+                            : Measurement.of(at, Double.parseDouble(parts[1]), outcome, "kept in the ledger"));
+                }
+                all.put(key.substring(BASELINE_SAMPLED.length()), samples);
+            }
+        });
+        return all;
+    }
+
+    private RollbackPoint remember(final RollbackPoint point, final Map<String, Baseline> baselines,
+                                   final Map<String, List<Measurement>> samples) {
         // a revert keeps the baselines it reused too: its watch (resumed or not) reads them from its own point
         if (baselines.isEmpty()) {
             return point;
         }
         return ledger().update(point.environment(), point.id(), "guard", "baselines sampled", builder -> {
-            baselines.forEach((probe, b) -> builder.attribute(BASELINE + probe,
-                    b.value().isPresent() ? Double.toString(b.median()) : "none"));
+            baselines.forEach((probe, b) -> {
+                builder.attribute(BASELINE + probe, b.value().isPresent() ? Double.toString(b.median()) : "none");
+                if (b.value().isPresent()) {
+                    builder.attribute(BASELINE_SAMPLES + probe, Integer.toString(b.samples()));
+                }
+                if (samples.containsKey(probe)) {
+                    builder.attribute(BASELINE_SAMPLED + probe, writeSamples(samples.get(probe)));
+                }
+            });
             return builder;
         });
     }
@@ -529,8 +639,9 @@ public final class GuardSession {
         point.attributes().forEach((key, value) -> {
             if (key.startsWith(BASELINE)) {
                 String probe = key.substring(BASELINE.length());
+                String samples = point.attributes().get(BASELINE_SAMPLES + probe);
                 baselines.put(probe, "none".equals(value) ? Baseline.none("no baseline before #" + point.id())
-                        : Baseline.of(Double.parseDouble(value)));
+                        : new Baseline(Double.parseDouble(value), samples == null ? 1 : Integer.parseInt(samples), ""));
             }
         });
         return baselines;

@@ -189,7 +189,9 @@ final class Preflight {
         Circuit circuit = known ? ledger.circuit(env) : Circuit.initial();
         if (circuit.isOpen()) {
             if (request.isRevert()) {
-                timeline.add("preflight", "circuit OPEN (%s); a revert may pass".formatted(circuit.reason()));
+                // the reason was on the timeline when the circuit opened: say where it comes from, not why again
+                timeline.add("preflight", "circuit OPEN since %s by %s%s; a revert may pass".formatted(circuit.since(),
+                        circuit.by(), circuit.pointId() > 0 ? " (point #" + circuit.pointId() + ")" : ""));
             }
             else if (request.forceReason() != null && !request.forceReason().isBlank()) {
                 timeline.add("preflight", ("circuit OPEN, forced by %s: %s; this deploy passes the freeze, the circuit "

@@ -9,6 +9,7 @@ import io.jenkins.plugins.rollbackguard.engine.backup.BackupContext;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupException;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTarget;
+import io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation;
 import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
 import io.jenkins.plugins.rollbackguard.engine.ledger.BackupRef;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
@@ -111,7 +112,9 @@ public final class TripHandler {
                 return builder;
             });
         }
-        return onVerdict(measured, result.status(), result.explanation(), reverter).withWatch(result);
+        VerdictExplanation explained = result.explained().orElseGet(() -> VerdictExplanation.of(result.status(),
+                result.explanation()));
+        return onVerdict(measured, result.status(), explained, reverter).withWatch(result);
     }
 
     /**
@@ -129,15 +132,36 @@ public final class TripHandler {
      */
     public GuardOutcome onVerdict(final RollbackPoint point, final VerdictStatus status, final String verdict,
                                   final Reverter reverter) {
+        return onVerdict(point, status, VerdictExplanation.of(status, verdict), reverter);
+    }
+
+    /**
+     * Records a verdict with its explanation (written once, on the point: {@code Ledger.explanation}) and acts on
+     * it. The explanation's line is the point's verdict and the one timeline entry that says why.
+     *
+     * @param point
+     *         the judged point (DEPLOYING or WATCHING)
+     * @param status
+     *         the watch's verdict (or FAILED for a failed deploy)
+     * @param why
+     *         the explanation
+     * @param reverter
+     *         carries out a revert
+     * @return the outcome
+     */
+    public GuardOutcome onVerdict(final RollbackPoint point, final VerdictStatus status, final VerdictExplanation why,
+                                  final Reverter reverter) {
         EnvironmentName env = point.environment();
-        String explanation = mask(verdict); // probe details and command output may quote a secret of the run
+        VerdictExplanation explained = why.mapTexts(this::mask); // a probe's URL or detail may quote a secret of the run
+        String explanation = explained.text();
         boolean trip = status == VerdictStatus.FAILED
                 || status == VerdictStatus.INCONCLUSIVE && policy.onInconclusive() == Policy.OnInconclusive.FAIL;
         if (!trip) {
             boolean good = status == VerdictStatus.PASSED || policy.onInconclusive() == Policy.OnInconclusive.PASS;
             GuardOutcome.Result result = good ? GuardOutcome.Result.GOOD : GuardOutcome.Result.INCONCLUSIVE;
+            java.util.function.UnaryOperator<RollbackPoint.Builder> state = journal.verdict(result);
             RollbackPoint judged = ledger().transition(env, point.id(), good ? PointStatus.GOOD : PointStatus.INCONCLUSIVE,
-                    "guard", explanation, explanation, journal.verdict(result));
+                    "guard", explanation, explanation, builder -> state.apply(builder.explanation(explained)));
             timeline.add("verdict", "%s: %s".formatted(judged.status(), explanation));
             if (good) {
                 if (judged.isRevert()) {
@@ -149,7 +173,8 @@ public final class TripHandler {
         }
         java.util.function.UnaryOperator<RollbackPoint.Builder> judged = journal.verdict(null);
         RollbackPoint bad = ledger().transition(env, point.id(), PointStatus.BAD, "guard", explanation, explanation,
-                builder -> judged.apply(builder.attribute(TRIPPED, services.scheduler().now().toString())));
+                builder -> judged.apply(builder.attribute(TRIPPED, services.scheduler().now().toString())
+                        .explanation(explained)));
         timeline.add("verdict", "BAD: " + explanation);
         new TripEvidence(services, policy, timeline).collect(bad, explanation, responses); // before the revert
         return onBad(bad, explanation, reverter);
@@ -173,13 +198,13 @@ public final class TripHandler {
             if (bad.deployedAt() != null) { // watched, and its watch failed: its target is in doubt as well
                 markFailedTarget(bad);
             }
-            freeze(bad, "the revert %s failed: %s".formatted(bad.label(), explanation));
+            freeze(bad, "the revert %s failed: %s".formatted(bad.label(), explanation), "the revert " + bad.label() + " failed");
             return outcome(GuardOutcome.Result.REVERT_FAILED, bad, "the revert failed: " + explanation, null);
         }
         if (policy.onTrip() == Policy.OnTrip.FAIL) {
             return outcome(GuardOutcome.Result.BAD, bad, explanation, null);
         }
-        freeze(bad, explanation);
+        freeze(bad, explanation, "the verdict on " + bad.label());
         if (policy.onTrip() == Policy.OnTrip.FREEZE) {
             return outcome(GuardOutcome.Result.FROZEN, bad, explanation + "; frozen (onTrip: freeze)", null);
         }
@@ -342,10 +367,14 @@ public final class TripHandler {
         return outcome(GuardOutcome.Result.REVERT_FAILED, current(leaving), line, null);
     }
 
-    private void freeze(final RollbackPoint bad, final String why) {
+    /**
+     * Opens the circuit with the whole reason (what {@code status} shows); the timeline names only what froze it: the
+     * reason is the verdict, on the timeline once already.
+     */
+    private void freeze(final RollbackPoint bad, final String why, final String frozenBy) {
         String reason = mask(why);
         ledger().openCircuit(bad.environment(), reason, "guard", bad.id());
-        timeline.add("freeze", "circuit OPEN for '%s': %s".formatted(bad.environment(), reason));
+        timeline.add("freeze", "circuit OPEN for '%s': frozen by %s".formatted(bad.environment(), frozenBy));
         send(GuardEvent.Type.FREEZE, bad, reason);
     }
 

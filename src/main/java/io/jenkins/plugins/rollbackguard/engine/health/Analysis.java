@@ -15,11 +15,13 @@ import java.util.Optional;
  * Create one with the constructor, or from a persisted {@link AnalysisSnapshot} with {@link #restore}.
  */
 public final class Analysis {
+    private static final String THRESHOLD_TRIPPED = "threshold tripped";
     private final String probe;
     private final AnalysisSettings settings;
     private final Thresholds thresholds;
     private final Baseline baseline;
     private final int planned; // parsed once: asked for on every sample
+    private final Metric metric;
     private final List<Measurement> measurements = new ArrayList<>();
     private final Deque<Boolean> window = new ArrayDeque<>();
     private int counted;
@@ -28,6 +30,9 @@ public final class Analysis {
     private int consecutiveErrors;
     private int inconclusives;
     private String trip; // first limit crossed; kept (not acted on) in a dry run
+    private int tripSamples; // samples taken when the trip was found: its deciding sample is the last of them
+    private String tripWindow;
+    private String crossedWindow; // the samples the window rule looked at, when it is the rule crossed
     private Verdict verdict;
 
     /**
@@ -44,11 +49,31 @@ public final class Analysis {
      */
     public Analysis(final String probe, final AnalysisSettings settings, final Thresholds thresholds,
             final Baseline baseline) {
+        this(probe, settings, thresholds, baseline, new Metric("", ""));
+    }
+
+    /**
+     * Creates an analysis that knows what its probe measures, for the verdict's explanation.
+     *
+     * @param probe
+     *         the probe name
+     * @param settings
+     *         limits and policies
+     * @param thresholds
+     *         failIf/successIf
+     * @param baseline
+     *         the baseline for relative thresholds ({@link Baseline#none} if not sampled)
+     * @param metric
+     *         what the probe measures and in which unit
+     */
+    public Analysis(final String probe, final AnalysisSettings settings, final Thresholds thresholds,
+            final Baseline baseline, final Metric metric) {
         this.probe = probe;
         this.settings = settings;
         this.thresholds = thresholds;
         this.baseline = baseline;
         this.planned = settings.plannedSamples();
+        this.metric = metric;
     }
 
     /**
@@ -61,7 +86,7 @@ public final class Analysis {
      * @return the analysis
      */
     public static Analysis of(final ProbeSpec spec, final Baseline baseline) {
-        return new Analysis(spec.name(), spec.analysis(), spec.thresholds(), baseline);
+        return new Analysis(spec.name(), spec.analysis(), spec.thresholds(), baseline, Metric.of(spec));
     }
 
     /**
@@ -88,6 +113,11 @@ public final class Analysis {
     /** @return the persistable state */
     public synchronized AnalysisSnapshot snapshot() {
         return new AnalysisSnapshot(probe, baseline, measurements);
+    }
+
+    /** @return what the probe measures, and in which unit */
+    public Metric metric() {
+        return metric;
     }
 
     /** @return the settings */
@@ -146,7 +176,7 @@ public final class Analysis {
         Judgement judgement = thresholds.judge(raw.value(), baseline.value());
         return switch (judgement.verdict()) {
             case PASS -> raw;
-            case FAIL -> raw.classify(Outcome.FAILURE, "threshold tripped");
+            case FAIL -> raw.classify(Outcome.FAILURE, THRESHOLD_TRIPPED);
             case INCONCLUSIVE -> raw.classify(Outcome.INCONCLUSIVE, baselineReason(judgement.reason()));
         };
     }
@@ -199,6 +229,8 @@ public final class Analysis {
         if (failed.isPresent()) {
             if (trip == null) {
                 trip = failed.get();
+                tripSamples = measurements.size();
+                tripWindow = crossedWindow;
             }
             if (!settings.dryRun()) {
                 finish(VerdictStatus.FAILED, failed.get());
@@ -227,6 +259,7 @@ public final class Analysis {
         AnalysisSettings.Window w = settings.window();
         long inWindow = window.stream().filter(Boolean::booleanValue).count();
         if (w != null && inWindow >= w.n()) {
+            crossedWindow = "the last %d judged samples (window %d of %d)".formatted(window.size(), w.n(), w.m());
             return Optional.of("%d of the last %d samples failed (window %d of %d)".formatted(
                     inWindow, window.size(), w.n(), w.m()));
         }
@@ -271,12 +304,52 @@ public final class Analysis {
         String last = measurements.isEmpty() ? "" : "; last: " + measurements.get(measurements.size() - 1).describe();
         String line = "%s: %s after %s: %s%s".formatted(probe, status, plural(measurements.size(), "sample"), reason,
                 last);
+        boolean tripped = settings.dryRun() && trip != null && reason.equals(trip);
+        int deciding = tripped ? tripSamples : measurements.size();
+        String rule = settings.dryRun() ? "dry run, would be %s: %s".formatted(status, reason) : reason;
+        VerdictExplanation explained = explain(settings.dryRun() ? VerdictStatus.PASSED : status, rule, deciding,
+                tripped ? tripWindow : crossedWindow != null && status == VerdictStatus.FAILED ? crossedWindow : null);
         if (settings.dryRun()) {
-            verdict = new Verdict(probe, VerdictStatus.PASSED, measurements, "dry run, would be " + line, true);
+            verdict = new Verdict(probe, VerdictStatus.PASSED, measurements, "dry run, would be " + line, true, explained);
         }
         else {
-            verdict = new Verdict(probe, status, measurements, line, false);
+            verdict = new Verdict(probe, status, measurements, line, false, explained);
         }
+    }
+
+    /**
+     * Builds the verdict's explanation from the deciding sample (the last of {@code deciding} samples) and the
+     * baseline.
+     */
+    private VerdictExplanation explain(final VerdictStatus status, final String rule, final int deciding,
+            final String ruleWindow) {
+        Measurement decisive = deciding == 0 ? null : measurements.get(deciding - 1);
+        Double observed = decisive != null && decisive.optionalValue().isPresent() && isMetric(decisive)
+                ? decisive.value() : null;
+        Double base = baseline.value().isPresent() ? baseline.median() : null;
+        Double change = null;
+        String changeText = null;
+        if (observed != null && base != null) {
+            change = base == 0 ? null : (observed - base) / Math.abs(base);
+            changeText = VerdictExplanation.describeChange(metric, observed, base, baseline.samples(),
+                    thresholds.describe().contains("pp"));
+        }
+        String window = ruleWindow != null ? ruleWindow
+                : "%d of %d planned samples, every %s".formatted(deciding, planned, settings.interval());
+        String threshold = thresholds.describe();
+        return new VerdictExplanation(probe, status, rule, metric.description().isEmpty() ? null : metric.description(),
+                metric.unit(), threshold.isEmpty() ? null : threshold, base, base == null ? null : baseline.samples(),
+                observed, change, changeText, window, measurements.size(), counted, failures,
+                decisive == null || decisive.detail().isEmpty() ? null : decisive.detail(),
+                decisive == null ? null : decisive.at(), null);
+    }
+
+    /**
+     * Tells whether a sample's value is what the metric measures: an HTTP probe that failed on its status or body
+     * keeps its latency as the value, which is not the number at its {@code jsonPointer}.
+     */
+    private boolean isMetric(final Measurement m) {
+        return m.outcome() != Outcome.FAILURE || THRESHOLD_TRIPPED.equals(m.detail()) || Metric.MS.equals(metric.unit());
     }
 
     private static String exceed(final long n) {

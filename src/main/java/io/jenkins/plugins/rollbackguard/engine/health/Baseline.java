@@ -115,10 +115,58 @@ public record Baseline(double median, int samples, String reason) implements Ser
      */
     public static CompletableFuture<Baseline> sample(final Probe probe, final int count, final Duration interval,
             final Scheduler scheduler, final Executor executor) {
+        return sample(probe, count, interval, scheduler, executor, List.of(), m -> { });
+    }
+
+    /**
+     * Samples a probe until {@code count} samples are in, counting those taken before (a machine resumed after a
+     * restart goes on where it stood), {@code interval} apart, and tells each new sample as it comes. Samples run on
+     * the executor; the scheduler only times them. Several probes sampled this way sample at the same time, each at
+     * its own interval.
+     *
+     * @param probe
+     *         the probe
+     * @param count
+     *         how many samples in all
+     * @param interval
+     *         time between samples
+     * @param scheduler
+     *         the clock and timer
+     * @param executor
+     *         where samples run
+     * @param before
+     *         samples taken before, counted in
+     * @param onSample
+     *         told of each new sample, with those before it, on the sample's thread: it must not block
+     * @return the baseline, when all samples are in; cancelling it takes no further samples
+     */
+    public static CompletableFuture<Baseline> sample(final Probe probe, final int count, final Duration interval,
+            final Scheduler scheduler, final Executor executor, final List<Measurement> before,
+            final java.util.function.Consumer<List<Measurement>> onSample) {
         CompletableFuture<Baseline> result = new CompletableFuture<>();
-        List<Measurement> taken = Collections.synchronizedList(new ArrayList<>());
-        next(probe, count, interval, scheduler, executor, taken, result);
+        List<Measurement> taken = Collections.synchronizedList(new ArrayList<>(before));
+        if (taken.size() >= count) {
+            result.complete(median(List.copyOf(taken)));
+            return result;
+        }
+        if (taken.isEmpty()) {
+            next(probe, count, interval, scheduler, executor, taken, onSample, result);
+        }
+        else { // resumed: the next sample is one interval after the last one taken
+            schedule(interval, probe, count, scheduler, executor, taken, onSample, result);
+        }
         return result;
+    }
+
+    private static void schedule(final Duration interval, final Probe probe, final int count,
+            final Scheduler scheduler, final Executor executor, final List<Measurement> taken,
+            final java.util.function.Consumer<List<Measurement>> onSample, final CompletableFuture<Baseline> result) {
+        try {
+            scheduler.schedule(interval, () -> next(probe, count, interval, scheduler, executor, taken, onSample, result));
+        }
+        catch (RejectedExecutionException refused) {
+            result.completeExceptionally(refused);
+        }
     }
 
     /**
@@ -126,25 +174,33 @@ public record Baseline(double median, int samples, String reason) implements Ser
      * that nobody waits on it for ever.
      */
     private static void next(final Probe probe, final int count, final Duration interval, final Scheduler scheduler,
-            final Executor executor, final List<Measurement> taken, final CompletableFuture<Baseline> result) {
+            final Executor executor, final List<Measurement> taken,
+            final java.util.function.Consumer<List<Measurement>> onSample, final CompletableFuture<Baseline> result) {
         if (result.isDone()) {
             return; // cancelled (the deploy was stopped): no more samples
         }
         try {
             probe.sampleAsync(executor).whenComplete((m, e) -> {
-                taken.add(m == null
-                        ? Measurement.withoutValue(scheduler.now(), Outcome.ERROR, "baseline sample failed") : m);
-                if (taken.size() >= count) {
-                    result.complete(median(List.copyOf(taken)));
+                if (result.isDone()) {
+                    return; // stopped while it ran: neither told nor counted
+                }
+                List<Measurement> now;
+                synchronized (taken) {
+                    taken.add(m == null
+                            ? Measurement.withoutValue(scheduler.now(), Outcome.ERROR, "baseline sample failed") : m);
+                    now = List.copyOf(taken);
+                }
+                try {
+                    onSample.accept(now);
+                }
+                catch (RuntimeException told) {
+                    // what is told of a sample (a progress line, a ledger write queued) never stops the sampling
+                }
+                if (now.size() >= count) {
+                    result.complete(median(now));
                 }
                 else {
-                    try {
-                        scheduler.schedule(interval,
-                                () -> next(probe, count, interval, scheduler, executor, taken, result));
-                    }
-                    catch (RejectedExecutionException refused) {
-                        result.completeExceptionally(refused);
-                    }
+                    schedule(interval, probe, count, scheduler, executor, taken, onSample, result);
                 }
             });
         }

@@ -87,6 +87,18 @@ public record Measurement(Instant at, double value, Outcome outcome, String deta
     }
 
     /**
+     * Returns a short line with the value formatted for people, with its unit: {@code SUCCESS value=7.15 ms (...)}.
+     *
+     * @param metric
+     *         what the value measures
+     * @return the line
+     */
+    public String describe(final Metric metric) {
+        String shown = optionalValue().isPresent() ? " value=" + metric.format(value) : "";
+        return outcome + shown + (detail.isEmpty() ? "" : " (" + detail + ")");
+    }
+
+    /**
      * Formats a value compactly for messages.
      *
      * @param number

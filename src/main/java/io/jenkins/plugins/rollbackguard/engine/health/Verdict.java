@@ -17,9 +17,12 @@ import java.util.List;
  *         one human line, e.g. {@code checkout: FAILED after 3 samples: 1 failure exceeds failureLimit 0}
  * @param dryRun
  *         whether this was a dry run (then {@code explanation} says what the status would have been)
+ * @param explained
+ *         the explanation as data (rule, baseline, observed value, change, threshold, samples), or null for a verdict
+ *         persisted before it existed
  */
 public record Verdict(String probe, VerdictStatus status, List<Measurement> measurements, String explanation,
-                      boolean dryRun) implements Serializable {
+                      boolean dryRun, VerdictExplanation explained) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
 

@@ -114,7 +114,11 @@ public final class Watch {
     }
 
     private void onVerdict(final Verdict verdict) {
-        listener.info(verdict.explanation());
+        // a probe that did not pass is said once, with why, by whoever acts on the watch's result (the guard's
+        // verdict line): here only that it ended
+        listener.info(verdict.status() != VerdictStatus.PASSED && !verdict.dryRun()
+                ? "%s: %s after %d samples".formatted(verdict.probe(), verdict.status(), verdict.measurements().size())
+                : verdict.explained() != null ? verdict.explained().text() : verdict.explanation());
         if (verdict.status() == VerdictStatus.FAILED) {
             runners.forEach(r -> r.stop("probe '" + verdict.probe() + "' failed"));
         }
@@ -217,7 +221,7 @@ public final class Watch {
             }
             Duration left = interval.multipliedBy(state.plannedSamples() - state.samples());
             String line = probe.name() + ": sample " + state.samples() + "/" + state.plannedSamples() + " "
-                    + state.last().describe() + "; failures " + state.failures() + "; about " + left.toSeconds()
+                    + state.last().describe(analysis.metric()) + "; failures " + state.failures() + "; about " + left.toSeconds()
                     + "s left";
             if (state.last().outcome() == Outcome.ERROR) {
                 listener.error(line); // a provider error is the operator's problem, not the deploy's

@@ -25,6 +25,19 @@ public record WatchResult(VerdictStatus status, List<Verdict> verdicts, String e
     }
 
     /**
+     * Returns the explanation record of the deciding verdict: the first FAILED probe's, else the first INCONCLUSIVE
+     * one's (the verdict whose line is {@link #explanation}); empty when all passed.
+     *
+     * @return the explanation
+     */
+    public java.util.Optional<VerdictExplanation> explained() {
+        if (status == VerdictStatus.PASSED) {
+            return java.util.Optional.empty();
+        }
+        return verdicts.stream().filter(v -> v.status() == status).findFirst().map(Verdict::explained);
+    }
+
+    /**
      * Combines verdicts.
      *
      * @param verdicts

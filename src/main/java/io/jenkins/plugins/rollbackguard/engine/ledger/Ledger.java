@@ -573,6 +573,26 @@ public final class Ledger {
     }
 
     /**
+     * Returns why a point's verdict is what it is, as data: the rule, the metric and its unit, the baseline, the
+     * observed value and its change against the baseline, the threshold, the window and the sample size, with a line
+     * that gives them with their units ({@code VerdictExplanation.text()}). This is what {@code --json}, webhooks and
+     * the build page show of a verdict; it is written once, with the verdict.
+     *
+     * @param environment
+     *         the environment
+     * @param id
+     *         the point
+     * @return the explanation; empty before a verdict, for a point a person marked, and for one decided by an older
+     *         version
+     * @throws UnknownPointException
+     *         if there is no such point
+     */
+    public Optional<io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation> explanation(
+            final EnvironmentName environment, final long id) {
+        return Optional.ofNullable(point(environment, id).explanation());
+    }
+
+    /**
      * Returns several points in one read (one lock, one look at the files).
      *
      * @param environment

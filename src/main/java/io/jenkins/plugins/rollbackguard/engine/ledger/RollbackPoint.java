@@ -11,6 +11,8 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation;
+
 /**
  * A deploy that can be returned to: what was deployed (artifacts, commit, parameters, data version),
  * the backups taken before it, and where it stands in its lifecycle. Immutable; the ledger assigns the
@@ -51,13 +53,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *         when it got a verdict, or null
  * @param attributes
  *         further host-specific values (policy hash, build URL)
+ * @param explanation
+ *         why the verdict is what it is, as data (rule, baseline, observed value, change, threshold, samples): written
+ *         once with the verdict; null before a verdict, for a verdict without one (a person's mark), and in journals
+ *         and snapshots written before it existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RollbackPoint(long id, EnvironmentName environment, PointSource source, List<ArtifactRef> artifacts,
                             String gitCommit, Map<String, String> parameters, String dataVersion,
                             List<BackupRef> backups, PointStatus status, String verdict, long revertOf,
                             String owner, Instant createdAt, Instant updatedAt, Instant deployedAt,
-                            Instant decidedAt, Map<String, String> attributes) implements Serializable {
+                            Instant decidedAt, Map<String, String> attributes, VerdictExplanation explanation)
+        implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
     /**
@@ -146,6 +153,7 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
         private Instant deployedAt;
         private Instant decidedAt;
         private final Map<String, String> attributes = new LinkedHashMap<>();
+        private VerdictExplanation explanation;
 
         private Builder(final EnvironmentName environment, final PointSource source) {
             this.environment = environment;
@@ -169,6 +177,7 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
             deployedAt = point.deployedAt;
             decidedAt = point.decidedAt;
             attributes.putAll(point.attributes);
+            explanation = point.explanation;
         }
 
         /** @param value the artifact to add @return this */
@@ -211,6 +220,12 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
         /** @param value the explanation of the verdict @return this */
         public Builder verdict(final String value) {
             verdict = value;
+            return this;
+        }
+
+        /** @param value why the verdict is what it is, as data, or null @return this */
+        public Builder explanation(final VerdictExplanation value) {
+            explanation = value;
             return this;
         }
 
@@ -287,7 +302,8 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
         /** @return the point */
         public RollbackPoint build() {
             return new RollbackPoint(id, environment, source, artifacts, gitCommit, parameters, dataVersion, backups,
-                    status, verdict, revertOf, owner, createdAt, updatedAt, deployedAt, decidedAt, attributes);
+                    status, verdict, revertOf, owner, createdAt, updatedAt, deployedAt, decidedAt, attributes,
+                    explanation);
         }
     }
 }

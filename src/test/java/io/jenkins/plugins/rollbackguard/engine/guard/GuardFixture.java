@@ -392,6 +392,7 @@ final class GuardFixture implements AutoCloseable {
         private final ExecutorService executor = Executors.newFixedThreadPool(4);
         private final AtomicReference<String> running = new AtomicReference<>("0");
         private final Set<String> broken = ConcurrentHashMap.newKeySet();
+        private final Set<String> degraded = ConcurrentHashMap.newKeySet();
         private final AtomicInteger requests = new AtomicInteger();
         private final List<Instant> installs = Collections.synchronizedList(new ArrayList<>());
 
@@ -409,6 +410,11 @@ final class GuardFixture implements AutoCloseable {
         /** @param version a version whose health fails from now on */
         void breakVersion(final String version) {
             broken.add(version);
+        }
+
+        /** @param version a version that answers from now on, but with a rate of 0.70 instead of 0.99 */
+        void degradeVersion(final String version) {
+            degraded.add(version);
         }
 
         void install(final String version) {
@@ -429,7 +435,8 @@ final class GuardFixture implements AutoCloseable {
         private void health(final HttpExchange exchange) throws IOException {
             requests.incrementAndGet();
             boolean healthy = !broken.contains(running.get());
-            byte[] body = (healthy ? "{\"rate\": 0.99, \"version\": \"%s\"}" : "{\"error\": \"version %s is broken\"}")
+            String rate = degraded.contains(running.get()) ? "0.70" : "0.99";
+            byte[] body = (healthy ? "{\"rate\": " + rate + ", \"version\": \"%s\"}" : "{\"error\": \"version %s is broken\"}")
                     .formatted(running.get()).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(healthy ? 200 : 500, body.length);
             try (OutputStream out = exchange.getResponseBody()) {

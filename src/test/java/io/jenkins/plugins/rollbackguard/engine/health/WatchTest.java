@@ -349,7 +349,7 @@ class WatchTest {
         assertThat(lines).containsExactly(
                 "p: sample 1/3 SUCCESS value=0.01 (scripted); failures 0; about 60s left",
                 "ERROR p: sample 2/3 ERROR (scripted error); failures 0; about 30s left",
-                "p: PASSED after 3 samples: 2 judged, 0 failures, 0 inconclusives; last: SUCCESS value=0.01 (scripted)");
+                "p PASSED: 0.01; failIf > 5%; 2 judged, 0 failures, 0 inconclusives; 3 of 3 planned samples, every 30s");
     }
 
     private static WatchResult run(final AnalysisSettingsBuilder builder, final String failIf, final String... script) {

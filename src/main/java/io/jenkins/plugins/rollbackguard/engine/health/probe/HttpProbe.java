@@ -116,7 +116,8 @@ final class HttpProbe implements Probe {
         if (spec.jsonPointer() == null || spec.jsonPointer().isEmpty()) {
             // concatenation, not String.format: this runs for every sample of every probe
             return Measurement.of(at, latency, Outcome.SUCCESS,
-                    "status " + status + " in " + Measurement.format(latency) + " ms" + cut);
+                    "status " + status + " in " + io.jenkins.plugins.rollbackguard.engine.health.Metric.number(latency)
+                            + " ms" + cut);
         }
         return readNumber(at, body);
     }

@@ -17,10 +17,15 @@ public final class Thresholds implements Serializable {
 
     private final Condition failIf; // null when absent
     private final Condition successIf; // null when absent
+    private final String failText; // as written, for explanations; null when absent (or read from an older form)
+    private final String successText;
 
-    private Thresholds(final Condition failIf, final Condition successIf) {
+    private Thresholds(final Condition failIf, final Condition successIf, final String failText,
+                       final String successText) {
         this.failIf = failIf;
         this.successIf = successIf;
+        this.failText = failIf == null ? null : failText.strip();
+        this.successText = successIf == null ? null : successText.strip();
     }
 
     /**
@@ -37,7 +42,20 @@ public final class Thresholds implements Serializable {
      *         if a threshold does not parse
      */
     public static Thresholds parse(final String path, final String failIf, final String successIf) {
-        return new Thresholds(parseOptional(path + ".failIf", failIf), parseOptional(path + ".successIf", successIf));
+        return new Thresholds(parseOptional(path + ".failIf", failIf), parseOptional(path + ".successIf", successIf),
+                failIf, successIf);
+    }
+
+    /** @return the thresholds as written, e.g. {@code failIf drop > 20%}; empty when there are none */
+    public String describe() {
+        StringBuilder text = new StringBuilder();
+        if (failText != null) {
+            text.append("failIf ").append(failText);
+        }
+        if (successText != null) {
+            text.append(text.length() == 0 ? "" : ", ").append("successIf ").append(successText);
+        }
+        return text.toString();
     }
 
     private static Condition parseOptional(final String field, final String text) {
