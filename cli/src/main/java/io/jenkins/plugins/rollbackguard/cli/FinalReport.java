@@ -55,15 +55,21 @@ record FinalReport(String command, String outcome, int exitCode, String environm
     }
 
     /**
-     * The verdict's explanation. This is where the verdict explanation record of the ledger (rule, metric, unit,
-     * baseline, observed value, computed change, threshold, window, sample size; written once per verdict) goes when
-     * it lands: until then it carries the point judged, its verdict line and, for an incident, when it was detected.
+     * The verdict's explanation: the point judged, its status and verdict line, then the ledger's explanation record
+     * written once with the verdict (probe, rule, metric, unit, threshold, baseline, observed value, change, window,
+     * sample size; {@code Ledger.explanation}), when the point has one (a point a person marked has none), and for an
+     * incident when it was detected.
      */
     static Map<String, Object> explanation(final RollbackPoint judged, final Incident incident) {
         Map<String, Object> explanation = new LinkedHashMap<>();
         explanation.put("point", judged.id());
         explanation.put("status", judged.status().name());
         explanation.put("verdict", judged.verdict());
+        if (judged.explanation() != null) {
+            Map<String, Object> record = Json.fields(judged.explanation());
+            record.put("verdictStatus", record.remove("status")); // the probe's verdict, apart from the point's status
+            explanation.putAll(record);
+        }
         if (incident != null) {
             explanation.put("detectedAt", incident.detectedAt());
         }

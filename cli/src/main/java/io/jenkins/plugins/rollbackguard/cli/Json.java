@@ -2,6 +2,9 @@ package io.jenkins.plugins.rollbackguard.cli;
 
 import java.io.PrintWriter;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -24,6 +27,12 @@ final class Json {
         catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write JSON for " + value.getClass().getSimpleName(), e);
         }
+    }
+
+    /** @return a record as the map of its JSON fields, in their order (to merge it into a larger object) */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> fields(final Object value) {
+        return MAPPER.convertValue(value, LinkedHashMap.class);
     }
 
     static void print(final PrintWriter out, final Object value) {
