@@ -130,16 +130,25 @@ public final class LedgerBenchmark implements Callable<Integer> {
             size++;
         }
         long compaction = compactionPause(built, env, size);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "io.jenkins.plugins.rollbackguard.cli.Main", "bench", "ledger-open", work.toString(), env.value())
-                .redirectErrorStream(true).start();
-        String result = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        process.waitFor();
-        out.printf("cold open at %,d points in a fresh JVM, journal one deploy short of compaction: %s (goal < 1 s)%n",
-                size, result);
+        // Side by side: the JVM as bin/rollback-guard starts it (the quick compiler alone), and a plain one.
+        out.printf("cold open at %,d points in a fresh JVM as bin/rollback-guard starts it, journal one deploy short of "
+                + "compaction: %s (goal < 1 s)%n", size, openInFreshJvm(work, env, List.of("-XX:TieredStopAtLevel=1")));
+        out.printf("cold open at %,d points in a plain fresh JVM (both compilers): %s%n", size,
+                openInFreshJvm(work, env, List.of()));
         out.printf(Locale.ROOT, "compaction at %,d points: %.0f ms, once per %,d records (the write that triggers it waits)%n",
                 size, compaction / 1e6, options.journalBound(size));
+    }
+
+    private static String openInFreshJvm(final Path work, final EnvironmentName env, final List<String> options)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.jenkins.plugins.rollbackguard.cli.Main",
+                "bench", "ledger-open", work.toString(), env.value()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String result = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        process.waitFor();
+        return result;
     }
 
     /**
