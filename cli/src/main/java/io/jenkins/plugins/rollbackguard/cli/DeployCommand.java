@@ -64,8 +64,8 @@ final class DeployCommand implements Callable<Integer> {
         + "the data version and the revert a trip would start. Nothing is deployed, recorded or stored.")
     private boolean dryRun;
 
-    @Option(names = "--json", description = {"End with one JSON object on standard output (outcome, point ids, time to",
-        "detect, time to restore, incident duration, the explanation); the live timeline goes to standard error."})
+    @Option(names = "--json", description = "End with one JSON object on standard output (outcome, point ids, time to "
+            + "detect, time to restore, incident duration, the explanation); the live timeline goes to standard error.")
     private boolean json;
 
     @Option(names = "--run-id", paramLabel = "ID", description = "An id for this run (default: random).")

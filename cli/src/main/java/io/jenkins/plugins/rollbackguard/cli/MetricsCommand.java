@@ -29,9 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * textfile collector. The figures are the ledger's ({@code Ledger.incidents}), never computed here.
  */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
-        description = {"Print per environment: deploys, change-failure rate, and the median and p95 of time to detect,",
-            "time to restore and incident duration beside the 15-minute goal, drills apart. --json prints one JSON",
-            "object; --prometheus the tool's figures in the Prometheus text format (node-exporter textfile collector)."},
+        description = "Print per environment: deploys, change-failure rate, and the median and p95 of time to detect, "
+            + "time to restore and incident duration beside the 15-minute goal, drills apart. --json prints one JSON "
+            + "object; --prometheus the tool's figures in the Prometheus text format (node-exporter textfile collector).",
         footerHeading = "%nExample:%n", footer = "  rollback-guard metrics --env production --json")
 final class MetricsCommand implements Callable<Integer> {
     @Mixin
@@ -43,13 +43,13 @@ final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     private boolean json;
 
-    @Option(names = "--prometheus", description = {"Print the figures in the Prometheus text exposition format: trips,",
-        "reverts, frozen environments, incidents and the three incident figures, labelled env=..."})
+    @Option(names = "--prometheus", description = "Print the figures in the Prometheus text exposition format: trips, "
+            + "reverts, frozen environments, incidents and the three incident figures, labelled env=...")
     private boolean prometheus;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = {"With --prometheus: write FILE (temp file,",
-        "fsync, atomic rename, so that a collector never reads half a file), e.g. a .prom file of node-exporter's",
-        "--collector.textfile.directory."})
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "With --prometheus: write FILE (temp file, "
+            + "fsync, atomic rename, so that a collector never reads half a file), e.g. a .prom file of node-exporter's "
+            + "--collector.textfile.directory.")
     private Path output;
 
     @Spec

@@ -55,8 +55,8 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--by", paramLabel = "NAME", description = "Who decides (default: the user name).")
     private String by;
 
-    @Option(names = "--json", description = {"End with one JSON object on standard output (outcome, point ids, time to",
-        "detect, time to restore, incident duration, the explanation); the live timeline goes to standard error."})
+    @Option(names = "--json", description = "End with one JSON object on standard output (outcome, point ids, time to "
+            + "detect, time to restore, incident duration, the explanation); the live timeline goes to standard error.")
     private boolean json;
 
     @Spec

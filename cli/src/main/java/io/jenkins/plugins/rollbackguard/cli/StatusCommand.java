@@ -26,9 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * rest with {@code --long}, one JSON object with {@code --json}. The incident figures are the ledger's.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show one line per environment: its circuit, last good point and its open or last incident",
-            "(time to detect, time to restore, incident duration). --long adds the lease, the latest point, decisions,",
-            "DORA figures and recent events; --json prints it all as one JSON object."},
+        description = "Show one line per environment: its circuit, last good point and its open or last incident "
+            + "(time to detect, time to restore, incident duration). --long adds the lease, the latest point, decisions, "
+            + "DORA figures and recent events; --json prints it all as one JSON object.",
         footerHeading = "%nExample:%n", footer = "  rollback-guard status --env production")
 final class StatusCommand implements Callable<Integer> {
     @Mixin
