@@ -141,9 +141,9 @@ class DocsErrorMessagesTest {
             "rollback-guard: environment 'production' waits for a decision: production#7 (cli 4f1c...) was INTERRUPTED",
             "abridged with '...' (the run id, the cause); DecisionsTest asserts the message, DecisionsCliE2ETest the"
                     + " CLI's refusal",
-            "[  8.9s] verdict   BAD: error-rate: FAILED after 2 samples ...",
+            "[      +8.9s] verdict   BAD: error-rate FAILED: 0.12; failIf > 5%; 2 failures exceed failureLimit 1; ...",
             "abridged timeline of a resumed watch; DecisionsCliE2ETest runs it",
-            "[  9.0s] revert    revert production#7 (...) to production#6 (...): newest good point",
+            "[      +9.0s] revert    revert production#7 (...) to production#6 (...): newest good point",
             "abridged timeline of a resumed watch; DecisionsCliE2ETest runs it",
             "result: REVERTED - restored production: production#8 (cli revert-7-to-6) is GOOD; production#7 (...) is"
                     + " REVERTED", "abridged summary of a resumed watch; DecisionsCliE2ETest runs it",
