@@ -2,6 +2,7 @@ package io.jenkins.plugins.rollbackguard.engine.guard;
 
 import java.time.Instant;
 
+import io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Incident;
 
 /**
@@ -20,8 +21,33 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.Incident;
  * @param incident
  *         the figures of the incident the point opened or ended, as the ledger computed them
  *         ({@code Ledger.incident}), or null when the point had no part in one
+ * @param explanation
+ *         why the point's verdict is what it is, as the ledger keeps it ({@code Ledger.explanation}), or null when it
+ *         has none (not judged yet, or marked by a person)
  */
-public record GuardEvent(Type type, String environment, long pointId, String text, Instant at, Incident.Report incident) {
+public record GuardEvent(Type type, String environment, long pointId, String text, Instant at, Incident.Report incident,
+                         VerdictExplanation explanation) {
+    /**
+     * An event about a point without a verdict explanation.
+     *
+     * @param type
+     *         what happened
+     * @param environment
+     *         the environment
+     * @param pointId
+     *         the point concerned
+     * @param text
+     *         one human line (masked)
+     * @param at
+     *         when
+     * @param incident
+     *         the incident's figures, or null
+     */
+    public GuardEvent(final Type type, final String environment, final long pointId, final String text, final Instant at,
+                      final Incident.Report incident) {
+        this(type, environment, pointId, text, at, incident, null);
+    }
+
     /**
      * An event about a point without incident figures.
      *
@@ -37,7 +63,7 @@ public record GuardEvent(Type type, String environment, long pointId, String tex
      *         when
      */
     public GuardEvent(final Type type, final String environment, final long pointId, final String text, final Instant at) {
-        this(type, environment, pointId, text, at, null);
+        this(type, environment, pointId, text, at, null, null);
     }
 
     /** Event types. */

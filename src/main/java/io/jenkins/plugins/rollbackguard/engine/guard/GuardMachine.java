@@ -416,7 +416,7 @@ public final class GuardMachine {
                         : "%s of %s, sent again after a restart".formatted(type, at.label());
                 notifier.notify(new GuardEvent(GuardEvent.Type.valueOf(type), at.environment().value(), at.id(),
                                 services.masker().mask(text), services.scheduler().now(),
-                                TripHandler.incidentOf(services.ledger(), at)))
+                                TripHandler.incidentOf(services.ledger(), at), at.explanation()))
                         .whenComplete((sent, failure) -> update(at, "notification " + type + " sent",
                                 s -> s.withNotice(type, GuardState.SENT)));
             }

@@ -418,8 +418,14 @@ public final class TripHandler {
             return;
         }
         notifier.notify(new GuardEvent(type, point.environment().value(), point.id(), mask(text), services.scheduler().now(),
-                        incidentOf(ledger(), point)))
+                        incidentOf(ledger(), point), explanationOf(ledger(), point)))
                 .whenComplete((sent, failure) -> journal.noticeSent(point, type.name()));
+    }
+
+    /** @return the point's verdict explanation as the ledger keeps it now (the point given may predate it), or null */
+    static io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation explanationOf(final Ledger ledger,
+                                                                                         final RollbackPoint point) {
+        return ledger.explanation(point.environment(), point.id()).orElse(null);
     }
 
     /** @return the figures of the incident a point opened or ended, as the ledger computed them, or null */

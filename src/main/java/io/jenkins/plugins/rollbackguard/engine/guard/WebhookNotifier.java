@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Posts guard events to webhooks as JSON: {@code text} (Slack-compatible) plus {@code event},
  * {@code environment}, {@code point}, {@code at} and, when the point opened or ended an incident, {@code incident}: the
- * three figures of docs/ledger.md ("Incident figures") in milliseconds and as printed. Each target gets up to {@link #ATTEMPTS} tries
- * with growing pauses (scheduled, no thread waits); 2xx counts as delivered.
+ * three figures of docs/ledger.md ("Incident figures") in milliseconds and as printed; when the point has a verdict
+ * explanation, {@code explanation}: its record (docs/ledger.md, "Verdict explanation"). Each target gets up to
+ * {@link #ATTEMPTS} tries with growing pauses (scheduled, no thread waits); 2xx counts as delivered.
  */
 public final class WebhookNotifier implements Notifier {
     static final int ATTEMPTS = WebhookPoster.ATTEMPTS;
@@ -85,6 +86,31 @@ public final class WebhookNotifier implements Notifier {
         return figures;
     }
 
+    /** The verdict explanation record as {@code --json} gives it, absent parts left out; its time as ISO-8601 text. */
+    private static Map<String, Object> explanation(final io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation why) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("probe", why.probe());
+        fields.put("status", why.status() == null ? null : why.status().name());
+        fields.put("rule", why.rule());
+        fields.put("metric", why.metric());
+        fields.put("unit", why.unit());
+        fields.put("threshold", why.threshold());
+        fields.put("baseline", why.baseline());
+        fields.put("baselineSamples", why.baselineSamples());
+        fields.put("observed", why.observed());
+        fields.put("change", why.change());
+        fields.put("changeText", why.changeText());
+        fields.put("window", why.window());
+        fields.put("samples", why.samples());
+        fields.put("judged", why.judged());
+        fields.put("failures", why.failures());
+        fields.put("detail", why.detail());
+        fields.put("at", why.at() == null ? null : why.at().toString());
+        fields.put("text", why.text());
+        fields.values().removeIf(java.util.Objects::isNull);
+        return fields;
+    }
+
     private static Map<String, Object> body(final GuardEvent event) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", "[rollback-guard] %s %s: %s".formatted(event.environment(), event.type(), event.text()));
@@ -94,6 +120,9 @@ public final class WebhookNotifier implements Notifier {
         body.put("at", event.at().toString());
         if (event.incident() != null) {
             body.put("incident", incident(event.incident()));
+        }
+        if (event.explanation() != null) {
+            body.put("explanation", explanation(event.explanation()));
         }
         return body;
     }

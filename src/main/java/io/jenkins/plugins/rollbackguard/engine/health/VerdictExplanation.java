@@ -63,6 +63,8 @@ public record VerdictExplanation(String probe, VerdictStatus status, String rule
     /** Computes the one-line text when it is not given. */
     public VerdictExplanation {
         rule = rule == null ? "" : rule;
+        // to the millisecond, as the journal keeps times: the record read back equals the one written
+        at = at == null ? null : at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         if (text == null) {
             text = line(probe, status, rule, unit, threshold, observed, changeText, window, samples, detail);
         }

@@ -74,6 +74,10 @@ class VerdictExplanationGuardTest {
                 .contains("circuit OPEN for").contains("frozen by the verdict on " + bad.label()));
         assertThat(List.copyOf(fixture.log)).as("the live log says it once too")
                 .filteredOn(line -> line.contains("29.3% below")).hasSize(1);
+        assertThat(fixture.events(GuardEvent.Type.TRIP)).as("the webhook's TRIP carries the record")
+                .singleElement().extracting(GuardEvent::explanation).isEqualTo(why);
+        assertThat(fixture.events(GuardEvent.Type.FREEZE)).singleElement().extracting(GuardEvent::explanation)
+                .isEqualTo(why);
         RollbackPoint revert = fixture.points().get(2);
         assertThat(reopened.explanation(GuardFixture.ENV, revert.id())).get().extracting(VerdictExplanation::status)
                 .isEqualTo(VerdictStatus.PASSED);

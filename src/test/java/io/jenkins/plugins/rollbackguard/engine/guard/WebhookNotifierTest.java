@@ -76,6 +76,26 @@ class WebhookNotifierTest {
     }
 
     @Test
+    void shouldCarryTheVerdictExplanationOfTheLedger() throws Exception {
+        io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation why =
+                new io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation("payment-success",
+                        io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus.FAILED,
+                        "2 failures exceed failureLimit 1", "PromQL payments", "", "failIf drop > 20%", 0.97, 5, 0.70,
+                        -0.2784, "0.70 is 27.8% below the baseline 0.97 (median of 5 samples), -0.27",
+                        "3 of 10 planned samples, every 30s", 3, 3, 2, null, Instant.parse("2026-05-01T12:00:03Z"), null);
+        GuardEvent trip = new GuardEvent(GuardEvent.Type.TRIP, "shop", 7, why.text(), Instant.parse("2026-05-01T12:00:04Z"),
+                null, why);
+
+        notifier(NotificationSpec.all(url())).notify(trip).get(10, TimeUnit.SECONDS);
+
+        assertThat(hook.bodies()).singleElement().asString()
+                .contains("\"explanation\":{\"probe\":\"payment-success\",\"status\":\"FAILED\"")
+                .contains("\"baseline\":0.97,\"baselineSamples\":5,\"observed\":0.7,\"change\":-0.2784")
+                .contains("\"changeText\":\"0.70 is 27.8% below the baseline 0.97 (median of 5 samples), -0.27\"")
+                .contains("\"at\":\"2026-05-01T12:00:03Z\"").doesNotContain("\"detail\"");
+    }
+
+    @Test
     void shouldLeaveTheIncidentOutOfAnEventWithoutOne() throws Exception {
         notifier(NotificationSpec.all(url())).notify(trip()).get(10, TimeUnit.SECONDS);
 
