@@ -43,6 +43,11 @@ final class ResumeCommand implements Callable<Integer> {
     @Option(names = "--by", paramLabel = "NAME", description = "Who resumes it (default: the user name).")
     private String by;
 
+    @Option(names = "--json", description = "End with one JSON object on standard output (outcome, point ids, time to "
+            + "detect, time to restore, incident duration, the explanation), as deploy --json does; the live timeline "
+            + "goes to standard error.")
+    private boolean json;
+
     @Spec
     private CommandSpec spec;
 
@@ -51,7 +56,8 @@ final class ResumeCommand implements Callable<Integer> {
         EnvironmentName env = EnvironmentName.of(environment);
         String actor = by != null ? by : System.getProperty("user.name");
         PrintWriter out = spec.commandLine().getOut();
-        try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), out)) {
+        PrintWriter live = json ? spec.commandLine().getErr() : out; // standard output holds the JSON object alone
+        try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), live)) {
             GuardServices services = host.services(env);
             RollbackPoint point = new Decisions(services.ledger(), services.scheduler()::now).resume(env, actor, reason);
             Policy policy = CliReverter.policyOf(point, null);
@@ -70,7 +76,12 @@ final class ResumeCommand implements Callable<Integer> {
             finally {
                 session.awaitNotifications(Duration.ofSeconds(30));
             }
-            Summary.print(out, outcome, services.ledger().circuit(env));
+            if (json) {
+                Json.printMasked(out, FinalReport.of("resume", outcome, host.ledger(), outcome.exitCode()));
+            }
+            else {
+                Summary.print(out, outcome, services.ledger().circuit(env));
+            }
             return outcome.exitCode();
         }
     }

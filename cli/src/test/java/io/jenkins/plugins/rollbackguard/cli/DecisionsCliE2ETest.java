@@ -109,14 +109,19 @@ class DecisionsCliE2ETest {
         assertThat(ledger().size(ENV)).as("the refused deploy recorded nothing").isEqualTo(2);
 
         CliProcess.Result noReason = cli.run("resume", "--env", "e2e");
-        CliProcess.Result resumed = cli.run("resume", "--env", "e2e", "--reason", "the CI runner was killed",
-                "--by", "alice");
+        CliProcess.Split resumed = cli.runSplit("resume", "--env", "e2e", "--reason", "the CI runner was killed",
+                "--by", "alice", "--json");
 
         assertThat(noReason.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(resumed.exit()).as(resumed.output()).isEqualTo(ExitCodes.FAILED);
-        assertThat(resumed.output()).contains("took the lease of 'e2e' as cli:").as("it was free: nothing to re-confirm").contains("resuming e2e#2")
-                .contains("in phase WATCHING").contains("BAD: error-rate").contains("result: REVERTED")
-                .contains("circuit: OPEN");
+        assertThat(resumed.exit()).as(resumed.err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(resumed.err()).contains("took the lease of 'e2e' as cli:").as("it was free: nothing to re-confirm").contains("resuming e2e#2")
+                .contains("in phase WATCHING").contains("BAD: error-rate");
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(resumed.out());
+        assertThat(report.path("command").asText()).as(resumed.out()).isEqualTo("resume");
+        assertThat(report.path("outcome").asText()).isEqualTo("REVERTED");
+        assertThat(report.path("circuit").path("state").asText()).isEqualTo("OPEN");
+        assertThat(report.path("point").path("id").asLong()).isEqualTo(2);
+        assertThat(report.path("incident").path("timeToDetectMs").isNumber()).as(resumed.out()).isTrue();
         Ledger ledger = ledger();
         assertThat(ledger.point(ENV, 2).status()).isEqualTo(PointStatus.REVERTED);
         assertThat(ledger.point(ENV, 3).revertOf()).isEqualTo(2);
