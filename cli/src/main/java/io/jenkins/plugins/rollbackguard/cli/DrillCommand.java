@@ -16,6 +16,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
+import io.jenkins.plugins.rollbackguard.engine.ledger.IncidentFigures;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
 import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
@@ -69,17 +70,23 @@ final class DrillCommand implements Callable<Integer> {
             RollbackPoint previous = previousGood(ledger, env, current).orElseThrow(() -> new GuardRefusedException(
                     "environment '%s' needs two good points with artifacts for a drill; it has only %s".formatted(env, current.label())));
             out.printf("drill on %s: %s -> %s -> %s%n", env, current.label(), previous.label(), current.label());
-            GuardOutcome back = redeploy(host, services, previous, "back to " + previous.label());
+            GuardOutcome back = redeploy(host, services, previous, "back to " + previous.label(), Map.of());
             if (back.result() != GuardOutcome.Result.GOOD) {
                 Summary.print(out, back);
                 out.println("drill: FAILED - rolling back to the previous good point did not pass its watch");
                 return ExitCodes.ROLLBACK_FAILED;
             }
-            GuardOutcome forward = redeploy(host, services, current, "forward to " + current.label());
+            GuardOutcome forward = redeploy(host, services, current, "forward to " + current.label(),
+                    Map.of(IncidentFigures.DRILL_LEG, IncidentFigures.FORWARD)); // restores nothing: not a drill figure
             Duration restore = duration(back);
             Duration roll = duration(forward);
-            out.printf(Locale.ROOT, "%ndrill: time to restore (deploy + watch of %s) %.1fs; roll forward %.1fs; %s%n",
-                    previous.label(), restore.toMillis() / 1000.0, roll.toMillis() / 1000.0,
+            // the time to restore as the ledger defines it for every report (metrics counts drills apart with it): from
+            // the drill point's recording to the first passing sample of each probe; the whole watch is said beside it
+            String recorded = back.point() == null ? "not recorded" : ledger.incident(env, back.point().id())
+                    .flatMap(i -> i.timeToRestore()).map(IncidentFigures::human).orElse("not recorded");
+            out.printf(Locale.ROOT, "%ndrill: time to restore %s (%s redeployed and passing every probe; its whole "
+                            + "watch ended after %s); roll forward %s; %s%n", recorded, previous.label(),
+                    IncidentFigures.human(restore), IncidentFigures.human(roll),
                     forward.result() == GuardOutcome.Result.GOOD ? "OK" : "roll forward " + forward.result());
             return forward.result() == GuardOutcome.Result.GOOD ? ExitCodes.OK : ExitCodes.FAILED;
         }
@@ -96,16 +103,18 @@ final class DrillCommand implements Callable<Integer> {
     }
 
     private static GuardOutcome redeploy(final CliHost host, final GuardServices services, final RollbackPoint target,
-                                         final String why) {
+                                         final String why, final Map<String, String> leg) {
         Policy policy = CliReverter.policyOf(target, null);
         if (policy == null) {
             throw new IllegalArgumentException("%s has no policy recorded".formatted(target.label()));
         }
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
         timeline.add("drill", why);
+        Map<String, String> attributes = new java.util.HashMap<>(CommandDeployer.recorded(target));
+        attributes.putAll(leg);
         DeployRequest request = new DeployRequest(PointSource.cli("drill-" + target.id()), target.artifacts(),
                 target.gitCommit(), target.parameters(), System.getProperty("user.name"), null, 0, "drill",
-                target.dataVersion(), CommandDeployer.recorded(target));
+                target.dataVersion(), attributes);
         CommandDeployer deployer = CommandDeployer.of(CommandDeployer.recorded(target), services, policy, timeline);
         return new GuardSession(services, policy, timeline)
                 .run(request, deployer, new CliReverter(services, timeline, "auto", "guard"), false);

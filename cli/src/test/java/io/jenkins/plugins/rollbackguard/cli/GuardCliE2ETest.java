@@ -259,7 +259,13 @@ class GuardCliE2ETest {
         CliProcess.Result metrics = cli.run("metrics", "--env", "e2e", "--json");
 
         assertThat(drill.exit()).as(drill.output()).isZero();
-        assertThat(drill.output()).contains("drill: time to restore").contains("OK");
+        assertThat(drill.output()).contains("drill: time to restore").contains("OK")
+                .as("the ledger's drill figure, the one metrics counts").doesNotContain("time to restore not recorded");
+        java.util.regex.Matcher figure = java.util.regex.Pattern.compile("drill: time to restore (\\S+ \\S+) ")
+                .matcher(drill.output());
+        assertThat(figure.find()).as(drill.output()).isTrue();
+        CliProcess.Result status = cli.run("metrics", "--env", "e2e");
+        assertThat(status.output()).as("metrics reports the same drill figure").contains(figure.group(1));
         assertThat(shop.runningVersion()).as("rolled forward again").isEqualTo("1.1");
         assertThat(metrics.output()).as("drills are not deploys").contains("\"deploys\" : 1");
         assertThat(cli.run("drill", "--env", "production").exit()).isEqualTo(ExitCodes.REFUSED);

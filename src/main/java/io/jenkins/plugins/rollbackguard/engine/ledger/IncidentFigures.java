@@ -23,6 +23,13 @@ import java.util.function.Function;
 public record IncidentFigures(EnvironmentName environment, List<Incident> incidents, List<Incident> drills) {
     /** The goal for an incident's duration, from the bad deploy to the restored service. */
     public static final Duration GOAL = Duration.ofMinutes(15);
+    /**
+     * Point attribute of a drill's second leg, set to {@link #FORWARD}: the drill deploys the previous good point (its
+     * time to restore is the drill's figure) and then the current one again, which restores nothing.
+     */
+    public static final String DRILL_LEG = "drill.leg";
+    /** The value of {@link #DRILL_LEG} on the roll forward. */
+    public static final String FORWARD = "forward";
 
     /** Copies the lists. */
     public IncidentFigures {

@@ -63,7 +63,8 @@ final class Incidents {
         else if (to == PointStatus.GOOD) {
             Instant restored = firstPassing(point, millis(at));
             if (drill) {
-                if (all.stream().noneMatch(i -> i.drill() && i.pointId() == point.id())) {
+                boolean forward = IncidentFigures.FORWARD.equals(point.attributes().get(IncidentFigures.DRILL_LEG));
+                if (!forward && all.stream().noneMatch(i -> i.drill() && i.pointId() == point.id())) {
                     all.add(new Incident(point.id(), true, null, millis(point.createdAt()), point.id(), restored));
                 }
             }

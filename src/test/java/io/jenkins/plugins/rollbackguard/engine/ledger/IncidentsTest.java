@@ -122,11 +122,15 @@ class IncidentsTest {
         at(50);
         RollbackPoint drill = deploy(ledger, draft(1).attribute(Incidents.TRIGGER, Incidents.DRILL), 60);
         good(ledger, drill.id(), 90, T0.plusSeconds(65));
+        at(100);
+        RollbackPoint forward = deploy(ledger, draft(1).attribute(Incidents.TRIGGER, Incidents.DRILL)
+                .attribute(IncidentFigures.DRILL_LEG, IncidentFigures.FORWARD), 110);
+        good(ledger, forward.id(), 140, T0.plusSeconds(115));
 
         IncidentFigures figures = ledger.incidents(PROD);
 
         assertThat(figures.incidents()).as("a drill is no incident").isEmpty();
-        assertThat(figures.drills()).hasSize(1);
+        assertThat(figures.drills()).as("the roll forward restores nothing").hasSize(1);
         assertThat(figures.drills().get(0).timeToRestore()).as("recorded at 50 s, passing at 65 s")
                 .contains(Duration.ofSeconds(15));
         assertThat(figures.drills().get(0).timeToDetect()).as("nothing to detect in a drill").isEmpty();
