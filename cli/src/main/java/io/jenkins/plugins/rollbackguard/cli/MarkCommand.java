@@ -43,6 +43,9 @@ final class MarkCommand implements Callable<Integer> {
     @Option(names = "--by", paramLabel = "NAME", description = "Who decides (default: the user name).")
     private String by;
 
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    private boolean json;
+
     @Spec
     private CommandSpec spec;
 
@@ -62,6 +65,13 @@ final class MarkCommand implements Callable<Integer> {
         Ledger ledger = ledgerOptions.open();
         RollbackPoint marked = new Decisions(ledger, Instant::now).mark(env, point, verdict.good, actor, reason);
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            RollbackPoint lastGood = ledger.lastGood(env).orElse(null);
+            Circuit circuit = ledger.circuit(env);
+            Json.printMasked(out, new Marked(env.value(), StatusCommand.PointRef.of(marked), StatusCommand.PointRef.of(lastGood),
+                    circuit, circuit.isOpen(), actor, reason));
+            return ExitCodes.OK;
+        }
         out.printf("%s is %s now (%s)%n", marked.label(), marked.status(), marked.verdict());
         out.printf("last good: %s%n", ledger.lastGood(env).map(RollbackPoint::label).orElse("none"));
         Circuit circuit = ledger.circuit(env);
@@ -71,5 +81,10 @@ final class MarkCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** What {@code mark --json} prints: the point as marked, the last good point after it, and the circuit. */
+    record Marked(String environment, StatusCommand.PointRef point, StatusCommand.PointRef lastGood, Circuit circuit,
+                  boolean frozen, String by, String reason) {
     }
 }

@@ -29,6 +29,9 @@ final class ResetCommand implements Callable<Integer> {
     @Option(names = "--by", paramLabel = "NAME", description = "Who resets it (default: the user name).")
     private String by;
 
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    private boolean json;
+
     @Spec
     private CommandSpec spec;
 
@@ -38,12 +41,24 @@ final class ResetCommand implements Callable<Integer> {
         String actor = by != null ? by : System.getProperty("user.name");
         Ledger ledger = ledgerOptions.open();
         if (!ledger.circuit(env).isOpen()) {
+            if (json) {
+                Json.print(spec.commandLine().getOut(), new Reset(env.value(), false, ledger.circuit(env), actor, reason));
+                return ExitCodes.OK;
+            }
             spec.commandLine().getOut().printf("%s: the circuit is already CLOSED (not frozen); nothing to reset, nothing "
                     + "recorded%n", env);
             return ExitCodes.OK;
         }
         Circuit circuit = ledger.resetCircuit(env, reason, actor);
+        if (json) {
+            Json.print(spec.commandLine().getOut(), new Reset(env.value(), true, circuit, actor, reason));
+            return ExitCodes.OK;
+        }
         spec.commandLine().getOut().printf("%s: circuit %s (reset by %s: %s)%n", env, circuit.state(), actor, reason);
         return ExitCodes.OK;
+    }
+
+    /** What {@code reset --json} prints: whether a reset was recorded (not for a circuit already CLOSED) and the circuit. */
+    record Reset(String environment, boolean recorded, Circuit circuit, String by, String reason) {
     }
 }

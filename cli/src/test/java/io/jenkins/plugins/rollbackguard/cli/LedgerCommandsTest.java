@@ -84,6 +84,8 @@ class LedgerCommandsTest {
 
         assertThat(again.exit()).isZero();
         assertThat(again.out()).contains("prod: the circuit is already CLOSED (not frozen); nothing to reset, nothing recorded");
+        Run json = run("reset", "--home", root.toString(), "--env", "prod", "--reason", "just in case", "--json");
+        assertThat(json.out()).contains("\"recorded\" : false").contains("\"state\" : \"CLOSED\"");
         assertThat(Ledger.open(root.resolve("ledger")).auditTrail(PROD)).hasSize(events);
     }
 
@@ -118,6 +120,15 @@ class LedgerCommandsTest {
                 .contains("last good: prod#3");
         assertThat(points.out()).contains("GOOD (last good)").contains("marked good by carol");
         assertThat(Ledger.open(root.resolve("ledger")).point(PROD, 3).status()).isEqualTo(PointStatus.GOOD);
+
+        RollbackPoint other = ledger.record(RollbackPoint.builder(PROD, PointSource.cli("run-4")), "alice", "v4");
+        ledger.transition(PROD, other.id(), PointStatus.WATCHING, "guard", "watch");
+        ledger.transition(PROD, other.id(), PointStatus.INCONCLUSIVE, "guard", "no data", "no samples");
+        Run json = run("mark", "--home", root.toString(), "--env", "prod", "--point", "4", "--bad", "--reason", "500s",
+                "--by", "carol", "--json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"status\" : \"BAD\"").contains("\"frozen\" : true")
+                .contains("\"by\" : \"carol\"").contains("\"label\" : \"prod#3 (cli run-3)\"");
     }
 
     @Test
