@@ -48,6 +48,10 @@ final class DrillCommand implements Callable<Integer> {
     @Option(names = "--allow-production", description = "Drill even though the name looks like production.")
     private boolean allowProduction;
 
+    @Option(names = "--json", description = "End with one JSON object on standard output (outcome, the points, the "
+            + "drill's time to restore as the ledger records it); the live timeline goes to standard error.")
+    private boolean json;
+
     @Spec
     private CommandSpec spec;
 
@@ -58,7 +62,8 @@ final class DrillCommand implements Callable<Integer> {
             throw new GuardRefusedException(("environment '%s' looks like production: a drill deploys an older version there; "
                     + "use a staging environment or --allow-production").formatted(env));
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter out = json ? spec.commandLine().getErr() : stdout; // standard output holds the JSON object alone
         try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), out)) {
             GuardServices services = host.services(env);
             Ledger ledger = services.ledger();
@@ -74,6 +79,10 @@ final class DrillCommand implements Callable<Integer> {
             if (back.result() != GuardOutcome.Result.GOOD) {
                 Summary.print(out, back);
                 out.println("drill: FAILED - rolling back to the previous good point did not pass its watch");
+                if (json) {
+                    Json.printMasked(stdout, new DrillReport(env.value(), "FAILED", ExitCodes.ROLLBACK_FAILED,
+                            StatusCommand.PointRef.of(current), ref(ledger, back), null, null));
+                }
                 return ExitCodes.ROLLBACK_FAILED;
             }
             GuardOutcome forward = redeploy(host, services, current, "forward to " + current.label(),
@@ -82,14 +91,35 @@ final class DrillCommand implements Callable<Integer> {
             Duration roll = duration(forward);
             // the time to restore as the ledger defines it for every report (metrics counts drills apart with it): from
             // the drill point's recording to the first passing sample of each probe; the whole watch is said beside it
-            String recorded = back.point() == null ? "not recorded" : ledger.incident(env, back.point().id())
-                    .flatMap(i -> i.timeToRestore()).map(IncidentFigures::human).orElse("not recorded");
+            java.util.Optional<io.jenkins.plugins.rollbackguard.engine.ledger.Incident> drill = back.point() == null
+                    ? java.util.Optional.empty() : ledger.incident(env, back.point().id());
+            String recorded = drill.flatMap(i -> i.timeToRestore()).map(IncidentFigures::human).orElse("not recorded");
             out.printf(Locale.ROOT, "%ndrill: time to restore %s (%s redeployed and passing every probe; its whole "
                             + "watch ended after %s); roll forward %s; %s%n", recorded, previous.label(),
                     IncidentFigures.human(restore), IncidentFigures.human(roll),
                     forward.result() == GuardOutcome.Result.GOOD ? "OK" : "roll forward " + forward.result());
-            return forward.result() == GuardOutcome.Result.GOOD ? ExitCodes.OK : ExitCodes.FAILED;
+            int exit = forward.result() == GuardOutcome.Result.GOOD ? ExitCodes.OK : ExitCodes.FAILED;
+            if (json) {
+                Json.printMasked(stdout, new DrillReport(env.value(), exit == ExitCodes.OK ? "OK" : "FAILED", exit,
+                        StatusCommand.PointRef.of(current), ref(ledger, back), ref(ledger, forward),
+                        drill.map(i -> i.report(env)).orElse(null)));
+            }
+            return exit;
         }
+    }
+
+    private static StatusCommand.PointRef ref(final Ledger ledger, final GuardOutcome outcome) {
+        return outcome.point() == null ? null
+                : StatusCommand.PointRef.of(ledger.point(outcome.point().environment(), outcome.point().id()));
+    }
+
+    /**
+     * What {@code drill --json} prints: the point drilled from, the drill's two points as the ledger holds them, and
+     * the drill's figures as the ledger records them (the ones {@code metrics} counts apart from incidents).
+     */
+    record DrillReport(String environment, String outcome, int exitCode, StatusCommand.PointRef from,
+                       StatusCommand.PointRef back, StatusCommand.PointRef forward,
+                       io.jenkins.plugins.rollbackguard.engine.ledger.Incident.Report drill) {
     }
 
     private static Optional<RollbackPoint> previousGood(final Ledger ledger, final EnvironmentName env, final RollbackPoint current) {

@@ -266,6 +266,13 @@ class GuardCliE2ETest {
         assertThat(figure.find()).as(drill.output()).isTrue();
         CliProcess.Result status = cli.run("metrics", "--env", "e2e");
         assertThat(status.output()).as("metrics reports the same drill figure").contains(figure.group(1));
+        CliProcess.Split again = cli.runSplit("drill", "--env", "e2e", "--json");
+        assertThat(again.exit()).as(again.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(again.out());
+        assertThat(report.path("outcome").asText()).as(again.out()).isEqualTo("OK");
+        assertThat(report.path("drill").path("drill").asBoolean()).as(again.out()).isTrue();
+        assertThat(report.path("drill").path("timeToRestoreMs").isNumber()).as(again.out()).isTrue();
+        assertThat(again.err()).as("the timeline goes to standard error").contains("drill: time to restore");
         assertThat(shop.runningVersion()).as("rolled forward again").isEqualTo("1.1");
         assertThat(metrics.output()).as("drills are not deploys").contains("\"deploys\" : 1");
         assertThat(cli.run("drill", "--env", "production").exit()).isEqualTo(ExitCodes.REFUSED);
