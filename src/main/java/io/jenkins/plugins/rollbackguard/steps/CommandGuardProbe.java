@@ -50,7 +50,7 @@ public class CommandGuardProbe extends GuardProbe {
 
     @Override
     public ProbeSpec toSpec() {
-        return new CommandProbeSpec(getName(), GuardBackup.words(command), Map.of(), Map.of(), null,
+        return new CommandProbeSpec(getName(), GuardBackup.words(command), Map.of(), Map.of(), getTimeout(),
                 blankToNull(valuePattern), failIfOrNull(), successIfOrNull(), analysis());
     }
 

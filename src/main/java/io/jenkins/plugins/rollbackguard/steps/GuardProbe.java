@@ -1,6 +1,11 @@
 package io.jenkins.plugins.rollbackguard.steps;
 
 import java.io.Serializable;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -8,13 +13,15 @@ import hudson.model.Describable;
 import hudson.model.Descriptor;
 
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettings;
-import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettingsBuilder;
+import io.jenkins.plugins.rollbackguard.engine.health.ErrorPolicy;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 
 /**
  * A health probe configured inline in {@code withRollbackGuard(probes: [...])}. Each kind only translates its
  * fields into the engine's {@link ProbeSpec}; the engine validates them and decides. What every kind offers (its
- * name, the thresholds and the two sampling settings) is bound here; Jenkins binds inherited setters too.
+ * name, the thresholds and every analysis setting of the policy file's {@code analysis:} block, under the same
+ * names) is bound here; Jenkins binds inherited setters too. An analysis setting left unset is null and the engine's
+ * default applies; a bad value is refused by the engine's records with their message naming the field.
  */
 public abstract class GuardProbe implements Describable<GuardProbe>, Serializable {
     private static final long serialVersionUID = 1L; // first release
@@ -24,6 +31,32 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
     private String successIf = "";
     private String interval = "";
     private int count;
+    @CheckForNull
+    private String timeout;
+    @CheckForNull
+    private String duration;
+    @CheckForNull
+    private String initialDelay;
+    @CheckForNull
+    private Integer failureLimit;
+    @CheckForNull
+    private Integer consecutiveFailureLimit;
+    @CheckForNull
+    private String window;
+    @CheckForNull
+    private Integer consecutiveErrorLimit;
+    @CheckForNull
+    private Integer inconclusiveLimit;
+    @CheckForNull
+    private Integer minSamples;
+    @CheckForNull
+    private String onError;
+    @CheckForNull
+    private String onNoData;
+    @CheckForNull
+    private Boolean dryRun;
+    @CheckForNull
+    private Integer baselineSamples;
 
     /**
      * Creates the probe.
@@ -78,6 +111,136 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
         this.count = Math.max(0, count);
     }
 
+    @CheckForNull
+    public String getDuration() {
+        return duration;
+    }
+
+    @DataBoundSetter
+    public void setDuration(@CheckForNull final String duration) {
+        this.duration = blankToNull(duration);
+    }
+
+    @CheckForNull
+    public String getInitialDelay() {
+        return initialDelay;
+    }
+
+    @DataBoundSetter
+    public void setInitialDelay(@CheckForNull final String initialDelay) {
+        this.initialDelay = blankToNull(initialDelay);
+    }
+
+    @CheckForNull
+    public Integer getFailureLimit() {
+        return failureLimit;
+    }
+
+    @DataBoundSetter
+    public void setFailureLimit(@CheckForNull final Integer failureLimit) {
+        this.failureLimit = failureLimit;
+    }
+
+    @CheckForNull
+    public Integer getConsecutiveFailureLimit() {
+        return consecutiveFailureLimit;
+    }
+
+    @DataBoundSetter
+    public void setConsecutiveFailureLimit(@CheckForNull final Integer consecutiveFailureLimit) {
+        this.consecutiveFailureLimit = consecutiveFailureLimit;
+    }
+
+    @CheckForNull
+    public String getWindow() {
+        return window;
+    }
+
+    @DataBoundSetter
+    public void setWindow(@CheckForNull final String window) {
+        this.window = blankToNull(window);
+    }
+
+    @CheckForNull
+    public Integer getConsecutiveErrorLimit() {
+        return consecutiveErrorLimit;
+    }
+
+    @DataBoundSetter
+    public void setConsecutiveErrorLimit(@CheckForNull final Integer consecutiveErrorLimit) {
+        this.consecutiveErrorLimit = consecutiveErrorLimit;
+    }
+
+    @CheckForNull
+    public Integer getInconclusiveLimit() {
+        return inconclusiveLimit;
+    }
+
+    @DataBoundSetter
+    public void setInconclusiveLimit(@CheckForNull final Integer inconclusiveLimit) {
+        this.inconclusiveLimit = inconclusiveLimit;
+    }
+
+    @CheckForNull
+    public Integer getMinSamples() {
+        return minSamples;
+    }
+
+    @DataBoundSetter
+    public void setMinSamples(@CheckForNull final Integer minSamples) {
+        this.minSamples = minSamples;
+    }
+
+    @CheckForNull
+    public String getOnError() {
+        return onError;
+    }
+
+    @DataBoundSetter
+    public void setOnError(@CheckForNull final String onError) {
+        this.onError = blankToNull(onError);
+    }
+
+    @CheckForNull
+    public String getOnNoData() {
+        return onNoData;
+    }
+
+    @DataBoundSetter
+    public void setOnNoData(@CheckForNull final String onNoData) {
+        this.onNoData = blankToNull(onNoData);
+    }
+
+    @CheckForNull
+    public Boolean getDryRun() {
+        return dryRun;
+    }
+
+    @DataBoundSetter
+    public void setDryRun(@CheckForNull final Boolean dryRun) {
+        this.dryRun = dryRun;
+    }
+
+    @CheckForNull
+    public Integer getBaselineSamples() {
+        return baselineSamples;
+    }
+
+    @DataBoundSetter
+    public void setBaselineSamples(@CheckForNull final Integer baselineSamples) {
+        this.baselineSamples = baselineSamples;
+    }
+
+    @CheckForNull
+    public String getTimeout() {
+        return timeout;
+    }
+
+    @DataBoundSetter
+    public void setTimeout(@CheckForNull final String timeout) {
+        this.timeout = blankToNull(timeout);
+    }
+
     /** @return the failure threshold for the engine, or null for none */
     protected String failIfOrNull() {
         return blankToNull(failIf);
@@ -88,16 +251,36 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
         return blankToNull(successIf);
     }
 
-    /** @return the sampling settings: the interval and count given, the engine's defaults for the others */
+    /**
+     * Builds the analysis settings from the values given; null (unset) leaves the engine's default. The engine's
+     * record checks every value and names the field ({@code analysis.failureLimit: must be 0 or more, got -1}).
+     *
+     * @return the sampling and judging settings
+     */
     protected AnalysisSettings analysis() {
-        AnalysisSettingsBuilder builder = AnalysisSettings.builder();
-        if (!interval.isBlank()) {
-            builder.interval(interval);
+        return new AnalysisSettings(blankToNull(interval), count > 0 ? Integer.valueOf(count) : null, duration,
+                initialDelay, failureLimit, consecutiveFailureLimit, windowOrNull(window), consecutiveErrorLimit,
+                inconclusiveLimit, minSamples, onError == null ? null : ErrorPolicy.parse(onError),
+                onNoData == null ? null : ErrorPolicy.parse(onNoData), dryRun, baselineSamples);
+    }
+
+    private static final Pattern WINDOW = Pattern.compile("(\\d{1,9})\\s*(?:of|/)\\s*(\\d{1,9})");
+
+    /**
+     * Reads the inline window, {@code '3 of 5'}: the policy file's {@code window: {n: 3, m: 5}} in one text, as a
+     * Pipeline map would need a describable of its own. The engine's {@code Window} checks 1 &lt;= n &lt;= m.
+     */
+    @CheckForNull
+    static AnalysisSettings.Window windowOrNull(@CheckForNull final String text) {
+        if (text == null) {
+            return null;
         }
-        if (count > 0) {
-            builder.count(count);
+        Matcher matcher = WINDOW.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("analysis.window: expected 'n of m' such as '3 of 5' (trip when 3 of "
+                    + "the last 5 samples failed), got '" + text + "'");
         }
-        return builder.build();
+        return new AnalysisSettings.Window(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)));
     }
 
     /**

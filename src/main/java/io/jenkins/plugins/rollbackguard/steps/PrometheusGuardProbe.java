@@ -47,7 +47,7 @@ public class PrometheusGuardProbe extends EndpointGuardProbe {
 
     @Override
     public ProbeSpec toSpec() {
-        return new PrometheusProbeSpec(getName(), getUrl(), query, blankToNull(aggregation), bearerOrNull(), null,
+        return new PrometheusProbeSpec(getName(), getUrl(), query, blankToNull(aggregation), bearerOrNull(), getTimeout(),
                 failIfOrNull(), successIfOrNull(), analysis());
     }
 
