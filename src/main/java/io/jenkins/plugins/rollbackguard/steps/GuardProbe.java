@@ -68,8 +68,19 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
         this.name = name == null ? "" : name.strip();
     }
 
-    /** @return the engine's specification of this probe */
-    public abstract ProbeSpec toSpec();
+    /** @return the engine's specification of this probe, with the engine's defaults for what it leaves unset */
+    public ProbeSpec toSpec() {
+        return toSpec(ProbeDefaults.NONE);
+    }
+
+    /**
+     * Builds the engine's specification of this probe.
+     *
+     * @param defaults
+     *         the Jenkins global defaults for what the probe leaves unset
+     * @return the specification
+     */
+    abstract ProbeSpec toSpec(ProbeDefaults defaults);
 
     public String getName() {
         return name;
@@ -252,14 +263,24 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
     }
 
     /**
-     * Builds the analysis settings from the values given; null (unset) leaves the engine's default. The engine's
+     * Builds the analysis settings from the values given; unset takes the Jenkins global default, else the engine's. The engine's
      * record checks every value and names the field ({@code analysis.failureLimit: must be 0 or more, got -1}).
      *
+     * @param defaults
+     *         the Jenkins global defaults, for what the probe leaves unset
      * @return the sampling and judging settings
      */
-    protected AnalysisSettings analysis() {
-        return new AnalysisSettings(blankToNull(interval), count > 0 ? Integer.valueOf(count) : null, duration,
-                initialDelay, failureLimit, consecutiveFailureLimit, windowOrNull(window), consecutiveErrorLimit,
+    protected AnalysisSettings analysis(final ProbeDefaults defaults) {
+        String effectiveInterval = interval.isBlank() ? defaults.interval() : interval;
+        Integer effectiveCount = count > 0 ? Integer.valueOf(count) : null;
+        // the global watch stands for duration only where the engine would use its own default duration: no count
+        String effectiveDuration = duration != null || effectiveCount != null ? duration : defaults.duration();
+        // the global failureLimit likewise: with a window or a consecutive limit the engine's default is no limit
+        Integer effectiveFailureLimit = failureLimit != null || window != null || consecutiveFailureLimit != null
+                ? failureLimit : defaults.failureLimit();
+        return new AnalysisSettings(effectiveInterval, effectiveCount, effectiveDuration, initialDelay,
+                effectiveFailureLimit, consecutiveFailureLimit, windowOrNull(window),
+                consecutiveErrorLimit != null ? consecutiveErrorLimit : defaults.consecutiveErrorLimit(),
                 inconclusiveLimit, minSamples, onError == null ? null : ErrorPolicy.parse(onError),
                 onNoData == null ? null : ErrorPolicy.parse(onNoData), dryRun, baselineSamples);
     }

@@ -110,10 +110,10 @@ public class HttpGuardProbe extends EndpointGuardProbe {
     }
 
     @Override
-    public ProbeSpec toSpec() {
+    ProbeSpec toSpec(final ProbeDefaults defaults) {
         return new HttpProbeSpec(getName(), getUrl(), method, null, bearerOrNull(), blankToNull(expectStatus),
                 bodyMatch, blankToNull(jsonPointer), connectTimeout, getTimeout(), redirects, maxBodyBytes,
-                failIfOrNull(), successIfOrNull(), analysis());
+                failIfOrNull(), successIfOrNull(), analysis(defaults));
     }
 
     /** Registers the probe kind with the symbol {@code http}. */
