@@ -1,9 +1,6 @@
 package io.jenkins.plugins.rollbackguard.steps;
 
 import java.io.Serializable;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 
@@ -279,29 +276,10 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
         Integer effectiveFailureLimit = failureLimit != null || window != null || consecutiveFailureLimit != null
                 ? failureLimit : defaults.failureLimit();
         return new AnalysisSettings(effectiveInterval, effectiveCount, effectiveDuration, initialDelay,
-                effectiveFailureLimit, consecutiveFailureLimit, windowOrNull(window),
+                effectiveFailureLimit, consecutiveFailureLimit, window == null ? null : AnalysisSettings.Window.parse(window),
                 consecutiveErrorLimit != null ? consecutiveErrorLimit : defaults.consecutiveErrorLimit(),
                 inconclusiveLimit, minSamples, onError == null ? null : ErrorPolicy.parse(onError),
                 onNoData == null ? null : ErrorPolicy.parse(onNoData), dryRun, baselineSamples);
-    }
-
-    private static final Pattern WINDOW = Pattern.compile("(\\d{1,9})\\s*(?:of|/)\\s*(\\d{1,9})");
-
-    /**
-     * Reads the inline window, {@code '3 of 5'}: the policy file's {@code window: {n: 3, m: 5}} in one text, as a
-     * Pipeline map would need a describable of its own. The engine's {@code Window} checks 1 &lt;= n &lt;= m.
-     */
-    @CheckForNull
-    static AnalysisSettings.Window windowOrNull(@CheckForNull final String text) {
-        if (text == null) {
-            return null;
-        }
-        Matcher matcher = WINDOW.matcher(text.strip().toLowerCase(Locale.ROOT));
-        if (!matcher.matches()) {
-            throw new IllegalArgumentException("analysis.window: expected 'n of m' such as '3 of 5' (trip when 3 of "
-                    + "the last 5 samples failed), got '" + text + "'");
-        }
-        return new AnalysisSettings.Window(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)));
     }
 
     /**

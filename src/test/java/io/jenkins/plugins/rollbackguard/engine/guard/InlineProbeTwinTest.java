@@ -71,6 +71,17 @@ class InlineProbeTwinTest {
                 .hasSize(latencies.length).noneMatch(AnalysisState::isFinal);
     }
 
+    @Test
+    void shouldReadTheInlineWindowTextAsTheFileWindowOrNameTheField() {
+        assertThat(AnalysisSettings.Window.parse(" 3 of 5 ")).isEqualTo(new AnalysisSettings.Window(3, 5));
+        assertThat(AnalysisSettings.Window.parse("3/5")).isEqualTo(new AnalysisSettings.Window(3, 5));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AnalysisSettings.Window.parse("three of five"))
+                .hasMessage("analysis.window: expected 'n of m' such as '3 of 5' (fail when 3 of the last 5 samples "
+                        + "failed), got 'three of five'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AnalysisSettings.Window.parse("5 of 3"))
+                .hasMessage("analysis.window: need 1 <= n <= m, got n=5, m=3");
+    }
+
     /** @return the states after each sample, up to the first final one */
     private static List<AnalysisState> judge(final ProbeSpec spec, final double[] latencies) {
         Analysis analysis = Analysis.of(spec, Baseline.none("-"));
