@@ -10,6 +10,7 @@ import hudson.model.Describable;
 import hudson.model.Descriptor;
 
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettings;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettingsBuilder;
 import io.jenkins.plugins.rollbackguard.engine.health.ErrorPolicy;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 
@@ -260,7 +261,8 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
     }
 
     /**
-     * Builds the analysis settings from the values given; unset takes the Jenkins global default, else the engine's. The engine's
+     * Builds the analysis settings from the values given; unset takes the Jenkins global default, else the engine's
+     * (the engine's {@code AnalysisSettingsBuilder.hostDefaults} decides where a global default stands). The engine's
      * record checks every value and names the field ({@code analysis.failureLimit: must be 0 or more, got -1}).
      *
      * @param defaults
@@ -268,18 +270,36 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
      * @return the sampling and judging settings
      */
     protected AnalysisSettings analysis(final ProbeDefaults defaults) {
-        String effectiveInterval = interval.isBlank() ? defaults.interval() : interval;
-        Integer effectiveCount = count > 0 ? Integer.valueOf(count) : null;
-        // the global watch stands for duration only where the engine would use its own default duration: no count
-        String effectiveDuration = duration != null || effectiveCount != null ? duration : defaults.duration();
-        // the global failureLimit likewise: with a window or a consecutive limit the engine's default is no limit
-        Integer effectiveFailureLimit = failureLimit != null || window != null || consecutiveFailureLimit != null
-                ? failureLimit : defaults.failureLimit();
-        return new AnalysisSettings(effectiveInterval, effectiveCount, effectiveDuration, initialDelay,
-                effectiveFailureLimit, consecutiveFailureLimit, window == null ? null : AnalysisSettings.Window.parse(window),
-                consecutiveErrorLimit != null ? consecutiveErrorLimit : defaults.consecutiveErrorLimit(),
-                inconclusiveLimit, minSamples, onError == null ? null : ErrorPolicy.parse(onError),
-                onNoData == null ? null : ErrorPolicy.parse(onNoData), dryRun, baselineSamples);
+        AnalysisSettingsBuilder builder = AnalysisSettings.builder().interval(blankToNull(interval)).duration(duration)
+                .initialDelay(initialDelay).window(window == null ? null : AnalysisSettings.Window.parse(window))
+                .onError(onError == null ? null : ErrorPolicy.parse(onError))
+                .onNoData(onNoData == null ? null : ErrorPolicy.parse(onNoData));
+        if (count > 0) {
+            builder.count(count);
+        }
+        if (failureLimit != null) {
+            builder.failureLimit(failureLimit);
+        }
+        if (consecutiveFailureLimit != null) {
+            builder.consecutiveFailureLimit(consecutiveFailureLimit);
+        }
+        if (consecutiveErrorLimit != null) {
+            builder.consecutiveErrorLimit(consecutiveErrorLimit);
+        }
+        if (inconclusiveLimit != null) {
+            builder.inconclusiveLimit(inconclusiveLimit);
+        }
+        if (minSamples != null) {
+            builder.minSamples(minSamples);
+        }
+        if (dryRun != null) {
+            builder.dryRun(dryRun);
+        }
+        if (baselineSamples != null) {
+            builder.baselineSamples(baselineSamples);
+        }
+        return builder.hostDefaults(defaults.interval(), defaults.duration(), defaults.failureLimit(),
+                defaults.consecutiveErrorLimit()).build(); // the engine's record checks every value
     }
 
     /**

@@ -6,7 +6,8 @@ import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 
 /**
  * The Jenkins global defaults an inline probe falls back on, between its own value and the engine's default:
- * inline value &gt; Jenkins global default &gt; engine default. Each is null where Jenkins sets none.
+ * inline value &gt; Jenkins global default &gt; engine default. Each is null where Jenkins sets none; where a default
+ * stands is the engine's rule ({@code AnalysisSettingsBuilder.hostDefaults}).
  *
  * @param interval
  *         the default {@code analysis.interval}
