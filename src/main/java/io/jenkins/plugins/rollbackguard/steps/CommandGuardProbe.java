@@ -49,9 +49,9 @@ public class CommandGuardProbe extends GuardProbe {
     }
 
     @Override
-    public ProbeSpec toSpec() {
-        return new CommandProbeSpec(getName(), GuardBackup.words(command), Map.of(), Map.of(), null,
-                blankToNull(valuePattern), failIfOrNull(), successIfOrNull(), analysis());
+    ProbeSpec toSpec(final ProbeDefaults defaults) {
+        return new CommandProbeSpec(getName(), GuardBackup.words(command), Map.of(), Map.of(), getTimeout(),
+                blankToNull(valuePattern), failIfOrNull(), successIfOrNull(), analysis(defaults));
     }
 
     /** Registers the probe kind with the symbol {@code command}. */

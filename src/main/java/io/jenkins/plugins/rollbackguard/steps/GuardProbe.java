@@ -2,6 +2,8 @@ package io.jenkins.plugins.rollbackguard.steps;
 
 import java.io.Serializable;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+
 import org.kohsuke.stapler.DataBoundSetter;
 
 import hudson.model.Describable;
@@ -9,12 +11,15 @@ import hudson.model.Descriptor;
 
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettings;
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettingsBuilder;
+import io.jenkins.plugins.rollbackguard.engine.health.ErrorPolicy;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 
 /**
  * A health probe configured inline in {@code withRollbackGuard(probes: [...])}. Each kind only translates its
  * fields into the engine's {@link ProbeSpec}; the engine validates them and decides. What every kind offers (its
- * name, the thresholds and the two sampling settings) is bound here; Jenkins binds inherited setters too.
+ * name, the thresholds and every analysis setting of the policy file's {@code analysis:} block, under the same
+ * names) is bound here; Jenkins binds inherited setters too. An analysis setting left unset is null and the engine's
+ * default applies; a bad value is refused by the engine's records with their message naming the field.
  */
 public abstract class GuardProbe implements Describable<GuardProbe>, Serializable {
     private static final long serialVersionUID = 1L; // first release
@@ -24,6 +29,32 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
     private String successIf = "";
     private String interval = "";
     private int count;
+    @CheckForNull
+    private String timeout;
+    @CheckForNull
+    private String duration;
+    @CheckForNull
+    private String initialDelay;
+    @CheckForNull
+    private Integer failureLimit;
+    @CheckForNull
+    private Integer consecutiveFailureLimit;
+    @CheckForNull
+    private String window;
+    @CheckForNull
+    private Integer consecutiveErrorLimit;
+    @CheckForNull
+    private Integer inconclusiveLimit;
+    @CheckForNull
+    private Integer minSamples;
+    @CheckForNull
+    private String onError;
+    @CheckForNull
+    private String onNoData;
+    @CheckForNull
+    private Boolean dryRun;
+    @CheckForNull
+    private Integer baselineSamples;
 
     /**
      * Creates the probe.
@@ -35,8 +66,19 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
         this.name = name == null ? "" : name.strip();
     }
 
-    /** @return the engine's specification of this probe */
-    public abstract ProbeSpec toSpec();
+    /** @return the engine's specification of this probe, with the engine's defaults for what it leaves unset */
+    public ProbeSpec toSpec() {
+        return toSpec(ProbeDefaults.NONE);
+    }
+
+    /**
+     * Builds the engine's specification of this probe.
+     *
+     * @param defaults
+     *         the Jenkins global defaults for what the probe leaves unset
+     * @return the specification
+     */
+    abstract ProbeSpec toSpec(ProbeDefaults defaults);
 
     public String getName() {
         return name;
@@ -78,6 +120,136 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
         this.count = Math.max(0, count);
     }
 
+    @CheckForNull
+    public String getDuration() {
+        return duration;
+    }
+
+    @DataBoundSetter
+    public void setDuration(@CheckForNull final String duration) {
+        this.duration = blankToNull(duration);
+    }
+
+    @CheckForNull
+    public String getInitialDelay() {
+        return initialDelay;
+    }
+
+    @DataBoundSetter
+    public void setInitialDelay(@CheckForNull final String initialDelay) {
+        this.initialDelay = blankToNull(initialDelay);
+    }
+
+    @CheckForNull
+    public Integer getFailureLimit() {
+        return failureLimit;
+    }
+
+    @DataBoundSetter
+    public void setFailureLimit(@CheckForNull final Integer failureLimit) {
+        this.failureLimit = failureLimit;
+    }
+
+    @CheckForNull
+    public Integer getConsecutiveFailureLimit() {
+        return consecutiveFailureLimit;
+    }
+
+    @DataBoundSetter
+    public void setConsecutiveFailureLimit(@CheckForNull final Integer consecutiveFailureLimit) {
+        this.consecutiveFailureLimit = consecutiveFailureLimit;
+    }
+
+    @CheckForNull
+    public String getWindow() {
+        return window;
+    }
+
+    @DataBoundSetter
+    public void setWindow(@CheckForNull final String window) {
+        this.window = blankToNull(window);
+    }
+
+    @CheckForNull
+    public Integer getConsecutiveErrorLimit() {
+        return consecutiveErrorLimit;
+    }
+
+    @DataBoundSetter
+    public void setConsecutiveErrorLimit(@CheckForNull final Integer consecutiveErrorLimit) {
+        this.consecutiveErrorLimit = consecutiveErrorLimit;
+    }
+
+    @CheckForNull
+    public Integer getInconclusiveLimit() {
+        return inconclusiveLimit;
+    }
+
+    @DataBoundSetter
+    public void setInconclusiveLimit(@CheckForNull final Integer inconclusiveLimit) {
+        this.inconclusiveLimit = inconclusiveLimit;
+    }
+
+    @CheckForNull
+    public Integer getMinSamples() {
+        return minSamples;
+    }
+
+    @DataBoundSetter
+    public void setMinSamples(@CheckForNull final Integer minSamples) {
+        this.minSamples = minSamples;
+    }
+
+    @CheckForNull
+    public String getOnError() {
+        return onError;
+    }
+
+    @DataBoundSetter
+    public void setOnError(@CheckForNull final String onError) {
+        this.onError = blankToNull(onError);
+    }
+
+    @CheckForNull
+    public String getOnNoData() {
+        return onNoData;
+    }
+
+    @DataBoundSetter
+    public void setOnNoData(@CheckForNull final String onNoData) {
+        this.onNoData = blankToNull(onNoData);
+    }
+
+    @CheckForNull
+    public Boolean getDryRun() {
+        return dryRun;
+    }
+
+    @DataBoundSetter
+    public void setDryRun(@CheckForNull final Boolean dryRun) {
+        this.dryRun = dryRun;
+    }
+
+    @CheckForNull
+    public Integer getBaselineSamples() {
+        return baselineSamples;
+    }
+
+    @DataBoundSetter
+    public void setBaselineSamples(@CheckForNull final Integer baselineSamples) {
+        this.baselineSamples = baselineSamples;
+    }
+
+    @CheckForNull
+    public String getTimeout() {
+        return timeout;
+    }
+
+    @DataBoundSetter
+    public void setTimeout(@CheckForNull final String timeout) {
+        this.timeout = blankToNull(timeout);
+    }
+
     /** @return the failure threshold for the engine, or null for none */
     protected String failIfOrNull() {
         return blankToNull(failIf);
@@ -88,16 +260,46 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
         return blankToNull(successIf);
     }
 
-    /** @return the sampling settings: the interval and count given, the engine's defaults for the others */
-    protected AnalysisSettings analysis() {
-        AnalysisSettingsBuilder builder = AnalysisSettings.builder();
-        if (!interval.isBlank()) {
-            builder.interval(interval);
-        }
+    /**
+     * Builds the analysis settings from the values given; unset takes the Jenkins global default, else the engine's
+     * (the engine's {@code AnalysisSettingsBuilder.hostDefaults} decides where a global default stands). The engine's
+     * record checks every value and names the field ({@code analysis.failureLimit: must be 0 or more, got -1}).
+     *
+     * @param defaults
+     *         the Jenkins global defaults, for what the probe leaves unset
+     * @return the sampling and judging settings
+     */
+    protected AnalysisSettings analysis(final ProbeDefaults defaults) {
+        AnalysisSettingsBuilder builder = AnalysisSettings.builder().interval(blankToNull(interval)).duration(duration)
+                .initialDelay(initialDelay).window(window == null ? null : AnalysisSettings.Window.parse(window))
+                .onError(onError == null ? null : ErrorPolicy.parse(onError))
+                .onNoData(onNoData == null ? null : ErrorPolicy.parse(onNoData));
         if (count > 0) {
             builder.count(count);
         }
-        return builder.build();
+        if (failureLimit != null) {
+            builder.failureLimit(failureLimit);
+        }
+        if (consecutiveFailureLimit != null) {
+            builder.consecutiveFailureLimit(consecutiveFailureLimit);
+        }
+        if (consecutiveErrorLimit != null) {
+            builder.consecutiveErrorLimit(consecutiveErrorLimit);
+        }
+        if (inconclusiveLimit != null) {
+            builder.inconclusiveLimit(inconclusiveLimit);
+        }
+        if (minSamples != null) {
+            builder.minSamples(minSamples);
+        }
+        if (dryRun != null) {
+            builder.dryRun(dryRun);
+        }
+        if (baselineSamples != null) {
+            builder.baselineSamples(baselineSamples);
+        }
+        return builder.hostDefaults(defaults.interval(), defaults.duration(), defaults.failureLimit(),
+                defaults.consecutiveErrorLimit()).build(); // the engine's record checks every value
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.rollbackguard.steps;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -15,6 +17,16 @@ public class HttpGuardProbe extends EndpointGuardProbe {
 
     private String expectStatus = "";
     private String jsonPointer = "";
+    @CheckForNull
+    private String method;
+    @CheckForNull
+    private String bodyMatch;
+    @CheckForNull
+    private String connectTimeout;
+    @CheckForNull
+    private String redirects;
+    @CheckForNull
+    private Integer maxBodyBytes;
 
     /**
      * Creates the probe.
@@ -47,11 +59,61 @@ public class HttpGuardProbe extends EndpointGuardProbe {
         this.jsonPointer = jsonPointer == null ? "" : jsonPointer.strip();
     }
 
+    @CheckForNull
+    public String getMethod() {
+        return method;
+    }
+
+    @DataBoundSetter
+    public void setMethod(@CheckForNull final String method) {
+        this.method = blankToNull(method);
+    }
+
+    @CheckForNull
+    public String getBodyMatch() {
+        return bodyMatch;
+    }
+
+    @DataBoundSetter
+    public void setBodyMatch(@CheckForNull final String bodyMatch) {
+        this.bodyMatch = blankToNull(bodyMatch);
+    }
+
+    @CheckForNull
+    public String getConnectTimeout() {
+        return connectTimeout;
+    }
+
+    @DataBoundSetter
+    public void setConnectTimeout(@CheckForNull final String connectTimeout) {
+        this.connectTimeout = blankToNull(connectTimeout);
+    }
+
+    @CheckForNull
+    public String getRedirects() {
+        return redirects;
+    }
+
+    @DataBoundSetter
+    public void setRedirects(@CheckForNull final String redirects) {
+        this.redirects = blankToNull(redirects);
+    }
+
+    @CheckForNull
+    public Integer getMaxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    @DataBoundSetter
+    public void setMaxBodyBytes(@CheckForNull final Integer maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
     @Override
-    public ProbeSpec toSpec() {
-        return new HttpProbeSpec(getName(), getUrl(), null, null, bearerOrNull(), blankToNull(expectStatus), null,
-                blankToNull(jsonPointer), null, null, null, null, failIfOrNull(), successIfOrNull(),
-                analysis());
+    ProbeSpec toSpec(final ProbeDefaults defaults) {
+        return new HttpProbeSpec(getName(), getUrl(), method, null, bearerOrNull(), blankToNull(expectStatus),
+                bodyMatch, blankToNull(jsonPointer), connectTimeout, getTimeout(), redirects, maxBodyBytes,
+                failIfOrNull(), successIfOrNull(), analysis(defaults));
     }
 
     /** Registers the probe kind with the symbol {@code http}. */

@@ -18,7 +18,8 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 
 /**
  * Turns the step's settings into the engine's {@link Policy}: a policy file from the workspace if named, with the
- * inline settings laid over it, and the global defaults (cooldown, keepGood) where neither says. The engine
+ * inline settings laid over it, and the global defaults where neither says (cooldown, keepGood; for inline probes
+ * interval, watch as duration, failureLimit and consecutiveErrorLimit, see {@link ProbeDefaults}). The engine
  * validates every value; its messages name the field.
  */
 final class PolicyResolver {
@@ -51,7 +52,7 @@ final class PolicyResolver {
                 throw new AbortException("withRollbackGuard: name the environment (environment: 'prod') or a policy file");
             }
             List<ProbeSpec> probes = step.getProbes().isEmpty() && base != null ? base.probes()
-                    : step.getProbes().stream().map(GuardProbe::toSpec).toList();
+                    : step.getProbes().stream().map(probe -> probe.toSpec(ProbeDefaults.of(defaults))).toList();
             List<BackupSpec> backups = step.getBackups().isEmpty() && base != null ? base.backups()
                     : step.getBackups().stream().map(GuardBackup::toSpec).toList();
             Policy.OnTrip onTrip = step.getOnTrip().isEmpty() ? base == null ? null : base.onTrip()

@@ -46,9 +46,9 @@ public class PrometheusGuardProbe extends EndpointGuardProbe {
     }
 
     @Override
-    public ProbeSpec toSpec() {
-        return new PrometheusProbeSpec(getName(), getUrl(), query, blankToNull(aggregation), bearerOrNull(), null,
-                failIfOrNull(), successIfOrNull(), analysis());
+    ProbeSpec toSpec(final ProbeDefaults defaults) {
+        return new PrometheusProbeSpec(getName(), getUrl(), query, blankToNull(aggregation), bearerOrNull(), getTimeout(),
+                failIfOrNull(), successIfOrNull(), analysis(defaults));
     }
 
     /** Registers the probe kind with the symbol {@code prometheus}. */

@@ -133,14 +133,25 @@ class WithRollbackGuardStepITest {
                 + "command(command: './dump.sh {output}', restoreCommand: './load.sh {input}')], "
                 + "cooldown: '30m', dataVersion: '42', environment: 'prod', onTrip: 'freeze', "
                 + "policy: 'deploy/rollback-guard.yaml', probes: ["
-                + "http(count: 30, credentialsId: 'shop-health-token', expectStatus: '200,204', "
-                + "failIf: 'drop > 20%', interval: '15s', jsonPointer: '/payments/successRate', name: 'checkout', "
-                + "successIf: '>= 0.99', url: 'https://shop.example.com/health'), "
-                + "prometheus(aggregation: 'max', count: 20, credentialsId: 'prometheus-token', failIf: '> 5%', "
-                + "interval: '30s', name: 'errors', query: 'sum(rate(http_errors_total[1m]))', successIf: '< 1%', "
-                + "url: 'http://prometheus.example.com:9090'), "
-                + "command(command: './smoke.sh --quick', count: 5, failIf: '> 500', interval: '1m', name: 'smoke', "
-                + "successIf: '< 200', valuePattern: 'latency=([0-9]+)ms')], "
+                + "http(baselineSamples: 7, bodyMatch: 'UP', connectTimeout: '2s', consecutiveErrorLimit: 3, "
+                + "consecutiveFailureLimit: 2, count: 30, credentialsId: 'shop-health-token', dryRun: true, "
+                + "duration: '10m', expectStatus: '200,204', failIf: 'drop > 20%', failureLimit: 1, "
+                + "inconclusiveLimit: 1, initialDelay: '30s', interval: '15s', "
+                + "jsonPointer: '/payments/successRate', maxBodyBytes: 4096, method: 'HEAD', minSamples: 2, "
+                + "name: 'checkout', onError: 'fail', onNoData: 'ignore', redirects: 'never', "
+                + "successIf: '>= 0.99', timeout: '5s', url: 'https://shop.example.com/health', "
+                + "window: '3 of 5'), prometheus(aggregation: 'max', baselineSamples: 7, "
+                + "consecutiveErrorLimit: 3, consecutiveFailureLimit: 2, count: 20, "
+                + "credentialsId: 'prometheus-token', dryRun: true, duration: '10m', failIf: '> 5%', "
+                + "failureLimit: 1, inconclusiveLimit: 1, initialDelay: '30s', interval: '30s', "
+                + "minSamples: 2, name: 'errors', onError: 'fail', onNoData: 'ignore', "
+                + "query: 'sum(rate(http_errors_total[1m]))', successIf: '< 1%', timeout: '5s', "
+                + "url: 'http://prometheus.example.com:9090', window: '3 of 5'), command(baselineSamples: 7, "
+                + "command: './smoke.sh --quick', consecutiveErrorLimit: 3, consecutiveFailureLimit: 2, "
+                + "count: 5, dryRun: true, duration: '10m', failIf: '> 500', failureLimit: 1, "
+                + "inconclusiveLimit: 1, initialDelay: '30s', interval: '1m', minSamples: 2, name: 'smoke', "
+                + "onError: 'fail', onNoData: 'ignore', successIf: '< 200', timeout: '5s', "
+                + "valuePattern: 'latency=([0-9]+)ms', window: '3 of 5')], "
                 + "probesFromController: true) {\n    // some block\n}");
 
         Step fromSnippet = parseSnippet(j, snippet);
@@ -159,6 +170,24 @@ class WithRollbackGuardStepITest {
         http.setInterval("15s");
         http.setCount(30);
         http.setCredentialsId("shop-health-token");
+        http.setMethod("HEAD");
+        http.setBodyMatch("UP");
+        http.setConnectTimeout("2s");
+        http.setRedirects("never");
+        http.setMaxBodyBytes(4096);
+        http.setTimeout("5s");
+        http.setDuration("10m");
+        http.setInitialDelay("30s");
+        http.setFailureLimit(1);
+        http.setConsecutiveFailureLimit(2);
+        http.setWindow("3 of 5");
+        http.setConsecutiveErrorLimit(3);
+        http.setInconclusiveLimit(1);
+        http.setMinSamples(2);
+        http.setOnError("fail");
+        http.setOnNoData("ignore");
+        http.setDryRun(true);
+        http.setBaselineSamples(7);
         PrometheusGuardProbe prometheus = new PrometheusGuardProbe("errors", "http://prometheus.example.com:9090",
                 "sum(rate(http_errors_total[1m]))");
         prometheus.setAggregation("max");
@@ -167,12 +196,38 @@ class WithRollbackGuardStepITest {
         prometheus.setInterval("30s");
         prometheus.setCount(20);
         prometheus.setCredentialsId("prometheus-token");
+        prometheus.setTimeout("5s");
+        prometheus.setDuration("10m");
+        prometheus.setInitialDelay("30s");
+        prometheus.setFailureLimit(1);
+        prometheus.setConsecutiveFailureLimit(2);
+        prometheus.setWindow("3 of 5");
+        prometheus.setConsecutiveErrorLimit(3);
+        prometheus.setInconclusiveLimit(1);
+        prometheus.setMinSamples(2);
+        prometheus.setOnError("fail");
+        prometheus.setOnNoData("ignore");
+        prometheus.setDryRun(true);
+        prometheus.setBaselineSamples(7);
         CommandGuardProbe command = new CommandGuardProbe("smoke", "./smoke.sh --quick");
         command.setValuePattern("latency=([0-9]+)ms");
         command.setFailIf("> 500");
         command.setSuccessIf("< 200");
         command.setInterval("1m");
         command.setCount(5);
+        command.setTimeout("5s");
+        command.setDuration("10m");
+        command.setInitialDelay("30s");
+        command.setFailureLimit(1);
+        command.setConsecutiveFailureLimit(2);
+        command.setWindow("3 of 5");
+        command.setConsecutiveErrorLimit(3);
+        command.setInconclusiveLimit(1);
+        command.setMinSamples(2);
+        command.setOnError("fail");
+        command.setOnNoData("ignore");
+        command.setDryRun(true);
+        command.setBaselineSamples(7);
 
         FilesGuardBackup files = new FilesGuardBackup("/srv/app/uploads");
         files.setInclude("**/*.jpg, **/*.png");

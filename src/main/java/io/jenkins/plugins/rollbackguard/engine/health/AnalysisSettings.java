@@ -126,6 +126,8 @@ public record AnalysisSettings(String interval, Integer count, String duration, 
     public record Window(int n, int m) implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L; // first release
+        private static final java.util.regex.Pattern TEXT = java.util.regex.Pattern.compile(
+                "(\\d{1,9})\\s*(?:of|/)\\s*(\\d{1,9})");
 
         /** Validates. */
         public Window {
@@ -133,6 +135,26 @@ public record AnalysisSettings(String interval, Integer count, String duration, 
                 throw new IllegalArgumentException(
                         "analysis.window: need 1 <= n <= m, got n=%d, m=%d".formatted(n, m));
             }
+        }
+
+        /**
+         * Reads the one-line form {@code "3 of 5"} (or {@code "3/5"}) of {@code window: {n: 3, m: 5}}, which hosts
+         * whose settings are single texts use (a Pipeline step's inline probe).
+         *
+         * @param text
+         *         the window text
+         * @return the window
+         * @throws IllegalArgumentException
+         *         naming the field and the value when the text is no window
+         */
+        public static Window parse(final String text) {
+            String given = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT);
+            java.util.regex.Matcher matcher = TEXT.matcher(given);
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException("analysis.window: expected 'n of m' such as '3 of 5' (fail when 3 "
+                        + "of the last 5 samples failed), got '" + text + "'");
+            }
+            return new Window(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)));
         }
     }
 }

@@ -67,6 +67,12 @@ public final class AnalysisSettingsBuilder {
         return this;
     }
 
+    /** @param window failures among the last samples, or null for none @return this */
+    public AnalysisSettingsBuilder window(final AnalysisSettings.Window window) {
+        this.window = window;
+        return this;
+    }
+
     /** @param consecutiveErrorLimit consecutive errors tolerated @return this */
     public AnalysisSettingsBuilder consecutiveErrorLimit(final int consecutiveErrorLimit) {
         this.consecutiveErrorLimit = consecutiveErrorLimit;
@@ -106,6 +112,39 @@ public final class AnalysisSettingsBuilder {
     /** @param baselineSamples samples for the baseline median @return this */
     public AnalysisSettingsBuilder baselineSamples(final int baselineSamples) {
         this.baselineSamples = baselineSamples;
+        return this;
+    }
+
+    /**
+     * Fills what is still unset with a host's defaults (the Jenkins global configuration), between the values given
+     * and the engine's defaults: given value &gt; host default &gt; engine default. A host default stands only where the
+     * engine would use its own default: the duration only without a count, the failure limit only without a window
+     * or a consecutive failure limit (with those the engine's default is no limit, so a host's 0 would void them).
+     *
+     * @param interval
+     *         the host's interval, or null for none
+     * @param duration
+     *         the host's watch duration, or null for none
+     * @param failureLimit
+     *         the host's failure limit, or null for none
+     * @param consecutiveErrorLimit
+     *         the host's consecutive error limit, or null for none
+     * @return this
+     */
+    public AnalysisSettingsBuilder hostDefaults(final String interval, final String duration,
+            final Integer failureLimit, final Integer consecutiveErrorLimit) {
+        if (this.interval == null) {
+            this.interval = interval;
+        }
+        if (this.duration == null && count == null) {
+            this.duration = duration;
+        }
+        if (this.failureLimit == null && window == null && consecutiveFailureLimit == null) {
+            this.failureLimit = failureLimit;
+        }
+        if (this.consecutiveErrorLimit == null) {
+            this.consecutiveErrorLimit = consecutiveErrorLimit;
+        }
         return this;
     }
 
