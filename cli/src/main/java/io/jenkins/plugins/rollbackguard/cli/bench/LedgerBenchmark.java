@@ -169,7 +169,8 @@ public final class LedgerBenchmark implements Callable<Integer> {
             ledger.size(env); // load first, so that only the write is timed
             String before = journalName(to);
             long slowest = 0;
-            for (int i = size + 1; before.equals(journalName(to)) && i <= size + Ledger.Options.defaults().journalBound(size); i++) {
+            int last = size + Ledger.Options.defaults().journalBound(size); // a bound, should the journal never roll over
+            for (int i = size + 1; before.equals(journalName(to)) && i <= last; i++) {
                 long t = System.nanoTime();
                 ledger.record(RollbackPoint.builder(env, PointSource.jenkins("shop/deploy", i))
                         .artifact(new ArtifactRef("shop.jar", SHA, 1 << 20, null)).gitCommit("c" + i), "bench", "deploy");
