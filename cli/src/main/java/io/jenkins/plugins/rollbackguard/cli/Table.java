@@ -5,14 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain text table with columns as wide as their widest cell. */
-final class Table {
+public final class Table {
     private final List<String[]> rows = new ArrayList<>();
 
-    Table(final String... header) {
+    public Table(final String... header) {
         rows.add(header);
     }
 
-    Table row(final Object... cells) {
+    public Table row(final Object... cells) {
         String[] text = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             text[i] = cells[i] == null ? "-" : cells[i].toString().replace('\n', ' ');
@@ -21,7 +21,7 @@ final class Table {
         return this;
     }
 
-    void print(final PrintWriter out) {
+    public void print(final PrintWriter out) {
         int columns = rows.get(0).length;
         int[] widths = new int[columns];
         for (String[] row : rows) {

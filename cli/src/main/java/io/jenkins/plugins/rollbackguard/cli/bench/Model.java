@@ -1,0 +1,28 @@
+package io.jenkins.plugins.rollbackguard.cli.bench;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** Prints the simulator's model and what the probes read of it, so that a run's output states its assumptions. */
+final class Model {
+    private Model() {
+        // printing only
+    }
+
+    static void describe(final PrintWriter out, final int deploys, final long seed) {
+        out.printf(Locale.ROOT, "Replay benchmark: %,d healthy (A/A) and %,d bad (A/B) deploys per traffic level, seed %d%n",
+                deploys, deploys, seed);
+        out.printf(Locale.ROOT, "model: Poisson requests; healthy errors %.0f%%, payment success %.2f, latency log-normal "
+                        + "median %.0f ms sigma %.1f; request rate and healthy rates +/-%.0f%% on a 24 h sine (peak 14:00); "
+                        + "payments %.0f%% of requests%n", 100 * ShopTraffic.HEALTHY_ERRORS,
+                ShopTraffic.HEALTHY_PAYMENT_SUCCESS, ShopTraffic.LATENCY_MEDIAN_MS, ShopTraffic.LATENCY_SIGMA,
+                100 * ShopTraffic.DAILY_SWING, 100 * ShopTraffic.PAYMENT_SHARE);
+        out.printf(Locale.ROOT, "bad version from the deploy on: errors %.0f%%, payment success %.2f, median latency x%.1f; "
+                        + "deploy at a uniformly random time of day; %d s simulated before it (baseline window), %d s after%n",
+                100 * ShopTraffic.BAD_ERRORS, ShopTraffic.BAD_PAYMENT_SUCCESS, ShopTraffic.BAD_LATENCY_FACTOR,
+                ShopTraffic.BASELINE_SECONDS, ShopTraffic.WATCH_SECONDS);
+        out.printf("probes as a scrape sees them (counters to the second, no extrapolation): payment-success = "
+                + "rate(ok[2m]) / rate(payments[2m]), error-rate = rate(errors[1m]) / rate(requests[1m]) (0/0 is no data), "
+                + "page-load = the latency of the probe's own request%n");
+    }
+}
