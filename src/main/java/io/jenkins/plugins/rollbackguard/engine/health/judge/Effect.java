@@ -122,8 +122,7 @@ public record Effect(Kind kind, double amount, boolean points) implements Serial
 
     /** @return the effect as written, e.g. {@code rise > 50%} */
     public String describe() {
-        String amountText = io.jenkins.plugins.rollbackguard.engine.health.Measurement.format(amount * 100)
-                + (points ? "pp" : "%");
+        String amountText = Numbers.number(amount * 100) + (points ? "pp" : "%");
         return kind == Kind.ABOVE ? "> " + amountText : kind.name().toLowerCase(Locale.ROOT) + " > " + amountText;
     }
 }

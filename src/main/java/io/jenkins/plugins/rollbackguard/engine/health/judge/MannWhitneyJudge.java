@@ -233,6 +233,6 @@ public final class MannWhitneyJudge {
     }
 
     private static String number(final double value) {
-        return io.jenkins.plugins.rollbackguard.engine.health.Metric.number(value);
+        return Numbers.number(value);
     }
 }

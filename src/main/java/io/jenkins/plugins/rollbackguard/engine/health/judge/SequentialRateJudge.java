@@ -220,7 +220,7 @@ public final class SequentialRateJudge {
     }
 
     static String pct(final double fraction) {
-        return io.jenkins.plugins.rollbackguard.engine.health.Metric.number(fraction * 100) + "%";
+        return Numbers.percent(fraction);
     }
 
     static String number(final double value) {

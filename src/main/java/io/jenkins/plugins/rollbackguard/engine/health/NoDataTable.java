@@ -1,10 +1,6 @@
-package io.jenkins.plugins.rollbackguard.engine.health.judge;
+package io.jenkins.plugins.rollbackguard.engine.health;
 
 import java.util.Optional;
-
-import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettings;
-import io.jenkins.plugins.rollbackguard.engine.health.ErrorPolicy;
-import io.jenkins.plugins.rollbackguard.engine.health.Outcome;
 
 /**
  * The no-data decision table: what a sample, or a whole watch, without a judgeable value counts as. Every case is
