@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
-import io.jenkins.plugins.rollbackguard.cli.Table;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Replay simulated healthy and bad deploys through the judges (see docs/benchmarks.md).")
 public final class DetectionBenchmark implements Callable<Integer> {
     static final int[] ARGO_INTERVALS = {10, 15, 30, 60};
-    static final int[] ARGO_LIMITS = {0, 1, 2, 3, 4, 6, 9};
+    static final int[] ARGO_LIMITS = {0, 1, 2, 3, 4, 6, 9, 12, 16};
+    static final String ARGO_BEST = "(a) argo-style, best per probe";
     private static final double FALSE_TRIP_BUDGET = 0.01;
 
     @Option(names = "--deploys", defaultValue = "1000",
@@ -50,21 +50,18 @@ public final class DetectionBenchmark implements Callable<Integer> {
         Model.describe(out, deploys, seed);
         List<Policy> argo = argoSweep();
         List<Policy> others = Judges.compared();
-        Map<Double, List<Tally>> sweep = new LinkedHashMap<>();
-        Map<Double, List<Tally>> compared = new LinkedHashMap<>();
+        List<Level> levels = new ArrayList<>();
         for (int level = 0; level < rates.size(); level++) {
             List<Policy> all = new ArrayList<>(argo);
             all.addAll(others);
             List<Tally> tallies = replay(new ShopTraffic(rates.get(level)), level, all);
-            sweep.put(rates.get(level), tallies.subList(0, argo.size()));
-            List<Tally> side = new ArrayList<>(List.of(best(tallies.subList(0, argo.size()))));
-            side.addAll(tallies.subList(argo.size(), tallies.size()));
-            compared.put(rates.get(level), side);
+            levels.add(Level.of(rates.get(level), tallies.subList(0, argo.size()),
+                    tallies.subList(argo.size(), tallies.size())));
         }
-        Report report = new Report(out, compared);
-        report.sweep(sweep);
+        Report report = new Report(out, levels);
+        report.sweep();
         report.sideBySide();
-        report.noData(noData(argo, others, compared));
+        report.noData(noData(argo, others, levels.get(0)));
         report.goals(Judges.STATISTICAL);
         out.printf(Locale.ROOT, "%nreplayed %,d deploys in %.1f s on %d cores%n", 2L * deploys * rates.size(),
                 (System.nanoTime() - start) / 1e9, Runtime.getRuntime().availableProcessors());
@@ -83,14 +80,46 @@ public final class DetectionBenchmark implements Callable<Integer> {
     }
 
     /**
-     * The best Argo-style setting at one level: the shortest median delay among those whose false trips stay within
-     * the 1% budget (more detections break a tie); when none does, the fewest false trips.
+     * One traffic level's figures.
+     *
+     * @param rate
+     *         requests per second
+     * @param sweep
+     *         the Argo-style settings, in sweep order
+     * @param choice
+     *         for each probe, the sweep's best setting for it
+     * @param compared
+     *         the best Argo-style combination first, then the other policies
      */
-    static Tally best(final List<Tally> sweep) {
-        Comparator<Tally> faster = Comparator.<Tally>comparingLong(t -> t.delay(50, false))
-                .thenComparing(Comparator.comparingDouble(Tally::detection).reversed());
-        return sweep.stream().filter(t -> t.falseTrips() <= FALSE_TRIP_BUDGET).min(faster)
-                .orElseGet(() -> sweep.stream().min(Comparator.comparingDouble(Tally::falseTrips)).orElseThrow());
+    record Level(double rate, List<Tally> sweep, List<Tally> choice, List<Tally> compared) {
+        static Level of(final double rate, final List<Tally> sweep, final List<Tally> others) {
+            List<Tally> choice = new ArrayList<>();
+            for (int p = 0; p < Policy.PROBES.size(); p++) {
+                choice.add(best(sweep, p, FALSE_TRIP_BUDGET / Policy.PROBES.size()));
+            }
+            List<Tally> compared = new ArrayList<>(List.of(Tally.combine(ARGO_BEST, choice)));
+            compared.addAll(others);
+            return new Level(rate, sweep, choice, compared);
+        }
+    }
+
+    /**
+     * The best Argo-style setting for one probe: the shortest median delay of that probe among the settings whose
+     * false trips by it stay within its budget (more detections break a tie); when none does, the fewest false trips.
+     *
+     * @param sweep
+     *         the settings' tallies
+     * @param probe
+     *         the probe's place in the policy
+     * @param budget
+     *         the false trips allowed
+     * @return the best setting's tally
+     */
+    static Tally best(final List<Tally> sweep, final int probe, final double budget) {
+        Comparator<Tally> faster = Comparator.<Tally>comparingLong(t -> t.probeSeconds(probe, 50))
+                .thenComparing(Comparator.<Tally>comparingDouble(t -> t.detection(probe)).reversed());
+        return sweep.stream().filter(t -> t.falseTrips(probe) <= budget).min(faster)
+                .orElseGet(() -> sweep.stream().min(Comparator.comparingDouble(t -> t.falseTrips(probe))).orElseThrow());
     }
 
     private List<Tally> replay(final ShopTraffic traffic, final int level, final List<Policy> policies) {
@@ -131,13 +160,12 @@ public final class DetectionBenchmark implements Callable<Integer> {
         return new SplittableRandom(seed ^ ((long) level << 48) ^ ((long) deploy << 1) ^ (bad ? 1 : 0)).nextLong();
     }
 
-    /** The no-data trace through each compared judge: the Argo-style one as chosen at the first level. */
-    private Map<String, Policy.Outcome> noData(final List<Policy> argo, final List<Policy> others,
-            final Map<Double, List<Tally>> compared) {
+    /** The no-data trace through each compared judge: every Argo-style setting chosen at the first level. */
+    private Map<String, Policy.Outcome> noData(final List<Policy> argo, final List<Policy> others, final Level first) {
         Trace trace = new ShopTraffic(rates.get(0)).deploy(deploySeed(seed, 0, 0, false), false);
         Map<String, Policy.Outcome> outcomes = new LinkedHashMap<>();
-        String chosen = compared.values().iterator().next().get(0).policy();
-        argo.stream().filter(p -> p.name().equals(chosen)).forEach(p -> outcomes.put(p.name(), p.run(trace, true)));
+        List<String> chosen = first.choice().stream().map(Tally::policy).toList();
+        argo.stream().filter(p -> chosen.contains(p.name())).forEach(p -> outcomes.put(p.name(), p.run(trace, true)));
         others.forEach(p -> outcomes.put(p.name(), p.run(trace, true)));
         return outcomes;
     }

@@ -23,6 +23,8 @@ record Policy(String name, List<ProbeJudge> probes) {
     static final String PAYMENTS = "payment-success";
     static final String ERRORS = "error-rate";
     static final String LATENCY = "page-load";
+    /** Every policy's probes, in this order. */
+    static final List<String> PROBES = List.of(PAYMENTS, ERRORS, LATENCY);
 
     /**
      * The seed policy of docs/health.md ("Examples"), thresholds and analysis settings as written, every other
@@ -51,7 +53,7 @@ record Policy(String name, List<ProbeJudge> probes) {
      * @return the policy
      */
     static Policy argo(final int interval, final int failureLimit) {
-        return new Policy("(a) argo %ds limit %d".formatted(interval, failureLimit), List.of(
+        return new Policy("(a) argo %ds, failureLimit %d".formatted(interval, failureLimit), List.of(
                 new ThresholdProbe(PAYMENTS, "drop > 20%", argoSettings(interval, 600, failureLimit),
                         (trace, t) -> trace.paymentSuccess(t, PAYMENT_WINDOW)),
                 new ThresholdProbe(ERRORS, "> 5%", argoSettings(interval, 300, failureLimit),

@@ -12,10 +12,10 @@ import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
 
 /** Prints the replay benchmark's tables and checks its goals. */
 final class Report {
-    /** The errors probe's place in every policy (payments, errors, latency). */
-    static final int ERRORS = 1;
+    /** The errors probe's place in every policy. */
+    static final int ERRORS = Policy.PROBES.indexOf(Policy.ERRORS);
     private final PrintWriter out;
-    private final Map<Double, List<Tally>> compared;
+    private final List<DetectionBenchmark.Level> levels;
     private boolean noDataPasses;
 
     /**
@@ -23,49 +23,54 @@ final class Report {
      *
      * @param out
      *         where to print
-     * @param compared
-     *         per traffic level, the best Argo-style setting first, then the other policies
+     * @param levels
+     *         the figures of each traffic level
      */
-    Report(final PrintWriter out, final Map<Double, List<Tally>> compared) {
+    Report(final PrintWriter out, final List<DetectionBenchmark.Level> levels) {
         this.out = out;
-        this.compared = compared;
+        this.levels = levels;
     }
 
-    void sweep(final Map<Double, List<Tally>> sweep) {
+    void sweep() {
         out.println();
-        out.println("(a) sweep: the seed policy's probes and thresholds, one interval and one failureLimit for all "
-                + "(false trips / detected / median delay in s; * = best at the level: shortest median delay with "
-                + "false trips <= 1%)");
-        List<String> header = new ArrayList<>(List.of("setting"));
-        sweep.keySet().forEach(rate -> header.add(rps(rate)));
-        Table table = new Table(header.toArray(String[]::new));
-        int settings = sweep.values().iterator().next().size();
-        for (int i = 0; i < settings; i++) {
-            List<String> row = new ArrayList<>();
-            for (Map.Entry<Double, List<Tally>> level : sweep.entrySet()) {
-                Tally t = level.getValue().get(i);
-                if (row.isEmpty()) {
-                    row.add(t.policy().substring(4));
+        out.println("(a) sweep: the seed policy's probes, queries and thresholds, with one interval and one failureLimit "
+                + "(Argo Rollouts' counting rule); per probe: its false trips / its detections / its median delay in s;"
+                + " * = best for the probe at the level: shortest median delay with its false trips <= 1%/3");
+        for (int p = 0; p < Policy.PROBES.size(); p++) {
+            out.println(Policy.PROBES.get(p) + ":");
+            List<String> header = new ArrayList<>(List.of("setting"));
+            levels.forEach(level -> header.add(rps(level.rate())));
+            Table table = new Table(header.toArray(String[]::new));
+            for (int i = 0; i < levels.get(0).sweep().size(); i++) {
+                List<String> row = new ArrayList<>(List.of(levels.get(0).sweep().get(i).policy().substring(4)));
+                for (DetectionBenchmark.Level level : levels) {
+                    Tally t = level.sweep().get(i);
+                    row.add("%s / %s / %s%s".formatted(Tally.percent(t.falseTrips(p)), Tally.percent(t.detection(p)),
+                            Tally.count(t.probeSeconds(p, 50)), level.choice().get(p) == t ? " *" : ""));
                 }
-                boolean best = compared.get(level.getKey()).get(0) == t;
-                row.add("%s / %s / %s%s".formatted(Tally.percent(t.falseTrips()), Tally.percent(t.detection()),
-                        Tally.count(t.delay(50, false)), best ? " *" : ""));
+                table.row(row.toArray());
             }
-            table.row(row.toArray());
+            table.print(out);
         }
-        table.print(out);
     }
 
     void sideBySide() {
         out.println();
-        out.println("side by side (false trips per healthy deploy, by probe payment/error/latency; detected within the "
-                + "watch; delay over all bad deploys, undetected = inf; error-rate: that probe's own delay)");
-        Table table = new Table("rps", "judge", "false trips", "by probe", "detected", "delay req p50", "p95",
+        for (DetectionBenchmark.Level level : levels) {
+            List<String> chosen = new ArrayList<>();
+            for (int p = 0; p < Policy.PROBES.size(); p++) {
+                chosen.add(Policy.PROBES.get(p) + " " + level.choice().get(p).policy().substring(9));
+            }
+            out.printf("(a) at %s: %s%n", rps(level.rate()), String.join("; ", chosen));
+        }
+        out.println("side by side: false trips per healthy deploy (by probe: payment/error/latency), detected within the "
+                + "watch (by probe), delay over all bad deploys (undetected = inf), and the error-rate probe's own delay");
+        Table table = new Table("rps", "judge", "false trips", "by probe", "detected", "by probe", "delay req p50", "p95",
                 "delay s p50", "p95", "error-rate req p50", "p95");
-        for (Map.Entry<Double, List<Tally>> level : compared.entrySet()) {
-            for (Tally t : level.getValue()) {
-                table.row(rps(level.getKey()), t.policy(), Tally.percent(t.falseTrips()), byProbe(t),
-                        Tally.percent(t.detection()), Tally.count(t.delay(50, true)), Tally.count(t.delay(95, true)),
+        for (DetectionBenchmark.Level level : levels) {
+            for (Tally t : level.compared()) {
+                table.row(rps(level.rate()), t.policy(), Tally.percent(t.falseTrips()), byProbe(t),
+                        Tally.percent(t.detection()), detectedByProbe(t), Tally.count(t.delay(50, true)), Tally.count(t.delay(95, true)),
                         Tally.count(t.delay(50, false)), Tally.count(t.delay(95, false)),
                         Tally.count(t.probeDelay(ERRORS, 50)), Tally.count(t.probeDelay(ERRORS, 95)));
             }
@@ -74,17 +79,25 @@ final class Report {
     }
 
     private static String byProbe(final Tally t) {
-        int probes = t.healthy().get(0).probeSeconds().length;
         List<String> shares = new ArrayList<>();
-        for (int i = 0; i < probes; i++) {
+        for (int i = 0; i < Policy.PROBES.size(); i++) {
             shares.add(Tally.percent(t.falseTrips(i)));
+        }
+        return String.join("/", shares);
+    }
+
+    private static String detectedByProbe(final Tally t) {
+        List<String> shares = new ArrayList<>();
+        for (int i = 0; i < Policy.PROBES.size(); i++) {
+            shares.add(Tally.percent(t.detection(i)));
         }
         return String.join("/", shares);
     }
 
     void noData(final Map<String, Policy.Outcome> outcomes) {
         out.println();
-        out.println("no-data trace (the provider answers nothing, baseline included): a deploy's verdict must not be PASSED");
+        out.println("no-data trace (the provider answers nothing, baseline included): a deploy's verdict must not be "
+                + "PASSED");
         Table table = new Table("judge", "verdict", "probes");
         for (Map.Entry<String, Policy.Outcome> judge : outcomes.entrySet()) {
             VerdictStatus status = judge.getValue().status();
@@ -97,32 +110,41 @@ final class Report {
 
     void goals(final String statistical) {
         out.println();
-        Optional<Double> any = compared.keySet().stream().findFirst();
-        if (any.isEmpty() || find(any.get(), statistical).isEmpty()) {
+        if (find(levels.get(0), statistical).isEmpty()) {
             out.println("goals for " + statistical + ": not checked, the judges are not in this build");
             return;
         }
         out.println("goals for " + statistical + ":");
-        for (Map.Entry<Double, List<Tally>> level : compared.entrySet()) {
-            Tally c = find(level.getKey(), statistical).orElseThrow();
-            Tally a = level.getValue().get(0);
-            goal("false trips <= 1% per deploy at " + rps(level.getKey()), c.falseTrips() <= 0.01,
+        for (DetectionBenchmark.Level level : levels) {
+            Tally c = find(level, statistical).orElseThrow();
+            goal("false trips <= 1% per deploy at " + rps(level.rate()), c.falseTrips() <= 0.01,
                     Tally.percent(c.falseTrips()));
-            if (level.getKey() >= 10) {
-                goal("detection >= 95% at " + rps(level.getKey()), c.detection() >= 0.95, Tally.percent(c.detection()));
+            if (level.rate() >= 10) {
+                goal("detection >= 95% at " + rps(level.rate()), c.detection() >= 0.95, Tally.percent(c.detection()));
             }
-            long mine = c.probeDelay(ERRORS, 50);
-            long argo = a.probeDelay(ERRORS, 50);
-            goal("median delay for 1% -> 5% errors <= 150 requests and below (a)'s at " + rps(level.getKey()),
-                    mine <= 150 && mine < argo, "%s requests, (a) %s with false trips %s against %s".formatted(
-                            Tally.count(mine), Tally.count(argo), Tally.percent(a.falseTrips()),
-                            Tally.percent(c.falseTrips())));
+            errorsGoal(level, c);
         }
         goal("a no-data trace never passes", !noDataPasses, noDataPasses ? "a judge passed it" : "no judge passed it");
     }
 
-    private Optional<Tally> find(final double rate, final String policy) {
-        return compared.get(rate).stream().filter(t -> t.policy().equals(policy)).findFirst();
+    /**
+     * The error-rate probe's median delay against 150 requests and against the Argo-style setting of that probe
+     * that is fastest among those with at most the same false trips by it.
+     */
+    private void errorsGoal(final DetectionBenchmark.Level level, final Tally c) {
+        long mine = c.probeDelay(ERRORS, 50);
+        Tally argo = DetectionBenchmark.best(level.sweep(), ERRORS, c.falseTrips(ERRORS));
+        long theirs = argo.probeDelay(ERRORS, 50);
+        goal("median delay for 1% -> 5% errors <= 150 requests at " + rps(level.rate()), mine <= 150,
+                Tally.count(mine) + " requests");
+        goal("median delay for 1% -> 5% errors below (a)'s at an equal false-trip rate at " + rps(level.rate()),
+                mine < theirs, "%s requests with error-rate false trips %s; (a) %s: %s requests with %s".formatted(
+                        Tally.count(mine), Tally.percent(c.falseTrips(ERRORS)), argo.policy().substring(4),
+                        Tally.count(theirs), Tally.percent(argo.falseTrips(ERRORS))));
+    }
+
+    private static Optional<Tally> find(final DetectionBenchmark.Level level, final String policy) {
+        return level.compared().stream().filter(t -> t.policy().equals(policy)).findFirst();
     }
 
     private void goal(final String goal, final boolean holds, final String measured) {
@@ -130,6 +152,6 @@ final class Report {
     }
 
     private static String rps(final double rate) {
-        return String.format(Locale.ROOT, rate == Math.rint(rate) ? "%.0f rps" : "%s rps", rate);
+        return rate == Math.rint(rate) ? String.format(Locale.ROOT, "%.0f rps", rate) : rate + " rps";
     }
 }

@@ -81,7 +81,21 @@ public final class ShopTraffic {
      */
     public Trace deploy(final long seed, final boolean bad) {
         SplittableRandom random = new SplittableRandom(seed);
-        int start = random.nextInt(DAY);
+        return deploy(random, random.nextInt(DAY), bad);
+    }
+
+    /**
+     * Simulates one deploy at a given time of day.
+     *
+     * @param random
+     *         the source of randomness
+     * @param start
+     *         the deploy's time of day in seconds
+     * @param bad
+     *         whether the new version is bad
+     * @return the trace
+     */
+    Trace deploy(final SplittableRandom random, final int start, final boolean bad) {
         int length = BASELINE_SECONDS + WATCH_SECONDS;
         Trace trace = new Trace(start, bad, length);
         for (int s = 0; s < length; s++) {

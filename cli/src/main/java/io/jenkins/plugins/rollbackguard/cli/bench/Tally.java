@@ -49,6 +49,38 @@ record Tally(String policy, List<Deploy> healthy, List<Deploy> bad) {
         boolean tripped() {
             return seconds != NEVER;
         }
+
+        /** Builds a deploy from the probes of several, each probe from its own. */
+        static Deploy combine(final List<Deploy> sources) {
+            int n = sources.size();
+            long[] seconds = new long[n];
+            long[] requests = new long[n];
+            for (int i = 0; i < n; i++) {
+                seconds[i] = sources.get(i).probeSeconds()[i];
+                requests[i] = sources.get(i).probeRequests()[i];
+            }
+            return new Deploy(Arrays.stream(seconds).min().orElse(NEVER), Arrays.stream(requests).min().orElse(NEVER),
+                    seconds, requests);
+        }
+    }
+
+    /**
+     * Combines the probes of several tallies of the same deploys: probe {@code i} as replayed in {@code choice[i]}.
+     *
+     * @param name
+     *         the combination's name
+     * @param choice
+     *         for each probe, the tally to take it from
+     * @return the tally of the combination
+     */
+    static Tally combine(final String name, final List<Tally> choice) {
+        return new Tally(name, combine(choice, true), combine(choice, false));
+    }
+
+    private static List<Deploy> combine(final List<Tally> choice, final boolean healthy) {
+        int deploys = (healthy ? choice.get(0).healthy() : choice.get(0).bad()).size();
+        return java.util.stream.IntStream.range(0, deploys).mapToObj(d -> Deploy.combine(choice.stream()
+                .map(t -> (healthy ? t.healthy() : t.bad()).get(d)).toList())).toList();
     }
 
     /** @return the share of healthy deploys that tripped */
@@ -96,6 +128,30 @@ record Tally(String policy, List<Deploy> healthy, List<Deploy> bad) {
      */
     long probeDelay(final int probe, final double p) {
         return percentile(bad.stream().mapToLong(d -> d.probeRequests()[probe]).toArray(), p);
+    }
+
+    /**
+     * A percentile of one probe's own delay in seconds over all bad deploys.
+     *
+     * @param probe
+     *         the probe's place in the policy
+     * @param p
+     *         0 to 100
+     * @return the delay in seconds, {@link #NEVER} when infinite
+     */
+    long probeSeconds(final int probe, final double p) {
+        return percentile(bad.stream().mapToLong(d -> d.probeSeconds()[probe]).toArray(), p);
+    }
+
+    /**
+     * The share of bad deploys one probe detected.
+     *
+     * @param probe
+     *         the probe's place in the policy
+     * @return the share
+     */
+    double detection(final int probe) {
+        return bad.stream().filter(d -> d.probeSeconds()[probe] != NEVER).count() / (double) bad.size();
     }
 
     static long percentile(final long[] values, final double p) {
