@@ -175,9 +175,9 @@ public final class MannWhitneyJudge {
         }
         double[] test = oneSided(baseline, later);
         double lookAlpha = settings.alpha() / settings.looks();
-        String figures = "Mann-Whitney U: %d samples after against %d before, median %s against %s (%s needed), "
-                + "one-sided p %s against alpha %s / %d looks".formatted(later.length, baseline.length,
-                number(medianAfter), number(baselineMedian), number(threshold), String.format("%.2g", test[0]),
+        String figures = ("Mann-Whitney U: %d samples after against %d before, median %s against %s (%s needed), "
+                + "one-sided p %s against alpha %s / %d looks").formatted(later.length, baseline.length,
+                number(medianAfter), number(baselineMedian), number(threshold), String.format(java.util.Locale.ROOT, "%.2g", test[0]),
                 number(settings.alpha()), settings.looks());
         if (test[0] < lookAlpha && medianAfter >= threshold) {
             return judgement(Decision.TRIP, "mann-whitney", figures + ": the latency rose", later, threshold,

@@ -93,8 +93,8 @@ public final class SequentialRateJudge {
         q0 = healthy == null ? Double.NaN : healthy;
         q1 = healthy == null ? Double.NaN : Effect.alternativeBadRate(settings.effect(), q0);
         if (why == null && !(q1 > q0)) {
-            why = "the healthy bad rate %s is already at the effect's %s: nothing left to detect; give a larger "
-                    + "analysis.effect or analysis.allowedRate".formatted(pct(q0), pct(q1));
+            why = ("the healthy bad rate %s is already at the effect's %s: nothing left to detect; give a larger "
+                    + "analysis.effect or analysis.allowedRate").formatted(pct(q0), pct(q1));
         }
         unavailable = why;
         tripBound = Math.log((1 - settings.beta()) / settings.alpha());
@@ -200,10 +200,10 @@ public final class SequentialRateJudge {
                     .formatted(counted, trials, minimumSample, trialsNoun()), llr);
         }
         return llr <= 0
-                ? judgement(Decision.PASS, "sequential test: %s, at most 0 at the end of the watch (the rate is "
-                        + "nearer healthy than bad)".formatted(counted), llr)
-                : judgement(Decision.INCONCLUSIVE, "sequential test: %s, above 0 but below the trip bound %s at the "
-                        + "end of the watch".formatted(counted, number(tripBound)), llr);
+                ? judgement(Decision.PASS, ("sequential test: %s, at most 0 at the end of the watch (the rate is "
+                        + "nearer healthy than bad)").formatted(counted), llr)
+                : judgement(Decision.INCONCLUSIVE, ("sequential test: %s, above 0 but below the trip bound %s at the "
+                        + "end of the watch").formatted(counted, number(tripBound)), llr);
     }
 
     private Judgement judgement(final Decision decision, final String rule, final Double llr) {
