@@ -1,7 +1,9 @@
 package io.jenkins.plugins.rollbackguard.engine.health;
 
+import io.jenkins.plugins.rollbackguard.engine.health.judge.Decision;
+import io.jenkins.plugins.rollbackguard.engine.health.judge.JudgeKind;
+import io.jenkins.plugins.rollbackguard.engine.health.judge.Judgement;
 import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds;
-import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds.Judgement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -34,6 +36,8 @@ public final class Analysis {
     private String tripWindow;
     private String crossedWindow; // the samples the window rule looked at, when it is the rule crossed
     private Verdict verdict;
+    private final ProbeJudge judge; // the statistical judge, null for thresholds only
+    private Judgement judgement; // the judge's last word, null before its first
 
     /**
      * Creates an analysis.
@@ -68,12 +72,49 @@ public final class Analysis {
      */
     public Analysis(final String probe, final AnalysisSettings settings, final Thresholds thresholds,
             final Baseline baseline, final Metric metric) {
+        this(probe, settings, thresholds, baseline, metric, 1);
+    }
+
+    /**
+     * Creates an analysis whose statistical judge ({@code analysis.judge}) takes its share of the deploy's alpha.
+     *
+     * @param probe
+     *         the probe name
+     * @param settings
+     *         limits and policies
+     * @param thresholds
+     *         failIf/successIf
+     * @param baseline
+     *         the baseline, with its samples for a statistical judge
+     * @param metric
+     *         what the probe measures and in which unit
+     * @param judgedProbes
+     *         how many of the policy's probes use a statistical judge ({@link #judgedProbes}): the alpha is split
+     *         across them
+     */
+    @SuppressWarnings("checkstyle:ParameterNumber") // the values an analysis is made of
+    public Analysis(final String probe, final AnalysisSettings settings, final Thresholds thresholds,
+            final Baseline baseline, final Metric metric, final int judgedProbes) {
         this.probe = probe;
         this.settings = settings;
         this.thresholds = thresholds;
         this.baseline = baseline;
         this.planned = settings.plannedSamples();
         this.metric = metric;
+        this.judge = settings.judgeKind() == JudgeKind.THRESHOLD ? null
+                : new ProbeJudge(settings, baseline, judgedProbes, planned);
+    }
+
+    /**
+     * Counts the probes of a policy whose analysis uses a statistical judge: each takes an equal share of the deploy's
+     * {@code analysis.alpha} (Bonferroni), so that a healthy deploy trips with at most that probability.
+     *
+     * @param specs
+     *         the policy's probes
+     * @return how many use {@code judge: sequential} or {@code judge: mann-whitney}
+     */
+    public static int judgedProbes(final java.util.Collection<? extends ProbeSpec> specs) {
+        return JudgeSettings.judged(specs);
     }
 
     /**
@@ -86,7 +127,22 @@ public final class Analysis {
      * @return the analysis
      */
     public static Analysis of(final ProbeSpec spec, final Baseline baseline) {
-        return new Analysis(spec.name(), spec.analysis(), spec.thresholds(), baseline, Metric.of(spec));
+        return of(spec, baseline, 1);
+    }
+
+    /**
+     * Creates an analysis for a spec among a policy's probes.
+     *
+     * @param spec
+     *         the probe's configuration
+     * @param baseline
+     *         the baseline
+     * @param judgedProbes
+     *         how many of the policy's probes use a statistical judge ({@link #judgedProbes})
+     * @return the analysis
+     */
+    public static Analysis of(final ProbeSpec spec, final Baseline baseline, final int judgedProbes) {
+        return new Analysis(spec.name(), spec.analysis(), spec.thresholds(), baseline, Metric.of(spec), judgedProbes);
     }
 
     /**
@@ -99,7 +155,23 @@ public final class Analysis {
      * @return the analysis, final if it was final
      */
     public static Analysis restore(final ProbeSpec spec, final AnalysisSnapshot snapshot) {
-        Analysis analysis = of(spec, snapshot.baseline());
+        return restore(spec, snapshot, 1);
+    }
+
+    /**
+     * Recreates an analysis among a policy's probes from a snapshot by replaying its measurements through the
+     * counters and the statistical judge, which thus stands where it stood.
+     *
+     * @param spec
+     *         the probe's configuration (the same as when the snapshot was taken)
+     * @param snapshot
+     *         the persisted state
+     * @param judgedProbes
+     *         how many of the policy's probes use a statistical judge ({@link #judgedProbes})
+     * @return the analysis, final if it was final
+     */
+    public static Analysis restore(final ProbeSpec spec, final AnalysisSnapshot snapshot, final int judgedProbes) {
+        Analysis analysis = of(spec, snapshot.baseline(), judgedProbes);
         synchronized (analysis) {
             for (Measurement m : snapshot.measurements()) {
                 if (analysis.verdict == null) {
@@ -166,18 +238,26 @@ public final class Analysis {
         return Optional.ofNullable(verdict);
     }
 
-    private Measurement classify(final Measurement raw) {
-        if (raw.outcome() != Outcome.SUCCESS || thresholds.isEmpty()) {
+    private Measurement classify(final Measurement sampled) {
+        Measurement raw = judge == null ? sampled : judge.check(sampled);
+        if (raw.outcome() != Outcome.SUCCESS) {
             return raw;
+        }
+        boolean rate = settings.judgeKind() == JudgeKind.SEQUENTIAL;
+        if (!rate && raw.optionalValue().isPresent() && Double.isInfinite(raw.value())) {
+            return raw.classify(Outcome.NO_DATA, "the value is " + raw.value() + ": no number to judge");
+        }
+        if (thresholds.isEmpty() || rate && raw.optionalValue().isEmpty()) {
+            return raw; // a rate's sample without trials has no ratio, but counts (none) all the same
         }
         if (raw.optionalValue().isEmpty()) {
             return raw.classify(Outcome.ERROR, "no value to compare with the thresholds");
         }
-        Judgement judgement = thresholds.judge(raw.value(), baseline.value());
-        return switch (judgement.verdict()) {
+        Thresholds.Judgement judged = thresholds.judge(raw.value(), baseline.value());
+        return switch (judged.verdict()) {
             case PASS -> raw;
             case FAIL -> raw.classify(Outcome.FAILURE, THRESHOLD_TRIPPED);
-            case INCONCLUSIVE -> raw.classify(Outcome.INCONCLUSIVE, baselineReason(judgement.reason()));
+            case INCONCLUSIVE -> raw.classify(Outcome.INCONCLUSIVE, baselineReason(judged.reason()));
         };
     }
 
@@ -201,6 +281,9 @@ public final class Analysis {
         else if (outcome != null) {
             consecutiveErrors = 0;
             countJudged(outcome);
+        }
+        if (judge != null) {
+            judgement = judge.add(m);
         }
         check();
     }
@@ -241,12 +324,19 @@ public final class Analysis {
         if (inconclusive.isPresent() && !settings.dryRun()) {
             finish(VerdictStatus.INCONCLUSIVE, inconclusive.get());
         }
+        else if (judgement != null && judgement.decision() == Decision.PASS && !settings.dryRun()
+                && counted >= settings.minSamples()) {
+            finish(VerdictStatus.PASSED, judgement.rule()); // the sequential test reached its pass bound
+        }
         else if (measurements.size() >= planned) {
             complete();
         }
     }
 
     private Optional<String> crossedFailureLimit() {
+        if (judgement != null && judgement.decision() == Decision.TRIP) {
+            return Optional.of(judgement.rule());
+        }
         if (failures > settings.failureLimit()) {
             return Optional.of(plural(failures, "failure") + exceed(failures) + "failureLimit "
                     + settings.failureLimit());
@@ -287,12 +377,26 @@ public final class Analysis {
     }
 
     private void complete() {
+        if (judge != null) {
+            judgement = judge.end();
+            if (judgement.decision() == Decision.TRIP && trip == null) { // the median rule trips at the end only
+                trip = judgement.rule();
+                tripSamples = measurements.size();
+            }
+        }
         if (settings.dryRun() && trip != null) {
             finish(VerdictStatus.FAILED, trip);
         }
         else if (counted < settings.minSamples()) {
             finish(VerdictStatus.INCONCLUSIVE, "only %d of %d required samples could be judged".formatted(
                     counted, settings.minSamples()));
+        }
+        else if (judgement != null && !settings.dryRun()) {
+            finish(switch (judgement.decision()) {
+                case TRIP -> VerdictStatus.FAILED;
+                case PASS -> VerdictStatus.PASSED;
+                default -> VerdictStatus.INCONCLUSIVE;
+            }, judgement.rule());
         }
         else {
             finish(VerdictStatus.PASSED, "%d judged, %s, %s".formatted(counted,
@@ -337,11 +441,14 @@ public final class Analysis {
         String window = ruleWindow != null ? ruleWindow
                 : "%d of %d planned samples, every %s".formatted(deciding, planned, settings.interval());
         String threshold = thresholds.describe();
-        return new VerdictExplanation(probe, status, rule, metric.description().isEmpty() ? null : metric.description(),
+        VerdictExplanation explained = new VerdictExplanation(probe, status, rule,
+                metric.description().isEmpty() ? null : metric.description(),
                 metric.unit(), threshold.isEmpty() ? null : threshold, base, base == null ? null : baseline.samples(),
                 observed, change, changeText, window, measurements.size(), counted, failures,
                 decisive == null || decisive.detail().isEmpty() ? null : decisive.detail(),
                 decisive == null ? null : decisive.at(), null);
+        return judgement == null ? explained : explained.withJudge(judgement.method(), judgement.sampleSize(),
+                judgement.alpha(), judgement.beta());
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.jenkins.plugins.rollbackguard.engine.health;
 
+import io.jenkins.plugins.rollbackguard.engine.health.judge.Effect;
+import io.jenkins.plugins.rollbackguard.engine.health.judge.JudgeKind;
+import io.jenkins.plugins.rollbackguard.engine.health.judge.MannWhitneyJudge;
 import io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations;
 import java.io.Serial;
 import java.io.Serializable;
@@ -37,12 +40,39 @@ import java.time.Duration;
  * @param dryRun
  *         evaluate and report, but never trip (the verdict is PASSED and says what it would have been)
  * @param baselineSamples
- *         samples whose median is the baseline for relative thresholds, default 5
+ *         samples whose median is the baseline for relative thresholds, default 5 (20 for {@code judge: mann-whitney},
+ *         whose U test needs 10 at least)
+ * @param judge
+ *         how samples are judged: {@code threshold} (default: each sample against failIf/successIf, counted by the
+ *         limits), {@code sequential} (a sequential test of the rate {@code events / trials}) or {@code mann-whitney}
+ *         (the values after the deploy against the baseline's by a U test); see docs/health.md
+ * @param effect
+ *         the change a statistical judge looks for: {@code rise > 50%}, {@code drop > 20%} (the events are
+ *         successes), {@code rise > 2pp}, {@code > 5%}; default for sequential twice the healthy rate and at least
+ *         +1pp, for mann-whitney {@code rise > 50%} of the median
+ * @param alpha
+ *         the probability that a healthy deploy trips, for the whole deploy: split equally across the policy's
+ *         statistically judged probes; default 0.01
+ * @param beta
+ *         the probability that the sequential judge misses the effect; default 0.1
+ * @param allowedRate
+ *         the healthy rate of the counted events for the sequential judge (the highest error rate, or the lowest
+ *         success rate for a drop); default: the upper 95% bound of the baseline's rate
+ * @param events
+ *         what the sequential judge counts: a PromQL query for a Prometheus probe, a JSON pointer into the answer of
+ *         an HTTP probe or the output of a command probe
+ * @param trials
+ *         what the events are out of, in the same form as {@code events}
+ * @param counters
+ *         whether {@code events} and {@code trials} are cumulative counters (each sample counts the difference with
+ *         the one before, a decrease being a reset), default false: each sample's counts are its own
  */
 public record AnalysisSettings(String interval, Integer count, String duration, String initialDelay,
                                Integer failureLimit, Integer consecutiveFailureLimit, Window window,
                                Integer consecutiveErrorLimit, Integer inconclusiveLimit, Integer minSamples,
-                               ErrorPolicy onError, ErrorPolicy onNoData, Boolean dryRun, Integer baselineSamples)
+                               ErrorPolicy onError, ErrorPolicy onNoData, Boolean dryRun, Integer baselineSamples,
+                               String judge, String effect, Double alpha, Double beta, Double allowedRate,
+                               String events, String trials, Boolean counters)
         implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
@@ -69,7 +99,65 @@ public record AnalysisSettings(String interval, Integer count, String duration, 
         onError = onError == null ? ErrorPolicy.INCONCLUSIVE : onError;
         onNoData = onNoData == null ? ErrorPolicy.INCONCLUSIVE : onNoData;
         dryRun = dryRun != null && dryRun;
-        baselineSamples = positive("analysis.baselineSamples", baselineSamples, 5);
+        JudgeKind kind = JudgeKind.parse(judge);
+        judge = kind.text();
+        baselineSamples = positive("analysis.baselineSamples", baselineSamples,
+                kind == JudgeKind.MANN_WHITNEY ? MannWhitneyJudge.DEFAULT_MIN_SAMPLES : 5);
+        JudgeSettings.check(kind, effect, alpha, beta, allowedRate, events, trials, counters);
+        counters = counters != null && counters;
+    }
+
+    /**
+     * Creates settings without a statistical judge: the form before issue 18, kept for code and tests.
+     *
+     * @param interval
+     *         see the record
+     * @param count
+     *         see the record
+     * @param duration
+     *         see the record
+     * @param initialDelay
+     *         see the record
+     * @param failureLimit
+     *         see the record
+     * @param consecutiveFailureLimit
+     *         see the record
+     * @param window
+     *         see the record
+     * @param consecutiveErrorLimit
+     *         see the record
+     * @param inconclusiveLimit
+     *         see the record
+     * @param minSamples
+     *         see the record
+     * @param onError
+     *         see the record
+     * @param onNoData
+     *         see the record
+     * @param dryRun
+     *         see the record
+     * @param baselineSamples
+     *         see the record
+     */
+    @SuppressWarnings("checkstyle:ParameterNumber") // the record's own components
+    public AnalysisSettings(final String interval, final Integer count, final String duration,
+            final String initialDelay, final Integer failureLimit, final Integer consecutiveFailureLimit,
+            final Window window, final Integer consecutiveErrorLimit, final Integer inconclusiveLimit,
+            final Integer minSamples, final ErrorPolicy onError, final ErrorPolicy onNoData, final Boolean dryRun,
+            final Integer baselineSamples) {
+        this(interval, count, duration, initialDelay, failureLimit, consecutiveFailureLimit, window,
+                consecutiveErrorLimit, inconclusiveLimit, minSamples, onError, onNoData, dryRun, baselineSamples, null,
+                null, null, null, null, null, null, null);
+    }
+
+    /** @return how samples are judged */
+    public JudgeKind judgeKind() {
+        return JudgeKind.parse(judge);
+    }
+
+    /** @return the effect a statistical judge looks for, or null for its default */
+    public Effect effectValue() {
+        return effect == null || effect.isBlank() ? null : Effect.parse(effect);
     }
 
     /** @return the defaults: every 10 s for 5 min, Argo limits */

@@ -20,6 +20,14 @@ public final class AnalysisSettingsBuilder {
     private ErrorPolicy onNoData;
     private Boolean dryRun;
     private Integer baselineSamples;
+    private String judge;
+    private String effect;
+    private Double alpha;
+    private Double beta;
+    private Double allowedRate;
+    private String events;
+    private String trials;
+    private Boolean counters;
 
     AnalysisSettingsBuilder() {
         // use AnalysisSettings.builder()
@@ -116,6 +124,102 @@ public final class AnalysisSettingsBuilder {
     }
 
     /**
+     * Sets judge.
+     *
+     * @param judge
+     *         {@code threshold}, {@code sequential} or {@code mann-whitney}
+     * @return this
+     */
+    public AnalysisSettingsBuilder judge(final String judge) {
+        this.judge = judge;
+        return this;
+    }
+
+    /**
+     * Sets effect.
+     *
+     * @param effect
+     *         e.g. {@code rise > 50%}
+     * @return this
+     */
+    public AnalysisSettingsBuilder effect(final String effect) {
+        this.effect = effect;
+        return this;
+    }
+
+    /**
+     * Sets alpha.
+     *
+     * @param alpha
+     *         the deploy's false-trip probability
+     * @return this
+     */
+    public AnalysisSettingsBuilder alpha(final Double alpha) {
+        this.alpha = alpha;
+        return this;
+    }
+
+    /**
+     * Sets beta.
+     *
+     * @param beta
+     *         the probability of missing the effect
+     * @return this
+     */
+    public AnalysisSettingsBuilder beta(final Double beta) {
+        this.beta = beta;
+        return this;
+    }
+
+    /**
+     * Sets allowedRate.
+     *
+     * @param allowedRate
+     *         the healthy rate
+     * @return this
+     */
+    public AnalysisSettingsBuilder allowedRate(final Double allowedRate) {
+        this.allowedRate = allowedRate;
+        return this;
+    }
+
+    /**
+     * Sets events.
+     *
+     * @param events
+     *         the events' query or JSON pointer
+     * @return this
+     */
+    public AnalysisSettingsBuilder events(final String events) {
+        this.events = events;
+        return this;
+    }
+
+    /**
+     * Sets trials.
+     *
+     * @param trials
+     *         the trials' query or JSON pointer
+     * @return this
+     */
+    public AnalysisSettingsBuilder trials(final String trials) {
+        this.trials = trials;
+        return this;
+    }
+
+    /**
+     * Sets counters.
+     *
+     * @param counters
+     *         whether events and trials are cumulative counters
+     * @return this
+     */
+    public AnalysisSettingsBuilder counters(final Boolean counters) {
+        this.counters = counters;
+        return this;
+    }
+
+    /**
      * Fills what is still unset with a host's defaults (the Jenkins global configuration), between the values given
      * and the engine's defaults: given value &gt; host default &gt; engine default. A host default stands only where the
      * engine would use its own default: the duration only without a count, the failure limit only without a window
@@ -152,6 +256,6 @@ public final class AnalysisSettingsBuilder {
     public AnalysisSettings build() {
         return new AnalysisSettings(interval, count, duration, initialDelay, failureLimit, consecutiveFailureLimit,
                 window, consecutiveErrorLimit, inconclusiveLimit, minSamples, onError, onNoData, dryRun,
-                baselineSamples);
+                baselineSamples, judge, effect, alpha, beta, allowedRate, events, trials, counters);
     }
 }

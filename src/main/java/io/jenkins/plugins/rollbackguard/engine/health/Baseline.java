@@ -22,10 +22,55 @@ import java.util.concurrent.RejectedExecutionException;
  *         how many samples had a value
  * @param reason
  *         why there is no baseline, else empty
+ * @param sampled
+ *         the samples taken, as they came (the statistical judges compare with them: the Mann-Whitney judge their
+ *         values, the sequential judge their counts); empty for a baseline kept before they were (issue 18), or
+ *         given as a value
  */
-public record Baseline(double median, int samples, String reason) implements Serializable {
+public record Baseline(double median, int samples, String reason, List<Measurement> sampled) implements Serializable {
     @Serial
-    private static final long serialVersionUID = 1L; // first release
+    private static final long serialVersionUID = 1L; // first release; a stream without sampled reads it as empty
+
+    /** Copies the samples; none when absent (a baseline persisted before they were kept). */
+    public Baseline {
+        sampled = sampled == null ? List.of() : List.copyOf(sampled);
+    }
+
+    /**
+     * Creates a baseline without its samples.
+     *
+     * @param median
+     *         the median, NaN for none
+     * @param samples
+     *         how many samples had a value
+     * @param reason
+     *         why there is none, else empty
+     */
+    public Baseline(final double median, final int samples, final String reason) {
+        this(median, samples, reason, List.of());
+    }
+
+    /**
+     * Returns this baseline with the samples it was computed from.
+     *
+     * @param taken
+     *         the samples
+     * @return the copy
+     */
+    public Baseline withSampled(final List<Measurement> taken) {
+        return new Baseline(median, samples, reason, taken);
+    }
+
+    /** @return the values of the successful samples, in the order taken */
+    public List<Double> values() {
+        List<Double> values = new ArrayList<>();
+        for (Measurement m : sampled) {
+            if (m.outcome() == Outcome.SUCCESS && m.optionalValue().isPresent() && Double.isFinite(m.value())) {
+                values.add(m.value());
+            }
+        }
+        return values;
+    }
 
     /**
      * Returns a missing baseline.
@@ -64,17 +109,18 @@ public record Baseline(double median, int samples, String reason) implements Ser
     public static Baseline median(final List<Measurement> measurements) {
         List<Double> values = new ArrayList<>();
         for (Measurement m : measurements) {
-            if (m.outcome() == Outcome.SUCCESS && m.optionalValue().isPresent()) {
+            if (m.outcome() == Outcome.SUCCESS && m.optionalValue().isPresent() && Double.isFinite(m.value())) {
                 values.add(m.value());
             }
         }
         if (values.isEmpty()) {
-            return none("none of %d baseline samples had a value".formatted(measurements.size()));
+            return none("none of %d baseline samples had a value".formatted(measurements.size()))
+                    .withSampled(measurements);
         }
         Collections.sort(values);
         int mid = values.size() / 2;
         double median = values.size() % 2 == 1 ? values.get(mid) : (values.get(mid - 1) + values.get(mid)) / 2;
-        return new Baseline(median, values.size(), "");
+        return new Baseline(median, values.size(), "", measurements);
     }
 
     /**

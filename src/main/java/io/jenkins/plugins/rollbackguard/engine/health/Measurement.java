@@ -18,8 +18,14 @@ import java.util.OptionalDouble;
  *         what the sample showed
  * @param detail
  *         one short line, secrets already masked
+ * @param events
+ *         the events a rate probe counted ({@code analysis.events}: a counter's reading, or the sample's own count), or
+ *         null for a probe that counts nothing (and for a sample persisted before counts existed)
+ * @param trials
+ *         the trials they are out of ({@code analysis.trials}), or null
  */
-public record Measurement(Instant at, double value, Outcome outcome, String detail) implements Serializable {
+public record Measurement(Instant at, double value, Outcome outcome, String detail, Double events, Double trials)
+        implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
 
@@ -28,6 +34,45 @@ public record Measurement(Instant at, double value, Outcome outcome, String deta
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(outcome, "outcome");
         detail = detail == null ? "" : detail;
+    }
+
+    /**
+     * Creates a measurement without counts.
+     *
+     * @param at
+     *         when the sample started
+     * @param value
+     *         the value, NaN for none
+     * @param outcome
+     *         the outcome
+     * @param detail
+     *         a masked detail line
+     */
+    public Measurement(final Instant at, final double value, final Outcome outcome, final String detail) {
+        this(at, value, outcome, detail, null, null);
+    }
+
+    /**
+     * Creates a successful measurement of a rate probe: its value is {@code events / trials} (NaN without trials).
+     *
+     * @param at
+     *         when the sample started
+     * @param events
+     *         the events counted (a counter's reading, or the sample's own count)
+     * @param trials
+     *         the trials
+     * @param detail
+     *         a masked detail line
+     * @return the measurement
+     */
+    public static Measurement counted(final Instant at, final double events, final double trials,
+            final String detail) {
+        return new Measurement(at, trials == 0 ? Double.NaN : events / trials, Outcome.SUCCESS, detail, events, trials);
+    }
+
+    /** @return whether the sample carries counts */
+    public boolean hasCounts() {
+        return events != null && trials != null;
     }
 
     /**
@@ -77,12 +122,13 @@ public record Measurement(Instant at, double value, Outcome outcome, String deta
      * @return the copy
      */
     public Measurement classify(final Outcome newOutcome, final String newDetail) {
-        return new Measurement(at, value, newOutcome, newDetail);
+        return new Measurement(at, value, newOutcome, newDetail, events, trials);
     }
 
     /** @return a short line: outcome, value and detail */
     public String describe() {
-        String shown = optionalValue().isPresent() ? " value=" + format(value) : "";
+        String shown = (optionalValue().isPresent() ? " value=" + format(value) : "")
+                + (hasCounts() ? " counts=%s/%s".formatted(format(events), format(trials)) : "");
         return outcome + shown + (detail.isEmpty() ? "" : " (" + detail + ")");
     }
 

@@ -51,14 +51,25 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *         when the deciding sample was taken, or null
  * @param text
  *         the whole explanation in one line, values with their unit; computed when null
+ * @param judge
+ *         the statistical judge that decided: {@code sequential}, {@code mann-whitney} or {@code median rule} (its
+ *         fallback), or null for thresholds
+ * @param sampleSize
+ *         the sample the judge judged: trials (requests, payments) for {@code sequential}, values after the deploy
+ *         for {@code mann-whitney}; null for thresholds
+ * @param alpha
+ *         the false-trip probability the probe judged at (its share of the deploy's), or null
+ * @param beta
+ *         the probability of missing the effect (sequential), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VerdictExplanation(String probe, VerdictStatus status, String rule, String metric, String unit,
                                  String threshold, Double baseline, Integer baselineSamples, Double observed,
                                  Double change, String changeText, String window, int samples, int judged,
-                                 int failures, String detail, Instant at, String text) implements Serializable {
+                                 int failures, String detail, Instant at, String text, String judge, Long sampleSize,
+                                 Double alpha, Double beta) implements Serializable {
     @Serial
-    private static final long serialVersionUID = 1L; // first release
+    private static final long serialVersionUID = 1L; // first release; a stream without the judge's fields reads null
 
     /** Computes the one-line text when it is not given. */
     public VerdictExplanation {
@@ -66,8 +77,89 @@ public record VerdictExplanation(String probe, VerdictStatus status, String rule
         // to the millisecond, as the journal keeps times: the record read back equals the one written
         at = at == null ? null : at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         if (text == null) {
-            text = line(probe, status, rule, unit, threshold, observed, changeText, window, samples, detail);
+            text = line(probe, status, rule, unit, threshold, observed, changeText, window, samples, detail)
+                    + judged(judge, sampleSize, alpha, beta);
         }
+    }
+
+    /**
+     * Creates an explanation of a threshold verdict, without a statistical judge.
+     *
+     * @param probe
+     *         see the record
+     * @param status
+     *         see the record
+     * @param rule
+     *         see the record
+     * @param metric
+     *         see the record
+     * @param unit
+     *         see the record
+     * @param threshold
+     *         see the record
+     * @param baseline
+     *         see the record
+     * @param baselineSamples
+     *         see the record
+     * @param observed
+     *         see the record
+     * @param change
+     *         see the record
+     * @param changeText
+     *         see the record
+     * @param window
+     *         see the record
+     * @param samples
+     *         see the record
+     * @param judged
+     *         see the record
+     * @param failures
+     *         see the record
+     * @param detail
+     *         see the record
+     * @param at
+     *         see the record
+     * @param text
+     *         see the record
+     */
+    @SuppressWarnings("checkstyle:ParameterNumber") // the record's own components
+    public VerdictExplanation(final String probe, final VerdictStatus status, final String rule, final String metric,
+            final String unit, final String threshold, final Double baseline, final Integer baselineSamples,
+            final Double observed, final Double change, final String changeText, final String window,
+            final int samples, final int judged, final int failures, final String detail, final Instant at,
+            final String text) {
+        this(probe, status, rule, metric, unit, threshold, baseline, baselineSamples, observed, change, changeText,
+                window, samples, judged, failures, detail, at, text, null, null, null, null);
+    }
+
+    /**
+     * Returns a copy that names the statistical judge that decided, with its sample size, alpha and beta (the
+     * one-line text says them too, when it was computed).
+     *
+     * @param judgeName
+     *         {@code sequential}, {@code mann-whitney} or {@code median rule}
+     * @param size
+     *         the sample judged
+     * @param judgeAlpha
+     *         the alpha, or null
+     * @param judgeBeta
+     *         the beta, or null
+     * @return the copy
+     */
+    public VerdictExplanation withJudge(final String judgeName, final long size, final Double judgeAlpha,
+            final Double judgeBeta) {
+        return new VerdictExplanation(probe, status, rule, metric, unit, threshold, baseline, baselineSamples,
+                observed, change, changeText, window, samples, judged, failures, detail, at,
+                text + judged(judgeName, size, judgeAlpha, judgeBeta), judgeName, size, judgeAlpha, judgeBeta);
+    }
+
+    private static String judged(final String judge, final Long sampleSize, final Double alpha, final Double beta) {
+        if (judge == null) {
+            return "";
+        }
+        return "; %s judge, sample %d%s%s".formatted(judge, sampleSize == null ? 0 : sampleSize,
+                alpha == null ? "" : ", alpha " + Metric.number(alpha), beta == null ? "" : ", beta "
+                        + Metric.number(beta));
     }
 
     /**
@@ -81,7 +173,7 @@ public record VerdictExplanation(String probe, VerdictStatus status, String rule
      */
     public static VerdictExplanation of(final VerdictStatus status, final String rule) {
         return new VerdictExplanation(null, status, rule, null, null, null, null, null, null, null, null, null, 0, 0,
-                0, null, null, rule);
+                0, null, null, rule, null, null, null, null);
     }
 
     /**
@@ -158,7 +250,8 @@ public record VerdictExplanation(String probe, VerdictStatus status, String rule
     public VerdictExplanation mapTexts(final UnaryOperator<String> mask) {
         return new VerdictExplanation(probe, status, apply(mask, rule), apply(mask, metric), unit,
                 apply(mask, threshold), baseline, baselineSamples, observed, change, apply(mask, changeText),
-                apply(mask, window), samples, judged, failures, apply(mask, detail), at, apply(mask, text));
+                apply(mask, window), samples, judged, failures, apply(mask, detail), at, apply(mask, text), judge,
+                sampleSize, alpha, beta);
     }
 
     private static String apply(final UnaryOperator<String> mask, final String value) {

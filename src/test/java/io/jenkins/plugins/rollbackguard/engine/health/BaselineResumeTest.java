@@ -32,7 +32,8 @@ class BaselineResumeTest {
 
         assertThat(probe.times()).as("one sample, an interval after the resume").containsExactly(T0.plusSeconds(10));
         assertThat(told).containsExactly(3);
-        assertThat(baseline.join()).isEqualTo(new Baseline(20, 3, ""));
+        assertThat(baseline.join().withSampled(java.util.List.of())).isEqualTo(new Baseline(20, 3, ""));
+        assertThat(baseline.join().values()).as("those before kept with the new one").containsExactly(10.0, 20.0, 30.0);
     }
 
     @Test

@@ -171,7 +171,8 @@ class WatchTest {
         clock.runUntilIdle();
 
         assertThat(before.times()).containsExactly(T0, T0.plusSeconds(60), T0.plusSeconds(120));
-        assertThat(baseline.join()).isEqualTo(new Baseline(20, 3, ""));
+        assertThat(baseline.join().withSampled(java.util.List.of())).isEqualTo(new Baseline(20, 3, ""));
+        assertThat(baseline.join().values()).as("the samples kept, as they came").containsExactly(10.0, 30.0, 20.0);
     }
 
     @Test

@@ -27,6 +27,19 @@ public final class CounterDeltas {
     }
 
     /**
+     * Tells whether a reading would be a reset, without taking it.
+     *
+     * @param events
+     *         the events counter's value
+     * @param trials
+     *         the trials counter's value
+     * @return whether a counter went down since the last reading
+     */
+    public boolean isReset(final double events, final double trials) {
+        return !Double.isNaN(lastTrials) && (events < lastEvents || trials < lastTrials);
+    }
+
+    /**
      * Takes the next reading.
      *
      * @param events
