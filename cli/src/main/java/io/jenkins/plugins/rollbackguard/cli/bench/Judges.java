@@ -2,10 +2,8 @@ package io.jenkins.plugins.rollbackguard.cli.bench;
 
 import java.util.List;
 
-import io.jenkins.plugins.rollbackguard.engine.health.judge.AlphaBudget;
-import io.jenkins.plugins.rollbackguard.engine.health.judge.Effect;
-import io.jenkins.plugins.rollbackguard.engine.health.judge.MannWhitneyJudge;
-import io.jenkins.plugins.rollbackguard.engine.health.judge.SequentialRateJudge;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettings;
+import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
 
 /** The policies compared with the best Argo-style setting: (b) the seed thresholds, (c) the statistical judges. */
 final class Judges {
@@ -14,6 +12,7 @@ final class Judges {
     /** The same judges with the rate probes read every second, so that the interval does not bound the delay. */
     static final String EVERY_SECOND = "(c') the same, rates every 1s";
     private static final int PROBES = 3;
+    private static final int BASELINE = ShopTraffic.BASELINE_SECONDS;
 
     private Judges() {
         // constants and factories only
@@ -25,9 +24,11 @@ final class Judges {
     }
 
     /**
-     * The seed policy's probes judged by the statistical judges with their defaults: the effect is the seed's
-     * threshold ({@code drop > 20%}, {@code > 5%}, {@code rise > 50%}), the deploy's alpha (0.01) split over the three
-     * probes, beta and the minimum samples at their defaults; intervals and watch lengths as in the seed policy.
+     * The seed policy's probes judged by the statistical judges, their settings at their defaults (alpha 0.01 for the
+     * deploy, split over the three probes; beta 0.1; the U test's minimum samples) but for the effect, which is the
+     * seed's threshold ({@code drop > 20%}, {@code > 5%}, {@code rise > 50%}), and the baseline, which covers the
+     * {@value ShopTraffic#BASELINE_SECONDS} s before the deploy. The rates are read as cumulative counters
+     * ({@code counters: true}); intervals and watch lengths as in the seed policy.
      *
      * @param name
      *         the policy's name
@@ -38,39 +39,21 @@ final class Judges {
      * @return the policy
      */
     static Policy statistical(final String name, final int paymentInterval, final int errorInterval) {
-        double alpha = AlphaBudget.perProbe(AlphaBudget.DEFAULT_ALPHA, PROBES);
-        int latencySamples = 30;
-        MannWhitneyJudge.Settings latency = new MannWhitneyJudge.Settings(Effect.parse("rise > 50%"), alpha,
-                MannWhitneyJudge.DEFAULT_MIN_SAMPLES, MannWhitneyJudge.DEFAULT_MIN_BASELINE,
-                latencySamples - MannWhitneyJudge.DEFAULT_MIN_SAMPLES + 1);
         return new Policy(name, List.of(
-                new SequentialProbe(Policy.PAYMENTS, rate("drop > 20%", alpha), paymentInterval,
-                        600 / paymentInterval + 1, new SequentialProbe.Counters() {
-                    @Override
-                    public long events(final Trace trace, final int t) {
-                        return trace.paymentsOk(t);
-                    }
-
-                    @Override
-                    public long trials(final Trace trace, final int t) {
-                        return trace.payments(t);
-                    }
-                }),
-                new SequentialProbe(Policy.ERRORS, rate("> 5%", alpha), errorInterval, 300 / errorInterval + 1, new SequentialProbe.Counters() {
-                    @Override
-                    public long events(final Trace trace, final int t) {
-                        return trace.errors(t);
-                    }
-
-                    @Override
-                    public long trials(final Trace trace, final int t) {
-                        return trace.requests(t);
-                    }
-                }),
-                new MannWhitneyProbe(Policy.LATENCY, latency, 10, latencySamples)));
+                rate(Policy.PAYMENTS, "drop > 20%", paymentInterval, 600, (trace, t, at) -> Measurement.counted(at,
+                        trace.paymentsOk(t), trace.payments(t), "")),
+                rate(Policy.ERRORS, "> 5%", errorInterval, 300, (trace, t, at) -> Measurement.counted(at,
+                        trace.errors(t), trace.requests(t), "")),
+                new EngineProbe(Policy.LATENCY, null, AnalysisSettings.builder().judge("mann-whitney")
+                        .effect("rise > 50%").interval("10s").count(30).baselineSamples(BASELINE / 10).build(), PROBES,
+                        false, EngineProbe.value(Trace::latency))));
     }
 
-    private static SequentialRateJudge.Settings rate(final String effect, final double alpha) {
-        return new SequentialRateJudge.Settings(Effect.parse(effect), alpha, AlphaBudget.DEFAULT_BETA, null);
+    private static ProbeJudge rate(final String name, final String effect, final int interval, final int watch,
+            final EngineProbe.Sampler counters) {
+        AnalysisSettings settings = AnalysisSettings.builder().judge("sequential").effect(effect).events("events")
+                .trials("trials").counters(true).interval(interval + "s").count(watch / interval + 1)
+                .baselineSamples(BASELINE / interval + 1).build();
+        return new EngineProbe(name, null, settings, PROBES, true, counters);
     }
 }

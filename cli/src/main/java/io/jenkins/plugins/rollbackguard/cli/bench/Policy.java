@@ -34,11 +34,11 @@ record Policy(String name, List<ProbeJudge> probes) {
      */
     static Policy seed() {
         return new Policy("(b) seed thresholds", List.of(
-                new ThresholdProbe(PAYMENTS, "drop > 20%", AnalysisSettings.builder().interval("30s").duration("10m")
+                threshold(PAYMENTS, "drop > 20%", AnalysisSettings.builder().interval("30s").duration("10m")
                         .baselineSamples(5).build(), (trace, t) -> trace.paymentSuccess(t, PAYMENT_WINDOW)),
-                new ThresholdProbe(ERRORS, "> 5%", AnalysisSettings.builder().interval("15s").duration("5m")
+                threshold(ERRORS, "> 5%", AnalysisSettings.builder().interval("15s").duration("5m")
                         .failureLimit(1).build(), (trace, t) -> trace.errorRatio(t, ERROR_WINDOW)),
-                new ThresholdProbe(LATENCY, "rise > 50%", AnalysisSettings.builder().interval("10s").count(30)
+                threshold(LATENCY, "rise > 50%", AnalysisSettings.builder().interval("10s").count(30)
                         .window(3, 5).build(), Trace::latency)));
     }
 
@@ -54,11 +54,16 @@ record Policy(String name, List<ProbeJudge> probes) {
      */
     static Policy argo(final int interval, final int failureLimit) {
         return new Policy("(a) argo %ds, failureLimit %d".formatted(interval, failureLimit), List.of(
-                new ThresholdProbe(PAYMENTS, "drop > 20%", argoSettings(interval, 600, failureLimit),
+                threshold(PAYMENTS, "drop > 20%", argoSettings(interval, 600, failureLimit),
                         (trace, t) -> trace.paymentSuccess(t, PAYMENT_WINDOW)),
-                new ThresholdProbe(ERRORS, "> 5%", argoSettings(interval, 300, failureLimit),
+                threshold(ERRORS, "> 5%", argoSettings(interval, 300, failureLimit),
                         (trace, t) -> trace.errorRatio(t, ERROR_WINDOW)),
-                new ThresholdProbe(LATENCY, "rise > 50%", argoSettings(interval, 300, failureLimit), Trace::latency)));
+                threshold(LATENCY, "rise > 50%", argoSettings(interval, 300, failureLimit), Trace::latency)));
+    }
+
+    private static ProbeJudge threshold(final String name, final String failIf, final AnalysisSettings settings,
+            final java.util.function.ToDoubleBiFunction<Trace, Integer> value) {
+        return new EngineProbe(name, failIf, settings, 1, false, EngineProbe.value(value));
     }
 
     private static AnalysisSettings argoSettings(final int interval, final int duration, final int failureLimit) {
