@@ -55,6 +55,22 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
     private Boolean dryRun;
     @CheckForNull
     private Integer baselineSamples;
+    @CheckForNull
+    private String judge;
+    @CheckForNull
+    private String effect;
+    @CheckForNull
+    private Double alpha;
+    @CheckForNull
+    private Double beta;
+    @CheckForNull
+    private Double allowedRate;
+    @CheckForNull
+    private String events;
+    @CheckForNull
+    private String trials;
+    @CheckForNull
+    private Boolean counters;
 
     /**
      * Creates the probe.
@@ -241,6 +257,86 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
     }
 
     @CheckForNull
+    public String getJudge() {
+        return judge;
+    }
+
+    @DataBoundSetter
+    public void setJudge(@CheckForNull final String judge) {
+        this.judge = blankToNull(judge);
+    }
+
+    @CheckForNull
+    public String getEffect() {
+        return effect;
+    }
+
+    @DataBoundSetter
+    public void setEffect(@CheckForNull final String effect) {
+        this.effect = blankToNull(effect);
+    }
+
+    @CheckForNull
+    public Double getAlpha() {
+        return alpha;
+    }
+
+    @DataBoundSetter
+    public void setAlpha(@CheckForNull final Double alpha) {
+        this.alpha = alpha;
+    }
+
+    @CheckForNull
+    public Double getBeta() {
+        return beta;
+    }
+
+    @DataBoundSetter
+    public void setBeta(@CheckForNull final Double beta) {
+        this.beta = beta;
+    }
+
+    @CheckForNull
+    public Double getAllowedRate() {
+        return allowedRate;
+    }
+
+    @DataBoundSetter
+    public void setAllowedRate(@CheckForNull final Double allowedRate) {
+        this.allowedRate = allowedRate;
+    }
+
+    @CheckForNull
+    public String getEvents() {
+        return events;
+    }
+
+    @DataBoundSetter
+    public void setEvents(@CheckForNull final String events) {
+        this.events = blankToNull(events);
+    }
+
+    @CheckForNull
+    public String getTrials() {
+        return trials;
+    }
+
+    @DataBoundSetter
+    public void setTrials(@CheckForNull final String trials) {
+        this.trials = blankToNull(trials);
+    }
+
+    @CheckForNull
+    public Boolean getCounters() {
+        return counters;
+    }
+
+    @DataBoundSetter
+    public void setCounters(@CheckForNull final Boolean counters) {
+        this.counters = counters;
+    }
+
+    @CheckForNull
     public String getTimeout() {
         return timeout;
     }
@@ -298,6 +394,8 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
         if (baselineSamples != null) {
             builder.baselineSamples(baselineSamples);
         }
+        builder.judge(judge).effect(effect).alpha(alpha).beta(beta).allowedRate(allowedRate).events(events)
+                .trials(trials).counters(counters); // the statistical judges (docs/health.md); unset is the engine's
         return builder.hostDefaults(defaults.interval(), defaults.duration(), defaults.failureLimit(),
                 defaults.consecutiveErrorLimit()).build(); // the engine's record checks every value
     }

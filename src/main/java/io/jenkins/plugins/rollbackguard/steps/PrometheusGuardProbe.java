@@ -47,7 +47,7 @@ public class PrometheusGuardProbe extends EndpointGuardProbe {
 
     @Override
     ProbeSpec toSpec(final ProbeDefaults defaults) {
-        return new PrometheusProbeSpec(getName(), getUrl(), query, blankToNull(aggregation), bearerOrNull(), getTimeout(),
+        return new PrometheusProbeSpec(getName(), getUrl(), blankToNull(query), blankToNull(aggregation), bearerOrNull(), getTimeout(),
                 failIfOrNull(), successIfOrNull(), analysis(defaults));
     }
 

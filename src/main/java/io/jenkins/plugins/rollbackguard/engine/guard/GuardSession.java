@@ -521,7 +521,7 @@ public final class GuardSession {
             final java.util.function.BiConsumer<ProbeSpec, List<Measurement>> recorder) {
         Map<String, java.util.concurrent.CompletableFuture<Baseline>> sampling = new LinkedHashMap<>();
         for (ProbeSpec spec : policy.probes()) {
-            if (!spec.thresholds().needsBaseline()) {
+            if (!spec.needsBaseline()) {
                 continue;
             }
             if (known.containsKey(spec.name())) {
@@ -577,6 +577,9 @@ public final class GuardSession {
             text.append(text.length() == 0 ? "" : ";").append(m.at().toEpochMilli()).append(' ')
                     .append(m.optionalValue().isPresent() ? Double.toString(m.value()) : "-").append(' ')
                     .append(m.outcome());
+            if (m.hasCounts()) { // a rate probe's counts, for its sequential judge: "events/trials"
+                text.append(' ').append(m.events()).append('/').append(m.trials());
+            }
         }
         return text.toString();
     }
@@ -598,8 +601,11 @@ public final class GuardSession {
                     java.time.Instant at = java.time.Instant.ofEpochMilli(Long.parseLong(parts[0]));
                     io.jenkins.plugins.rollbackguard.engine.health.Outcome outcome =
                             io.jenkins.plugins.rollbackguard.engine.health.Outcome.valueOf(parts[2]);
-                    samples.add("-".equals(parts[1]) ? Measurement.withoutValue(at, outcome, "kept in the ledger")
-                            : Measurement.of(at, Double.parseDouble(parts[1]), outcome, "kept in the ledger"));
+                    double sampled = "-".equals(parts[1]) ? Double.NaN : Double.parseDouble(parts[1]);
+                    String[] counts = parts.length > 3 ? parts[3].split("/") : null; // written since issue 18
+                    samples.add(new Measurement(at, sampled, outcome, "kept in the ledger",
+                            counts == null ? null : Double.valueOf(counts[0]),
+                            counts == null ? null : Double.valueOf(counts[1])));
                 }
                 all.put(key.substring(BASELINE_SAMPLED.length()), samples);
             }
@@ -632,16 +638,19 @@ public final class GuardSession {
      *
      * @param point
      *         the point
-     * @return the baselines by probe name; a probe sampled without a value gets an empty baseline
+     * @return the baselines by probe name, with the samples the point keeps (a statistical judge compares with
+     *         them); a probe sampled without a value gets an empty baseline
      */
     public static Map<String, Baseline> baselinesOf(final RollbackPoint point) {
+        Map<String, List<Measurement>> sampled = baselineSamplesOf(point);
         Map<String, Baseline> baselines = new LinkedHashMap<>();
         point.attributes().forEach((key, value) -> {
             if (key.startsWith(BASELINE)) {
                 String probe = key.substring(BASELINE.length());
                 String samples = point.attributes().get(BASELINE_SAMPLES + probe);
-                baselines.put(probe, "none".equals(value) ? Baseline.none("no baseline before #" + point.id())
-                        : new Baseline(Double.parseDouble(value), samples == null ? 1 : Integer.parseInt(samples), ""));
+                baselines.put(probe, ("none".equals(value) ? Baseline.none("no baseline before #" + point.id())
+                        : new Baseline(Double.parseDouble(value), samples == null ? 1 : Integer.parseInt(samples), ""))
+                        .withSampled(sampled.getOrDefault(probe, List.of())));
             }
         });
         return baselines;

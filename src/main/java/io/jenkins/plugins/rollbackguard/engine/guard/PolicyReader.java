@@ -642,7 +642,7 @@ public final class PolicyReader {
             Map.entry(Policy.class, java.util.Set.of("environment")),
             Map.entry(HttpProbeSpec.class, java.util.Set.of("name", "url")),
             Map.entry(io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec.class,
-                    java.util.Set.of("name", "url", "query")),
+                    java.util.Set.of("name", "url")), // query: not for a rate probe, which has analysis.events
             Map.entry(io.jenkins.plugins.rollbackguard.engine.health.CommandProbeSpec.class,
                     java.util.Set.of("name", "command")),
             Map.entry(io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettings.Window.class,

@@ -257,8 +257,14 @@ public final class Analysis {
         return switch (judged.verdict()) {
             case PASS -> raw;
             case FAIL -> raw.classify(Outcome.FAILURE, THRESHOLD_TRIPPED);
-            case INCONCLUSIVE -> raw.classify(Outcome.INCONCLUSIVE, baselineReason(judged.reason()));
+            case INCONCLUSIVE -> zeroBaseline() // the no-data table: onNoData decides what a zero baseline counts as
+                    ? raw.classify(Outcome.NO_DATA, baselineReason(judged.reason()))
+                    : raw.classify(Outcome.INCONCLUSIVE, baselineReason(judged.reason()));
         };
+    }
+
+    private boolean zeroBaseline() {
+        return baseline.value().isPresent() && baseline.median() == 0;
     }
 
     private String baselineReason(final String reason) {

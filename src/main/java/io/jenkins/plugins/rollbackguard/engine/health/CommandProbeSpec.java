@@ -51,6 +51,7 @@ public record CommandProbeSpec(String name, List<String> command, Map<String, St
             HttpProbeSpec.checkRegex("valuePattern", valuePattern);
         }
         analysis = analysis == null ? AnalysisSettings.defaults() : analysis;
+        ProbeSpec.requirePointers(analysis);
         Thresholds.parse(name, failIf, successIf); // fields are not yet assigned here, so not thresholds()
     }
 }

@@ -80,6 +80,7 @@ public record HttpProbeSpec(String name, String url, String method, Map<String, 
             throw new IllegalArgumentException("maxBodyBytes: must be 0 or more, got " + maxBodyBytes);
         }
         analysis = analysis == null ? AnalysisSettings.defaults() : analysis;
+        ProbeSpec.requirePointers(analysis);
         Thresholds.parse(name, failIf, successIf); // fields are not yet assigned here, so not thresholds()
     }
 

@@ -42,6 +42,13 @@ public record Metric(String description, String unit) implements Serializable {
      */
     public static Metric of(final ProbeSpec spec) {
         String ratio = isRatio(spec) ? RATIO : "";
+        AnalysisSettings analysis = spec.analysis();
+        if (analysis.judgeKind() == io.jenkins.plugins.rollbackguard.engine.health.judge.JudgeKind.SEQUENTIAL) {
+            return new Metric("the rate of %s out of %s %s".formatted(analysis.events(), analysis.trials(),
+                    spec instanceof HttpProbeSpec http ? "in the answer of " + http.method() + " " + http.url()
+                    : spec instanceof PrometheusProbeSpec prometheus ? "on " + prometheus.url()
+                    : "printed by " + String.join(" ", ((CommandProbeSpec) spec).command())), RATIO);
+        }
         if (spec instanceof HttpProbeSpec http) {
             String target = http.method() + " " + http.url();
             return http.jsonPointer() == null || http.jsonPointer().isEmpty()

@@ -29,6 +29,17 @@ public sealed interface ProbeSpec extends Serializable permits HttpProbeSpec, Pr
     /** @return how the probe is sampled and judged */
     AnalysisSettings analysis();
 
+    /**
+     * Tells whether the probe is sampled before the deploy: its thresholds compare with a baseline, or its statistical
+     * judge does (unless the sequential judge is given the healthy rate as {@code analysis.allowedRate}).
+     *
+     * @return whether a baseline is sampled
+     */
+    default boolean needsBaseline() {
+        AnalysisSettings settings = analysis();
+        return thresholds().needsBaseline() || settings.judgeKind().isStatistical() && settings.allowedRate() == null;
+    }
+
     /** @return the parsed thresholds; errors name {@code <name>.failIf} or {@code <name>.successIf} */
     default Thresholds thresholds() {
         return Thresholds.parse(name(), failIf(), successIf());
@@ -48,6 +59,29 @@ public sealed interface ProbeSpec extends Serializable permits HttpProbeSpec, Pr
             throw new IllegalArgumentException("name: a probe needs a name; give it one, e.g. 'name: checkout'");
         }
         return name;
+    }
+
+    /**
+     * Checks that a rate probe's {@code analysis.events} and {@code analysis.trials} are JSON pointers (an HTTP
+     * probe's answer or a command probe's output is read with them).
+     *
+     * @param analysis
+     *         the probe's analysis
+     * @throws IllegalArgumentException
+     *         naming the field and value, when one is no JSON pointer
+     */
+    static void requirePointers(final AnalysisSettings analysis) {
+        if (analysis == null || analysis.judgeKind() != io.jenkins.plugins.rollbackguard.engine.health.judge.JudgeKind
+                .SEQUENTIAL) {
+            return;
+        }
+        for (String[] field : new String[][] {{"analysis.events", analysis.events()},
+                {"analysis.trials", analysis.trials()}}) {
+            if (!field[1].startsWith("/")) {
+                throw new IllegalArgumentException(("%s: '%s' is not a JSON pointer; write it from the root of the "
+                        + "JSON answer, e.g. '/%s'").formatted(field[0], field[1], field[1].replace('.', '/')));
+            }
+        }
     }
 
     /**

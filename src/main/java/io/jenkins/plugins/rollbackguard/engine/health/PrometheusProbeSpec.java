@@ -1,5 +1,6 @@
 package io.jenkins.plugins.rollbackguard.engine.health;
 
+import io.jenkins.plugins.rollbackguard.engine.health.judge.JudgeKind;
 import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds;
 import java.io.Serial;
 import java.util.Locale;
@@ -14,7 +15,8 @@ import java.util.Set;
  * @param url
  *         the server's base URL, e.g. {@code http://prometheus:9090}
  * @param query
- *         the PromQL expression
+ *         the PromQL expression; not needed by a rate probe ({@code judge: sequential}), which runs its
+ *         {@code analysis.events} and {@code analysis.trials} queries
  * @param aggregation
  *         how several samples become one: {@code sum}, {@code avg}, {@code min}, {@code max}, {@code count};
  *         null for none
@@ -41,7 +43,10 @@ public record PrometheusProbeSpec(String name, String url, String query, String 
     public PrometheusProbeSpec {
         ProbeSpec.requireName(name);
         HttpProbeSpec.get(name, ProbeSpec.require("url", url), null, null);
-        ProbeSpec.require("query", query);
+        boolean rate = analysis != null && analysis.judgeKind() == JudgeKind.SEQUENTIAL;
+        if (!rate) {
+            ProbeSpec.require("query", query);
+        }
         aggregation = aggregation == null ? null : aggregation.strip().toLowerCase(Locale.ROOT);
         if (aggregation != null && !AGGREGATIONS.contains(aggregation)) {
             throw new IllegalArgumentException(
@@ -50,6 +55,11 @@ public record PrometheusProbeSpec(String name, String url, String query, String 
         timeout = HttpProbeSpec.positiveDuration("timeout", timeout, "10s");
         analysis = analysis == null ? AnalysisSettings.defaults() : analysis;
         Thresholds.parse(name, failIf, successIf); // fields are not yet assigned here, so not thresholds()
+    }
+
+    /** @return whether it counts a rate ({@code judge: sequential}): two queries, events and trials */
+    public boolean isRate() {
+        return analysis.judgeKind() == JudgeKind.SEQUENTIAL;
     }
 
     /**

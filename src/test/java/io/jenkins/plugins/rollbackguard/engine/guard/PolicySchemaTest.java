@@ -51,6 +51,9 @@ class PolicySchemaTest {
     private static final String PATTERN = "regular expressions, JSON pointers, globs and paths: compiled or checked";
     private static final String ONE_OF = "one of two fields, or both of a pair (evidence, dataVersion, auth)";
     private static final String UNIQUE = "probe names used twice: uniqueness of a field across list items";
+    private static final String JUDGE = "the statistical judges' settings (docs/health.md): which judge reads which"
+            + " field (events and trials only with judge: sequential, both or neither), an effect's short grammar"
+            + " (rise > 50%), a probability strictly between 0 and 0.5, JSON pointers for HTTP and command probes";
     private static final String TEXT_SET = "value sets written as text (expectStatus 2xx, redirects, aggregation,"
             + " onError): text fields whose words the record checks";
 
@@ -80,7 +83,10 @@ class PolicySchemaTest {
             Map.entry("binDir", PATTERN), Map.entry("dumpProgram", PATTERN), Map.entry("clientProgram", PATTERN),
             Map.entry("evidence", ONE_OF), Map.entry("dataVersion", ONE_OF), Map.entry("probes", UNIQUE),
             Map.entry("expectStatus", TEXT_SET), Map.entry("redirects", TEXT_SET), Map.entry("aggregation", TEXT_SET),
-            Map.entry("onError", TEXT_SET), Map.entry("onNoData", TEXT_SET));
+            Map.entry("onError", TEXT_SET), Map.entry("onNoData", TEXT_SET),
+            Map.entry("judge", JUDGE), Map.entry("effect", JUDGE), Map.entry("alpha", JUDGE), Map.entry("beta", JUDGE),
+            Map.entry("allowedRate", JUDGE), Map.entry("events", JUDGE), Map.entry("trials", JUDGE),
+            Map.entry("counters", JUDGE));
 
     @Test
     void shouldPublishTheSchemaTheModelGenerates() throws IOException {

@@ -72,6 +72,11 @@ final class CommandProbe implements Probe {
         if (result.timedOut() || result.exitCode() != 0) {
             return Measurement.withoutValue(at, Outcome.FAILURE, masker.mask(result.summary()));
         }
+        if (JsonCounts.wanted(spec.analysis())) { // a rate probe: it prints JSON with the counts
+            Measurement counted = JsonCounts.read(at, result.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    spec.analysis());
+            return counted.classify(counted.outcome(), masker.mask(counted.detail()));
+        }
         if (valuePattern == null) {
             return Measurement.withoutValue(at, Outcome.SUCCESS, "exit code 0");
         }

@@ -113,6 +113,10 @@ final class HttpProbe implements Probe {
             return Measurement.of(at, latency, Outcome.FAILURE, mask("body does not match '%s'%s".formatted(
                     spec.bodyMatch(), cut)));
         }
+        if (JsonCounts.wanted(spec.analysis())) { // a rate probe: the counts at analysis.events and .trials
+            Measurement counted = JsonCounts.read(at, body.bytes(), spec.analysis());
+            return counted.classify(counted.outcome(), mask(counted.detail()));
+        }
         if (spec.jsonPointer() == null || spec.jsonPointer().isEmpty()) {
             // concatenation, not String.format: this runs for every sample of every probe
             return Measurement.of(at, latency, Outcome.SUCCESS,

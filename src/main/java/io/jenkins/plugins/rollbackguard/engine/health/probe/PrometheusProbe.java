@@ -27,8 +27,10 @@ import java.util.concurrent.Executor;
 /**
  * A Prometheus instant query. Server trouble (unreachable, non-200, {@code status: error}, unreadable
  * answer, several series without aggregation) is an ERROR: the provider failed, not the target. An
- * empty result or NaN is NO_DATA. Otherwise the value is the scalar, the single sample, or the
- * aggregate of all samples, with outcome SUCCESS for the thresholds to judge.
+ * empty result, NaN or an infinity is NO_DATA. Otherwise the value is the scalar, the single sample, or the
+ * aggregate of all samples, with outcome SUCCESS for the thresholds to judge. A rate probe ({@code judge:
+ * sequential}) runs its {@code analysis.events} and {@code analysis.trials} queries instead, and its sample counts
+ * the one out of the other.
  */
 final class PrometheusProbe implements Probe {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,10 +65,29 @@ final class PrometheusProbe implements Probe {
     @Override
     public CompletableFuture<Measurement> sampleAsync(final Executor executor) {
         Instant at = clock.now();
+        if (!spec.isRate()) {
+            return query(at, spec.query());
+        }
+        // a rate (judge: sequential): the events and the trials, each its own query, at the same time
+        String events = spec.analysis().events();
+        String trials = spec.analysis().trials();
+        return query(at, events).thenCombine(query(at, trials), (e, t) -> {
+            if (e.outcome() != Outcome.SUCCESS) {
+                return e.classify(e.outcome(), "analysis.events: " + e.detail());
+            }
+            if (t.outcome() != Outcome.SUCCESS) {
+                return t.classify(t.outcome(), "analysis.trials: " + t.detail());
+            }
+            return Measurement.counted(at, e.value(), t.value(), "%s of %s".formatted(Measurement.format(e.value()),
+                    Measurement.format(t.value())));
+        });
+    }
+
+    private CompletableFuture<Measurement> query(final Instant at, final String promql) {
         Duration timeout = Durations.parse("timeout", spec.timeout());
         String base = spec.url().endsWith("/") ? spec.url() : spec.url() + "/";
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/v1/query?query="
-                + URLEncoder.encode(spec.query(), StandardCharsets.UTF_8))).timeout(timeout).GET();
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(timeout).GET();
         authHeaders.forEach(request::header);
         CompletableFuture<HttpResponse<CappedBody>> exchange = client.sendAsync(request.build(),
                 CappedBody.handler(MAX_ANSWER));
@@ -74,19 +95,19 @@ final class PrometheusProbe implements Probe {
         return exchange.handle((response, error) -> {
             if (error != null) {
                 Measurement failed = error(at, "query failed: " + rootCause(error));
-                last = spec.query() + " at " + at + "\nno answer: " + failed.detail() + "\n";
+                last = promql + " at " + at + "\nno answer: " + failed.detail() + "\n";
                 return failed;
             }
             byte[] bytes = response.body().bytes();
             int shown = Math.min(bytes.length, RESPONSE_BYTES);
-            last = spec.query() + " at " + at + "\nstatus " + response.statusCode() + "\n\n"
+            last = promql + " at " + at + "\nstatus " + response.statusCode() + "\n\n"
                     + new String(bytes, 0, shown, StandardCharsets.UTF_8)
                     + (shown < bytes.length ? "\n[answer cut at " + shown + " bytes]" : "") + "\n";
-            return read(at, response);
+            return read(at, response, promql);
         });
     }
 
-    private Measurement read(final Instant at, final HttpResponse<CappedBody> response) {
+    private Measurement read(final Instant at, final HttpResponse<CappedBody> response, final String promql) {
         JsonNode root;
         try {
             root = JSON.readTree(response.body().bytes());
@@ -101,19 +122,19 @@ final class PrometheusProbe implements Probe {
         JsonNode data = root.path("data");
         String type = data.path("resultType").asText();
         if ("scalar".equals(type)) {
-            return value(at, List.of(sampleValue(data.path("result"))));
+            return value(at, List.of(sampleValue(data.path("result"))), promql);
         }
         if (!"vector".equals(type)) {
             return error(at, "result type '%s' is not a scalar or a vector".formatted(type));
         }
         List<Double> values = new ArrayList<>();
         data.path("result").forEach(series -> values.add(sampleValue(series.path("value"))));
-        return value(at, values);
+        return value(at, values, promql);
     }
 
-    private Measurement value(final Instant at, final List<Double> values) {
+    private Measurement value(final Instant at, final List<Double> values, final String promql) {
         if (values.isEmpty()) {
-            return Measurement.withoutValue(at, Outcome.NO_DATA, "empty result for " + mask(spec.query()));
+            return Measurement.withoutValue(at, Outcome.NO_DATA, "empty result for " + mask(promql));
         }
         if (values.size() > 1 && spec.aggregation() == null) {
             return error(at, "%d series, expected one; set an aggregation".formatted(values.size()));
@@ -121,6 +142,9 @@ final class PrometheusProbe implements Probe {
         double value = aggregate(values);
         if (Double.isNaN(value)) {
             return Measurement.withoutValue(at, Outcome.NO_DATA, "result is NaN");
+        }
+        if (Double.isInfinite(value)) { // a ratio over no requests: no number to judge (the no-data table)
+            return Measurement.withoutValue(at, Outcome.NO_DATA, "result is " + (value > 0 ? "+Inf" : "-Inf"));
         }
         return Measurement.of(at, value, Outcome.SUCCESS, values.size() == 1 ? "1 series"
                 : "%s of %d series".formatted(spec.aggregation(), values.size()));
@@ -142,7 +166,12 @@ final class PrometheusProbe implements Probe {
 
     private static double sampleValue(final JsonNode pair) {
         try {
-            return Double.parseDouble(pair.path(1).asText("NaN"));
+            String text = pair.path(1).asText("NaN");
+            return switch (text) { // Prometheus writes infinities as +Inf and -Inf, which Java does not read
+                case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+                case "-Inf" -> Double.NEGATIVE_INFINITY;
+                default -> Double.parseDouble(text);
+            };
         }
         catch (NumberFormatException e) {
             return Double.NaN; // Prometheus writes numbers as text; anything else is no data
