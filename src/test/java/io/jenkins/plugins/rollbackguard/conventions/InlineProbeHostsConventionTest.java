@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.text.MessageFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,6 +87,18 @@ class InlineProbeHostsConventionTest {
     }
 
     @Test
+    void shouldQuoteTheFreestyleMessagesOfInlineProbesAsTheStepWritesThem() {
+        ProjectFiles project = ProjectFiles.locate();
+        Properties messages = Conventions.properties(ProjectFiles.read(
+                project.mainResources().resolve(PACKAGE + "freestyle/Messages.properties")));
+        String docs = ProjectFiles.read(project.root().resolve("docs/ui.md"));
+
+        assertThat(quoteProblems("docs/ui.md", docs, messages)).isEmpty();
+        assertThat(quoteProblems("bad.md", docs.replace("is not in the workspace: leave", "is missing: leave"),
+                messages)).singleElement().asString().startsWith("bad.md does not quote PolicyLoader.MissingWithProbes");
+    }
+
+    @Test
     void shouldNameAFreestyleFormWithoutTheProbeList() {
         assertThat(formProblems("freestyle/RecordRollbackPointBuilder/config.jelly", FREESTYLE_WITHOUT_PROBES))
                 .containsExactly("freestyle/RecordRollbackPointBuilder/config.jelly offers no inline probes: add "
@@ -130,6 +144,25 @@ class InlineProbeHostsConventionTest {
         assertThat(unlistedHost("src/main/java/io/jenkins/plugins/rollbackguard/freestyle/RollbackGuardRecorder.java",
                 recorder)).containsExactly("freestyle/RollbackGuardRecorder binds inline probes but is not a host of "
                         + "InlineProbeHostsConventionTest: list it in HOSTS with the class that translates its probes");
+    }
+
+    /** The freestyle messages of inline probes that docs/ui.md quotes, with the values it quotes them with. */
+    static List<String> quoteProblems(final String file, final String docs, final Properties messages) {
+        Map<String, String> quoted = Map.of(
+                "PolicyLoader.MissingWithProbes", "`" + format(messages, "PolicyLoader.MissingWithProbes",
+                        "deploy/policy.yaml") + "`",
+                "PolicyLoader.InlineProbes", "`" + format(messages, "PolicyLoader.InlineProbes", "") + "`");
+        List<String> problems = new ArrayList<>();
+        new TreeMap<>(quoted).forEach((key, text) -> {
+            if (!docs.replaceAll("\\s*\\n\\s*", " ").contains(text)) {
+                problems.add("%s does not quote %s as the step writes it: %s".formatted(file, key, text));
+            }
+        });
+        return problems;
+    }
+
+    private static String format(final Properties messages, final String key, final String value) {
+        return new MessageFormat(messages.getProperty(key)).format(new Object[] {value});
     }
 
     static List<String> bindingProblems(final String name, final String source) {

@@ -113,6 +113,13 @@ class InlineProbeTwinTest {
     }
 
     @Test
+    void shouldNameTheFieldOfABadInlineValueAsDocsUiMdQuotesIt() {
+        // what HttpGuardProbe.analysis builds for failureLimit -1; docs/ui.md quotes the sentence
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AnalysisSettings.builder().failureLimit(-1).build())
+                .hasMessage("analysis.failureLimit: must be 0 or more, got -1");
+    }
+
+    @Test
     void shouldJudgeTheSameSamplesTheSameWayInlineAndFromTheFile() {
         ProbeSpec fromFile = new PolicyReader().parse("policy.yaml", POLICY).probes().get(0);
         double[] latencies = {900, 200, 950, 210, 220}; // two slow pages of five: over failureLimit 1, not 3 of 5
