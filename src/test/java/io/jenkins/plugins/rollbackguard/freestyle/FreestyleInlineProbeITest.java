@@ -144,6 +144,7 @@ class FreestyleInlineProbeITest {
         probe.setCount(5);
         probe.setFailureLimit(1);
         probe.setWindow("3 of 5");
+        probe.setDryRun(false); // as the form's unchecked box binds it (the engine reads null as false too)
         RecordRollbackPointBuilder record = new RecordRollbackPointBuilder(ENVIRONMENT);
         record.setPolicyFile("");
         record.setProbes(List.of(probe));
