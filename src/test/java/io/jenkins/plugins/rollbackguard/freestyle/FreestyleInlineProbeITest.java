@@ -70,6 +70,7 @@ class FreestyleInlineProbeITest {
             RollbackCause cause = reverting.getCause(RollbackCause.class);
             assertThat(cause).as("the reverting build").isNotNull();
             assertThat(cause.getBadBuild()).isEqualTo(tripped.getNumber());
+            assertThat(cause.getTargetBuild()).as("the last good build").isEqualTo(tolerated.getNumber());
             assertThat(reverting.getResult()).as("the revert is watched by the same probe, healthy again")
                     .isEqualTo(Result.SUCCESS);
             assertThat(pointOf(reverting).status()).isEqualTo(PointStatus.GOOD);
