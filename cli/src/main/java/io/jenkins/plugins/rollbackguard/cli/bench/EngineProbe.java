@@ -32,7 +32,7 @@ import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds;
  *         what one sample reads from the trace
  */
 record EngineProbe(String name, String failIf, AnalysisSettings settings, int judgedProbes, boolean baselineToDeploy,
-                   Sampler sampler) implements ProbeJudge {
+                   Sampler sampler) implements ReplayedProbe {
     /** What one sample of a probe reads from a trace. */
     interface Sampler {
         /**

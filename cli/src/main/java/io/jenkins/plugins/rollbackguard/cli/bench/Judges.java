@@ -49,7 +49,7 @@ final class Judges {
                         false, EngineProbe.value(Trace::latency))));
     }
 
-    private static ProbeJudge rate(final String name, final String effect, final int interval, final int watch,
+    private static ReplayedProbe rate(final String name, final String effect, final int interval, final int watch,
             final EngineProbe.Sampler counters) {
         AnalysisSettings settings = AnalysisSettings.builder().judge("sequential").effect(effect).events("events")
                 .trials("trials").counters(true).interval(interval + "s").count(watch / interval + 1)

@@ -15,7 +15,7 @@ import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
  * @param probes
  *         its probes
  */
-record Policy(String name, List<ProbeJudge> probes) {
+record Policy(String name, List<ReplayedProbe> probes) {
     /** Seconds of the payment success query's window ({@code rate(...[2m])} in docs/health.md). */
     static final int PAYMENT_WINDOW = 120;
     /** Seconds of the error ratio query's window ({@code rate(...[1m])}). */
@@ -61,7 +61,7 @@ record Policy(String name, List<ProbeJudge> probes) {
                 threshold(LATENCY, "rise > 50%", argoSettings(interval, 300, failureLimit), Trace::latency)));
     }
 
-    private static ProbeJudge threshold(final String name, final String failIf, final AnalysisSettings settings,
+    private static ReplayedProbe threshold(final String name, final String failIf, final AnalysisSettings settings,
             final java.util.function.ToDoubleBiFunction<Trace, Integer> value) {
         return new EngineProbe(name, failIf, settings, 1, false, EngineProbe.value(value));
     }
@@ -81,8 +81,8 @@ record Policy(String name, List<ProbeJudge> probes) {
      * @return the deploy's outcome
      */
     Outcome run(final Trace trace, final boolean noData) {
-        List<ProbeJudge.Run> runs = new ArrayList<>();
-        for (ProbeJudge probe : probes) {
+        List<ReplayedProbe.Run> runs = new ArrayList<>();
+        for (ReplayedProbe probe : probes) {
             runs.add(probe.run(trace, noData));
         }
         return new Outcome(runs);
@@ -94,10 +94,10 @@ record Policy(String name, List<ProbeJudge> probes) {
      * @param runs
      *         each probe's verdict, in the policy's order
      */
-    record Outcome(List<ProbeJudge.Run> runs) {
+    record Outcome(List<ReplayedProbe.Run> runs) {
         /** @return seconds from the deploy to the first trip, or {@link Integer#MAX_VALUE} when none tripped */
         int tripAt() {
-            return runs.stream().filter(ProbeJudge.Run::tripped).mapToInt(ProbeJudge.Run::at).min()
+            return runs.stream().filter(ReplayedProbe.Run::tripped).mapToInt(ReplayedProbe.Run::at).min()
                     .orElse(Integer.MAX_VALUE);
         }
 
@@ -109,13 +109,13 @@ record Policy(String name, List<ProbeJudge> probes) {
          * @return seconds from the deploy, or {@link Integer#MAX_VALUE} when it did not trip
          */
         int tripAt(final String probe) {
-            return runs.stream().filter(r -> r.probe().equals(probe) && r.tripped()).mapToInt(ProbeJudge.Run::at)
+            return runs.stream().filter(r -> r.probe().equals(probe) && r.tripped()).mapToInt(ReplayedProbe.Run::at)
                     .findFirst().orElse(Integer.MAX_VALUE);
         }
 
         /** @return the watch's verdict: FAILED if any probe failed, else INCONCLUSIVE if any was, else PASSED */
         VerdictStatus status() {
-            if (runs.stream().anyMatch(ProbeJudge.Run::tripped)) {
+            if (runs.stream().anyMatch(ReplayedProbe.Run::tripped)) {
                 return VerdictStatus.FAILED;
             }
             return runs.stream().anyMatch(r -> r.status() == VerdictStatus.INCONCLUSIVE) ? VerdictStatus.INCONCLUSIVE

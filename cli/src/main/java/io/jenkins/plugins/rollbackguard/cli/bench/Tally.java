@@ -3,6 +3,7 @@ package io.jenkins.plugins.rollbackguard.cli.bench;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * One policy's figures at one traffic level: false trips over the healthy deploys, detections and their delays over
@@ -38,7 +39,7 @@ record Tally(String policy, List<Deploy> healthy, List<Deploy> bad) {
             long[] seconds = new long[n];
             long[] requests = new long[n];
             for (int i = 0; i < n; i++) {
-                ProbeJudge.Run run = outcome.runs().get(i);
+                ReplayedProbe.Run run = outcome.runs().get(i);
                 seconds[i] = run.tripped() ? Math.max(0, run.at()) : NEVER;
                 requests[i] = run.tripped() ? trace.requestsSinceDeploy(Math.max(0, run.at())) : NEVER;
             }
@@ -79,7 +80,7 @@ record Tally(String policy, List<Deploy> healthy, List<Deploy> bad) {
 
     private static List<Deploy> combine(final List<Tally> choice, final boolean healthy) {
         int deploys = (healthy ? choice.get(0).healthy() : choice.get(0).bad()).size();
-        return java.util.stream.IntStream.range(0, deploys).mapToObj(d -> Deploy.combine(choice.stream()
+        return IntStream.range(0, deploys).mapToObj(d -> Deploy.combine(choice.stream()
                 .map(t -> (healthy ? t.healthy() : t.bad()).get(d)).toList())).toList();
     }
 

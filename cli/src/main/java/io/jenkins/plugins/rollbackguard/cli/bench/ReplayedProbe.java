@@ -3,7 +3,7 @@ package io.jenkins.plugins.rollbackguard.cli.bench;
 import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
 
 /** One probe of a policy, replayed over a simulated deploy through one of the engine's judges. */
-interface ProbeJudge {
+interface ReplayedProbe {
     /** @return the probe's name */
     String name();
 
