@@ -152,7 +152,8 @@ public class PointView {
      * Returns the verdict's explanation as the ledger keeps it ({@code Ledger.explanation}), one row per part that
      * it has, values in their unit; empty for a point without one (a person's mark, an older point).
      *
-     * @return the rows: rule, metric, threshold, baseline, observed, change, window, samples
+     * @return the rows: rule, metric, threshold, baseline, observed, change, window, samples, and the statistical
+     *         judge with its sample size, alpha and beta when one decided
      */
     public List<Row> getExplanation() {
         io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation why = point.explanation();
@@ -184,6 +185,11 @@ public class PointView {
         }
         rows.add(new Row("samples", "%d taken, %d judged, %d failed".formatted(why.samples(), why.judged(),
                 why.failures())));
+        if (why.judge() != null) { // a statistical judge decided (docs/health.md): its sample, alpha and beta
+            rows.add(new Row("judge", "%s, sample %d%s%s".formatted(why.judge(), why.sampleSize() == null ? 0
+                    : why.sampleSize(), why.alpha() == null ? "" : ", alpha " + why.alpha(), why.beta() == null ? ""
+                    : ", beta " + why.beta())));
+        }
         return rows;
     }
 

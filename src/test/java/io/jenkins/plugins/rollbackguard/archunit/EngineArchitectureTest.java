@@ -39,6 +39,16 @@ class EngineArchitectureTest {
                     "io.jenkins.plugins.rollbackguard.freestyle..", "io.jenkins.plugins.rollbackguard.config..")
             .because("hosts depend on the engine, never the other way round");
 
+    /** The statistical judges are used by engine.health and use none of it, so that the two make no cycle. */
+    static final ArchRule JUDGES_STAND_ALONE = standAlone(ENGINE + ".health.judge..");
+
+    private static ArchRule standAlone(final String judges) {
+        return noClasses().that().resideInAPackage(judges)
+                .should().dependOnClassesThat().resideInAnyPackage(ENGINE + ".health", ENGINE + ".health.probe..",
+                        ENGINE + ".guard..", ENGINE + ".ledger..")
+                .because("the replay benchmark and Analysis drive the judges; the judges know only counts and values");
+    }
+
     private static JavaClasses engineClasses() {
         return new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -58,6 +68,27 @@ class EngineArchitectureTest {
     @Test
     void shouldNotDependOnHosts() {
         ENGINE_DOES_NOT_USE_ITS_HOSTS.check(engineClasses());
+    }
+
+    @Test
+    void shouldKeepTheJudgesFreeOfTheRestOfHealth() {
+        JUDGES_STAND_ALONE.check(engineClasses());
+    }
+
+    @Test
+    void shouldRefuseAJudgeThatReachesBackIntoHealth() {
+        // a deliberately bad judge: this test's nested class, judged by the same rule for this test's package
+        JavaClasses bad = new ClassFileImporter().importClasses(BadJudge.class,
+                io.jenkins.plugins.rollbackguard.engine.health.Outcome.class);
+        assertThat(standAlone(BadJudge.class.getPackageName()).evaluate(bad).hasViolation()).isTrue();
+        assertThat(JUDGES_STAND_ALONE.evaluate(engineClasses()).hasViolation()).isFalse();
+    }
+
+    /** Reads an Outcome, as a judge must not. */
+    static final class BadJudge {
+        io.jenkins.plugins.rollbackguard.engine.health.Outcome outcome() {
+            return io.jenkins.plugins.rollbackguard.engine.health.Outcome.SUCCESS;
+        }
     }
 
     @Test

@@ -124,6 +124,14 @@ public final class PolicyReader {
                 // the schema says (YAML's parser would otherwise let any scalar through to databind's coercions)
                 .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("policy-booleans")
                         .addDeserializer(Boolean.class, new StrictBoolean()))
+                // a key without a value in a YAML flow mapping ({interval: 10s, count}) is an empty text: for a
+                // number that is no number, as the schema says, rather than the default
+                .withCoercionConfig(com.fasterxml.jackson.databind.type.LogicalType.Integer, config -> config
+                        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.EmptyString,
+                                com.fasterxml.jackson.databind.cfg.CoercionAction.Fail))
+                .withCoercionConfig(com.fasterxml.jackson.databind.type.LogicalType.Float, config -> config
+                        .setCoercion(com.fasterxml.jackson.databind.cfg.CoercionInputShape.EmptyString,
+                                com.fasterxml.jackson.databind.cfg.CoercionAction.Fail))
                 .build();
     }
 

@@ -81,6 +81,31 @@ class GuardSessionBaselinesTest {
         }
     }
 
+    @Test
+    void shouldKeepTheBaselineSamplesWithTheirCountsOnThePointForTheJudges() {
+        java.time.Instant at = java.time.Instant.parse("2026-12-02T10:00:00Z");
+        List<io.jenkins.plugins.rollbackguard.engine.health.Measurement> taken = List.of(
+                io.jenkins.plugins.rollbackguard.engine.health.Measurement.counted(at, 12, 1000, "3 of 1000"),
+                io.jenkins.plugins.rollbackguard.engine.health.Measurement.counted(at.plusSeconds(10), 15, 1410, ""));
+        String written = GuardSession.writeSamples(taken);
+        assertThat(written).isEqualTo("1796205600000 0.012 SUCCESS 12.0/1000.0;1796205610000 0.010638297872340425 "
+                + "SUCCESS 15.0/1410.0");
+        RollbackPoint point = RollbackPoint.builder(EnvironmentName.of("shop"), PointSource.cli("v2"))
+                .attribute(GuardSession.BASELINE + "errors", "0.0113").attribute(GuardSession.BASELINE_SAMPLES + "errors",
+                        "2").attribute(GuardSession.BASELINE_SAMPLED + "errors", written)
+                .attribute(GuardSession.BASELINE + "latency", "210.0")
+                .attribute(GuardSession.BASELINE_SAMPLED + "latency", "1796205600000 210.0 SUCCESS").build();
+
+        Map<String, Baseline> read = GuardSession.baselinesOf(point);
+
+        assertThat(read.get("errors").sampled()).extracting(
+                io.jenkins.plugins.rollbackguard.engine.health.Measurement::events).containsExactly(12.0, 15.0);
+        assertThat(read.get("errors").sampled()).extracting(
+                io.jenkins.plugins.rollbackguard.engine.health.Measurement::trials).containsExactly(1000.0, 1410.0);
+        assertThat(read.get("latency").values()).as("a sample written before counts existed").containsExactly(210.0);
+        assertThat(read.get("latency").sampled().get(0).hasCounts()).isFalse();
+    }
+
     private static DeployRequest request(final long revertOf) {
         return new DeployRequest(PointSource.cli("run"), List.of(), null, Map.of(), "tester", null, revertOf,
                 "manual", null, Map.of());

@@ -63,6 +63,26 @@ class LedgerExplanationTest {
     }
 
     @Test
+    void shouldKeepAStatisticalJudgesSampleSizeAlphaAndBetaThroughTheJournalAndASnapshot() {
+        VerdictExplanation judged = WHY.withJudge("sequential", 162, 0.005, 0.1);
+        Ledger ledger = open(2);
+        RollbackPoint point = ledger.record(draft(7), "alice", "deploy");
+        ledger.transition(PROD, point.id(), PointStatus.DEPLOYING, "guard", "deploying");
+        ledger.transition(PROD, point.id(), PointStatus.WATCHING, "guard", "watching");
+        ledger.transition(PROD, point.id(), PointStatus.BAD, "guard", judged.text(), judged.text(),
+                builder -> builder.explanation(judged));
+
+        VerdictExplanation read = open(2).explanation(PROD, point.id()).orElseThrow();
+        assertThat(read).isEqualTo(judged);
+        assertThat(read.judge()).isEqualTo("sequential");
+        assertThat(read.sampleSize()).isEqualTo(162);
+        assertThat(read.alpha()).isEqualTo(0.005);
+        assertThat(read.beta()).isEqualTo(0.1);
+        assertThat(read.text()).endsWith("; sequential judge, sample 162, alpha 0.005, beta 0.10");
+        assertThat(WHY.judge()).as("a threshold verdict names no judge").isNull();
+    }
+
+    @Test
     void shouldKeepTheExplanationThroughASnapshot() throws IOException {
         Ledger ledger = open(3);
         RollbackPoint bad = trip(ledger, 1);

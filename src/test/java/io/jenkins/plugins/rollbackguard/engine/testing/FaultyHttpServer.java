@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real local HTTP server (JDK {@link HttpServer}) with injectable faults, one path each:
- * {@code /ok}, {@code /json} ({"rate": 0.97}), {@code /slow} (300 ms), {@code /error} (500),
+ * {@code /ok}, {@code /json} ({"rate": 0.97}), {@code /counts} ({"errors": 3, "http": {"requests": "412"}}),
+ * {@code /slow} (300 ms), {@code /error} (500),
  * {@code /garbage} (200, not JSON), {@code /huge} (100 MiB), {@code /hang} (never answers),
  * {@code /redirect} (302 to /ok). It remembers the last Authorization header. Close it to stop it.
  */
@@ -37,6 +38,7 @@ public final class FaultyHttpServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/ok", e -> answer(e, 200, "ok"));
         server.createContext("/json", e -> answer(e, 200, "{\"rate\": 0.97, \"name\": \"shop\"}"));
+        server.createContext("/counts", e -> answer(e, 200, "{\"errors\": 3, \"http\": {\"requests\": \"412\"}}"));
         server.createContext("/slow", e -> {
             pause(300);
             answer(e, 200, "slow but fine");

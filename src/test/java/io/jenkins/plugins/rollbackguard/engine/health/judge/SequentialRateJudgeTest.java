@@ -68,10 +68,35 @@ class SequentialRateJudgeTest {
         assertThat(judge.badRate()).isEqualTo(2 * judge.healthyRate()); // the floor: twice, and 2x is above +1pp
         assertThat(decisions).containsExactly(Decision.CONTINUE, Decision.CONTINUE, Decision.CONTINUE, Decision.TRIP,
                 Decision.TRIP, Decision.TRIP);
-        assertThat(judge.end().rule()).contains("11 bad events in 162 trials (6.79%)", "reached the trip bound 4.50");
+        assertThat(judge.end().rule()).isEqualTo("sequential test: 11 bad events in 162 trials (6.79%) against 1.67% "
+                + "healthy and 3.33% bad; log-likelihood ratio 5.04 reached the trip bound 4.50");
         assertThat(judge.end().sampleSize()).isEqualTo(162);
         assertThat(judge.end().alpha()).isEqualTo(0.01);
         assertThat(judge.end().beta()).isEqualTo(0.1);
+    }
+
+    @Test
+    void shouldDetectOneToFivePercentErrorsAfterAboutAHundredRequests() {
+        // the worked figure of docs/health.md: healthy 1% given, the effect '> 5%', one request at a time
+        SequentialRateJudge.Settings settings = new SequentialRateJudge.Settings(Effect.parse("> 5%"), 0.01, 0.1,
+                0.01);
+        long[] requests = new long[1000];
+        int tripped = 0;
+        Random random = new Random(42);
+        for (int run = 0; run < requests.length; run++) {
+            SequentialRateJudge judge = new SequentialRateJudge(settings, RateCounts.NONE);
+            Judgement judgement = judge.current();
+            while (!judgement.decision().isFinal()) {
+                judgement = judge.add(new RateCounts(random.nextDouble() < 0.05 ? 1 : 0, 1));
+            }
+            tripped += judgement.decision() == Decision.TRIP ? 1 : 0;
+            requests[run] = judgement.sampleSize();
+        }
+        java.util.Arrays.sort(requests);
+        System.out.printf("1%% -> 5%%: %d of 1000 tripped, median %d requests, p95 %d%n", tripped, requests[500],
+                requests[950]);
+        assertThat(tripped).isGreaterThanOrEqualTo(870); // the power at the effect itself: 1 - beta
+        assertThat(requests[500]).isBetween(60L, 120L);
     }
 
     @Test

@@ -76,6 +76,21 @@ class CommandProbeTest {
                 .hasMessageStartingWith("secretEnvironment.API_KEY: no secret named 'NOPE' is available; define it");
     }
 
+    @Test
+    void shouldCountARateFromTheJsonItPrints() {
+        CommandProbeSpec payments = new CommandProbeSpec("payments", List.of("sh", "-c",
+                "echo '{\"payments\": {\"ok\": 29, \"all\": 30}}'"), Map.of(), Map.of(), "10s", null, null, null,
+                io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettings.builder().judge("sequential")
+                        .effect("drop > 20%").events("/payments/ok").trials("/payments/all").build());
+        Measurement m = probe(payments).sample();
+        assertThat(m.outcome()).isEqualTo(io.jenkins.plugins.rollbackguard.engine.health.Outcome.SUCCESS);
+        assertThat(m.events()).isEqualTo(29);
+        assertThat(m.trials()).isEqualTo(30);
+        CommandProbeSpec text = new CommandProbeSpec("payments", List.of("sh", "-c", "echo all good"), Map.of(),
+                Map.of(), "10s", null, null, null, payments.analysis());
+        assertThat(probe(text).sample().outcome()).isEqualTo(io.jenkins.plugins.rollbackguard.engine.health.Outcome.ERROR);
+    }
+
     private static Measurement run(final String pattern, final String script) {
         return probe(spec(pattern, "10s", script)).sample();
     }

@@ -83,6 +83,30 @@ class HttpProbeTest {
     }
 
     @Test
+    void shouldCountARateAtTwoJsonPointers() throws Exception {
+        try (FaultyHttpServer server = new FaultyHttpServer(); SystemScheduler clock = new SystemScheduler(1)) {
+            ProbeFactory factory = factory(clock);
+            Measurement counted = sample(factory, rate(server.url() + "/counts", "/errors", "/http/requests"));
+            assertThat(counted.outcome()).isEqualTo(Outcome.SUCCESS);
+            assertThat(counted.events()).isEqualTo(3);
+            assertThat(counted.trials()).as("a number written as text counts too").isEqualTo(412);
+            assertThat(counted.value()).isEqualTo(3.0 / 412);
+            assertThat(counted.detail()).isEqualTo("3 of 412");
+            Measurement missing = sample(factory, rate(server.url() + "/counts", "/errors", "/requests"));
+            assertThat(missing.outcome()).isEqualTo(Outcome.ERROR);
+            assertThat(missing.detail()).isEqualTo("no number at analysis.trials /requests");
+            Measurement garbage = sample(factory, rate(server.url() + "/garbage", "/errors", "/requests"));
+            assertThat(garbage.outcome()).isEqualTo(Outcome.ERROR);
+            assertThat(garbage.detail()).startsWith("the answer is not JSON");
+        }
+    }
+
+    private static HttpProbeSpec rate(final String url, final String events, final String trials) {
+        return new HttpProbeSpec("web", url, null, null, null, null, null, null, "1s", "1s", null, null, null, null,
+                AnalysisSettings.builder().judge("sequential").events(events).trials(trials).build());
+    }
+
+    @Test
     void shouldFollowRedirectsPerPolicyAndAcceptStatusSets() throws Exception {
         try (FaultyHttpServer server = new FaultyHttpServer(); SystemScheduler clock = new SystemScheduler(1)) {
             ProbeFactory factory = factory(clock);

@@ -101,6 +101,38 @@ class PrometheusProbeTest {
         }
     }
 
+    @Test
+    void shouldCountARateWithTwoQueriesAndTakeAnInfinityForNoData() throws Exception {
+        requirePrometheus();
+        try (MetricsExporter exporter = new MetricsExporter();
+                PrometheusServer prometheus = PrometheusServer.start(exporter.target());
+                SystemScheduler clock = new SystemScheduler(1)) {
+            ProbeFactory factory = new ProbeFactory(SecretSource.none(), new LocalCommandRunner(), Runnable::run, clock);
+            awaitRate(prometheus);
+            String url = prometheus.url();
+            Measurement counted = factory.create(rate(url, "sum(app_requests_total{status=\"error\"}) or vector(0)",
+                    "sum(app_requests_total)")).sample();
+            assertThat(counted.outcome()).as(counted.describe()).isEqualTo(Outcome.SUCCESS);
+            assertThat(counted.hasCounts()).isTrue();
+            assertThat(counted.trials()).isPositive();
+            assertThat(counted.events()).isBetween(0.0, counted.trials());
+            Measurement refused = factory.create(rate(url, "rate(", "sum(app_requests_total)")).sample();
+            assertThat(refused.outcome()).isEqualTo(Outcome.ERROR);
+            assertThat(refused.detail()).startsWith("analysis.events: ");
+            Measurement empty = factory.create(rate(url, "sum(app_missing_metric)", "sum(app_requests_total)"))
+                    .sample();
+            assertThat(empty.outcome()).isEqualTo(Outcome.NO_DATA);
+            Measurement infinite = sample(factory, url, "1/0", null);
+            assertThat(infinite.outcome()).isEqualTo(Outcome.NO_DATA);
+            assertThat(infinite.detail()).isEqualTo("result is +Inf");
+        }
+    }
+
+    private static PrometheusProbeSpec rate(final String url, final String events, final String trials) {
+        return new PrometheusProbeSpec("rate", url, null, null, null, "5s", null, null, AnalysisSettings.builder()
+                .judge("sequential").events(events).trials(trials).counters(true).build());
+    }
+
     private static Measurement sample(final ProbeFactory factory, final String url, final String query,
             final String aggregation) {
         return factory.create(new PrometheusProbeSpec("q", url, query, aggregation, null, "5s", null, null, null))
