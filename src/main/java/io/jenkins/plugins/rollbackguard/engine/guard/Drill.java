@@ -204,7 +204,7 @@ public final class Drill {
         Optional<RollbackPoint> point = leg(ledger, leg);
         if (point.isEmpty() || point.get().status().isInFlight()) {
             return done(ledger, leg == Leg.BACK ? Verdict.BACK_FAILED : Verdict.FORWARD_FAILED,
-                    "the drill's %s to %s ended without a verdict (%s)".formatted(words(leg), target(leg).label(), what));
+                    "the drill's leg %s %s ended without a verdict (%s)".formatted(words(leg), target(leg).label(), what));
         }
         return next(ledger);
     }
