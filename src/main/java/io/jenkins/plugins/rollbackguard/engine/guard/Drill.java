@@ -26,7 +26,8 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.RollbackPoint;
  * host that restarted needs to keep only the environment, the id of the point drilled from and the drill's id.</p>
  *
  * <p>Refused ({@link GuardRefusedException}) for an environment whose name looks like production unless allowed, for a
- * frozen environment (circuit OPEN), and for one with fewer than two good points the host can deploy again.</p>
+ * frozen environment (circuit OPEN), and for one with fewer than two good points the host can deploy again (the
+ * current one included: the drill ends by deploying it again).</p>
  */
 public final class Drill {
     /** Point attribute: the drill a leg belongs to (the host's id of the drill, unique per drill). */
@@ -101,6 +102,11 @@ public final class Drill {
         RollbackPoint current = (ledger.environments().contains(environment) ? ledger.lastGood(environment)
                 : Optional.<RollbackPoint>empty()).orElseThrow(() -> new GuardRefusedException(
                         "environment '%s' has no good point to drill with".formatted(environment)));
+        if (!redeployable.test(current)) {
+            throw new GuardRefusedException(("environment '%s' cannot be drilled from %s: this host did not deploy it, "
+                    + "so the drill could not deploy it again at its end; deploy it here first").formatted(environment,
+                    current.label()));
+        }
         RollbackPoint previous = previousGood(ledger, current, redeployable).orElseThrow(() -> new GuardRefusedException(
                 "environment '%s' needs two good points with artifacts for a drill; it has only %s"
                         .formatted(environment, current.label())));

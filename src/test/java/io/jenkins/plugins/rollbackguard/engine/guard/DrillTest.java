@@ -151,6 +151,11 @@ class DrillTest {
         assertThatThrownBy(() -> Drill.plan(fixture.ledger, GuardFixture.ENV, false, "-", p -> p.id() != 1, "x"))
                 .as("a good point the host cannot deploy again does not count").isInstanceOf(GuardRefusedException.class)
                 .hasMessageContaining("needs two good points");
+        assertThatThrownBy(() -> Drill.plan(fixture.ledger, GuardFixture.ENV, false, "-", p -> p.id() != 2, "x"))
+                .as("the current good point is deployed again at the end").isInstanceOf(GuardRefusedException.class)
+                .hasMessage("environment 'shop' cannot be drilled from %s: this host did not deploy it, so the drill "
+                        .formatted(fixture.ledger.point(GuardFixture.ENV, 2).label()) + "could not deploy it again at "
+                        + "its end; deploy it here first");
         fixture.ledger.openCircuit(GuardFixture.ENV, "tripped", "guard", 0);
         assertThatThrownBy(() -> plan("x")).isInstanceOf(GuardRefusedException.class)
                 .hasMessage("environment 'shop' is frozen (circuit OPEN): reset it before a drill");
