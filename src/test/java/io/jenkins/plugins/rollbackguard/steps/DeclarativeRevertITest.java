@@ -12,7 +12,6 @@ import org.jvnet.hudson.test.junit.jupiter.BuildWatcherExtension;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
 import hudson.FilePath;
-import hudson.model.Label;
 import hudson.slaves.DumbSlave;
 
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
@@ -40,7 +39,7 @@ class DeclarativeRevertITest {
     void shouldRevertOnAnotherAgentWithAnEmptyWorkspaceAndSkipTheGuardedOutStages(final JenkinsRule j)
             throws Exception {
         try (HealthServer service = new HealthServer()) {
-            DumbSlave first = j.createOnlineSlave(Label.get("deploy"));
+            DumbSlave first = agent(j, "first"); // named: an agent's directory is named after it
             WorkflowJob shop = j.createProject(WorkflowJob.class, "shop");
             shop.setDefinition(new CpsFlowDefinition(pipeline(service.url()), true));
             WorkflowRun one = j.buildAndAssertSuccess(shop);
@@ -48,7 +47,7 @@ class DeclarativeRevertITest {
             j.assertLogContains("Running on " + first.getNodeName(), one);
             j.assertLogContains("deploy script of build 1: deploying v1", one);
             j.jenkins.removeNode(first);
-            DumbSlave second = j.createOnlineSlave(Label.get("deploy"));
+            DumbSlave second = agent(j, "second");
             FilePath workspace = second.getWorkspaceFor(shop);
             assertThat(workspace.exists()).as("the second agent has never built the shop").isFalse();
             WorkflowJob ops = Pipelines.createJob(j, "ops",
@@ -75,6 +74,12 @@ class DeclarativeRevertITest {
             assertThat(revertPoint.revertOf()).isEqualTo(pointOf(ledger, 2).id());
             assertThat(pointOf(ledger, 2).status()).isEqualTo(PointStatus.REVERTED);
         }
+    }
+
+    private static DumbSlave agent(final JenkinsRule j, final String name) throws Exception {
+        DumbSlave agent = j.createSlave(name, "deploy", null);
+        j.waitOnline(agent);
+        return agent;
     }
 
     /** The documented shop pipeline; the Checkout stage stands for {@code checkout scm} of a deploy script. */
