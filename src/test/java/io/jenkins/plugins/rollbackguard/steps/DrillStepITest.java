@@ -103,25 +103,30 @@ class DrillStepITest {
     }
 
     /** A staging deploy job: a new build archives {@code app.txt}; a reverting build deploys the target's copy. */
-    private static WorkflowJob stagingDeployJob(final JenkinsRule j, final String url) throws Exception {
+    static WorkflowJob stagingDeployJob(final JenkinsRule j, final String url) throws Exception {
         WorkflowJob app = j.createProject(WorkflowJob.class, "app");
         app.setConcurrentBuild(true);
-        app.setDefinition(new CpsFlowDefinition("""
+        app.setDefinition(stagingDeploy(url, 2));
+        return app;
+    }
+
+    /** The staging deploy's script, watching for a number of one-second samples. */
+    static CpsFlowDefinition stagingDeploy(final String url, final int samples) throws Exception {
+        return new CpsFlowDefinition("""
                 node {
                   if (env.ROLLBACK_GUARD_IS_ROLLBACK != 'true') {
                     writeFile file: 'app.txt', text: "v${env.BUILD_NUMBER}"
                     archiveArtifacts 'app.txt'
                   }
                   withRollbackGuard(environment: 'staging', probes: [http(name: 'health', url: '%s',
-                      jsonPointer: '/rate', failIf: '< 0.9', interval: '1s', count: 2)]) {
+                      jsonPointer: '/rate', failIf: '< 0.9', interval: '1s', count: %d)]) {
                     echo "deploying ${readFile 'app.txt'} rollback=${env.ROLLBACK_GUARD_IS_ROLLBACK}"
                   }
                 }
-                """.formatted(url), true));
-        return app;
+                """.formatted(url, samples), true);
     }
 
-    private static RollbackPoint pointOf(final Ledger ledger, final int build) {
+    static RollbackPoint pointOf(final Ledger ledger, final int build) {
         return ledger.history(STAGING, 0, 100).stream().filter(point -> point.source().build() == build)
                 .findFirst().orElseThrow(() -> new AssertionError("no point for app #" + build));
     }
