@@ -1,6 +1,5 @@
 package io.jenkins.plugins.rollbackguard.engine.guard;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -231,10 +230,7 @@ public final class Drill {
     }
 
     private Deploy deploy(final Leg leg) {
-        Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put(IncidentFigures.DRILL_LEG, leg.value());
-        attributes.put(ID, id);
-        return new Deploy(leg, target(leg), "%s %s".formatted(words(leg), target(leg).label()), Map.copyOf(attributes),
+        return new Deploy(leg, target(leg), "%s %s".formatted(words(leg), target(leg).label()), attributes(leg, id),
                 key(leg));
     }
 
