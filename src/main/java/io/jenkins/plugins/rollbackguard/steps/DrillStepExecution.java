@@ -155,6 +155,11 @@ public class DrillStepExecution extends StepExecution {
                 }
             }
         }
+        if (job instanceof hudson.model.AbstractProject<?, ?>) { // its reverting build records no drill point (yet)
+            throw new AbortException(("rollbackGuardDrill: %s is a freestyle job, whose reverting builds do not record "
+                    + "drill points; drill an environment deployed by a Pipeline job, or with rollback-guard drill")
+                    .formatted(job.getFullName()));
+        }
         if (job.getFullName().equals(ownJob) && job instanceof ParameterizedJobMixIn.ParameterizedJob<?, ?> p
                 && !p.isConcurrentBuild()) {
             throw new AbortException(("rollbackGuardDrill: the drill's reverting builds are builds of %s, which does "
