@@ -157,7 +157,7 @@ public class DrillStepExecution extends StepExecution {
         }
         if (job instanceof hudson.model.AbstractProject<?, ?>) { // its reverting build records no drill point (yet)
             throw new AbortException(("rollbackGuardDrill: %s is a freestyle job, whose reverting builds do not record "
-                    + "drill points; drill an environment deployed by a Pipeline job, or with rollback-guard drill")
+                    + "drill points yet; drill an environment deployed by a Pipeline job")
                     .formatted(job.getFullName()));
         }
         if (job.getFullName().equals(ownJob) && job instanceof ParameterizedJobMixIn.ParameterizedJob<?, ?> p
