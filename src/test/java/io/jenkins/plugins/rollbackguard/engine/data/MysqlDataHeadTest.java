@@ -64,6 +64,9 @@ class MysqlDataHeadTest {
                 .contains(db + ".flyway_schema_history");
         assertThat(broken.since(good)).singleElement().satisfies(m -> assertThat(m.success()).isFalse());
         assertThat(server.sql(db, "SHOW TABLES LIKE 'names'").strip()).as("MariaDB kept the half").isEqualTo("names");
+        server.sql(db, "DROP TABLE names");
+        migrations(db).flywayRepair(scripts);
+        assertThat(read(db, DataSourceSpec.database()).halfApplied()).as("after flyway repair").isNull();
     }
 
     @Test
