@@ -154,8 +154,9 @@ final class SqlSession implements AutoCloseable {
         String sql = postgres
                 ? "SELECT coalesce(json_agg(json_build_object(%s)%s), '[]'::json) FROM %s"
                         .formatted(String.join(", ", pairs), order, from)
+                // GROUP_CONCAT, not JSON_ARRAYAGG: MySQL's JSON_ARRAYAGG takes no ORDER BY (MariaDB's does)
                 : ("SET SESSION group_concat_max_len = 4294967295; "
-                        + "SELECT COALESCE(JSON_ARRAYAGG(JSON_OBJECT(%s)%s), '[]') FROM %s")
+                        + "SELECT COALESCE(CONCAT('[', GROUP_CONCAT(JSON_OBJECT(%s)%s SEPARATOR ','), ']'), '[]') FROM %s")
                         .formatted(String.join(", ", pairs), order, from);
         String output = run(sql).strip();
         try {
