@@ -123,6 +123,8 @@ class MysqlDataHeadTest {
         assertThat(read(db, DataSourceSpec.query("SELECT v FROM app_meta WHERE k = 'schema'")).head()).isEqualTo("v-9");
         assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT v FROM app_meta")))
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("returned 2 rows");
+        assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT max(v) FROM app_meta WHERE k = 'none'")))
+                .isInstanceOf(DataHeadException.class).hasMessageContaining("returned no value");
         assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT v FROM no_such_table")))
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("no_such_table");
         assertThat(read(db, DataSourceSpec.database()).isNone()).as("otherapp's history is another database's").isTrue();

@@ -281,6 +281,8 @@ class PostgresDataHeadTest {
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("returned 2 rows");
         assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT k, v FROM app_meta WHERE k = 'other'")))
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("returned 2 columns");
+        assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT max(v) FROM app_meta WHERE k = 'none'")))
+                .isInstanceOf(DataHeadException.class).hasMessageContaining("returned no value");
         assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT v FROM no_such_table")))
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("dataVersion.sql: the query failed")
                 .hasMessageContaining("no_such_table");
