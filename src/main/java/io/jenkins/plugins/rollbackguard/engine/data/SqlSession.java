@@ -67,6 +67,9 @@ final class SqlSession implements AutoCloseable {
                 throw new DataHeadException("Cannot write the client's private settings file for %s: %s"
                         .formatted(spec.describe(), e.getMessage()), e);
             }
+            catch (IllegalArgumentException e) { // the password secret is missing: the message names it
+                throw new DataHeadException(e.getMessage(), e);
+            }
         }
         throw new DataHeadException(("dataVersion.backup: the %s backup has no database connection; the data head is "
                 + "read through a postgres or mysql backup").formatted(spec.kind().name().toLowerCase(java.util.Locale.ROOT)));
@@ -90,10 +93,16 @@ final class SqlSession implements AutoCloseable {
      * are separated by a tab.
      */
     String run(final String sql) {
-        CommandRequest request = postgres
-                ? pg.request("psql", database, List.of("-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-                        "-c", sql))
-                : mysql.request(mysqlProgram, List.of("-N", "-B", "-r", "-e", sql, database));
+        CommandRequest request;
+        try {
+            request = postgres
+                    ? pg.request("psql", database, List.of("-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+                            "-c", sql))
+                    : mysql.request(mysqlProgram, List.of("-N", "-B", "-r", "-e", sql, database));
+        }
+        catch (IllegalArgumentException e) { // the password secret is missing: the message names it, not its value
+            throw new DataHeadException(e.getMessage(), e);
+        }
         String program = postgres ? "psql" : mysqlProgram;
         CommandResult result;
         try {

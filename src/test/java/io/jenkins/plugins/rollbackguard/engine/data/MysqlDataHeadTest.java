@@ -140,6 +140,10 @@ class MysqlDataHeadTest {
                 DataContexts.create(Map.of("MY_PROD", "wrong-" + PASSWORD))).read())
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("Access denied")
                 .hasMessageNotContaining(PASSWORD);
+        assertThatThrownBy(() -> DataHeads.reader(DataSourceSpec.database(), spec(db),
+                DataContexts.create(Map.of())).read())
+                .isInstanceOf(DataHeadException.class).hasMessageContaining("passwordSecret")
+                .hasMessageContaining("MY_PROD");
     }
 
     private static String database(final String name) {

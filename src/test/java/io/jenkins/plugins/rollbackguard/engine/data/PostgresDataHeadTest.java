@@ -302,6 +302,10 @@ class PostgresDataHeadTest {
                 DataContexts.create(Map.of("PG_PROD", "wrong-" + PASSWORD))).read())
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("password authentication failed")
                 .hasMessageNotContaining(PASSWORD);
+        assertThatThrownBy(() -> DataHeads.reader(DataSourceSpec.database(), spec(db),
+                DataContexts.create(Map.of())).read())
+                .isInstanceOf(DataHeadException.class).hasMessageContaining("passwordSecret")
+                .hasMessageContaining("PG_PROD");
     }
 
     private String database(final String name) {
