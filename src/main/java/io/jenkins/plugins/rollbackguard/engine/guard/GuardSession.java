@@ -625,8 +625,10 @@ public final class GuardSession {
                 if (b.value().isPresent()) {
                     builder.attribute(BASELINE_SAMPLES + probe, Integer.toString(b.samples()));
                 }
-                if (samples.containsKey(probe)) {
-                    builder.attribute(BASELINE_SAMPLED + probe, writeSamples(samples.get(probe)));
+                // the samples as they came; a revert keeps those of the baseline it reused, for its judges
+                List<Measurement> kept = samples.containsKey(probe) ? samples.get(probe) : b.sampled();
+                if (!kept.isEmpty()) {
+                    builder.attribute(BASELINE_SAMPLED + probe, writeSamples(kept));
                 }
             });
             return builder;

@@ -397,7 +397,7 @@ public final class Analysis {
             finish(VerdictStatus.INCONCLUSIVE, "only %d of %d required samples could be judged".formatted(
                     counted, settings.minSamples()));
         }
-        else if (judgement != null && !settings.dryRun()) {
+        else if (judgement != null) { // in a dry run, finish says what it would have been
             finish(switch (judgement.decision()) {
                 case TRIP -> VerdictStatus.FAILED;
                 case PASS -> VerdictStatus.PASSED;

@@ -58,7 +58,7 @@ public record PrometheusProbeSpec(String name, String url, String query, String 
     }
 
     /** @return whether it counts a rate ({@code judge: sequential}): two queries, events and trials */
-    public boolean isRate() {
+    public boolean countsRate() {
         return analysis.judgeKind() == JudgeKind.SEQUENTIAL;
     }
 

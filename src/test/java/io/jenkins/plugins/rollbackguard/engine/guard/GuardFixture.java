@@ -385,7 +385,8 @@ final class GuardFixture implements AutoCloseable {
 
     /**
      * The deployed application: a real HTTP server whose {@code /health} answers {@code {"rate": 0.99}} while a
-     * healthy version runs and 500 while a broken one does.
+     * healthy version runs and 500 while a broken one does, with payment counters ({@code ok} out of {@code all})
+     * that start again at each install.
      */
     static final class Shop implements AutoCloseable {
         private final HttpServer server;
@@ -394,6 +395,8 @@ final class GuardFixture implements AutoCloseable {
         private final Set<String> broken = ConcurrentHashMap.newKeySet();
         private final Set<String> degraded = ConcurrentHashMap.newKeySet();
         private final AtomicInteger requests = new AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicLong payments = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong succeeded = new java.util.concurrent.atomic.AtomicLong();
         private final List<Instant> installs = Collections.synchronizedList(new ArrayList<>());
 
         Shop() throws IOException {
@@ -418,6 +421,8 @@ final class GuardFixture implements AutoCloseable {
         }
 
         void install(final String version) {
+            payments.set(0); // the new version is a new process: its counters start again
+            succeeded.set(0);
             running.set(version);
             installs.add(Instant.now());
         }
@@ -435,8 +440,13 @@ final class GuardFixture implements AutoCloseable {
         private void health(final HttpExchange exchange) throws IOException {
             requests.incrementAndGet();
             boolean healthy = !broken.contains(running.get());
-            String rate = degraded.contains(running.get()) ? "0.70" : "0.99";
-            byte[] body = (healthy ? "{\"rate\": " + rate + ", \"version\": \"%s\"}" : "{\"error\": \"version %s is broken\"}")
+            boolean worse = degraded.contains(running.get());
+            String rate = worse ? "0.70" : "0.99";
+            // payment counters since the process started: 100 payments a request, 99 (or, degraded, 70) succeeding
+            long all = payments.addAndGet(100);
+            long ok = succeeded.addAndGet(worse ? 70 : 99);
+            byte[] body = (healthy ? "{\"rate\": " + rate + ", \"version\": \"%s\", \"ok\": " + ok + ", \"all\": "
+                    + all + "}" : "{\"error\": \"version %s is broken\"}")
                     .formatted(running.get()).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(healthy ? 200 : 500, body.length);
             try (OutputStream out = exchange.getResponseBody()) {

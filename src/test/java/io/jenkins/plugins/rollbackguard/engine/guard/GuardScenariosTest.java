@@ -130,6 +130,56 @@ class GuardScenariosTest {
 
     @ParameterizedTest
     @EnumSource(GuardDriver.class)
+    void shouldRevertAPaymentSuccessDropFoundByTheSequentialJudge(final GuardDriver driver) throws Exception {
+        Policy judged = new PolicyReader().parse("judged.yaml", """
+                environment: %s
+                probes:
+                  - type: http
+                    name: payments
+                    url: %s/health
+                    analysis:
+                      judge: sequential
+                      effect: drop > 20%%
+                      events: /ok
+                      trials: /all
+                      counters: true
+                      interval: 100ms
+                      count: 10
+                      baselineSamples: 3
+                """.formatted(GuardFixture.ENV, fixture.shop.url()));
+        assertThat(driver.deploy(fixture, judged, "1").result()).as(fixture.describe()).isEqualTo(
+                GuardOutcome.Result.GOOD);
+        fixture.shop.degradeVersion("2");
+
+        GuardOutcome outcome = driver.deploy(fixture, judged, "2");
+
+        assertThat(outcome.result()).as(fixture.describe()).isEqualTo(GuardOutcome.Result.REVERTED);
+        List<RollbackPoint> points = fixture.points();
+        assertThat(points).extracting(RollbackPoint::status)
+                .containsExactly(PointStatus.GOOD, PointStatus.REVERTED, PointStatus.GOOD);
+        RollbackPoint bad = points.get(1);
+        assertThat(bad.attributes().get(GuardSession.BASELINE_SAMPLED + "payments")).as("the counts kept")
+                .contains(" SUCCESS ").contains("/");
+        VerdictExplanationAssert.judged(bad.explanation());
+        // the revert reuses the bad deploy's baseline with its samples: its judge has the baseline's traffic (without
+        // them it would be inconclusive: no baseline traffic), and the revert's point keeps them for its own watch
+        assertThat(points.get(2).attributes().get(GuardSession.BASELINE_SAMPLED + "payments"))
+                .isEqualTo(bad.attributes().get(GuardSession.BASELINE_SAMPLED + "payments"));
+    }
+
+    /** What the explanation of a sequential verdict says. */
+    private static final class VerdictExplanationAssert {
+        static void judged(final io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation why) {
+            assertThat(why.judge()).isEqualTo("sequential");
+            assertThat(why.alpha()).isEqualTo(0.01);
+            assertThat(why.beta()).isEqualTo(0.1);
+            assertThat(why.sampleSize()).isEqualTo(100L);
+            assertThat(why.rule()).contains("30 failures in 100 trials", "reached the trip bound");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(GuardDriver.class)
     void shouldFreezeWithoutASecondRevertWhenTheRevertFailsToo(final GuardDriver driver) throws Exception {
         driver.deploy(fixture, fixture.policy(), "1");
         fixture.shop.breakVersion("1"); // what ran well before fails now: the revert's health fails too

@@ -59,6 +59,36 @@ class InlineProbeTwinTest {
     }
 
     @Test
+    void shouldBuildTheSameStatisticalJudgeInlineAsThePolicyFile() {
+        ProbeSpec fromFile = new PolicyReader().parse("policy.yaml", """
+                environment: prod
+                probes:
+                  - type: prometheus
+                    name: payments
+                    url: http://prometheus:9090
+                    analysis:
+                      judge: sequential
+                      effect: drop > 20%
+                      alpha: 0.005
+                      events: sum(payments_total{status="ok"}) or vector(0)
+                      trials: sum(payments_total)
+                      counters: true
+                """).probes().get(0);
+        // as GuardProbe.analysis builds prometheus(name: 'payments', ..., judge: 'sequential', effect: 'drop > 20%',
+        // alpha: 0.005, events: ..., trials: ..., counters: true): the given values, null for the others
+        AnalysisSettings analysis = AnalysisSettings.builder().judge("sequential").effect("drop > 20%").alpha(0.005)
+                .events("sum(payments_total{status=\"ok\"}) or vector(0)").trials("sum(payments_total)")
+                .counters(true).build();
+        io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec inline =
+                new io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec("payments",
+                        "http://prometheus:9090", null, null, null, null, null, null, analysis);
+
+        assertThat(inline).isEqualTo(fromFile);
+        assertThat(AnalysisSettings.builder().counters(false).build()).as("an unticked counters box is no judge "
+                + "setting").isEqualTo(AnalysisSettings.defaults());
+    }
+
+    @Test
     void shouldGuardAFreestyleFormWithoutPolicyFileAsThePolicyFileDoes() {
         Policy fromFile = new PolicyReader().parse("policy.yaml", POLICY);
         // PolicyLoader.formOnly: the global cooldown and keepGood (here the engine's own), then the form's environment

@@ -175,6 +175,21 @@ class AnalysisJudgeTest {
     }
 
     @Test
+    void shouldSayInADryRunWhatTheJudgeWouldHaveDecided() {
+        HttpProbeSpec tripping = rateProbe(AnalysisSettings.builder().count(10).dryRun(true));
+        Analysis bad = Analysis.of(tripping, baseline(traffic(8, 0.01, 30, 100, false)));
+        traffic(9, 0.2, 10, 100, false).forEach(bad::record);
+        assertThat(bad.verdict().orElseThrow().status()).isEqualTo(VerdictStatus.PASSED);
+        assertThat(bad.verdict().orElseThrow().explanation()).contains("dry run, would be errors: FAILED", "sequential test");
+
+        HttpProbeSpec quiet = rateProbe(AnalysisSettings.builder().count(3).dryRun(true));
+        Analysis few = Analysis.of(quiet, baseline(traffic(10, 0.01, 30, 100, false)));
+        traffic(11, 0.01, 3, 2, false).forEach(few::record);
+        assertThat(few.verdict().orElseThrow().explanation()).contains("dry run, would be errors: INCONCLUSIVE",
+                "trials needed to pass");
+    }
+
+    @Test
     void shouldNameTheFieldValueAndFixOfEveryBadJudgeSetting() {
         assertThatThrownBy(() -> AnalysisSettings.builder().judge("bayes").build())
                 .hasMessage("analysis.judge: expected threshold, sequential or mann-whitney, got 'bayes'");

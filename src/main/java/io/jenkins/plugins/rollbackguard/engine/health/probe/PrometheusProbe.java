@@ -65,7 +65,7 @@ final class PrometheusProbe implements Probe {
     @Override
     public CompletableFuture<Measurement> sampleAsync(final Executor executor) {
         Instant at = clock.now();
-        if (!spec.isRate()) {
+        if (!spec.countsRate()) {
             return query(at, spec.query());
         }
         // a rate (judge: sequential): the events and the trials, each its own query, at the same time
