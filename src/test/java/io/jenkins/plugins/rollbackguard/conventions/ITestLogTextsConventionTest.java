@@ -18,13 +18,16 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The {@code *ITest}s never run here (no Jenkins Maven repository), so a log text one expects and the code no longer
+ * The {@code *ITest}s never run here (no Jenkins Maven repository), so a text one expects and the code no longer
  * prints would only fail in CI, or never: every text an ITest expects in a build log ({@code assertLogContains},
  * {@code waitForMessage}) or expects to be absent ({@code assertLogNotContains}, which proves nothing about a text
- * nobody prints) must be one that can be printed. It can be when it is part of a rendering of a string of src/main
- * (a Java string or a {@code Messages.properties} value, their placeholders standing for values), of the test's own
- * Pipeline script or helper, or a text Jenkins prints ({@link #JENKINS_TEXTS}), or when it names an enum constant
- * of src/main (an outcome printed by its name). Proven on deliberately bad snippets.
+ * nobody prints), and every literal it expects in a page, a response or a form check's message ({@code
+ * asNormalizedText()}, {@code getContentAsString()}, {@code getMessage()} then {@code contains}, {@code
+ * doesNotContain} or {@code isEqualTo}) must be one that can be printed. It can be when it is part of a rendering of
+ * a string of src/main (a Java string, a {@code .properties} value, a view's text, their placeholders standing for
+ * values), of the test's own script or helper, or a text Jenkins prints ({@link #JENKINS_TEXTS}), or when it names an
+ * enum constant of src/main (an outcome printed by its name); a few texts made of several strings are listed with
+ * their parts ({@link #COMPOSED}, {@link #FORMATTED}). Proven on deliberately bad snippets.
  */
 class ITestLogTextsConventionTest {
     /** Texts Jenkins itself prints, with where they come from. */
@@ -40,10 +43,24 @@ class ITestLogTextsConventionTest {
             "probes[0].command: 'no-such-checker-xyz' is not on the PATH", // FileChecks.program: "%s: '%s' %s"
             List.of("probes[0].command", "is not on the PATH"),
             "held by jenkins:shop#1", // the lease's refusal "held by %s since" and LeaseOwners.JENKINS + the build's id
-            List.of("held by ", "jenkins:"));
+            List.of("held by ", "jenkins:"),
+            "held by a build of a job you cannot see", // the job page's "held by {0} since" and its HiddenOwner
+            List.of("held by ", "a build of a job you cannot see"),
+            "shop #1", List.of("shop", " #"), // PointSource.describe: job + " #" + build
+            "payroll #1", List.of("payroll", " #"));
+
+    /**
+     * Texts too short to tell by their fixed characters, each with the format string of src/main that prints it and
+     * the values it is printed with: the format must be a string of src/main and give the text.
+     */
+    static final Map<String, List<Object>> FORMATTED = Map.of(
+            "0.0 %", List.of("%.1f %%", 0.0)); // EnvironmentView.getChangeFailureRate
 
     private static final Pattern LOG_ASSERTION = Pattern.compile(
             "\\b(assertLogContains|assertLogNotContains|waitForMessage)\\s*\\(");
+    /** A page's or a response's text, or a form check's message, asserted to hold or be texts: every argument. */
+    private static final Pattern PAGE_ASSERTION = Pattern.compile(
+            "\\b(?:asNormalizedText|getContentAsString|getMessage)\\(\\)\\)\\s*\\.(?:contains|doesNotContain|isEqualTo)\\s*\\(");
     private static final Pattern CONSTANT = Pattern.compile("\\b[A-Z][A-Z0-9_]{2,}\\b");
 
     @Test
@@ -90,22 +107,26 @@ class ITestLogTextsConventionTest {
                         j.assertLogContains("environment 'prod' is " + "frozen", build);
                         j.assertLogNotContains("BODY RAN", build);
                         j.assertLogContains(MESSAGE, build);
+                        HtmlPage page = wc.goTo("rollback-guard/");
+                        assertThat(page.asNormalizedText()).contains(ENVIRONMENT, "The deploy of #3 is bad.");
+                        assertThat(page.getWebResponse().getContentAsString()).contains("watching 2 probe(s)");
+                        assertThat(page.asNormalizedText()).contains("held by nobody").doesNotContain(SECRET);
+                        assertThat(page.asNormalizedText()).contains("0.0 %");
                     }
                 }
                 """;
 
         assertThat(problems("WatchITest.java", itest, List.of(), main)).containsExactly(
-                "WatchITest.java:9: expects the log text 'watching 1 probes', which neither src/main (a Java string or "
-                        + "Messages.properties) nor the test's own script prints: expect what the code prints now "
-                        + "(for a text Jenkins prints, add it to JENKINS_TEXTS with where it comes from)",
-                "WatchITest.java:10: expects the log text 'environment 'prod' is frozen', which neither src/main (a "
-                        + "Java string or Messages.properties) nor the test's own script prints: expect what the code "
-                        + "prints now (for a text Jenkins prints, add it to JENKINS_TEXTS with where it comes from)",
-                "WatchITest.java:11: expects the log text 'BODY RAN', which neither src/main (a Java string or "
-                        + "Messages.properties) nor the test's own script prints: expect what the code prints now "
-                        + "(for a text Jenkins prints, add it to JENKINS_TEXTS with where it comes from)",
+                problem(9, "watching 1 probes"), problem(10, "environment 'prod' is frozen"), problem(11, "BODY RAN"),
                 "WatchITest.java:12: expects a log text that is no string literal: write the text itself, so that "
-                        + "this convention can check it");
+                        + "this convention can check it",
+                problem(16, "held by nobody"), problem(17, "0.0 %"));
+    }
+
+    private static String problem(final int line, final String text) {
+        return ("WatchITest.java:%d: expects the text '%s', which neither src/main (a Java string, a view or its "
+                + "properties) nor the test's own script prints: expect what the code prints now (for a text Jenkins "
+                + "prints, add it to JENKINS_TEXTS with where it comes from)").formatted(line, text);
     }
 
     @Test
@@ -140,7 +161,7 @@ class ITestLogTextsConventionTest {
                 """;
 
         assertThat(problems("DeployITest.java", itest, List.of(helper), main)).singleElement().asString()
-                .startsWith("DeployITest.java:7: expects the log text 'REVERTED'");
+                .startsWith("DeployITest.java:7: expects the text 'REVERTED'");
     }
 
     /**
@@ -167,15 +188,16 @@ class ITestLogTextsConventionTest {
         helpers.forEach(helper -> LogTexts.literals(helper).forEach(l -> script.add(LogTexts.scriptTemplate(l.text()))));
         List<String> problems = new ArrayList<>();
         for (Expected text : texts) {
-            if (text.pieces().isEmpty()) {
+            if (text.pieces().isEmpty() && text.log()) {
                 problems.add("%s:%d: expects a log text that is no string literal: write the text itself, so that this "
                         .formatted(file, text.line()) + "convention can check it");
                 continue;
             }
             for (String piece : text.pieces()) {
-                if (!main.canPrint(piece) && !canPrint(piece, script) && !composed(piece, main)) {
-                    problems.add(("%s:%d: expects the log text '%s', which neither src/main (a Java string or "
-                            + "Messages.properties) nor the test's own script prints: expect what the code prints now "
+                if (!main.canPrint(piece) && !canPrint(piece, script) && !composed(piece, main, script)
+                        && !main.formats(piece)) {
+                    problems.add(("%s:%d: expects the text '%s', which neither src/main (a Java string, a view or its "
+                            + "properties) nor the test's own script prints: expect what the code prints now "
                             + "(for a text Jenkins prints, add it to JENKINS_TEXTS with where it comes from)")
                             .formatted(file, text.line(), piece));
                 }
@@ -185,13 +207,13 @@ class ITestLogTextsConventionTest {
     }
 
     /** Whether a text is one of {@link #COMPOSED}: its parts in order, each printable, covering half of it. */
-    private static boolean composed(final String text, final Printed main) {
+    private static boolean composed(final String text, final Printed main, final List<String> script) {
         List<String> parts = COMPOSED.getOrDefault(text, List.of());
         int from = 0;
         int covered = 0;
         for (String part : parts) {
             int at = text.indexOf(part, from);
-            if (at < 0 || !main.canPrint(part)) {
+            if (at < 0 || !main.canPrint(part) && !canPrint(part, script)) {
                 return false;
             }
             from = at + part.length();
@@ -204,17 +226,27 @@ class ITestLogTextsConventionTest {
         return LogTexts.candidates(text, templates).stream().anyMatch(template -> LogTexts.canPrint(text, template));
     }
 
-    /** Finds the first argument of each log assertion: its literals, split where a value is concatenated. */
+    /**
+     * Finds the first argument of each log assertion and every argument of each page assertion: their literals,
+     * split where a value is concatenated.
+     */
     static List<Expected> expectedTexts(final String source) {
+        List<Expected> found = new ArrayList<>(expectedTexts(source, LOG_ASSERTION, true));
+        found.addAll(expectedTexts(source, PAGE_ASSERTION, false));
+        found.sort(java.util.Comparator.comparingInt(Expected::start));
+        return found;
+    }
+
+    private static List<Expected> expectedTexts(final String source, final Pattern assertion, final boolean log) {
         List<LogTexts.Literal> single = LogTexts.singleLiterals(source);
         List<LogTexts.Literal> joined = LogTexts.literals(source);
         List<Expected> found = new ArrayList<>();
-        Matcher call = LOG_ASSERTION.matcher(source);
+        Matcher call = assertion.matcher(source);
         while (call.find()) {
             if (single.stream().anyMatch(l -> l.start() <= call.start() && call.start() < l.end())) {
                 continue; // the name inside a string
             }
-            int end = firstArgumentEnd(source, call.end(), single);
+            int end = argumentsEnd(source, call.end(), single, log);
             List<String> pieces = new ArrayList<>();
             for (LogTexts.Literal literal : joined) {
                 if (literal.start() >= call.end() && literal.end() <= end) {
@@ -226,12 +258,14 @@ class ITestLogTextsConventionTest {
                 }
             }
             int line = (int) source.substring(0, call.start()).chars().filter(c -> c == '\n').count() + 1;
-            found.add(new Expected(call.end(), end, line, pieces));
+            found.add(new Expected(call.end(), end, line, pieces, log));
         }
         return found;
     }
 
-    private static int firstArgumentEnd(final String source, final int from, final List<LogTexts.Literal> literals) {
+    /** Where the first argument ends (at a comma or the closing parenthesis), or all of them. */
+    private static int argumentsEnd(final String source, final int from, final List<LogTexts.Literal> literals,
+                                    final boolean first) {
         int depth = 0;
         int i = from;
         while (i < source.length()) {
@@ -242,7 +276,7 @@ class ITestLogTextsConventionTest {
                 continue;
             }
             char c = source.charAt(i);
-            if (depth == 0 && (c == ',' || c == ')')) {
+            if (depth == 0 && (c == ',' && first || c == ')')) {
                 return i;
             }
             depth += c == '(' ? 1 : c == ')' ? -1 : 0;
@@ -262,8 +296,10 @@ class ITestLogTextsConventionTest {
      *         the line of the assertion
      * @param pieces
      *         its literal pieces (a concatenated value splits it), none when it has no literal
+     * @param log
+     *         whether it is a log text, which must be a literal (a page's text may be a value the test knows)
      */
-    record Expected(int start, int end, int line, List<String> pieces) {
+    record Expected(int start, int end, int line, List<String> pieces, boolean log) {
         boolean contains(final LogTexts.Literal literal) {
             return literal.start() >= start && literal.end() <= end;
         }
@@ -273,18 +309,22 @@ class ITestLogTextsConventionTest {
     static final class Printed {
         private final List<String> templates;
         private final Set<String> constants;
+        private final Set<String> literals;
 
-        private Printed(final List<String> templates, final Set<String> constants) {
+        private Printed(final List<String> templates, final Set<String> constants, final Set<String> literals) {
             this.templates = templates;
             this.constants = constants;
+            this.literals = literals;
         }
 
         static Printed ofMain(final ProjectFiles project) {
             List<String> sources = ProjectFiles.list(project.mainJava(), ".java").stream().map(ProjectFiles::read).toList();
             List<String> messages = ProjectFiles.list(project.mainResources(), ".properties").stream()
-                    .filter(file -> file.getFileName().toString().startsWith("Messages"))
-                    .map(ProjectFiles::read).toList();
-            return of(sources, messages);
+                    .map(ProjectFiles::read).toList(); // Messages and the views' own texts
+            Printed printed = of(sources, messages);
+            ProjectFiles.list(project.mainResources(), ".jelly").forEach(view -> printed.templates.addAll(
+                    LogTexts.viewTemplates(ProjectFiles.read(view))));
+            return printed;
         }
 
         /**
@@ -299,8 +339,10 @@ class ITestLogTextsConventionTest {
         static Printed of(final List<String> sources, final List<String> messages) {
             List<String> templates = new ArrayList<>(JENKINS_TEXTS.keySet());
             Set<String> constants = new HashSet<>();
+            Set<String> literals = new HashSet<>();
             for (String source : sources) {
                 LogTexts.literals(source).forEach(literal -> templates.add(LogTexts.javaTemplate(literal.text())));
+                LogTexts.singleLiterals(source).forEach(literal -> literals.add(literal.text()));
                 Matcher constant = CONSTANT.matcher(new JavaSource(source).code());
                 while (constant.find()) {
                     constants.add(constant.group());
@@ -316,7 +358,17 @@ class ITestLogTextsConventionTest {
                 }
                 templates.addAll(LogTexts.messageTemplates(properties));
             }
-            return new Printed(templates, constants);
+            return new Printed(templates, constants, literals);
+        }
+
+        /** Whether a text is one of {@link #FORMATTED}, its format a string of these sources that gives it. */
+        boolean formats(final String text) {
+            List<Object> format = FORMATTED.get(text);
+            if (format == null || !literals.contains(format.get(0))) {
+                return false;
+            }
+            return String.format(java.util.Locale.ROOT, (String) format.get(0),
+                    format.subList(1, format.size()).toArray()).equals(text);
         }
 
         boolean canPrint(final String text) {

@@ -238,6 +238,25 @@ final class LogTexts {
     }
 
     /**
+     * Reads the texts of a Jelly view as templates: the text between its tags, each expression a placeholder.
+     *
+     * @param jelly
+     *         the view
+     * @return its texts
+     */
+    static List<String> viewTemplates(final String jelly) {
+        List<String> templates = new ArrayList<>();
+        for (String text : jelly.replaceAll("(?s)<!--.*?-->", "").split("<[^>]*>")) {
+            if (!text.isBlank()) {
+                templates.add(Pattern.compile("\\$\\{[^}]*}").matcher(text.strip().replace("&amp;", "&")
+                        .replace("&lt;", "<").replace("&gt;", ">")).replaceAll(Matcher.quoteReplacement(
+                        String.valueOf(WORD))));
+            }
+        }
+        return templates;
+    }
+
+    /**
      * Turns a test's string (a Pipeline script) into a template: its format specifiers and Groovy values become
      * placeholders.
      *
