@@ -14,10 +14,12 @@ import hudson.FilePath;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyException;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 
 /**
  * Reads the policy file of a freestyle build from its workspace and applies the fields of the form on top:
- * the environment always, {@code onTrip} and {@code cooldown} when they are not empty. The engine's
+ * the environment always, {@code onTrip} and {@code cooldown} when they are not empty; the probes take the Jenkins
+ * global defaults for what they leave unset (policy value &gt; global default &gt; engine default). The engine's
  * {@link PolicyReader} checks the result, so the form, the pipeline step and the CLI share one schema.
  */
 final class PolicyLoader {
@@ -33,12 +35,14 @@ final class PolicyLoader {
      *         the build's variables, expanded in the policy path
      * @param fields
      *         the form's values
+     * @param defaults
+     *         the Jenkins global defaults, for what the file's probes leave unset
      * @return the policy
      * @throws AbortException
      *         if the file is missing or the policy is invalid; the message names the file and the field
      */
-    static Policy load(final FilePath workspace, final EnvVars env, final GuardFields fields)
-            throws IOException, InterruptedException {
+    static Policy load(final FilePath workspace, final EnvVars env, final GuardFields fields,
+            final AnalysisDefaults defaults) throws IOException, InterruptedException {
         String path = env.expand(fields.getPolicyFile());
         FilePath file = workspace.child(path);
         if (!file.exists()) {
@@ -51,7 +55,7 @@ final class PolicyLoader {
         catch (PolicyException e) {
             throw new AbortException(e.getMessage());
         }
-        return parse(path, text, fields);
+        return parse(path, text, fields, defaults);
     }
 
     /**
@@ -63,12 +67,15 @@ final class PolicyLoader {
      *         YAML or JSON
      * @param fields
      *         the form's values
+     * @param defaults
+     *         the Jenkins global defaults, for what the file's probes leave unset
      * @return the policy
      * @throws AbortException
      *         if the policy is invalid
      */
-    static Policy parse(final String source, final String text, final GuardFields fields) throws AbortException {
-        PolicyReader reader = new PolicyReader();
+    static Policy parse(final String source, final String text, final GuardFields fields,
+            final AnalysisDefaults defaults) throws AbortException {
+        PolicyReader reader = new PolicyReader(defaults);
         try {
             JsonNode tree = reader.mapper().readTree(text);
             ObjectNode policy = tree instanceof ObjectNode object ? object : reader.mapper().createObjectNode();

@@ -25,6 +25,7 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import jenkins.tasks.SimpleBuildStep;
 
+import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardMachine;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
@@ -118,7 +119,7 @@ public class RecordRollbackPointBuilder extends Builder implements SimpleBuildSt
         if (run.getActions(FreestyleGuardAction.class).stream().anyMatch(a -> a.getEnvironment().equals(environment))) {
             throw new AbortException(Messages.RecordRollbackPointBuilder_Twice(environment));
         }
-        Policy policy = PolicyLoader.load(workspace, env, this);
+        Policy policy = PolicyLoader.load(workspace, env, this, RollbackGuardConfiguration.get().analysisDefaults());
         FreestyleServices services = new FreestyleServices(run, workspace, env, launcher, listener);
         FreestyleGuard guard = new FreestyleGuard(run, workspace, services, policy, this);
         DeployRequest request = new DeployRequests(new JenkinsFacade(), services.services().ledger())

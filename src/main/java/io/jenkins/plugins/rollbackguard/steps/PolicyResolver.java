@@ -13,13 +13,15 @@ import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.guard.DataVersionSpec;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 
 /**
  * Turns the step's settings into the engine's {@link Policy}: a policy file from the workspace if named, with the
- * inline settings laid over it, and the global defaults where neither says (cooldown, keepGood; for inline probes
- * interval, watch as duration, failureLimit and consecutiveErrorLimit, see {@link ProbeDefaults}). The engine
+ * inline settings laid over it, and the global defaults where neither says (cooldown, keepGood; for every probe,
+ * inline or from the file, interval, watch as duration, failureLimit and consecutiveErrorLimit, see
+ * {@link ProbeDefaults} and the engine's {@code PolicyReader(AnalysisDefaults)}). The engine
  * validates every value; its messages name the field.
  */
 final class PolicyResolver {
@@ -45,7 +47,8 @@ final class PolicyResolver {
     Policy resolve(final WithRollbackGuardStep step, @CheckForNull final FilePath workspace)
             throws AbortException, InterruptedException {
         try {
-            Policy base = file(step.getPolicy(), workspace);
+            Policy base = file(step.getPolicy(), workspace, defaults == null ? AnalysisDefaults.NONE
+                    : defaults.analysisDefaults());
             String environment = !step.getEnvironment().isEmpty() ? step.getEnvironment()
                     : base == null ? null : base.environment().value();
             if (environment == null) {
@@ -114,8 +117,8 @@ final class PolicyResolver {
     }
 
     @CheckForNull
-    private static Policy file(final String path, @CheckForNull final FilePath workspace)
-            throws AbortException, InterruptedException {
+    private static Policy file(final String path, @CheckForNull final FilePath workspace,
+            final AnalysisDefaults analysisDefaults) throws AbortException, InterruptedException {
         if (path.isEmpty()) {
             return null;
         }
@@ -125,7 +128,7 @@ final class PolicyResolver {
         }
         try {
             try (java.io.InputStream in = workspace.child(path).read()) { // bounded: a huge file is not read whole
-                return new PolicyReader().read(path, in);
+                return new PolicyReader(analysisDefaults).read(path, in); // file value > global default > engine's
             }
         }
         catch (IOException e) {
