@@ -29,8 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Check a policy as a deploy's preflight would, without side effects.",
         description = {"Every secret, probe, program, backup source and hook is resolved; nothing is recorded or run.",
             "Exit 0: it can run; 3: it cannot (the field and value are named); 4: a probe cannot be reached (--reach)."},
-        footerHeading = "%nExample:%n", footer = {"  rollback-guard validate --policy policy.yaml --reach",
-            "  rollback-guard validate --policy policy.yaml --explain"})
+        footerHeading = "%nExample:%n", footer = "  rollback-guard validate --policy policy.yaml --reach --explain")
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;

@@ -100,4 +100,28 @@ class ValidateExplainTest {
                 + " and every other setting belongs in the policy");
         assertThat(run.out()).isEmpty();
     }
+
+    /** docs/policy.md shows the explanation of a windowed probe under a full defaults.yaml: it is what the CLI prints. */
+    @Test
+    void shouldPrintTheExplanationTheDocsShow() throws IOException {
+        Path home = Files.createDirectories(dir.resolve("ops"));
+        Files.writeString(home.resolve("defaults.yaml"), "interval: 30s\nduration: 10m\nfailureLimit: 2\n"
+                + "consecutiveErrorLimit: 7\n");
+        Files.writeString(dir.resolve("shop.yaml"), """
+                environment: staging
+                probes:
+                  - type: http
+                    name: checkout
+                    url: https://shop.example/api/stats
+                    jsonPointer: /error_rate
+                    failIf: "> 5%"
+                    analysis: {window: {n: 3, m: 5}}
+                """);
+        String docs = Files.readString(DocsErrorMessagesTest.ProjectRoot.locate().resolve("docs/policy.md"));
+        String shown = docs.substring(docs.indexOf("probe checkout:"), docs.indexOf("```", docs.indexOf("probe checkout:")));
+
+        Run run = run("validate", "--home", home.toString(), "--policy", dir.resolve("shop.yaml").toString(), "--explain");
+
+        assertThat(run.out().replace(home.toString(), "/home/ops/.rollback-guard")).startsWith(shown);
+    }
 }
