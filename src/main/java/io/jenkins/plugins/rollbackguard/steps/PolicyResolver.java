@@ -3,6 +3,7 @@ package io.jenkins.plugins.rollbackguard.steps;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
@@ -11,6 +12,7 @@ import hudson.FilePath;
 import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.guard.DataVersionSpec;
+import io.jenkins.plugins.rollbackguard.engine.guard.ExplainedPolicy;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
@@ -26,6 +28,8 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
  */
 final class PolicyResolver {
     private final RollbackGuardConfiguration defaults;
+    /** What the policy file's probes took from the global configuration, once read. */
+    private Optional<String> taken = Optional.empty();
 
     PolicyResolver(final RollbackGuardConfiguration defaults) {
         this.defaults = defaults;
@@ -54,6 +58,7 @@ final class PolicyResolver {
             if (environment == null) {
                 throw new AbortException("withRollbackGuard: name the environment (environment: 'prod') or a policy file");
             }
+            taken = step.getProbes().isEmpty() ? taken : Optional.empty(); // inline probes replace the file's
             List<ProbeSpec> probes = step.getProbes().isEmpty() && base != null ? base.probes()
                     : step.getProbes().stream().map(probe -> probe.toSpec(ProbeDefaults.of(defaults))).toList();
             List<BackupSpec> backups = step.getBackups().isEmpty() && base != null ? base.backups()
@@ -117,7 +122,16 @@ final class PolicyResolver {
     }
 
     @CheckForNull
-    private static Policy file(final String path, @CheckForNull final FilePath workspace,
+    /**
+     * Says which values of the policy file's probes came from the global configuration, for the build log.
+     *
+     * @return the line, or empty without a policy file or when its probes took no global default
+     */
+    Optional<String> globalDefaultsTaken() {
+        return taken;
+    }
+
+    private Policy file(final String path, @CheckForNull final FilePath workspace,
             final AnalysisDefaults analysisDefaults) throws AbortException, InterruptedException {
         if (path.isEmpty()) {
             return null;
@@ -128,7 +142,9 @@ final class PolicyResolver {
         }
         try {
             try (java.io.InputStream in = workspace.child(path).read()) { // bounded: a huge file is not read whole
-                return new PolicyReader(analysisDefaults).read(path, in); // file value > global default > engine's
+                ExplainedPolicy read = new PolicyReader(analysisDefaults).explain(path, PolicyReader.text(path, in));
+                taken = read.fromHost().map(values -> path + ": " + values); // file value > global default > engine's
+                return read.policy();
             }
         }
         catch (IOException e) {

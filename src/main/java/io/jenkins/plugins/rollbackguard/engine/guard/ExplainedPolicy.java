@@ -21,6 +21,25 @@ public record ExplainedPolicy(Policy policy, List<Probe> probes) {
     }
 
     /**
+     * Says which values the host's defaults gave, for a build log: {@code probe 'web': interval 30s, duration 10m from
+     * Jenkins global configuration}, the probes joined by {@code ; }.
+     *
+     * @return the line, or empty when no probe took a host default
+     */
+    public java.util.Optional<String> fromHost() {
+        List<String> parts = new java.util.ArrayList<>();
+        for (Probe probe : probes) {
+            List<Setting> taken = probe.settings().stream().filter(s -> !POLICY.equals(s.origin())
+                    && !io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults.ENGINE.equals(s.origin())).toList();
+            if (!taken.isEmpty()) {
+                parts.add("probe '%s': %s from %s".formatted(probe.name(), String.join(", ", taken.stream()
+                        .map(s -> s.field() + " " + s.value()).toList()), taken.get(0).origin()));
+            }
+        }
+        return parts.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join("; ", parts));
+    }
+
+    /**
      * The effective analysis of one probe.
      *
      * @param name

@@ -141,4 +141,16 @@ class PolicyReaderDefaultsTest {
         assertThat(explained.probes().get(1).setting("interval").origin()).isEqualTo(ExplainedPolicy.POLICY);
         assertThat(explained.probes().get(0).setting("interval").value()).isEqualTo("10s");
     }
+
+    /** The line a Jenkins build log shows: which values the global configuration gave, probe by probe. */
+    @Test
+    void shouldSayWhichValuesTheHostGave() {
+        AnalysisDefaults jenkins = new AnalysisDefaults("Jenkins global configuration", "30s", null, 2, null);
+
+        assertThat(new PolicyReader(jenkins).explain("policy.yaml", POLICY).fromHost()).contains(
+                "probe 'bare': interval 30s, failureLimit 2 from Jenkins global configuration; probe 'windowed': interval"
+                        + " 30s from Jenkins global configuration; probe 'consecutive': interval 30s from Jenkins global"
+                        + " configuration");
+        assertThat(new PolicyReader().explain("policy.yaml", POLICY).fromHost()).isEmpty();
+    }
 }
