@@ -134,7 +134,9 @@ final class PolicyLoader {
             if (!fields.getCooldown().isEmpty()) {
                 policy.put("cooldown", fields.getCooldown());
             }
-            return reader.parse(source, reader.mapper().writeValueAsString(policy));
+            // the reader takes a source named *.json as strict JSON, so that one is written back as JSON
+            return reader.parse(source, source.toLowerCase(Locale.ROOT).endsWith(".json") ? policy.toString()
+                    : reader.mapper().writeValueAsString(policy));
         }
         catch (JsonProcessingException e) {
             try { // the reader says what is wrong with the syntax in its own words (the quoting hint, the line)

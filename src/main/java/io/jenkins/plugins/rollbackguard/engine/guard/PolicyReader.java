@@ -62,7 +62,9 @@ import io.jenkins.plugins.rollbackguard.engine.health.syntax.ThresholdParser;
  * line: the source, the path of the field ({@code probes[1].failIf}), the value (shortened beyond
  * {@value #MAX_VALUE} characters) and the fix, never a Java class name or a stack trace. After the schema, the
  * reader checks what the schema cannot: thresholds that can never or always hold, and percentages compared with
- * an HTTP probe's latency.
+ * an HTTP probe's latency. A reader made with a host's {@link AnalysisDefaults} lays them under what each probe's
+ * analysis leaves unset (the policy's value &gt; the host's default &gt; the engine's), and {@code explain} says where
+ * each effective value came from.
  */
 public final class PolicyReader {
     /** The largest policy accepted, in bytes (and, for text given as a string, in characters). */
