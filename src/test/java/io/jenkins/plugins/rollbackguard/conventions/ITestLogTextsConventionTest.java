@@ -30,9 +30,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * their parts ({@link #COMPOSED}, {@link #FORMATTED}). Proven on deliberately bad snippets.
  */
 class ITestLogTextsConventionTest {
-    /** Texts Jenkins itself prints, with where they come from. */
+    /** Texts Jenkins and its plugins print (format specifiers for their values), with where they come from. */
     static final Map<String, String> JENKINS_TEXTS = Map.of(
-            "Started by user", "jenkins-core hudson.model.Cause$UserIdCause: Messages Cause.UserIdCause.ShortDescription");
+            "Started by user", "jenkins-core hudson.model.Cause$UserIdCause: Messages Cause.UserIdCause.ShortDescription",
+            "Running on %s in %s", "workflow-durable-task-step ExecutorStepExecution: \"Running on \" + node + \" in \" + "
+                    + "workspace",
+            "Stage \"%s\" skipped due to when conditional", "pipeline-model-definition ModelInterpreter: the echo of a "
+                    + "stage a when condition skips");
 
     /**
      * Texts printed from several strings of src/main, one inside another's placeholder, with the parts printed by
@@ -47,7 +51,12 @@ class ITestLogTextsConventionTest {
             "held by a build of a job you cannot see", // the job page's "held by {0} since" and its HiddenOwner
             List.of("held by ", "a build of a job you cannot see"),
             "shop #1", List.of("shop", " #"), // PointSource.describe: job + " #" + build
-            "payroll #1", List.of("payroll", " #"));
+            "payroll #1", List.of("payroll", " #"),
+            // DrillStepExecution: "rollbackGuardDrill: " + Drill.checkName's "... or %s" with its ALLOW
+            "rollbackGuardDrill: environment 'production' looks like production: a drill deploys an older version "
+                    + "there; use a staging environment or allowProduction: true",
+            List.of("rollbackGuardDrill: ", "environment 'production' looks like production: a drill deploys an older "
+                    + "version there; use a staging environment or ", "allowProduction: true"));
 
     /**
      * Texts too short to tell by their fixed characters, each with the format string of src/main that prints it and
@@ -337,7 +346,7 @@ class ITestLogTextsConventionTest {
          * @return what they print
          */
         static Printed of(final List<String> sources, final List<String> messages) {
-            List<String> templates = new ArrayList<>(JENKINS_TEXTS.keySet());
+            List<String> templates = new ArrayList<>(JENKINS_TEXTS.keySet().stream().map(LogTexts::javaTemplate).toList());
             Set<String> constants = new HashSet<>();
             Set<String> literals = new HashSet<>();
             for (String source : sources) {

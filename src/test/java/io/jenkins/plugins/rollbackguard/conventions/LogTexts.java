@@ -23,7 +23,12 @@ final class LogTexts {
 
     private static final Pattern FORMAT = Pattern.compile("%(?:\\d+\\$)?[-#+ 0,(]*\\d*(?:\\.\\d+)?([a-zA-Z%])");
     private static final Pattern MESSAGE_ARGUMENT = Pattern.compile("\\{\\d+(?:,[^}]*)?}");
-    private static final Pattern GROOVY_VALUE = Pattern.compile("\\$\\{[^}]*}|\\$[A-Za-z_][\\w.]*");
+    /**
+     * A value in a test's script: a Groovy {@code ${...}} or {@code $name}, a shell's {@code $(...)}, a Groovy
+     * concatenation {@code ' + env.BUILD_NUMBER + '}.
+     */
+    private static final Pattern GROOVY_VALUE = Pattern.compile(
+            "\\$\\([^)]*\\)|\\$\\{[^}]*}|\\$[A-Za-z_][\\w.]*|(['\"])\\s*\\+\\s*[\\w.()]+\\s*\\+\\s*\\1");
 
     private LogTexts() {
     }
@@ -257,8 +262,8 @@ final class LogTexts {
     }
 
     /**
-     * Turns a test's string (a Pipeline script) into a template: its format specifiers and Groovy values become
-     * placeholders.
+     * Turns a test's string (a Pipeline script) into a template: its format specifiers and its script's values
+     * become placeholders.
      *
      * @param text
      *         the test's string
