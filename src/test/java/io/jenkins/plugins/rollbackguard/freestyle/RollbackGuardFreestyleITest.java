@@ -141,7 +141,8 @@ class RollbackGuardFreestyleITest {
 
         // the control: the same job on the controller's own node cannot find the files; preflight checks a backup's
         // source where the backup runs (AgentFileChecks, here the controller's process), so it refuses before
-        // anything is recorded (before 2026-12, the point was recorded and the backup failed, ABORTED)
+        // anything is recorded (before 2026-12, the point was recorded and the backup failed, ABORTED); engine twin:
+        // PreflightMachineTest.shouldRefuseBeforeTheLeaseAndThePoint (backup source), glue's: AgentFileChecksConventionTest
         job.setAssignedLabel(j.jenkins.getSelfLabel());
 
         FreeStyleBuild onController = j.buildAndAssertStatus(Result.FAILURE, job);
