@@ -24,10 +24,10 @@ final class Model {
         out.printf("probes as a scrape sees them (counters to the second, no extrapolation): payment-success = "
                 + "rate(ok[2m]) / rate(payments[2m]), error-rate = rate(errors[1m]) / rate(requests[1m]) (0/0 is no data), "
                 + "page-load = the latency of the probe's own request%n");
-        out.printf("judges: (a) the seed's probes and thresholds with one interval and failureLimit (swept, best per "
-                + "probe); (b) the seed policy of docs/health.md; (c) judge: sequential (counters: true) for payments "
-                + "(effect drop > 20%%, every 30 s) and errors (> 5%%, every 15 s), judge: mann-whitney for page-load "
-                + "(rise > 50%%, every 10 s), alpha 0.01 per deploy over 3 probes, beta 0.1, baselines over the %d s "
-                + "before the deploy; (c') the same with the rates read every 1 s%n", ShopTraffic.BASELINE_SECONDS);
+        out.println("judges: (a) the seed's probes and thresholds with one interval and failureLimit (swept, best per "
+                + "probe); (b) the seed policy of docs/health.md; (c) its example 'the seed policy with judges': judge: "
+                + "sequential (counters: true) for errors (effect rise > 200%) and payments (drop > 20%), judge: "
+                + "mann-whitney for page-load (rise > 25%), every 10 s for 10 min, 30 baseline samples, alpha 0.01 per "
+                + "deploy over 3 probes, beta 0.1; (c') the same with the counters read every 1 s (300 baseline samples)");
     }
 }
