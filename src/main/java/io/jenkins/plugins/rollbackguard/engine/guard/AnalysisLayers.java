@@ -27,6 +27,9 @@ import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 final class AnalysisLayers {
     private static final List<String> FIELDS = java.util.Arrays.stream(AnalysisSettings.class.getRecordComponents())
             .map(RecordComponent::getName).toList();
+    /** The statistical judges' settings: explained only for a probe that uses one (docs/health.md). */
+    private static final Set<String> JUDGE_ONLY = Set.of("effect", "alpha", "beta", "allowedRate", "events", "trials",
+            "counters");
 
     private final List<Set<String>> given;
     private final AnalysisDefaults defaults;
@@ -93,6 +96,9 @@ final class AnalysisLayers {
             fromHost.removeAll(fromPolicy);
             List<ExplainedPolicy.Setting> settings = new ArrayList<>();
             for (String field : FIELDS) {
+                if (JUDGE_ONLY.contains(field) && !probe.analysis().judgeKind().isStatistical()) {
+                    continue; // a threshold probe has none: eight lines of "none" would hide what it has
+                }
                 String origin = fromPolicy.contains(field) ? ExplainedPolicy.POLICY
                         : fromHost.contains(field) ? defaults.source() : AnalysisDefaults.ENGINE;
                 settings.add(new ExplainedPolicy.Setting(field, shown(field, value(probe.analysis(), field)), origin));

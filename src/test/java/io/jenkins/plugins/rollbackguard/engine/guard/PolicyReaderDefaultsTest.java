@@ -53,6 +53,31 @@ class PolicyReaderDefaultsTest {
                 .extracting(AnalysisSettings::baselineSamples, AnalysisSettings::minSamples).containsExactly(5, 1);
     }
 
+    /** A statistical judge's settings pass through the host's layer as given, and are explained with their origin. */
+    @Test
+    void shouldLayTheHostDefaultsUnderAStatisticalJudgeAndExplainItsSettings() {
+        String judged = """
+                environment: prod
+                probes:
+                  - type: prometheus
+                    name: errors
+                    url: http://prometheus:9090
+                    analysis: {judge: sequential, events: 'sum(errors_total)', trials: 'sum(requests_total)',
+                               counters: true, alpha: 0.005}
+                """;
+        Policy policy = new PolicyReader(HOST).parse("policy.yaml", judged);
+        assertThat(analysis(policy, 0)).extracting(AnalysisSettings::interval, AnalysisSettings::judge,
+                AnalysisSettings::alpha, AnalysisSettings::counters).containsExactly("30s", "sequential", 0.005, true);
+
+        ExplainedPolicy.Probe errors = new PolicyReader(HOST).explain("policy.yaml", judged).probes().get(0);
+        assertThat(errors.setting("judge")).isEqualTo(new ExplainedPolicy.Setting("judge", "sequential",
+                ExplainedPolicy.POLICY));
+        assertThat(errors.setting("alpha").origin()).isEqualTo(ExplainedPolicy.POLICY);
+        assertThat(errors.setting("beta")).isEqualTo(new ExplainedPolicy.Setting("beta", "none",
+                AnalysisDefaults.ENGINE));
+        assertThat(errors.setting("interval").origin()).isEqualTo(HOST.source());
+    }
+
     /** A host's failureLimit would void a window or a consecutive limit; a host's duration would not count. */
     @Test
     void shouldKeepTheHostFailureLimitAwayFromAWindowAndTheHostDurationFromACount() {
@@ -119,7 +144,7 @@ class PolicyReaderDefaultsTest {
         assertThat(bare.settings()).extracting(ExplainedPolicy.Setting::field)
                 .containsExactly("interval", "count", "duration", "initialDelay", "failureLimit",
                         "consecutiveFailureLimit", "window", "consecutiveErrorLimit", "inconclusiveLimit", "minSamples",
-                        "onError", "onNoData", "dryRun", "baselineSamples");
+                        "onError", "onNoData", "dryRun", "baselineSamples", "judge");
         ExplainedPolicy.Probe given = explained.probes().get(1);
         assertThat(List.of("interval", "duration", "failureLimit", "consecutiveErrorLimit"))
                 .allSatisfy(f -> assertThat(given.setting(f).origin()).isEqualTo(ExplainedPolicy.POLICY));
