@@ -36,6 +36,8 @@ class DrillGlueConventionTest {
         List<String> problems = new ArrayList<>();
 
         problems.addAll(executionProblems("steps/DrillStepExecution.java", read(main.resolve("steps/DrillStepExecution.java"))));
+        problems.addAll(stopProblems("steps/DrillStepExecution.java", read(main.resolve("steps/DrillStepExecution.java"))));
+        problems.addAll(listenerProblems("steps/DrillListener.java", read(main.resolve("steps/DrillListener.java"))));
         problems.addAll(legProblems("steps/GuardPreparation.java", read(main.resolve("steps/GuardPreparation.java"))));
         for (Path file : hostSources(main, cli)) {
             problems.addAll(ownRuleProblems(file.getFileName().toString(), ProjectFiles.read(file)));
@@ -84,6 +86,111 @@ class DrillGlueConventionTest {
                         + "Drill.TRIGGER, reverting nothing)");
         assertThat(ownRuleProblems("C.java", cli)).containsExactly(
                 "C.java: keeps a drill rule of its own (production-looking names); use the engine's Drill.checkName");
+    }
+
+    /**
+     * The stop of the first version: it cancelled the leg by the remembered queue id, which is transient (0 after a
+     * restart until the leg is looked up again) and set only once the leg is queued, so a stop in between left a leg
+     * to deploy after the abort. The listener of the first version woke every drill for every cancelled item.
+     */
+    @Test
+    void shouldFindAStopThatCancelsByAnIdAndAListenerThatHearsEveryItem() {
+        JavaSource byId = new JavaSource("""
+                public class DrillStepExecution extends StepExecution {
+                    private transient volatile long waitingQueueId;
+                    @Override
+                    public void stop(final Throwable cause) {
+                        done = true;
+                        long queued = waitingQueueId;
+                        if (queued != 0) {
+                            pool().execute(() -> cancel(queued));
+                        }
+                        getContext().onFailure(cause);
+                    }
+                    private static void cancel(final long id) {
+                        Queue queue = new JenkinsFacade().getQueue();
+                        queue.cancel(queue.getItem(id));
+                    }
+                }
+                """);
+        JavaSource unlocked = new JavaSource("""
+                public class DrillStepExecution extends StepExecution {
+                    @Override
+                    public void stop(final Throwable cause) {
+                        done = true;
+                        pool().execute(this::cancelQueuedLegs);
+                        getContext().onFailure(cause);
+                    }
+                    private void cancelQueuedLegs() {
+                        for (Queue.Item item : queue.getItems()) {
+                            if (isOwnLeg(item.getAction(RollbackTargetAction.class).getKey())) {
+                                queue.cancel(item);
+                            }
+                        }
+                    }
+                }
+                """);
+        JavaSource everyItem = new JavaSource("""
+                public class DrillListener extends RunListener<Run<?, ?>> {
+                    public static class Cancellations extends QueueListener {
+                        @Override
+                        public void onLeft(final Queue.LeftItem item) {
+                            if (item.isCancelled()) {
+                                StepExecution.acceptAll(DrillStepExecution.class, e -> e.onCancelled(item.getId()));
+                            }
+                        }
+                    }
+                }
+                """);
+
+        assertThat(stopProblems("S.java", byId)).containsExactly(
+                "S.java: stop() cancels a leg by waitingQueueId, which is 0 after a restart and set only once the leg "
+                        + "is queued; cancel the drill's legs found by their key",
+                "S.java: stop() cancels no leg found by its key under the lock the legs are scheduled under "
+                        + "(synchronized (advancing()), Queue.withLock, Drill.ofKey or isOwnLeg, .cancel()");
+        assertThat(stopProblems("U.java", unlocked)).containsExactly(
+                "U.java: stop() cancels no leg found by its key under the lock the legs are scheduled under "
+                        + "(synchronized (advancing()), Queue.withLock, Drill.ofKey or isOwnLeg, .cancel()");
+        assertThat(listenerProblems("L.java", everyItem)).containsExactly(
+                "L.java: onLeft() wakes every drill execution without checking for a drill leg's key (Drill.ofKey); "
+                        + "acceptAll runs a task on the CPS VM thread of every running Pipeline build");
+    }
+
+    static List<String> stopProblems(final String file, final JavaSource source) {
+        String body = source.ownBody("DrillStepExecution").orElse("");
+        List<String> problems = new ArrayList<>();
+        List<String> stops = StepConventions.methodBodies(body, "stop");
+        String stop = String.join("\n", stops);
+        if (stop.contains("waitingQueueId")) {
+            problems.add(file + ": stop() cancels a leg by waitingQueueId, which is 0 after a restart and set only once "
+                    + "the leg is queued; cancel the drill's legs found by their key");
+        }
+        Matcher handed = Pattern.compile("this::(\\w+)").matcher(stop);
+        boolean byKey = false;
+        while (handed.find()) {
+            String cancel = String.join("\n", StepConventions.methodBodies(body, handed.group(1)));
+            byKey |= cancel.contains("synchronized (advancing())") && cancel.contains("Queue.withLock(")
+                    && (cancel.contains("Drill.ofKey(") || cancel.contains("isOwnLeg(")) && cancel.contains(".cancel(");
+        }
+        if (!byKey) {
+            problems.add(file + ": stop() cancels no leg found by its key under the lock the legs are scheduled under "
+                    + "(synchronized (advancing()), Queue.withLock, Drill.ofKey or isOwnLeg, .cancel()");
+        }
+        return problems;
+    }
+
+    static List<String> listenerProblems(final String file, final JavaSource source) {
+        List<String> problems = new ArrayList<>();
+        for (String method : new String[] {"onLeft", "onCompleted"}) {
+            for (String code : StepConventions.methodBodies(source.code(), method)) {
+                if (code.contains("acceptAll(") && !code.contains("Drill.ofKey(")) {
+                    problems.add(file + ": " + method + "() wakes every drill execution without checking for a drill "
+                            + "leg's key (Drill.ofKey); acceptAll runs a task on the CPS VM thread of every running "
+                            + "Pipeline build");
+                }
+            }
+        }
+        return problems;
     }
 
     static List<String> executionProblems(final String file, final JavaSource source) {
