@@ -36,7 +36,8 @@ class DrillGlueConventionTest {
         List<String> problems = new ArrayList<>();
 
         problems.addAll(executionProblems("steps/DrillStepExecution.java", read(main.resolve("steps/DrillStepExecution.java"))));
-        problems.addAll(stopProblems("steps/DrillStepExecution.java", read(main.resolve("steps/DrillStepExecution.java"))));
+        problems.addAll(stopProblems("steps/DrillStepExecution.java",
+                read(main.resolve("steps/DrillStepExecution.java"))));
         problems.addAll(listenerProblems("steps/DrillListener.java", read(main.resolve("steps/DrillListener.java"))));
         problems.addAll(legProblems("steps/GuardPreparation.java", read(main.resolve("steps/GuardPreparation.java"))));
         for (Path file : hostSources(main, cli)) {
