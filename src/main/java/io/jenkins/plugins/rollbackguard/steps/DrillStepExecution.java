@@ -44,7 +44,8 @@ import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
  * build completes ({@link DrillListener}) the drill reads the ledger and says what comes next.
  *
  * <ul>
- *     <li>{@link #start()} runs on the CPS VM thread: it refuses a production-looking name and reads the build, the
+ *     <li>{@link #start()} runs on the CPS VM thread: it refuses a production-looking name and a reverting build
+ *     (a leg runs the deploying job's Jenkinsfile again: a drill there would start drills without end), reads the build, the
  *     flow node and the authentication, all in memory; the planning (the ledger, the other refusals, the permission
  *     checks) and every scheduling run on the {@link WorkPool}. The step then waits holding no thread and, outside
  *     {@code node}, no executor: the legs' builds take their own.</li>
@@ -103,6 +104,12 @@ public class DrillStepExecution extends StepExecution {
             throw new AbortException("rollbackGuardDrill: " + e.getMessage());
         }
         Run<?, ?> run = getContext().get(Run.class);
+        if (run.getCause(RollbackCause.class) != null) { // in memory: the CauseAction is a persisted action
+            throw new AbortException(("rollbackGuardDrill: %s is a reverting build (a drill's leg or a rollback), "
+                    + "which runs the Jenkinsfile again, and a drill started there would drill again from each of its "
+                    + "legs; skip the step when the build has a RollbackCause, or run the drill from a job of its own")
+                    .formatted(run.getFullDisplayName()));
+        }
         FlowNode node = getContext().get(FlowNode.class); // in memory: the node of this step
         Authentication authentication = new JenkinsFacade().getAuthentication(); // the build's
         auth = authentication;

@@ -39,6 +39,8 @@ class DrillGlueConventionTest {
         problems.addAll(stopProblems("steps/DrillStepExecution.java",
                 read(main.resolve("steps/DrillStepExecution.java"))));
         problems.addAll(listenerProblems("steps/DrillListener.java", read(main.resolve("steps/DrillListener.java"))));
+        problems.addAll(startProblems("steps/DrillStepExecution.java",
+                read(main.resolve("steps/DrillStepExecution.java"))));
         problems.addAll(legProblems("steps/GuardPreparation.java", read(main.resolve("steps/GuardPreparation.java"))));
         for (Path file : hostSources(main, cli)) {
             problems.addAll(ownRuleProblems(file.getFileName().toString(), ProjectFiles.read(file)));
@@ -155,6 +157,52 @@ class DrillGlueConventionTest {
         assertThat(listenerProblems("L.java", everyItem)).containsExactly(
                 "L.java: onLeft() wakes every drill execution without checking for a drill leg's key (Drill.ofKey); "
                         + "acceptAll runs a task on the CPS VM thread of every running Pipeline build");
+    }
+
+    /**
+     * The start of the first version drilled in any build: in a leg (a reverting build runs the deploy job's
+     * Jenkinsfile again) the step would start another drill, whose legs would start more. The refusal reads the
+     * build's causes, which are in memory (a persisted CauseAction); {@code getAction(RollbackTargetAction.class)}
+     * would ask other plugins' transient action factories, on the CPS VM thread, whenever the build has none.
+     */
+    @Test
+    void shouldFindAStartThatDrillsInsideALeg() {
+        JavaSource anyBuild = new JavaSource("""
+                public class DrillStepExecution extends StepExecution {
+                    @Override
+                    public boolean start() throws Exception {
+                        Run<?, ?> run = getContext().get(Run.class);
+                        drillId = run.getExternalizableId();
+                        pool().execute(this::plan);
+                        return false;
+                    }
+                }
+                """);
+        JavaSource byFactories = new JavaSource("""
+                public class DrillStepExecution extends StepExecution {
+                    @Override
+                    public boolean start() throws Exception {
+                        Run<?, ?> run = getContext().get(Run.class);
+                        if (run.getAction(RollbackTargetAction.class) != null) {
+                            throw new AbortException("no drill in a leg");
+                        }
+                        return false;
+                    }
+                }
+                """);
+
+        assertThat(startProblems("A.java", anyBuild)).containsExactly("A.java: start() does not refuse a reverting "
+                + "build (run.getCause(RollbackCause.class)); a drill in a leg would start drills without end");
+        assertThat(startProblems("F.java", byFactories)).containsExactly("F.java: start() does not refuse a reverting "
+                + "build (run.getCause(RollbackCause.class)); a drill in a leg would start drills without end");
+    }
+
+    static List<String> startProblems(final String file, final JavaSource source) {
+        String start = String.join("\n", StepConventions.methodBodies(
+                source.ownBody("DrillStepExecution").orElse(""), "start"));
+        return Pattern.compile("\\.getCause\\(\\s*RollbackCause\\.class\\s*\\)\\s*!=\\s*null").matcher(start).find()
+                ? List.of() : List.of(file + ": start() does not refuse a reverting build (run.getCause(RollbackCause"
+                        + ".class)); a drill in a leg would start drills without end");
     }
 
     static List<String> stopProblems(final String file, final JavaSource source) {
