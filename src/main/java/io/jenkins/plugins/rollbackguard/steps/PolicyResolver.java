@@ -119,7 +119,6 @@ final class PolicyResolver {
                 policy.preflight(), policy.evidence());
     }
 
-    @CheckForNull
     /**
      * Says which values of the policy file's probes came from the global configuration, for the build log.
      *
@@ -129,6 +128,7 @@ final class PolicyResolver {
         return taken;
     }
 
+    @CheckForNull
     private Policy file(final String path, @CheckForNull final FilePath workspace,
             final AnalysisDefaults analysisDefaults) throws AbortException, InterruptedException {
         if (path.isEmpty()) {
