@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
  * Every host reads a policy file with its defaults (issue 17): outside the engine, a policy file or stream is never
  * read by {@code new PolicyReader()}, the reader without host defaults, so a policy-file probe gets the Jenkins
  * global defaults (Pipeline's PolicyResolver, freestyle's PolicyLoader) or the CLI home's defaults.yaml. Parsing a
- * policy kept with a point (already resolved when it ran) stays free. The twin of the Jenkins wiring, whose ITests
- * never run here; the layering itself is {@code PolicyReaderDefaultsTest}'s.
+ * policy kept with a point (already resolved when it ran) stays free; and the global configuration hands every
+ * default of a policy field to the engine. The twin of the Jenkins wiring, whose ITests never run here
+ * (WithRollbackGuardHostDefaultsITest); the layering itself is {@code PolicyReaderDefaultsTest}'s and
+ * {@code HostDefaultsTest}'s.
  */
 class HostDefaultsConventionTest {
     private static final Pattern WITHOUT_DEFAULTS = Pattern.compile("new PolicyReader\\(\\)\\s*\\.(read|explain)\\(");
