@@ -55,8 +55,7 @@ class WithRollbackGuardHostDefaultsITest {
 
             WorkflowRun run = j.buildAndAssertSuccess(job);
 
-            j.assertLogContains("[rollback-guard] rollback-guard.yaml: cooldown 1h from Jenkins global configuration",
-                    run);
+            j.assertLogContains("cooldown 1h from Jenkins global configuration", run);
             Policy recorded = new PolicyReader().parse("recorded policy",
                     Pipelines.pointOf(run.getNumber()).attributes().get(GuardSession.POLICY));
             assertThat(recorded.cooldown()).isEqualTo("1h");
