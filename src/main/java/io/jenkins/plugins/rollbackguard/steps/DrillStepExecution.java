@@ -45,8 +45,8 @@ import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
  *
  * <ul>
  *     <li>{@link #start()} runs on the CPS VM thread: it refuses a production-looking name and a reverting build
- *     (a leg runs the deploying job's Jenkinsfile again: a drill there would start drills without end), reads the build, the
- *     flow node and the authentication, all in memory; the planning (the ledger, the other refusals, the permission
+ *     (a leg runs the deploying job's Jenkinsfile again: a drill there would start drills without end), and reads the
+ *     build, the flow node and the authentication, all in memory; the planning (the ledger, the other refusals, the permission
  *     checks) and every scheduling run on the {@link WorkPool}. The step then waits holding no thread and, outside
  *     {@code node}, no executor: the legs' builds take their own.</li>
  *     <li>Persisted: the step (environment, {@code allowProduction}), the drill's id (this build and flow node) and
