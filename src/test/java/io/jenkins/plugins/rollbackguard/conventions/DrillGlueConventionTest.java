@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
  * a drill got; a leg's reverting build is looked up by its key before one is scheduled, and scheduled with that key
  * (a restart neither loses it nor queues it twice); the reverting build turns a drill key into the engine's drill
  * request (trigger {@code drill}, the leg's attributes, reverting nothing); and no host keeps a drill rule of its own
- * (the production-looking names are the engine's). Proven on deliberately bad snippets.
+ * (the production-looking names are the engine's). From the review against the Jenkins sources: {@code stop()}
+ * cancels the queued legs found by their key under the advance lock (not by a transient queue id), the listener wakes
+ * the drills only for a drill leg ({@code acceptAll} runs a task on every running Pipeline's CPS VM thread), and
+ * {@code start()} refuses a reverting build (a leg runs the Jenkinsfile again). Proven on deliberately bad snippets.
  */
 class DrillGlueConventionTest {
     private static final Set<String> PERSISTED = Set.of("step", "drillId", "requestedBy", "requestedFrom", "ownJob",
