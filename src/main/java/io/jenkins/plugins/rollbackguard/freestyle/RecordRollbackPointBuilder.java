@@ -48,7 +48,11 @@ import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
  */
 public class RecordRollbackPointBuilder extends Builder implements SimpleBuildStep, GuardFields {
     private final String environment;
-    private String policyFile = DEFAULT_POLICY_FILE;
+    /**
+     * Empty for {@link #policyFileRead()}'s choice: none with inline probes, else
+     * {@value GuardFields#DEFAULT_POLICY_FILE}; the form has no default for it (an empty value would come back as it).
+     */
+    private String policyFile = "";
     private String onTrip = "";
     private String cooldown = "";
     /** The inline probes; null in a job saved before they existed (see {@link #readResolve}). */

@@ -27,12 +27,17 @@ public class DrillListener extends RunListener<Run<?, ?>> {
         }
     }
 
-    /** Hears cancelled queue items. */
+    /**
+     * Hears cancelled drill legs. Only those: {@code StepExecution.acceptAll} runs its consumer on the CPS VM thread of
+     * every running Pipeline build (one task each), and {@code onLeft} hears every item that leaves the queue; a
+     * {@code LeftItem} keeps the item's actions, so a leg is known by its key.
+     */
     @Extension
     public static class Cancellations extends QueueListener {
         @Override
         public void onLeft(final Queue.LeftItem item) {
-            if (item.isCancelled()) {
+            RollbackTargetAction target = item.getAction(RollbackTargetAction.class);
+            if (item.isCancelled() && target != null && Drill.ofKey(target.getKey()).isPresent()) {
                 StepExecution.acceptAll(DrillStepExecution.class, execution -> execution.onCancelled(item.getId()));
             }
         }

@@ -44,8 +44,9 @@ import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
  * build completes ({@link DrillListener}) the drill reads the ledger and says what comes next.
  *
  * <ul>
- *     <li>{@link #start()} runs on the CPS VM thread: it refuses a production-looking name and reads the build, the
- *     flow node and the authentication, all in memory; the planning (the ledger, the other refusals, the permission
+ *     <li>{@link #start()} runs on the CPS VM thread: it refuses a production-looking name and a reverting build
+ *     (a leg runs the deploying job's Jenkinsfile again: a drill there would start drills without end), and reads the
+ *     build, the flow node and the authentication, all in memory; the planning (the ledger, the other refusals, the permission
  *     checks) and every scheduling run on the {@link WorkPool}. The step then waits holding no thread and, outside
  *     {@code node}, no executor: the legs' builds take their own.</li>
  *     <li>Persisted: the step (environment, {@code allowProduction}), the drill's id (this build and flow node) and
@@ -53,7 +54,9 @@ import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
  *     {@link #onResume()} asks the drill again, which finds its legs' points, and {@link RevertingBuilds#find} finds a
  *     leg's build queued or running by its key, so a restart neither loses a leg nor queues it twice.</li>
  *     <li>{@link #stop} (an abort, a {@code timeout}) ends the step with its cause, the abort an abort; a leg still in
- *     the queue is cancelled, a leg already running goes on under its own guard, which judges it.</li>
+ *     the queue is cancelled (found by its key, under the lock the legs are scheduled under, so also one queued
+ *     while the stop came in or before a restart), a leg already running goes on under its own guard, which judges
+ *     it.</li>
  * </ul>
  */
 public class DrillStepExecution extends StepExecution {
@@ -101,6 +104,12 @@ public class DrillStepExecution extends StepExecution {
             throw new AbortException("rollbackGuardDrill: " + e.getMessage());
         }
         Run<?, ?> run = getContext().get(Run.class);
+        if (run.getCause(RollbackCause.class) != null) { // in memory: the CauseAction is a persisted action
+            throw new AbortException(("rollbackGuardDrill: %s is a reverting build (a drill's leg or a rollback), "
+                    + "which runs the Jenkinsfile again, and a drill started there would drill again from each of its "
+                    + "legs; skip the step when the build has a RollbackCause, or run the drill from a job of its own")
+                    .formatted(run.getFullDisplayName()));
+        }
         FlowNode node = getContext().get(FlowNode.class); // in memory: the node of this step
         Authentication authentication = new JenkinsFacade().getAuthentication(); // the build's
         auth = authentication;
@@ -291,8 +300,7 @@ public class DrillStepExecution extends StepExecution {
      *         the leg's key
      */
     void onLegCompleted(final String key) {
-        Optional<Drill.LegKey> leg = Drill.ofKey(key);
-        if (done || leg.isEmpty() || !leg.get().id().equals(drillId)) {
+        if (done || !isOwnLeg(key)) {
             return;
         }
         completed().add(key);
@@ -329,11 +337,37 @@ public class DrillStepExecution extends StepExecution {
     @Override
     public void stop(final Throwable cause) {
         done = true; // in memory, on the CPS VM thread: the queue is left to the work pool
-        long queued = waitingQueueId;
-        if (queued != 0) {
-            pool().execute(() -> cancel(queued)); // a leg still queued must not run; one running has its own guard
-        }
+        pool().execute(this::cancelQueuedLegs); // a leg still queued must not run; one running has its own guard
         getContext().onFailure(cause);
+    }
+
+    /**
+     * Cancels every leg of this drill still in the queue, found by its key rather than by {@link #waitingQueueId}:
+     * that id is transient (0 after a restart until {@link #advance()} has looked the leg up again) and is set only
+     * after {@link RevertingBuilds#schedule} returned, so a stop that came in between would leave a queued leg to
+     * deploy after the abort. Taken under the lock {@link #advance()} runs under, the look-up sees whatever an
+     * advance in progress queued; a later advance does nothing ({@link #done}). Under the queue's lock, whose
+     * snapshot is then current: {@code Queue.cancel} removes only the item object the queue holds now. A leg an
+     * executor has taken is no longer in the queue: it runs, judged by its own guard. On the work pool, as SYSTEM
+     * (the queue lists only the items the current authentication may read).
+     */
+    private void cancelQueuedLegs() {
+        synchronized (advancing()) {
+            Queue.withLock(() -> {
+                Queue queue = new JenkinsFacade().getQueue();
+                for (Queue.Item item : queue.getItems()) {
+                    RollbackTargetAction target = item.getAction(RollbackTargetAction.class);
+                    if (target != null && isOwnLeg(target.getKey()) && !queue.cancel(item)) {
+                        LOGGER.warning(() -> "could not cancel the drill's reverting build in queue item "
+                                + item.getId());
+                    }
+                }
+            });
+        }
+    }
+
+    private boolean isOwnLeg(@CheckForNull final String key) {
+        return Drill.ofKey(key).filter(leg -> leg.id().equals(drillId)).isPresent();
     }
 
     /** Cancels a queued leg by id, as {@code rollbackTo} does: a started build is not in the queue any more. */

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
  * a drill got; a leg's reverting build is looked up by its key before one is scheduled, and scheduled with that key
  * (a restart neither loses it nor queues it twice); the reverting build turns a drill key into the engine's drill
  * request (trigger {@code drill}, the leg's attributes, reverting nothing); and no host keeps a drill rule of its own
- * (the production-looking names are the engine's). Proven on deliberately bad snippets.
+ * (the production-looking names are the engine's). From the review against the Jenkins sources: {@code stop()}
+ * cancels the queued legs found by their key under the advance lock (not by a transient queue id), the listener wakes
+ * the drills only for a drill leg ({@code acceptAll} runs a task on every running Pipeline's CPS VM thread), and
+ * {@code start()} refuses a reverting build (a leg runs the Jenkinsfile again). Proven on deliberately bad snippets.
  */
 class DrillGlueConventionTest {
     private static final Set<String> PERSISTED = Set.of("step", "drillId", "requestedBy", "requestedFrom", "ownJob",
@@ -36,6 +39,11 @@ class DrillGlueConventionTest {
         List<String> problems = new ArrayList<>();
 
         problems.addAll(executionProblems("steps/DrillStepExecution.java", read(main.resolve("steps/DrillStepExecution.java"))));
+        problems.addAll(stopProblems("steps/DrillStepExecution.java",
+                read(main.resolve("steps/DrillStepExecution.java"))));
+        problems.addAll(listenerProblems("steps/DrillListener.java", read(main.resolve("steps/DrillListener.java"))));
+        problems.addAll(startProblems("steps/DrillStepExecution.java",
+                read(main.resolve("steps/DrillStepExecution.java"))));
         problems.addAll(legProblems("steps/GuardPreparation.java", read(main.resolve("steps/GuardPreparation.java"))));
         for (Path file : hostSources(main, cli)) {
             problems.addAll(ownRuleProblems(file.getFileName().toString(), ProjectFiles.read(file)));
@@ -84,6 +92,157 @@ class DrillGlueConventionTest {
                         + "Drill.TRIGGER, reverting nothing)");
         assertThat(ownRuleProblems("C.java", cli)).containsExactly(
                 "C.java: keeps a drill rule of its own (production-looking names); use the engine's Drill.checkName");
+    }
+
+    /**
+     * The stop of the first version: it cancelled the leg by the remembered queue id, which is transient (0 after a
+     * restart until the leg is looked up again) and set only once the leg is queued, so a stop in between left a leg
+     * to deploy after the abort. The listener of the first version woke every drill for every cancelled item.
+     */
+    @Test
+    void shouldFindAStopThatCancelsByAnIdAndAListenerThatHearsEveryItem() {
+        JavaSource byId = new JavaSource("""
+                public class DrillStepExecution extends StepExecution {
+                    private transient volatile long waitingQueueId;
+                    @Override
+                    public void stop(final Throwable cause) {
+                        done = true;
+                        long queued = waitingQueueId;
+                        if (queued != 0) {
+                            pool().execute(() -> cancel(queued));
+                        }
+                        getContext().onFailure(cause);
+                    }
+                    private static void cancel(final long id) {
+                        Queue queue = new JenkinsFacade().getQueue();
+                        queue.cancel(queue.getItem(id));
+                    }
+                }
+                """);
+        JavaSource unlocked = new JavaSource("""
+                public class DrillStepExecution extends StepExecution {
+                    @Override
+                    public void stop(final Throwable cause) {
+                        done = true;
+                        pool().execute(this::cancelQueuedLegs);
+                        getContext().onFailure(cause);
+                    }
+                    private void cancelQueuedLegs() {
+                        for (Queue.Item item : queue.getItems()) {
+                            if (isOwnLeg(item.getAction(RollbackTargetAction.class).getKey())) {
+                                queue.cancel(item);
+                            }
+                        }
+                    }
+                }
+                """);
+        JavaSource everyItem = new JavaSource("""
+                public class DrillListener extends RunListener<Run<?, ?>> {
+                    public static class Cancellations extends QueueListener {
+                        @Override
+                        public void onLeft(final Queue.LeftItem item) {
+                            if (item.isCancelled()) {
+                                StepExecution.acceptAll(DrillStepExecution.class, e -> e.onCancelled(item.getId()));
+                            }
+                        }
+                    }
+                }
+                """);
+
+        assertThat(stopProblems("S.java", byId)).containsExactly(
+                "S.java: stop() cancels a leg by waitingQueueId, which is 0 after a restart and set only once the leg "
+                        + "is queued; cancel the drill's legs found by their key",
+                "S.java: stop() cancels no leg found by its key under the lock the legs are scheduled under "
+                        + "(synchronized (advancing()), Queue.withLock, Drill.ofKey or isOwnLeg, .cancel()");
+        assertThat(stopProblems("U.java", unlocked)).containsExactly(
+                "U.java: stop() cancels no leg found by its key under the lock the legs are scheduled under "
+                        + "(synchronized (advancing()), Queue.withLock, Drill.ofKey or isOwnLeg, .cancel()");
+        assertThat(listenerProblems("L.java", everyItem)).containsExactly(
+                "L.java: onLeft() wakes every drill execution without checking for a drill leg's key (Drill.ofKey); "
+                        + "acceptAll runs a task on the CPS VM thread of every running Pipeline build");
+    }
+
+    /**
+     * The start of the first version drilled in any build: in a leg (a reverting build runs the deploy job's
+     * Jenkinsfile again) the step would start another drill, whose legs would start more. The refusal reads the
+     * build's causes, which are in memory (a persisted CauseAction); {@code getAction(RollbackTargetAction.class)}
+     * would ask other plugins' transient action factories, on the CPS VM thread, whenever the build has none.
+     */
+    @Test
+    void shouldFindAStartThatDrillsInsideALeg() {
+        JavaSource anyBuild = new JavaSource("""
+                public class DrillStepExecution extends StepExecution {
+                    @Override
+                    public boolean start() throws Exception {
+                        Run<?, ?> run = getContext().get(Run.class);
+                        drillId = run.getExternalizableId();
+                        pool().execute(this::plan);
+                        return false;
+                    }
+                }
+                """);
+        JavaSource byFactories = new JavaSource("""
+                public class DrillStepExecution extends StepExecution {
+                    @Override
+                    public boolean start() throws Exception {
+                        Run<?, ?> run = getContext().get(Run.class);
+                        if (run.getAction(RollbackTargetAction.class) != null) {
+                            throw new AbortException("no drill in a leg");
+                        }
+                        return false;
+                    }
+                }
+                """);
+
+        assertThat(startProblems("A.java", anyBuild)).containsExactly("A.java: start() does not refuse a reverting "
+                + "build (run.getCause(RollbackCause.class)); a drill in a leg would start drills without end");
+        assertThat(startProblems("F.java", byFactories)).containsExactly("F.java: start() does not refuse a reverting "
+                + "build (run.getCause(RollbackCause.class)); a drill in a leg would start drills without end");
+    }
+
+    static List<String> startProblems(final String file, final JavaSource source) {
+        String start = String.join("\n", StepConventions.methodBodies(
+                source.ownBody("DrillStepExecution").orElse(""), "start"));
+        return Pattern.compile("\\.getCause\\(\\s*RollbackCause\\.class\\s*\\)\\s*!=\\s*null").matcher(start).find()
+                ? List.of() : List.of(file + ": start() does not refuse a reverting build (run.getCause(RollbackCause"
+                        + ".class)); a drill in a leg would start drills without end");
+    }
+
+    static List<String> stopProblems(final String file, final JavaSource source) {
+        String body = source.ownBody("DrillStepExecution").orElse("");
+        List<String> problems = new ArrayList<>();
+        List<String> stops = StepConventions.methodBodies(body, "stop");
+        String stop = String.join("\n", stops);
+        if (stop.contains("waitingQueueId")) {
+            problems.add(file + ": stop() cancels a leg by waitingQueueId, which is 0 after a restart and set only once "
+                    + "the leg is queued; cancel the drill's legs found by their key");
+        }
+        Matcher handed = Pattern.compile("this::(\\w+)").matcher(stop);
+        boolean byKey = false;
+        while (handed.find()) {
+            String cancel = String.join("\n", StepConventions.methodBodies(body, handed.group(1)));
+            byKey |= cancel.contains("synchronized (advancing())") && cancel.contains("Queue.withLock(")
+                    && (cancel.contains("Drill.ofKey(") || cancel.contains("isOwnLeg(")) && cancel.contains(".cancel(");
+        }
+        if (!byKey) {
+            problems.add(file + ": stop() cancels no leg found by its key under the lock the legs are scheduled under "
+                    + "(synchronized (advancing()), Queue.withLock, Drill.ofKey or isOwnLeg, .cancel()");
+        }
+        return problems;
+    }
+
+    static List<String> listenerProblems(final String file, final JavaSource source) {
+        List<String> problems = new ArrayList<>();
+        for (String method : new String[] {"onLeft", "onCompleted"}) {
+            for (String code : StepConventions.methodBodies(source.code(), method)) {
+                if (code.contains("acceptAll(") && !code.contains("Drill.ofKey(")) {
+                    problems.add(file + ": " + method + "() wakes every drill execution without checking for a drill "
+                            + "leg's key (Drill.ofKey); acceptAll runs a task on the CPS VM thread of every running "
+                            + "Pipeline build");
+                }
+            }
+        }
+        return problems;
     }
 
     static List<String> executionProblems(final String file, final JavaSource source) {

@@ -50,6 +50,8 @@ class ITestLogTextsConventionTest {
             List.of("held by ", "jenkins:"),
             "held by a build of a job you cannot see", // the job page's "held by {0} since" and its HiddenOwner
             List.of("held by ", "a build of a job you cannot see"),
+            // ExplainedPolicy.fromHost: "%s from %s" with a value and RollbackGuardConfiguration's source
+            "cooldown 1h from Jenkins global configuration", List.of(" from ", "Jenkins global configuration"),
             "shop #1", List.of("shop", " #"), // PointSource.describe: job + " #" + build
             "payroll #1", List.of("payroll", " #"),
             // DrillStepExecution: "rollbackGuardDrill: " + Drill.checkName's "... or %s" with its ALLOW

@@ -102,6 +102,37 @@ class DrillStepITest {
         }
     }
 
+    /**
+     * A deploy job that drills after each deploy: its legs run the same Jenkinsfile, and the step refuses to drill in
+     * them (else each leg would start another drill). Twin: DrillGlueConventionTest#shouldFindAStartThatDrillsInsideALeg.
+     */
+    @Test
+    void shouldRefuseToDrillInsideALeg(final JenkinsRule j) throws Exception {
+        try (HealthServer service = new HealthServer()) {
+            WorkflowJob app = stagingDeployJob(j, service.url());
+            j.buildAndAssertSuccess(app);
+            j.buildAndAssertSuccess(app);
+            String deploy = stagingDeploy(service.url(), 2).getScript();
+            app.setDefinition(new CpsFlowDefinition(deploy + """
+                    def drill = rollbackGuardDrill(environment: 'staging')
+                    echo "drill=${drill.outcome}"
+                    """, true));
+
+            WorkflowRun run = app.scheduleBuild2(0).get(); // deploys #3, then drills: legs #4 and #5
+            j.waitUntilNoActivity();
+
+            j.assertBuildStatusSuccess(run); // the ledger judges the legs: their points are good
+            j.assertLogContains("drill=OK", run);
+            for (int leg : new int[] {4, 5}) {
+                WorkflowRun legRun = app.getBuildByNumber(leg);
+                assertThat(legRun.getCause(RollbackCause.class)).as("leg #" + leg).isNotNull();
+                j.assertBuildStatus(Result.FAILURE, legRun); // after its guarded deploy, at its own drill step
+                j.assertLogContains("is a reverting build (a drill's leg or a rollback)", legRun);
+            }
+            assertThat(app.getLastBuild().getNumber()).as("no drill started inside a leg").isEqualTo(5);
+        }
+    }
+
     /** A staging deploy job: a new build archives {@code app.txt}; a reverting build deploys the target's copy. */
     static WorkflowJob stagingDeployJob(final JenkinsRule j, final String url) throws Exception {
         WorkflowJob app = j.createProject(WorkflowJob.class, "app");
