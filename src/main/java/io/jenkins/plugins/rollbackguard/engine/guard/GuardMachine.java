@@ -465,6 +465,7 @@ public final class GuardMachine {
         }
         else {
             next = work(() -> {
+                session.data().observe(current(deployed), "after-deploy"); // what the deploy command migrated
                 synchronized (deciding) {
                     checkNotStopped();
                     Instant deadline = services.scheduler().now().plus(plannedWatch());
@@ -588,6 +589,7 @@ public final class GuardMachine {
                 timeline.add("backup", "%s backup %s of %s%s: %d bytes in %d ms, verified: %s".formatted(spec.kind(),
                         manifest.id(), spec.describe(), adopted.isPresent() ? " (taken before the restart)" : "",
                         manifest.size(), manifest.duration().toMillis(), manifest.verification().detail()));
+                rowsAfterBackup(remembered, spec, manifest);
             }
             catch (RuntimeException e) {
                 if (stopped != null) {
@@ -607,6 +609,25 @@ public final class GuardMachine {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Counts the policy's business tables right after a database backup, for the data-loss window of a restore of
+     * it (rows written since = the count then against the count at the restore).
+     */
+    private void rowsAfterBackup(final RollbackPoint at, final BackupSpec spec, final BackupManifest manifest) {
+        DataVersionSpec data = policy.dataTracking();
+        boolean database = spec.kind() == io.jenkins.plugins.rollbackguard.engine.backup.BackupKind.POSTGRES
+                || spec.kind() == io.jenkins.plugins.rollbackguard.engine.backup.BackupKind.MYSQL;
+        if (data == null || data.businessTables().isEmpty() || !database) {
+            return;
+        }
+        Map<String, Long> counts = session.data().countRows(spec);
+        if (!counts.isEmpty()) {
+            ledger().update(at.environment(), at.id(), "guard", "rows counted after backup " + manifest.id(),
+                    builder -> builder.attribute(DataHeadObserver.ROWS + manifest.id(), DataHeadObserver.writeCounts(counts)));
+            timeline.add("data", "rows after backup %s: %s".formatted(manifest.id(), DataHeadObserver.describeCounts(counts)));
+        }
     }
 
     // ---- watch and verdict
@@ -720,6 +741,7 @@ public final class GuardMachine {
                 keepSnapshots(watched, finished, true);
             }
             takeVerdict(GuardState.Phase.WATCHING);
+            session.data().observe(watched, "watch-end"); // the application may have migrated as it started
             Map<String, String> responses = finished == null ? Map.of() : finished.lastResponses();
             return new Done(finishNow(trips().withResponses(responses).onWatch(current(watched), result,
                     host.reverter())));

@@ -181,20 +181,47 @@ public final class RollbackPlanner {
                     + "%s runs first, and the data head must come back to %s").formatted(why, now, then, across,
                     data.undo().command(), then), null, true);
         }
-        List<BackupRef> databases = target.backups().stream()
-                .filter(b -> ("postgres".equalsIgnoreCase(b.kind()) || "mysql".equalsIgnoreCase(b.kind())) && b.verifiedAt() != null)
-                .toList();
+        List<BackupRef> databases = databaseBackupAtHeadOf(leaving, target);
         if (policy.allowDataRestore() && !databases.isEmpty()) {
             return new RevertPlan.Revert(leaving, target, databases, "%s; data version %s -> %s%s, restoring its database "
                     .formatted(why, now, then, across) + "backup taken %s".formatted(databases.get(0).takenAt()));
         }
         String remedy = databases.isEmpty()
-                ? "#%d has no verified database backup to restore".formatted(target.id())
+                ? "no verified database backup holds the data at the head of #%d".formatted(target.id())
                 : "the policy does not allow restoring data (allowDataRestore: false)";
         return new RevertPlan.Manual(leaving, ("data version changed from %s (#%d) to %s (#%d)%s: rolling the code back "
                 + "without the data could break it, the policy declares no dataVersion.undo, and %s; to cross it on "
                 + "purpose: rollback-guard rollback --env %s --to %d --across-data-version [--restore-data] --reason ...")
                 .formatted(then, target.id(), now, leaving.id(), across, remedy, leaving.environment(), target.id()));
+    }
+
+    /**
+     * The verified database backups that hold the data as the target's code left it. With data heads, that is the
+     * backup taken before the deploy of the newest point after the target (up to the one left) whose head before its
+     * deploy was the target's head: taken just before the migrations that a rollback must undo. Without heads (a data
+     * version given as a value or a command), the target's own database backups.
+     */
+    private List<BackupRef> databaseBackupAtHeadOf(final RollbackPoint leaving, final RollbackPoint target) {
+        if (target.lastHead().isEmpty()) {
+            return databases(target);
+        }
+        String head = target.lastHead().get().head().head();
+        for (RollbackPoint p : ledger.history(leaving.environment(), 0, Math.min(HISTORY_SCAN, Math.max(1,
+                ledger.size(leaving.environment()))))) {
+            if (p.id() > leaving.id() || p.id() < target.id()) {
+                continue;
+            }
+            boolean atHead = !p.dataHeads().isEmpty() && p.dataHeads().get(0).head().head().equals(head);
+            if (atHead && !databases(p).isEmpty()) {
+                return databases(p);
+            }
+        }
+        return List.of();
+    }
+
+    private static List<BackupRef> databases(final RollbackPoint point) {
+        return point.backups().stream().filter(b -> ("postgres".equalsIgnoreCase(b.kind())
+                || "mysql".equalsIgnoreCase(b.kind())) && b.verifiedAt() != null).toList();
     }
 
     private Optional<String> cooldown(final EnvironmentName environment, final Duration cooldown) {
