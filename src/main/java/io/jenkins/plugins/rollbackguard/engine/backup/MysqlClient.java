@@ -15,12 +15,22 @@ import io.jenkins.plugins.rollbackguard.engine.spi.SecretFiles;
  * ({@link SecretFiles}: a private 0700 directory, the file 0600, written only once the secret is known, deleted on
  * {@link #close()} and swept after a kill), never on the command line or in the environment.
  */
-final class MysqlClient implements AutoCloseable {
+public final class MysqlClient implements AutoCloseable {
     private final MysqlBackupSpec spec;
     private final BackupContext ctx;
     private final SecretFiles.SecretFile defaults;
 
-    MysqlClient(final MysqlBackupSpec spec, final BackupContext ctx) throws IOException {
+    /**
+     * Creates a client for the spec's connection and writes its private defaults file.
+     *
+     * @param spec
+     *         the connection
+     * @param ctx
+     *         the secrets (the password is looked up by name) and the runner
+     * @throws IOException
+     *         if the defaults file cannot be written
+     */
+    public MysqlClient(final MysqlBackupSpec spec, final BackupContext ctx) throws IOException {
         this.spec = spec;
         this.ctx = ctx;
         StringBuilder text = new StringBuilder("[client]\n")
@@ -35,7 +45,16 @@ final class MysqlClient implements AutoCloseable {
         this.defaults = SecretFiles.write(".cnf", text.toString()); // after the secret: a missing one leaves no file
     }
 
-    CommandRequest request(final String program, final List<String> args) {
+    /**
+     * Builds a request for a client program reading the private defaults file.
+     *
+     * @param program
+     *         the program, such as the spec's client program
+     * @param args
+     *         the arguments after the defaults file
+     * @return the request
+     */
+    public CommandRequest request(final String program, final List<String> args) {
         List<String> command = new ArrayList<>(List.of(program, "--defaults-extra-file=" + defaults.path()));
         command.addAll(args);
         return new CommandRequest(command, Map.of(), Map.of(), null, Duration.ofSeconds(spec.timeoutSeconds()),
@@ -72,6 +91,7 @@ final class MysqlClient implements AutoCloseable {
         return "`" + identifier.replace("`", "``") + "`";
     }
 
+    /** Deletes the defaults file. */
     @Override
     public void close() {
         defaults.close();

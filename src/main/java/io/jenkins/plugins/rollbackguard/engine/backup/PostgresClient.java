@@ -12,16 +12,35 @@ import io.jenkins.plugins.rollbackguard.engine.spi.Secret;
  * Builds requests for pg_dump, pg_restore and psql. The password travels as {@code PGPASSWORD} in the secret
  * environment of the request (masked in any output), never as an argument; {@code -w} stops any prompt.
  */
-final class PostgresClient {
+public final class PostgresClient {
     private final PostgresBackupSpec spec;
     private final BackupContext ctx;
 
-    PostgresClient(final PostgresBackupSpec spec, final BackupContext ctx) {
+    /**
+     * Creates a client for the spec's connection.
+     *
+     * @param spec
+     *         the connection
+     * @param ctx
+     *         the secrets (the password is looked up by name) and the runner
+     */
+    public PostgresClient(final PostgresBackupSpec spec, final BackupContext ctx) {
         this.spec = spec;
         this.ctx = ctx;
     }
 
-    CommandRequest request(final String program, final String database, final List<String> args) {
+    /**
+     * Builds a request for one of the client programs, connected to a database, the password in its secret environment.
+     *
+     * @param program
+     *         pg_dump, pg_restore or psql
+     * @param database
+     *         the database
+     * @param args
+     *         the arguments after the connection options
+     * @return the request
+     */
+    public CommandRequest request(final String program, final String database, final List<String> args) {
         List<String> command = new ArrayList<>(List.of(spec.program(program), "-h", spec.host(),
                 "-p", String.valueOf(spec.port()), "-U", spec.user(), "-w", "-d", database));
         command.addAll(args);
@@ -34,7 +53,18 @@ final class PostgresClient {
         return request;
     }
 
-    String psql(final String database, final String sql) {
+    /**
+     * Runs SQL with psql and returns its unaligned, tuples-only output (columns separated by a tab).
+     *
+     * @param database
+     *         the database
+     * @param sql
+     *         the statements
+     * @return the standard output
+     * @throws BackupException
+     *         if psql fails (the message holds its masked error output)
+     */
+    public String psql(final String database, final String sql) {
         return Processes.run(ctx, "psql on " + database,
                 request("psql", database, List.of("-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
                         "-c", sql))).stdout();

@@ -1,0 +1,116 @@
+package io.jenkins.plugins.rollbackguard.engine.data;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations;
+
+/**
+ * Reads Liquibase's {@code DATABASECHANGELOG}: the rows in execution order (ORDEREXECUTED, then DATEEXECUTED), the
+ * last changeset and the last tag. A {@code DATABASECHANGELOGLOCK} held longer than the lock timeout means an update
+ * died midway, so the head is half-applied.
+ */
+final class LiquibaseHistory {
+    private static final Set<String> OPERATORS = Set.of("and", "or", "not");
+
+    private LiquibaseHistory() {
+        // static helpers only
+    }
+
+    static DataHead read(final SqlSession session, final HistoryTable table, final Duration lockTimeout,
+                         final Instant now) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String column : List.of("id", "author", "filename", "orderexecuted", "exectype", "md5sum",
+                "description", "tag", "contexts", "labels")) {
+            String real = table.column(column);
+            fields.put(column, real == null ? null : session.quote(real));
+        }
+        String from = session.quote(table.schema()) + "." + session.quote(table.name());
+        String order = session.quote(table.column("orderexecuted"))
+                + (table.column("dateexecuted") == null ? "" : ", " + session.quote(table.column("dateexecuted")));
+        List<JsonNode> rows = session.rows(from, fields, order);
+        String lock = lockHeld(session, table, lockTimeout);
+        return head(table.qualified(), rows, lock, now);
+    }
+
+    static DataHead head(final String table, final List<JsonNode> rows, final String halfApplied, final Instant now) {
+        List<Migration> applied = new ArrayList<>();
+        String lastTag = null;
+        String failed = null;
+        for (JsonNode row : rows) {
+            Migration migration = migration(row);
+            applied.add(migration);
+            lastTag = migration.tag() == null ? lastTag : migration.tag();
+            failed = !migration.success() && failed == null ? migration.name() : failed;
+        }
+        String head = applied.isEmpty() ? DataHead.NONE : applied.get(applied.size() - 1).name();
+        if (lastTag != null) {
+            head += "@" + lastTag;
+        }
+        String half = halfApplied;
+        if (half == null && failed != null) {
+            half = ("Liquibase changeset %s is recorded as FAILED in %s; fix it and run liquibase update before any "
+                    + "deploy or rollback").formatted(failed, table);
+        }
+        return new DataHead("liquibase", table, head, applied, half, now);
+    }
+
+    private static Migration migration(final JsonNode row) {
+        String order = SqlSession.text(row, "orderexecuted");
+        String exectype = SqlSession.text(row, "exectype");
+        Set<String> labels = new java.util.HashSet<>(words(SqlSession.text(row, "labels")));
+        labels.addAll(words(SqlSession.text(row, "contexts")));
+        return new Migration(SqlSession.text(row, "id"), String.valueOf(SqlSession.text(row, "author")),
+                SqlSession.text(row, "description"), SqlSession.text(row, "filename"), SqlSession.text(row, "md5sum"),
+                order == null ? 0 : Integer.parseInt(order), !"FAILED".equalsIgnoreCase(exectype), false, labels,
+                SqlSession.text(row, "tag"));
+    }
+
+    /** Splits a label or context expression ("expand, (prod and !test)") into its words. */
+    static Set<String> words(final String expression) {
+        if (expression == null || expression.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(expression.toLowerCase(Locale.ROOT).split("[\\s,()!]+"))
+                .filter(word -> !word.isEmpty() && !OPERATORS.contains(word)).collect(Collectors.toSet());
+    }
+
+    /** @return the sentence naming a lock held past the timeout, or null */
+    private static String lockHeld(final SqlSession session, final HistoryTable table, final Duration timeout) {
+        String lockTable = table.name().equals(table.name().toUpperCase(Locale.ROOT))
+                ? table.name() + "LOCK" : table.name() + "lock";
+        String from = session.quote(table.schema()) + "." + session.quote(lockTable);
+        String exists = session.run(("SELECT count(*) FROM information_schema.tables WHERE table_schema = %s AND "
+                + "table_name = %s").formatted(session.literal(table.schema()), session.literal(lockTable))).strip();
+        if (exists.equals("0")) {
+            return null;
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("lockedby", session.quote("lockedby"));
+        fields.put("lockgranted", session.quote("lockgranted"));
+        fields.put("age", session.postgres() ? "extract(epoch from (localtimestamp - \"lockgranted\"))"
+                : "TIMESTAMPDIFF(SECOND, `lockgranted`, NOW())");
+        List<JsonNode> locks = session.rows(from + " WHERE " + session.truth("locked"), fields, "");
+        for (JsonNode lock : locks) {
+            Duration age = SqlSession.seconds(lock, "age");
+            if (age.compareTo(timeout) > 0) {
+                return ("Liquibase's lock in %s has been held by %s since %s, longer than lockTimeout %s: an update "
+                        + "died midway or still runs; check the database, then run liquibase release-locks")
+                        .formatted(table.schema() + "." + lockTable,
+                                SqlSession.text(lock, "lockedby"), SqlSession.text(lock, "lockgranted"),
+                                Durations.format(timeout));
+            }
+        }
+        return null;
+    }
+}
