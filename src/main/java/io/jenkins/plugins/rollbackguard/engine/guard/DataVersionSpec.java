@@ -10,12 +10,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.jenkins.plugins.rollbackguard.engine.data.DataSourceSpec;
 
 /**
- * The data version a deploy expects, and what a code rollback across a change of it may do (see
- * {@link RollbackPlanner} and docs/data.md). Where the version comes from: a fixed {@code value}, a {@code command}
- * whose trimmed standard output is the value, or the database ({@code source: database}, the default: the migration
- * tool's history table, read through the connection of the policy's PostgreSQL or MariaDB/MySQL backup;
- * {@code source: query} runs {@code sql}). A policy without this field but with a database backup reads the
- * database anyway ({@link Policy#dataTracking()}).
+ * The data version a deploy expects, and what a code rollback across a change of it may do (see docs/data.md).
+ * Where the version comes from: a fixed value, a command whose trimmed standard output is the value, or the
+ * database (source database, the default: the migration tool's history table, read through the connection of the
+ * policy's PostgreSQL or MariaDB/MySQL backup; source query runs sql). A policy without this field but with a
+ * database backup reads the database anyway.
  *
  * @param value
  *         a fixed value, or null

@@ -327,19 +327,25 @@ public final class GuardMachine {
         preflight.check(request, false);
         preflight.reach(request, built);
         Map<String, Baseline> baselines = session.baselines(null, Map.of(), host::probe, stopAsked).join();
-        String dataVersion = request.dataVersion() != null ? request.dataVersion() : session.dataVersion();
+        Optional<io.jenkins.plugins.rollbackguard.engine.ledger.SeenHead> head = session.data().tracks()
+                ? session.dataHead() : Optional.empty();
+        String dataVersion = request.dataVersion() != null ? request.dataVersion()
+                : session.data().tracks() ? head.map(session.data()::versionOf).orElse(null) : session.dataVersion();
         Ledger ledger = ledger();
         boolean known = ledger.environments().contains(policy.environment());
-        RollbackPoint draft = RollbackPoint.builder(policy.environment(), request.source())
-                .id(known ? ledger.size(policy.environment()) + 1 : 1).dataVersion(dataVersion).build();
+        RollbackPoint.Builder building = RollbackPoint.builder(policy.environment(), request.source())
+                .id(known ? ledger.size(policy.environment()) + 1 : 1).dataVersion(dataVersion);
+        head.ifPresent(building::dataHead);
+        RollbackPoint draft = building.build();
         RevertPlan revert = known
                 ? new RollbackPlanner(ledger, services.artifacts(), services.scheduler()::now).previewAutomatic(policy, draft)
                 : new RevertPlan.Manual(draft, "it is the first deploy to '%s': there is no point to return to (record what "
                         .formatted(policy.environment()) + "runs now with 'adopt')");
         List<String> backups = policy.backups().stream().map(spec -> spec.describe()
                 + (policy.onBackupFailure() == Policy.OnBackupFailure.WARN ? " (onBackupFailure: warn)" : "")).toList();
+        String preview = head.map(seen -> DataPreview.describe(policy, seen, revert)).orElse(null);
         return new DeployPlan(policy.environment().value(), draft.id(), baselines, backups, dataVersion, revert,
-                timeline.entries());
+                timeline.entries(), preview);
     }
 
     private List<Probe> resolve(final Preflight preflight, final DeployRequest request) {

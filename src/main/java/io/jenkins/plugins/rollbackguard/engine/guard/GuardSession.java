@@ -502,6 +502,20 @@ public final class GuardSession {
         return data().read("before-deploy", true);
     }
 
+    /**
+     * Reads the data head now and keeps it on a point (a rollback asked by a person reads it before it is planned: the
+     * application may have migrated since the watch).
+     *
+     * @param point
+     *         the point that runs now
+     * @param phase
+     *         when, for the ledger ({@code rollback})
+     * @return the point, with the head when one was read
+     */
+    public RollbackPoint observeDataHead(final RollbackPoint point, final String phase) {
+        return data().observe(point, phase);
+    }
+
     /** @return what reads and keeps this session's data heads (one per session: a failed implicit read is said once) */
     DataHeadObserver data() {
         DataHeadObserver observer = dataHeads;
