@@ -3,13 +3,14 @@ package io.jenkins.plugins.rollbackguard.engine.data;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -21,7 +22,8 @@ import io.jenkins.plugins.rollbackguard.engine.health.syntax.Durations;
  * died midway, so the head is half-applied.
  */
 final class LiquibaseHistory {
-    private static final Set<String> OPERATORS = Set.of("and", "or", "not");
+    private static final Set<String> OPERATORS = Set.of("and", "or");
+    private static final Pattern WORD = Pattern.compile("(!\\s*)?([\\w.$-]+)");
 
     private LiquibaseHistory() {
         // static helpers only
@@ -68,7 +70,7 @@ final class LiquibaseHistory {
     private static Migration migration(final JsonNode row) {
         String order = SqlSession.text(row, "orderexecuted");
         String exectype = SqlSession.text(row, "exectype");
-        Set<String> labels = new java.util.HashSet<>(words(SqlSession.text(row, "labels")));
+        Set<String> labels = words(SqlSession.text(row, "labels"));
         labels.addAll(words(SqlSession.text(row, "contexts")));
         return new Migration(SqlSession.text(row, "id"), String.valueOf(SqlSession.text(row, "author")),
                 SqlSession.text(row, "description"), SqlSession.text(row, "filename"), SqlSession.text(row, "md5sum"),
@@ -76,13 +78,30 @@ final class LiquibaseHistory {
                 SqlSession.text(row, "tag"));
     }
 
-    /** Splits a label or context expression ("expand, (prod and !test)") into its words. */
+    /**
+     * Returns the words of a label or context expression ("expand, (prod and !test)"), leaving out the negated
+     * ones ({@code !expand}, {@code not expand}), which say the changeset runs when that word does NOT apply.
+     */
     static Set<String> words(final String expression) {
+        Set<String> words = new HashSet<>();
         if (expression == null || expression.isBlank()) {
-            return Set.of();
+            return words;
         }
-        return Arrays.stream(expression.toLowerCase(Locale.ROOT).split("[\\s,()!]+"))
-                .filter(word -> !word.isEmpty() && !OPERATORS.contains(word)).collect(Collectors.toSet());
+        Matcher matcher = WORD.matcher(expression.toLowerCase(Locale.ROOT));
+        boolean negated = false;
+        while (matcher.find()) {
+            String word = matcher.group(2);
+            if (word.equals("not")) {
+                negated = true;
+            }
+            else if (!OPERATORS.contains(word)) {
+                if (matcher.group(1) == null && !negated) {
+                    words.add(word);
+                }
+                negated = false;
+            }
+        }
+        return words;
     }
 
     /** @return the sentence naming a lock held past the timeout, or null */

@@ -103,9 +103,20 @@ final class SqlSession implements AutoCloseable {
             throw new DataHeadException("Cannot run %s for %s: %s".formatted(program, where, e.getMessage()), e);
         }
         if (!result.succeeded()) {
-            throw new DataHeadException("%s on %s failed (%s)".formatted(program, where, result.summary()));
+            throw new DataHeadException("%s on %s failed (%s)".formatted(program, where, error(result)));
         }
         return result.stdout();
+    }
+
+    /** @return the client's error line (psql prints the statement and a caret after it), else the summary */
+    static String error(final CommandResult result) {
+        if (result.timedOut()) {
+            return result.summary();
+        }
+        String stderr = result.stderr() == null ? "" : result.stderr();
+        return stderr.lines().map(String::strip).filter(line -> line.contains("ERROR") || line.startsWith("psql:"))
+                .findFirst().map(line -> "exit code %d: %s".formatted(result.exitCode(), line))
+                .orElseGet(result::summary);
     }
 
     /** @return a quoted identifier */
