@@ -191,10 +191,18 @@ final class DataHeadObserver {
         return new BackupContext(services.secrets(), services.runner(), services.scheduler(), services.listener(), label);
     }
 
-    /** The migrations of the head whose Flyway script in the policy's migrations directory carries the marker. */
+    /**
+     * The migrations of the head whose Flyway script in the policy's migrations directory carries the marker. The
+     * scripts are found where the deploy's commands run (grep through the run's command runner: on a Jenkins agent,
+     * in the workspace), else in this process's directory.
+     */
     private List<String> markers(final DataVersionSpec spec, final DataHead head) {
         if (spec.migrations() == null || head.applied().isEmpty()) {
             return List.of();
+        }
+        Optional<java.util.Set<String>> found = grepMarked(spec.migrations());
+        if (found.isPresent()) {
+            return DataCompatibility.marked(head, script -> found.get().contains(Path.of(script).getFileName().toString()));
         }
         Path dir = Path.of(spec.migrations());
         if (!Files.isDirectory(dir)) {
@@ -213,6 +221,26 @@ final class DataHeadObserver {
             Path file = scripts.get(Path.of(script).getFileName().toString());
             return file != null && marked(file);
         });
+    }
+
+    /** @return the names of the files under the directory that carry the marker, or empty when grep cannot tell */
+    private Optional<java.util.Set<String>> grepMarked(final String dir) {
+        try {
+            io.jenkins.plugins.rollbackguard.engine.spi.CommandResult result = services.runner().run(
+                    io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest.of(java.time.Duration.ofSeconds(30),
+                            "grep", "-rliE", "^[[:space:]]*--[[:space:]]*rollback-guard[[:space:]]*:[[:space:]]*expand",
+                            dir));
+            if (result.exitCode() != 0 && result.exitCode() != 1) { // 1: no file matched; more: no such directory
+                return Optional.empty();
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            result.stdout().lines().filter(line -> !line.isBlank())
+                    .forEach(line -> names.add(line.substring(Math.max(line.lastIndexOf('/'), line.lastIndexOf('\\')) + 1)));
+            return Optional.of(names);
+        }
+        catch (RuntimeException e) { // no grep where the commands run (a Windows agent)
+            return Optional.empty();
+        }
     }
 
     private static boolean marked(final Path script) {

@@ -21,7 +21,7 @@ import liquibase.resource.DirectoryResourceAccessor;
  * them: in this JVM ({@link #flyway}, {@link #liquibaseUpdate}) or as a process of its own ({@link #command}, whose
  * password comes from the environment variable {@code DB_PASSWORD}, as a policy's {@code secretEnvironment} gives it).
  */
-final class MigrationTool {
+public final class MigrationTool {
     private MigrationTool() {
     }
 
@@ -51,9 +51,11 @@ final class MigrationTool {
     }
 
     /**
-     * @return the command line that runs this class as a process: {@code liquibase-rollback URL USER DIR CHANGELOG TAG}
+     * @param arguments
+     *         {@code flyway URL USER DIR} or {@code liquibase-rollback URL USER DIR CHANGELOG TAG}
+     * @return the command line that runs this class as a process, the password taken from {@code DB_PASSWORD}
      */
-    static List<String> command(final String... arguments) {
+    public static List<String> command(final String... arguments) {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), MigrationTool.class.getName()));
         command.addAll(List.of(arguments));
@@ -61,7 +63,8 @@ final class MigrationTool {
     }
 
     /**
-     * The process: {@code liquibase-rollback URL USER DIR CHANGELOG TAG} rolls back to a tag.
+     * The process: {@code flyway URL USER DIR} migrates, {@code liquibase-rollback URL USER DIR CHANGELOG TAG} rolls
+     * back to a tag.
      *
      * @param args
      *         the arguments
@@ -69,6 +72,11 @@ final class MigrationTool {
      *         if the rollback fails (the process exits non-zero)
      */
     public static void main(final String[] args) throws Exception {
+        if ("flyway".equals(args[0])) {
+            flyway(args[1], args[2], System.getenv("DB_PASSWORD"), Path.of(args[3]));
+            System.out.println("migrated " + args[3]);
+            return;
+        }
         if (!"liquibase-rollback".equals(args[0])) {
             throw new IllegalArgumentException("unknown tool " + args[0]);
         }

@@ -80,6 +80,7 @@ class PolicyReaderTest {
         "environment: prod\\nprobes: [{type: http, name: a, url: 'http://x'}, {type: http, name: a, url: 'http://y'}]|probes[1].name: 'a' is used twice",
         "environment: prod\\nnotifications: [{url: 'file:///etc/passwd'}]|notifications[0]",
         "environment: prod\\ndataVersion: {value: V1, command: [x]}|dataVersion: give one of",
+        "environment: prod\\nallowDataRestore: .inf|allowDataRestore: '.inf' is not a boolean; write true or false",
         "environment: prod\\nhooks: {beforeRevert: [{name: h}]}|hooks",
         "environment: 'prod|not valid YAML at line 1",
         "environment: [prod]|environment: expected an environment name",
