@@ -26,7 +26,7 @@ public final class MigrationTool {
     }
 
     /** Runs {@code flyway migrate} on the scripts of a directory. */
-    static void flyway(final String url, final String user, final String password, final Path dir) {
+    public static void flyway(final String url, final String user, final String password, final Path dir) {
         Flyway.configure().dataSource(url, user, password).locations("filesystem:" + dir).cleanDisabled(true).load()
                 .migrate();
     }
