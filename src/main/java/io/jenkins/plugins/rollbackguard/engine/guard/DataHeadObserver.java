@@ -84,7 +84,7 @@ final class DataHeadObserver {
         }
         catch (DataHeadException | IllegalArgumentException | UnsupportedOperationException | UncheckedIOException e) {
             String why = services.masker().mask(String.valueOf(e.getMessage()));
-            if (policy.tracksDataImplicitly()) {
+            if (policy.tracksDataImplicitly() && !ambiguous(e)) {
                 failedQuietly = true;
                 timeline.add("data", ("the data head cannot be read through the database backup's connection (%s): "
                         + "the data version is not tracked in this run; set dataVersion (docs/data.md) to track it, or "
@@ -98,6 +98,16 @@ final class DataHeadObserver {
             timeline.add("data", "the data head %s cannot be read: %s".formatted(phase, why));
             return Optional.empty();
         }
+    }
+
+    /**
+     * Tells whether a read failed because the database holds several migration histories: then even a policy without
+     * a dataVersion field refuses the deploy until it picks one, since that database has migrations to guard. Other
+     * failures of such a policy (a connection, a client program, several database backups of which none is named:
+     * which one migrates is not known) are warnings. The reader says so only in its words: HistoryTables' sentence.
+     */
+    private static boolean ambiguous(final RuntimeException e) {
+        return e instanceof DataHeadException && String.valueOf(e.getMessage()).startsWith("dataVersion: found ");
     }
 
     /**

@@ -70,6 +70,26 @@ class DataHeadGuardTest {
     }
 
     @Test
+    void shouldRefuseToDeployUntilThePolicyPicksOneOfTwoHistoriesFoundWithoutADataVersionField() throws Exception {
+        Files.writeString(scripts.resolve("V1__create_orders.sql"), "CREATE TABLE orders (id int PRIMARY KEY);");
+        MigrationTool.flyway(url(), "app", PASSWORD, scripts);
+        Files.writeString(scripts.resolve("changelog.sql"), "--liquibase formatted sql\n--changeset shop:1\n"
+                + "CREATE TABLE notes (id int);\n");
+        MigrationTool.liquibaseUpdate(url(), "app", PASSWORD, scripts, "changelog.sql", null);
+
+        GuardDriver.GuardRun run = GuardDriver.BLOCKING.start(fixture, services(), policy(), fixture.request("1"),
+                fixture.body());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(run::outcome).isInstanceOf(GuardRefusedException.class)
+                .hasMessageContaining("found 2 migration history tables")
+                .hasMessageContaining("public.flyway_schema_history (flyway)")
+                .hasMessageContaining("public.databasechangelog (liquibase)")
+                .hasMessageContaining("nothing was recorded or run").hasMessageNotContaining(PASSWORD);
+        assertThat(fixture.points()).isEmpty();
+        assertThat(fixture.bodiesStarted).hasValue(0);
+    }
+
+    @Test
     void shouldRollBackAcrossAnExpandMigrationWithAWarningThatTheSchemaStaysForward() throws Exception {
         Policy policy = policy("dataVersion: {migrations: '%s'}".formatted(scripts));
         deploy(policy, "1", Map.of("V1__create_orders.sql", "CREATE TABLE orders (id int PRIMARY KEY, note text);"));
