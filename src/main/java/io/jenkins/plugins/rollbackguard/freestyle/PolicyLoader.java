@@ -1,24 +1,32 @@
 package io.jenkins.plugins.rollbackguard.freestyle;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.FilePath;
 
+import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyException;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.steps.GuardProbe;
+import io.jenkins.plugins.rollbackguard.steps.InlinePolicy;
 
 /**
  * Reads the policy file of a freestyle build from its workspace and applies the fields of the form on top:
- * the environment always, {@code onTrip} and {@code cooldown} when they are not empty. The engine's
- * {@link PolicyReader} checks the result, so the form, the pipeline step and the CLI share one schema.
+ * the environment always, {@code onTrip} and {@code cooldown} when they are not empty, the inline probes when there
+ * are any (they replace the file's). Without a policy file (the field left empty, inline probes given) the policy is
+ * the form's alone, with the Jenkins global defaults for cooldown and keepGood. Inline probes and those defaults go
+ * through {@link InlinePolicy}, the rules of the Pipeline step. The engine's {@link PolicyReader} checks the result,
+ * so the form, the pipeline step and the CLI share one schema.
  */
 final class PolicyLoader {
     private PolicyLoader() {
@@ -33,16 +41,25 @@ final class PolicyLoader {
      *         the build's variables, expanded in the policy path
      * @param fields
      *         the form's values
+     * @param probes
+     *         the form's inline probes, possibly none
+     * @param defaults
+     *         the Jenkins global configuration, or null for the engine's defaults
      * @return the policy
      * @throws AbortException
      *         if the file is missing or the policy is invalid; the message names the file and the field
      */
-    static Policy load(final FilePath workspace, final EnvVars env, final GuardFields fields)
+    static Policy load(final FilePath workspace, final EnvVars env, final GuardFields fields,
+            final List<GuardProbe> probes, @CheckForNull final RollbackGuardConfiguration defaults)
             throws IOException, InterruptedException {
-        String path = env.expand(fields.getPolicyFile());
+        if (fields.policyFileRead().isEmpty()) {
+            return withInline(formOnly(fields, defaults), probes, defaults);
+        }
+        String path = env.expand(fields.policyFileRead());
         FilePath file = workspace.child(path);
         if (!file.exists()) {
-            throw new AbortException(Messages.PolicyLoader_Missing(path));
+            throw new AbortException(probes.isEmpty() ? Messages.PolicyLoader_Missing(path)
+                    : Messages.PolicyLoader_MissingWithProbes(path));
         }
         String text;
         try (java.io.InputStream in = file.read()) { // bounded: a huge file is refused without being read whole
@@ -51,7 +68,39 @@ final class PolicyLoader {
         catch (PolicyException e) {
             throw new AbortException(e.getMessage());
         }
-        return parse(path, text, fields);
+        return withInline(parse(path, text, fields), probes, defaults);
+    }
+
+    /**
+     * The policy of a form without a policy file: its fields, and the Jenkins global defaults where it says nothing,
+     * as the Pipeline step's without {@code policy}.
+     */
+    static Policy formOnly(final GuardFields fields, @CheckForNull final RollbackGuardConfiguration defaults)
+            throws AbortException {
+        ObjectNode policy = new PolicyReader().mapper().createObjectNode();
+        String cooldown = InlinePolicy.cooldown(fields.getCooldown(), null, defaults);
+        if (cooldown != null) {
+            policy.put("cooldown", cooldown);
+        }
+        Integer keepGood = InlinePolicy.keepGood(null, defaults);
+        if (keepGood != null) {
+            policy.put("keepGood", keepGood);
+        }
+        return parse(Messages.PolicyLoader_FormSource(), policy.toString(), fields);
+    }
+
+    /** Lays the inline probes over the policy; none keeps its own. The engine's message names the bad field. */
+    static Policy withInline(final Policy policy, final List<GuardProbe> probes,
+            @CheckForNull final RollbackGuardConfiguration defaults) throws AbortException {
+        if (probes.isEmpty()) {
+            return policy;
+        }
+        try {
+            return policy.withProbes(InlinePolicy.probes(probes, policy, defaults));
+        }
+        catch (IllegalArgumentException e) {
+            throw new AbortException(Messages.PolicyLoader_InlineProbes(e.getMessage()));
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.rollbackguard.freestyle;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.AncestorInPath;
@@ -25,16 +27,19 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import jenkins.tasks.SimpleBuildStep;
 
+import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardMachine;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
+import io.jenkins.plugins.rollbackguard.steps.GuardProbe;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 
 /**
  * The freestyle build step "Record rollback point": put it before the deploy steps. It reads the policy file from
- * the workspace and starts the engine's guard machine on the build's thread ({@link FreestyleGuard}): the machine
+ * the workspace (or takes the inline probes alone, see {@link #setProbes}) and starts the engine's guard machine on
+ * the build's thread ({@link FreestyleGuard}): the machine
  * takes the environment's lease as this build (waiting for it or refusing, by the policy's {@code concurrent}), runs
  * preflight (a frozen environment stops the build), records the rollback point, samples the baselines and takes the
  * backups, then marks the point DEPLOYING. The live machine stays with the build for {@link RollbackGuardRecorder},
@@ -45,6 +50,8 @@ public class RecordRollbackPointBuilder extends Builder implements SimpleBuildSt
     private String policyFile = DEFAULT_POLICY_FILE;
     private String onTrip = "";
     private String cooldown = "";
+    /** The inline probes; null in a job saved before they existed (see {@link #readResolve}). */
+    private List<GuardProbe> probes = new ArrayList<>();
 
     /**
      * Creates the step.
@@ -72,11 +79,51 @@ public class RecordRollbackPointBuilder extends Builder implements SimpleBuildSt
      * Sets the policy file.
      *
      * @param policyFile
-     *         a path relative to the workspace; empty for {@value GuardFields#DEFAULT_POLICY_FILE}
+     *         a path relative to the workspace; empty for none when the step has inline probes, else for
+     *         {@value GuardFields#DEFAULT_POLICY_FILE}
      */
     @DataBoundSetter
     public void setPolicyFile(final String policyFile) {
-        this.policyFile = FreestyleForms.policyFile(policyFile);
+        this.policyFile = policyFile == null ? "" : policyFile.trim();
+    }
+
+    /** @return the policy file read; none when the field is empty and the step has inline probes */
+    @Override
+    public String policyFileRead() {
+        return policyFile.isEmpty() && !getProbes().isEmpty() ? "" : FreestyleForms.policyFile(policyFile);
+    }
+
+    /** @return the inline probes, the same describables as the Pipeline step's {@code probes: [...]}; maybe none */
+    public List<GuardProbe> getProbes() {
+        return probes == null ? List.of() : List.copyOf(probes);
+    }
+
+    /**
+     * Sets the inline probes: when there are any, they are the probes of the guarded deploy and replace the policy
+     * file's, as in the Pipeline step; a probe leaves an analysis setting unset for the Jenkins global default, else
+     * the engine's.
+     *
+     * @param probes
+     *         the probes (HTTP, Prometheus, command), or none to keep the policy file's
+     */
+    @DataBoundSetter
+    public void setProbes(final List<GuardProbe> probes) {
+        this.probes = probes == null ? new ArrayList<>() : new ArrayList<>(probes);
+    }
+
+    /**
+     * Fills the fields that a job saved by an older release lacks: its config.xml has no probes.
+     *
+     * @return this step
+     */
+    protected Object readResolve() {
+        if (probes == null) {
+            probes = new ArrayList<>();
+        }
+        if (policyFile == null) {
+            policyFile = DEFAULT_POLICY_FILE;
+        }
+        return this;
     }
 
     @Override
@@ -118,7 +165,7 @@ public class RecordRollbackPointBuilder extends Builder implements SimpleBuildSt
         if (run.getActions(FreestyleGuardAction.class).stream().anyMatch(a -> a.getEnvironment().equals(environment))) {
             throw new AbortException(Messages.RecordRollbackPointBuilder_Twice(environment));
         }
-        Policy policy = PolicyLoader.load(workspace, env, this);
+        Policy policy = PolicyLoader.load(workspace, env, this, getProbes(), RollbackGuardConfiguration.get());
         FreestyleServices services = new FreestyleServices(run, workspace, env, launcher, listener);
         FreestyleGuard guard = new FreestyleGuard(run, workspace, services, policy, this);
         DeployRequest request = new DeployRequests(new JenkinsFacade(), services.services().ledger())

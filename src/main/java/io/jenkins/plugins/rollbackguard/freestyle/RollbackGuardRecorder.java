@@ -198,10 +198,14 @@ public class RollbackGuardRecorder extends Recorder implements SimpleBuildStep, 
 
     /** The builder's fields decide the guarded deploy (its machine was started with them); say so when they differ. */
     private void warnAboutOwnFields(final GuardFields builder, final TaskListener listener) {
-        if (!policyFile.equals(builder.getPolicyFile()) || !onTrip.equals(builder.getOnTrip())
+        String read = builder.policyFileRead();
+        // without a file read (the inline probes alone), this action's default file is no different value
+        boolean fileDiffers = !policyFile.equals(read.isEmpty() ? DEFAULT_POLICY_FILE : read);
+        if (fileDiffers || !onTrip.equals(builder.getOnTrip())
                 || !cooldown.equals(builder.getCooldown())) {
             listener.getLogger().println("[rollback-guard] " + Messages.RollbackGuardRecorder_FieldsDiffer(
-                    builder.getPolicyFile(), builder.getOnTrip(), builder.getCooldown()));
+                    read.isEmpty() ? Messages.RollbackGuardRecorder_NoPolicyFile() : read, builder.getOnTrip(),
+                    builder.getCooldown()));
         }
     }
 

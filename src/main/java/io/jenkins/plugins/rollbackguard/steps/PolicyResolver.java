@@ -19,8 +19,8 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 /**
  * Turns the step's settings into the engine's {@link Policy}: a policy file from the workspace if named, with the
  * inline settings laid over it, and the global defaults where neither says (cooldown, keepGood; for inline probes
- * interval, watch as duration, failureLimit and consecutiveErrorLimit, see {@link ProbeDefaults}). The engine
- * validates every value; its messages name the field.
+ * interval, watch as duration, failureLimit and consecutiveErrorLimit, see {@link ProbeDefaults}), by the rules the
+ * freestyle step shares ({@link InlinePolicy}). The engine validates every value; its messages name the field.
  */
 final class PolicyResolver {
     private final RollbackGuardConfiguration defaults;
@@ -51,17 +51,15 @@ final class PolicyResolver {
             if (environment == null) {
                 throw new AbortException("withRollbackGuard: name the environment (environment: 'prod') or a policy file");
             }
-            List<ProbeSpec> probes = step.getProbes().isEmpty() && base != null ? base.probes()
-                    : step.getProbes().stream().map(probe -> probe.toSpec(ProbeDefaults.of(defaults))).toList();
+            List<ProbeSpec> probes = InlinePolicy.probes(step.getProbes(), base, defaults); // as the freestyle step
             List<BackupSpec> backups = step.getBackups().isEmpty() && base != null ? base.backups()
                     : step.getBackups().stream().map(GuardBackup::toSpec).toList();
             Policy.OnTrip onTrip = step.getOnTrip().isEmpty() ? base == null ? null : base.onTrip()
                     : Policy.OnTrip.valueOf(step.getOnTrip().toUpperCase(Locale.ROOT));
-            String cooldown = !step.getCooldown().isEmpty() ? step.getCooldown()
-                    : base != null ? base.cooldown() : defaults.getCooldown();
+            String cooldown = InlinePolicy.cooldown(step.getCooldown(), base, defaults);
             DataVersionSpec dataVersion = !step.getDataVersion().isEmpty()
                     ? new DataVersionSpec(step.getDataVersion(), null) : base == null ? null : base.dataVersion();
-            Integer keepGood = base != null ? base.keepGood() : Integer.valueOf(defaults.getKeepGood());
+            Integer keepGood = InlinePolicy.keepGood(base, defaults);
             return new Policy(EnvironmentName.of(environment), probes, backups,
                     base == null ? null : base.onBackupFailure(), onTrip, base == null ? null : base.onInconclusive(),
                     cooldown, keepGood, base == null ? null : base.keepBackups(), dataVersion,

@@ -28,7 +28,8 @@ import io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec;
  * fields are read from its records' components (and, as a second reading, from docs/policy.schema.json's probe
  * definitions); the inline ones from the describables' sources ({@code @DataBoundConstructor} parameters and
  * {@code @DataBoundSetter}s, inherited ones too), as Jenkins cannot load here. The {@code analysis} block is flat
- * inline ({@code http(..., failureLimit: 1, window: '3 of 5')}), so its components count as probe fields.
+ * inline ({@code http(..., failureLimit: 1, window: '3 of 5')}), so its components count as probe fields. The freestyle
+ * form ("Record rollback point") hosts the same describables; InlineProbeHostsConventionTest checks that it does.
  */
 class ProbeFieldParityConventionTest {
     /** The probe records of the engine and the describable that writes each inline, by the policy file's type. */

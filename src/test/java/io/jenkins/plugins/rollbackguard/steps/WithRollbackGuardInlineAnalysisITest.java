@@ -46,12 +46,13 @@ class WithRollbackGuardInlineAnalysisITest {
             WorkflowJob job = Pipelines.createJob(j, "app", deploy(service.url()));
             j.buildAndAssertSuccess(job);
 
-            service.unhealthyFor(1);
+            // preflight reaches the probe once before the body and takes the first answer: one more bad answer each
+            service.unhealthyFor(1 + 1);
             WorkflowRun tolerated = j.buildAndAssertSuccess(job);
 
             assertThat(Pipelines.pointOf(tolerated.getNumber()).status()).isEqualTo(PointStatus.GOOD);
 
-            service.unhealthyFor(2);
+            service.unhealthyFor(1 + 2);
             WorkflowRun tripped = j.buildAndAssertStatus(Result.FAILURE, job);
             j.waitUntilNoActivity();
 

@@ -46,17 +46,7 @@ final class FlywayHistory {
 
     /** Builds the head from the rows in installed_rank order. */
     static DataHead head(final String table, final List<JsonNode> rows, final Instant now) {
-        List<Migration> applied = new ArrayList<>();
-        for (JsonNode row : rows) {
-            String type = String.valueOf(SqlSession.text(row, "type")).toUpperCase(java.util.Locale.ROOT);
-            String version = SqlSession.text(row, "version");
-            if (CANCELLING.contains(type)) {
-                applied.removeIf(m -> !m.repeatable() && m.id().equals(version));
-            }
-            else if (!type.equals("SCHEMA")) {
-                applied.add(migration(row, version));
-            }
-        }
+        List<Migration> applied = inEffect(rows);
         String failed = null;
         String highest = null;
         Map<String, String> repeatables = new TreeMap<>();
@@ -72,14 +62,27 @@ final class FlywayHistory {
                 highest = migration.id();
             }
         }
-        String head = highest == null ? DataHead.NONE : highest;
-        if (!repeatables.isEmpty()) {
-            head += "+r:" + hash(repeatables);
-        }
+        String head = (highest == null ? DataHead.NONE : highest) + (repeatables.isEmpty() ? "" : "+r:" + hash(repeatables));
         String halfApplied = failed == null ? null : ("Flyway migration %s failed and is recorded with success = false "
                 + "in %s; repair the database by hand and run flyway repair before any deploy or rollback")
                 .formatted(failed, table);
         return new DataHead("flyway", table, head, applied, halfApplied, now);
+    }
+
+    /** The migrations still in effect: a DELETE or UNDO row takes its version out; the SCHEMA marker is none. */
+    private static List<Migration> inEffect(final List<JsonNode> rows) {
+        List<Migration> applied = new ArrayList<>();
+        for (JsonNode row : rows) {
+            String type = String.valueOf(SqlSession.text(row, "type")).toUpperCase(java.util.Locale.ROOT);
+            String version = SqlSession.text(row, "version");
+            if (CANCELLING.contains(type)) {
+                applied.removeIf(m -> !m.repeatable() && m.id().equals(version));
+            }
+            else if (!type.equals("SCHEMA")) {
+                applied.add(migration(row, version));
+            }
+        }
+        return applied;
     }
 
     private static Migration migration(final JsonNode row, final String version) {

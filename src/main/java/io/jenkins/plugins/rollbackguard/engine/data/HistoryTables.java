@@ -13,6 +13,9 @@ import java.util.stream.Collectors;
  * (any schema on PostgreSQL, the backup's database on MySQL, where another database is another application).
  */
 final class HistoryTables {
+    private static final String ANY_SCHEMA = "table_schema NOT IN ('pg_catalog', 'information_schema')";
+    private static final String THIS_DATABASE = "table_schema = DATABASE()";
+
     private HistoryTables() {
         // static helpers only
     }
@@ -70,44 +73,37 @@ final class HistoryTables {
      *         "schema.table" or "table", or null for the tools' default names
      */
     private static List<HistoryTable> catalogue(final SqlSession session, final String named) {
-        String nameFilter;
-        String schemaFilter = "";
-        if (named == null) {
-            nameFilter = HistoryTable.DEFAULT_NAMES.keySet().stream().sorted().map(session::literal)
-                    .collect(Collectors.joining(", ", "IN (", ")"));
-        }
-        else {
-            int dot = named.indexOf('.');
-            nameFilter = "= " + session.literal(named.substring(dot + 1).toLowerCase(Locale.ROOT));
-            if (dot > 0) {
-                schemaFilter = " AND lower(table_schema) = " + session.literal(
-                        named.substring(0, dot).toLowerCase(Locale.ROOT));
-            }
-        }
-        String scope = session.postgres() ? "table_schema NOT IN ('pg_catalog', 'information_schema')"
-                : "table_schema = DATABASE()";
-        if (!session.postgres() && named != null && named.indexOf('.') > 0) {
-            scope = "1 = 1"; // a schema named explicitly may be another database of the server
-        }
         String output = session.run(("SELECT table_schema, table_name, column_name FROM information_schema.columns "
-                + "WHERE %s AND lower(table_name) %s%s ORDER BY table_schema, table_name, ordinal_position")
-                .formatted(scope, nameFilter, schemaFilter));
-        Map<String, Map<String, String>> columns = new LinkedHashMap<>();
-        Map<String, String[]> names = new LinkedHashMap<>();
+                + "WHERE %s ORDER BY table_schema, table_name, ordinal_position").formatted(filter(session, named)));
+        Map<List<String>, Map<String, String>> columns = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
             String[] parts = line.split("\t");
             if (parts.length == 3) {
-                String key = parts[0] + "\u0000" + parts[1];
-                names.putIfAbsent(key, new String[] {parts[0], parts[1]});
-                columns.computeIfAbsent(key, k -> new LinkedHashMap<>())
+                columns.computeIfAbsent(List.of(parts[0], parts[1]), k -> new LinkedHashMap<>())
                         .put(parts[2].strip().toLowerCase(Locale.ROOT), parts[2].strip());
             }
         }
         List<HistoryTable> tables = new ArrayList<>();
-        names.forEach((key, name) -> tables.add(new HistoryTable(name[0], name[1],
-                HistoryTable.toolOf(columns.get(key).keySet(),
-                        HistoryTable.DEFAULT_NAMES.get(name[1].toLowerCase(Locale.ROOT))),
-                Map.copyOf(columns.get(key)))));
+        columns.forEach((name, cols) -> tables.add(new HistoryTable(name.get(0), name.get(1),
+                HistoryTable.toolOf(cols.keySet(), HistoryTable.DEFAULT_NAMES.get(name.get(1).toLowerCase(Locale.ROOT))),
+                Map.copyOf(cols))));
         return tables;
+    }
+
+    /** The WHERE clause: the schemas searched (any on PostgreSQL, the backup's database on MySQL) and the names. */
+    private static String filter(final SqlSession session, final String named) {
+        if (named == null) {
+            return (session.postgres() ? ANY_SCHEMA : THIS_DATABASE) + " AND lower(table_name) IN ("
+                    + HistoryTable.DEFAULT_NAMES.keySet().stream().sorted().map(session::literal)
+                    .collect(Collectors.joining(", ")) + ")";
+        }
+        int dot = named.indexOf('.');
+        String table = "lower(table_name) = " + session.literal(named.substring(dot + 1).toLowerCase(Locale.ROOT));
+        if (dot < 0) {
+            return (session.postgres() ? ANY_SCHEMA : THIS_DATABASE) + " AND " + table;
+        }
+        // a schema named explicitly may, on MySQL, be another database of the server
+        return "lower(table_schema) = " + session.literal(named.substring(0, dot).toLowerCase(Locale.ROOT))
+                + " AND " + table;
     }
 }

@@ -108,10 +108,7 @@ final class LiquibaseHistory {
     private static String lockHeld(final SqlSession session, final HistoryTable table, final Duration timeout) {
         String lockTable = table.name().equals(table.name().toUpperCase(Locale.ROOT))
                 ? table.name() + "LOCK" : table.name() + "lock";
-        String from = session.quote(table.schema()) + "." + session.quote(lockTable);
-        String exists = session.run(("SELECT count(*) FROM information_schema.tables WHERE table_schema = %s AND "
-                + "table_name = %s").formatted(session.literal(table.schema()), session.literal(lockTable))).strip();
-        if (exists.equals("0")) {
+        if (!exists(session, table.schema(), lockTable)) {
             return null;
         }
         Map<String, String> fields = new LinkedHashMap<>();
@@ -119,17 +116,18 @@ final class LiquibaseHistory {
         fields.put("lockgranted", session.quote("lockgranted"));
         fields.put("age", session.postgres() ? "extract(epoch from (localtimestamp - \"lockgranted\"))"
                 : "TIMESTAMPDIFF(SECOND, `lockgranted`, NOW())");
-        List<JsonNode> locks = session.rows(from + " WHERE " + session.truth("locked"), fields, "");
-        for (JsonNode lock : locks) {
-            Duration age = SqlSession.seconds(lock, "age");
-            if (age.compareTo(timeout) > 0) {
-                return ("Liquibase's lock in %s has been held by %s since %s, longer than lockTimeout %s: an update "
-                        + "died midway or still runs; check the database, then run liquibase release-locks")
-                        .formatted(table.schema() + "." + lockTable,
-                                SqlSession.text(lock, "lockedby"), SqlSession.text(lock, "lockgranted"),
-                                Durations.format(timeout));
-            }
-        }
-        return null;
+        String from = session.quote(table.schema()) + "." + session.quote(lockTable);
+        return session.rows(from + " WHERE " + session.truth("locked"), fields, "").stream()
+                .filter(lock -> SqlSession.seconds(lock, "age").compareTo(timeout) > 0).findFirst()
+                .map(lock -> ("Liquibase's lock in %s has been held by %s since %s, longer than lockTimeout %s: an "
+                        + "update died midway or still runs; check the database, then run liquibase release-locks")
+                        .formatted(table.schema() + "." + lockTable, SqlSession.text(lock, "lockedby"),
+                                SqlSession.text(lock, "lockgranted"), Durations.format(timeout)))
+                .orElse(null);
+    }
+
+    private static boolean exists(final SqlSession session, final String schema, final String table) {
+        return !session.run("SELECT count(*) FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
+                .formatted(session.literal(schema), session.literal(table))).strip().equals("0");
     }
 }

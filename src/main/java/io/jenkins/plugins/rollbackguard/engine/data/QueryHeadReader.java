@@ -22,6 +22,9 @@ final class QueryHeadReader implements DataHeadReader {
         String output;
         try (SqlSession session = SqlSession.open(connection, ctx)) {
             output = session.run(spec.sql());
+            if (!session.postgres() && output.strip().equals("NULL")) {
+                output = ""; // the MySQL client prints a NULL as NULL, psql as nothing
+            }
         }
         catch (DataHeadException e) {
             throw new DataHeadException("dataVersion.sql: the query failed: " + e.getMessage(), e);

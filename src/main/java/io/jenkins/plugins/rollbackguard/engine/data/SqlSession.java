@@ -67,6 +67,9 @@ final class SqlSession implements AutoCloseable {
                 throw new DataHeadException("Cannot write the client's private settings file for %s: %s"
                         .formatted(spec.describe(), e.getMessage()), e);
             }
+            catch (IllegalArgumentException e) { // the password secret is missing: the message names it
+                throw new DataHeadException(e.getMessage(), e);
+            }
         }
         throw new DataHeadException(("dataVersion.backup: the %s backup has no database connection; the data head is "
                 + "read through a postgres or mysql backup").formatted(spec.kind().name().toLowerCase(java.util.Locale.ROOT)));
@@ -90,10 +93,16 @@ final class SqlSession implements AutoCloseable {
      * are separated by a tab.
      */
     String run(final String sql) {
-        CommandRequest request = postgres
-                ? pg.request("psql", database, List.of("-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
-                        "-c", sql))
-                : mysql.request(mysqlProgram, List.of("-N", "-B", "-r", "-e", sql, database));
+        CommandRequest request;
+        try {
+            request = postgres
+                    ? pg.request("psql", database, List.of("-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1",
+                            "-c", sql))
+                    : mysql.request(mysqlProgram, List.of("-N", "-B", "-r", "-e", sql, database));
+        }
+        catch (IllegalArgumentException e) { // the password secret is missing: the message names it, not its value
+            throw new DataHeadException(e.getMessage(), e);
+        }
         String program = postgres ? "psql" : mysqlProgram;
         CommandResult result;
         try {
@@ -154,8 +163,9 @@ final class SqlSession implements AutoCloseable {
         String sql = postgres
                 ? "SELECT coalesce(json_agg(json_build_object(%s)%s), '[]'::json) FROM %s"
                         .formatted(String.join(", ", pairs), order, from)
+                // GROUP_CONCAT, not JSON_ARRAYAGG: MySQL's JSON_ARRAYAGG takes no ORDER BY (MariaDB's does)
                 : ("SET SESSION group_concat_max_len = 4294967295; "
-                        + "SELECT COALESCE(JSON_ARRAYAGG(JSON_OBJECT(%s)%s), '[]') FROM %s")
+                        + "SELECT COALESCE(CONCAT('[', GROUP_CONCAT(JSON_OBJECT(%s)%s SEPARATOR ','), ']'), '[]') FROM %s")
                         .formatted(String.join(", ", pairs), order, from);
         String output = run(sql).strip();
         try {

@@ -242,6 +242,20 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
                 || spec.kind() == io.jenkins.plugins.rollbackguard.engine.backup.BackupKind.MYSQL;
     }
 
+    /**
+     * Returns this policy with other probes: a host's inline probes, which replace the file's (every Jenkins host does
+     * the same: inline probes, when there are any, are the probes; none inline keeps the file's).
+     *
+     * @param replacement
+     *         the probes; the record checks their names as for a policy file
+     * @return the copy
+     */
+    public Policy withProbes(final List<ProbeSpec> replacement) {
+        return new Policy(environment, replacement, backups, onBackupFailure, onTrip, onInconclusive, cooldown, keepGood,
+                keepBackups, dataVersion, allowDataRestore, lastGoodCheck, concurrent, lockTimeout, hooks, notifications,
+                deployTimeout, deploySecretEnvironment, publicParameters, preflight, evidence);
+    }
+
     /** @return whether preflight reaches each HTTP and Prometheus probe once (unless {@code preflight: {reach: false}}) */
     public boolean reachesProbes() {
         return preflight == null || preflight.reaches();

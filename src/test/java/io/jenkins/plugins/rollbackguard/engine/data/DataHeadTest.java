@@ -141,6 +141,22 @@ class DataHeadTest {
     }
 
     @Test
+    void shouldSortAlembicBranchHeadsAndSkipRolledBackPrismaMigrations() {
+        ObjectNode b = JsonNodeFactory.instance.objectNode().put("version", "b2");
+        ObjectNode a = JsonNodeFactory.instance.objectNode().put("version", "a1");
+        ObjectNode init = JsonNodeFactory.instance.objectNode().put("migration_name", "1_init")
+                .put("finished_at", "2026-01-01").put("started_at", "2026-01-01");
+        ObjectNode undone = JsonNodeFactory.instance.objectNode().put("migration_name", "2_notes")
+                .put("finished_at", "2026-01-02").put("rolled_back_at", "2026-01-03").put("started_at", "2026-01-02");
+
+        assertThat(OtherHistories.alembic("public.alembic_version", List.of(b, a), NOW).head()).isEqualTo("a1,b2");
+        DataHead prisma = OtherHistories.prisma("public._prisma_migrations", List.of(init, undone), NOW);
+        assertThat(prisma.head()).isEqualTo("1_init");
+        assertThat(prisma.applied()).extracting(Migration::id).containsExactly("1_init");
+        assertThat(prisma.halfApplied()).isNull();
+    }
+
+    @Test
     void shouldTakeOneValueFromQueryOutput() {
         assertThat(QueryHeadReader.value("  v42 \n", "db")).isEqualTo("v42");
         assertThatThrownBy(() -> QueryHeadReader.value("\n", "db")).isInstanceOf(DataHeadException.class)

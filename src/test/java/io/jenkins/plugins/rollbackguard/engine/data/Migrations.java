@@ -66,6 +66,17 @@ final class Migrations {
         return config.load().migrate();
     }
 
+    /** Runs {@code flyway migrate} keeping the history in a table of another name. */
+    MigrateResult flywayWithTable(final Path dir, final String table) {
+        return Flyway.configure().dataSource(url, user, password).locations("filesystem:" + dir).table(table)
+                .cleanDisabled(true).load().migrate();
+    }
+
+    /** Runs {@code flyway repair}: removes the rows of failed migrations. */
+    void flywayRepair(final Path dir) {
+        Flyway.configure().dataSource(url, user, password).locations("filesystem:" + dir).load().repair();
+    }
+
     /** Runs {@code liquibase update} on a changelog of a directory, then tags the database if a tag is given. */
     void liquibase(final Path dir, final String changelog, final String tag) {
         try (Connection connection = DriverManager.getConnection(url, user, password)) {

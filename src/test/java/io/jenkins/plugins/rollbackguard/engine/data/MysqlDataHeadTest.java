@@ -64,6 +64,9 @@ class MysqlDataHeadTest {
                 .contains(db + ".flyway_schema_history");
         assertThat(broken.since(good)).singleElement().satisfies(m -> assertThat(m.success()).isFalse());
         assertThat(server.sql(db, "SHOW TABLES LIKE 'names'").strip()).as("MariaDB kept the half").isEqualTo("names");
+        server.sql(db, "DROP TABLE names");
+        migrations(db).flywayRepair(scripts);
+        assertThat(read(db, DataSourceSpec.database()).halfApplied()).as("after flyway repair").isNull();
     }
 
     @Test
@@ -120,6 +123,8 @@ class MysqlDataHeadTest {
         assertThat(read(db, DataSourceSpec.query("SELECT v FROM app_meta WHERE k = 'schema'")).head()).isEqualTo("v-9");
         assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT v FROM app_meta")))
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("returned 2 rows");
+        assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT max(v) FROM app_meta WHERE k = 'none'")))
+                .isInstanceOf(DataHeadException.class).hasMessageContaining("returned no value");
         assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT v FROM no_such_table")))
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("no_such_table");
         assertThat(read(db, DataSourceSpec.database()).isNone()).as("otherapp's history is another database's").isTrue();
@@ -135,6 +140,10 @@ class MysqlDataHeadTest {
                 DataContexts.create(Map.of("MY_PROD", "wrong-" + PASSWORD))).read())
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("Access denied")
                 .hasMessageNotContaining(PASSWORD);
+        assertThatThrownBy(() -> DataHeads.reader(DataSourceSpec.database(), spec(db),
+                DataContexts.create(Map.of())).read())
+                .isInstanceOf(DataHeadException.class).hasMessageContaining("passwordSecret")
+                .hasMessageContaining("MY_PROD");
     }
 
     private static String database(final String name) {

@@ -123,6 +123,28 @@ class PostgresDataHeadTest {
     }
 
     @Test
+    void shouldReadRenamedHistoryTableByItsColumnsAndRefuseAnUnknownOne() {
+        String db = database("renamed");
+        flyway(db).flywayWithTable(Migrations.scripts(temp.resolve("sql"), Map.of(
+                "V1__create_items.sql", "CREATE TABLE items (id int PRIMARY KEY);",
+                "V2__create_notes.sql", "CREATE TABLE notes (id int PRIMARY KEY);")), "deploy_history");
+
+        DataHead head = read(db, new DataSourceSpec("database", null, null, "deploy_history", null, null));
+
+        assertThat(read(db, DataSourceSpec.database()).isNone()).as("not a default name").isTrue();
+        assertThat(head.tool()).isEqualTo("flyway");
+        assertThat(head.table()).isEqualTo("public.deploy_history");
+        assertThat(head.head()).isEqualTo("2");
+        assertThatThrownBy(() -> read(db, new DataSourceSpec("database", null, null, "public.items", null, null)))
+                .isInstanceOf(DataHeadException.class)
+                .hasMessageStartingWith("dataVersion.table: public.items has the columns of no known migration tool");
+        assertThatThrownBy(() -> read(db, new DataSourceSpec("database", null, "liquibase", "deploy_history", null,
+                null))).hasMessageContaining("(not those of liquibase)");
+        assertThatThrownBy(() -> read(db, new DataSourceSpec("database", null, null, "nowhere.history", null, null)))
+                .hasMessageStartingWith("dataVersion.table: 'nowhere.history' was not found in postgres://app@");
+    }
+
+    @Test
     void shouldReadLiquibaseLastChangesetTagAndLabels() {
         String db = database("liqui");
         Path dir = Migrations.scripts(temp.resolve("lb"), Map.of("changelog.sql", """
@@ -259,6 +281,8 @@ class PostgresDataHeadTest {
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("returned 2 rows");
         assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT k, v FROM app_meta WHERE k = 'other'")))
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("returned 2 columns");
+        assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT max(v) FROM app_meta WHERE k = 'none'")))
+                .isInstanceOf(DataHeadException.class).hasMessageContaining("returned no value");
         assertThatThrownBy(() -> read(db, DataSourceSpec.query("SELECT v FROM no_such_table")))
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("dataVersion.sql: the query failed")
                 .hasMessageContaining("no_such_table");
@@ -278,6 +302,10 @@ class PostgresDataHeadTest {
                 DataContexts.create(Map.of("PG_PROD", "wrong-" + PASSWORD))).read())
                 .isInstanceOf(DataHeadException.class).hasMessageContaining("password authentication failed")
                 .hasMessageNotContaining(PASSWORD);
+        assertThatThrownBy(() -> DataHeads.reader(DataSourceSpec.database(), spec(db),
+                DataContexts.create(Map.of())).read())
+                .isInstanceOf(DataHeadException.class).hasMessageContaining("passwordSecret")
+                .hasMessageContaining("PG_PROD");
     }
 
     private String database(final String name) {

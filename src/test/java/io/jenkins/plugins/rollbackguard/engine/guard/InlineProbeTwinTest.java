@@ -19,10 +19,14 @@ import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
 
 /**
- * The engine twin of WithRollbackGuardInlineAnalysisITest (issue 17): an inline probe with {@code failureLimit: 1}
- * and a window is the same probe as the policy file's, and so judges the same sample sequence the same way. The
- * inline side is built as {@code HttpGuardProbe.toSpec} builds it (the given values, null for every unset one, no
- * Jenkins global default), which the glue cannot be run for here; the file side is read by the CLI's reader.
+ * The engine twin of WithRollbackGuardInlineAnalysisITest and FreestyleInlineProbeITest (issue 17): an inline probe
+ * with {@code failureLimit: 1} and a window is the same probe as the policy file's, and so judges the same sample
+ * sequence the same way. The inline side is built as {@code HttpGuardProbe.toSpec} builds it (the given values, null
+ * for every unset one, no Jenkins global default), which the glue cannot be run for here; the file side is read by the
+ * CLI's reader. Both Jenkins hosts translate the probe with that one code ({@code InlinePolicy.probes}, checked by
+ * InlineProbeHostsConventionTest); what the freestyle step adds is its policy without a file, built as
+ * {@code PolicyLoader.formOnly} builds it (the form's fields and the global cooldown and keepGood, read by the same
+ * reader), and {@link Policy#withProbes}, which lays the inline probes over a policy.
  */
 class InlineProbeTwinTest {
     private static final Instant T0 = Instant.parse("2026-12-02T18:00:00Z");
@@ -52,6 +56,67 @@ class InlineProbeTwinTest {
 
         assertThat(inline(1)).isEqualTo(fromFile);
         assertThat(inline(null)).as("failureLimit left unset is another probe").isNotEqualTo(fromFile);
+    }
+
+    @Test
+    void shouldGuardAFreestyleFormWithoutPolicyFileAsThePolicyFileDoes() {
+        Policy fromFile = new PolicyReader().parse("policy.yaml", POLICY);
+        // PolicyLoader.formOnly: the global cooldown and keepGood (here the engine's own), then the form's environment
+        Policy form = new PolicyReader().parse("the step \"Record rollback point\"",
+                "{\"cooldown\":\"15m\",\"keepGood\":5,\"environment\":\"prod\"}");
+
+        Policy freestyle = form.withProbes(List.of(inline(1)));
+
+        assertThat(freestyle).isEqualTo(fromFile);
+        assertThat(form.withProbes(List.of(inline(null)))).as("failureLimit left unset is another policy")
+                .isNotEqualTo(fromFile);
+    }
+
+    @Test
+    void shouldReplaceThePolicyFilesProbesByTheInlineOnesAndKeepTheRest() {
+        Policy file = new PolicyReader().parse("policy.yaml", """
+                environment: prod
+                probes:
+                  - {type: http, name: home, url: https://shop.example.com/}
+                  - {type: command, name: queue, command: [./queue-depth], failIf: "> 100"}
+                backups:
+                  - {type: files, path: /srv/shop}
+                cooldown: 20m
+                """);
+
+        Policy overlaid = file.withProbes(List.of(inline(1)));
+
+        assertThat(overlaid.probes()).containsExactly(inline(1));
+        assertThat(overlaid.backups()).isEqualTo(file.backups());
+        assertThat(overlaid.cooldown()).isEqualTo("20m");
+        assertThat(overlaid).isEqualTo(new PolicyReader().parse("policy.yaml", """
+                environment: prod
+                probes:
+                  - type: http
+                    name: page-load
+                    url: https://shop.example.com/
+                    timeout: 10s
+                    failIf: "> 800"
+                    analysis: {interval: 10s, count: 30, failureLimit: 1, window: {n: 3, m: 5}}
+                backups:
+                  - {type: files, path: /srv/shop}
+                cooldown: 20m
+                """));
+    }
+
+    @Test
+    void shouldRefuseTwoInlineProbesOfOneNameAsThePolicyFileDoes() {
+        Policy file = new PolicyReader().parse("policy.yaml", POLICY);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> file.withProbes(List.of(inline(1), inline(null))))
+                .hasMessage("probes[1].name: 'page-load' is used twice; probe names must be unique");
+    }
+
+    @Test
+    void shouldNameTheFieldOfABadInlineValueAsDocsUiMdQuotesIt() {
+        // what HttpGuardProbe.analysis builds for failureLimit -1; docs/ui.md quotes the sentence
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AnalysisSettings.builder().failureLimit(-1).build())
+                .hasMessage("analysis.failureLimit: must be 0 or more, got -1");
     }
 
     @Test
