@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Executor;
 
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -22,15 +20,8 @@ import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 
-import io.jenkins.plugins.rollbackguard.engine.health.HttpProbeSpec;
-import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
-import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
-import io.jenkins.plugins.rollbackguard.engine.health.PrometheusProbeSpec;
-import io.jenkins.plugins.rollbackguard.engine.health.probe.ProbeFactory;
-import io.jenkins.plugins.rollbackguard.engine.spi.CommandException;
-import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
-import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
-import io.jenkins.plugins.rollbackguard.engine.spi.SystemScheduler;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyDefaults;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
 import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
 
@@ -39,25 +30,20 @@ import io.jenkins.plugins.rollbackguard.util.RollbackGuardHome;
  * {@code unclassified: rollbackGuard:}): the defaults of guarded deploys, where backups go, which hosts the
  * "Test probe" button may reach, and the webhooks that hear about ledger events. Obtain it with {@link #get()}.
  *
- * <p>Every setter validates its value, throws an {@link InvalidSettingException} naming the field and the value,
- * and saves, so that Configuration as Code and scripts get the same checks as the form.</p>
+ * <p>The defaults start at the engine's values and are checked by the engine's rules
+ * ({@link AnalysisDefaults}, {@link PolicyDefaults}), so a global default is refused with the words a policy file
+ * would get. Every setter checks its value, throws an {@link InvalidSettingException} naming the field and the
+ * value, and saves, so that Configuration as Code and scripts get the same checks as the form.</p>
  */
 @Extension
 @Symbol("rollbackGuard")
 public class RollbackGuardConfiguration extends GlobalConfiguration {
-    static final String DEFAULT_INTERVAL = "10s";
-    static final String DEFAULT_WATCH = "5m";
-    static final int DEFAULT_FAILURE_LIMIT = 0;
-    static final int DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
-    static final String DEFAULT_COOLDOWN = "15m";
-    static final int DEFAULT_KEEP_GOOD = 5;
-
-    private String interval = DEFAULT_INTERVAL;
-    private String watch = DEFAULT_WATCH;
-    private int failureLimit = DEFAULT_FAILURE_LIMIT;
-    private int consecutiveErrorLimit = DEFAULT_CONSECUTIVE_ERROR_LIMIT;
-    private String cooldown = DEFAULT_COOLDOWN;
-    private int keepGood = DEFAULT_KEEP_GOOD;
+    private String interval = AnalysisDefaults.engine().interval();
+    private String watch = AnalysisDefaults.engine().duration();
+    private int failureLimit = AnalysisDefaults.engine().failureLimit();
+    private int consecutiveErrorLimit = AnalysisDefaults.engine().consecutiveErrorLimit();
+    private String cooldown = PolicyDefaults.cooldown();
+    private int keepGood = PolicyDefaults.keepGood();
     private String backupRoot = "";
     private String probeHostAllowlist = "";
     private List<WebhookTarget> webhooks = new ArrayList<>();
@@ -71,12 +57,7 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         load();
     }
 
-    /**
-     * Creates a configuration with defaults that is not loaded from disk; for tests.
-     *
-     * @param jenkins
-     *         the facade that answers permission checks
-     */
+    /** @param jenkins the facade that answers permission checks (a configuration not loaded from disk, for tests) */
     RollbackGuardConfiguration(final JenkinsFacade jenkins) {
         super();
         this.jenkins = jenkins;
@@ -93,13 +74,7 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         return Messages.RollbackGuardConfiguration_DisplayName();
     }
 
-    /**
-     * Binds the submitted form and saves it once. An empty list of webhooks sends no JSON key at all, so the list is
-     * cleared first. If a value is rejected, nothing is saved and the saved values are loaded again.
-     *
-     * @throws FormException
-     *         if a value is rejected; it names the form field
-     */
+    /** Binds the form and saves once (webhooks cleared first: none sends no key); a rejected value saves nothing. */
     @Override
     public boolean configure(final StaplerRequest2 req, final JSONObject json) throws FormException {
         try (BulkChange change = new BulkChange(this)) {
@@ -117,20 +92,20 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         return true;
     }
 
+    /** @return the defaults for what a probe's analysis (inline or in a policy file) leaves unset; the engine's rule */
+    public AnalysisDefaults analysisDefaults() {
+        return new AnalysisDefaults("Jenkins global configuration", interval, watch, failureLimit, consecutiveErrorLimit);
+    }
+
     /** @return the default time between two health samples, e.g. {@code 10s} */
     public String getInterval() {
         return interval;
     }
 
-    /**
-     * Sets the default time between two health samples.
-     *
-     * @param interval
-     *         a duration such as {@code 10s} or {@code 250ms}
-     */
+    /** @param interval the default time between two health samples, a duration such as {@code 10s} */
     @DataBoundSetter
     public void setInterval(final String interval) {
-        this.interval = requireDuration("interval", interval);
+        this.interval = GlobalChecks.require("interval", interval);
         save();
     }
 
@@ -139,15 +114,10 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         return watch;
     }
 
-    /**
-     * Sets the default length of the health watch after a deploy.
-     *
-     * @param watch
-     *         a duration such as {@code 5m} or {@code 1h30m}
-     */
+    /** @param watch the default length of the health watch after a deploy, a duration such as {@code 5m} */
     @DataBoundSetter
     public void setWatch(final String watch) {
-        this.watch = requireDuration("watch", watch);
+        this.watch = GlobalChecks.require("watch", watch);
         save();
     }
 
@@ -156,34 +126,23 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         return failureLimit;
     }
 
-    /**
-     * Sets the default number of failed samples a watch tolerates.
-     *
-     * @param failureLimit
-     *         0 or more; 0 tolerates none
-     */
+    /** @param failureLimit the default number of failed samples a watch tolerates, 0 or more */
     @DataBoundSetter
     public void setFailureLimit(final int failureLimit) {
-        Settings.require("failureLimit", Settings.checkAtLeast("failureLimit", failureLimit, 0));
+        GlobalChecks.require("failureLimit", failureLimit);
         this.failureLimit = failureLimit;
         save();
     }
 
-    /** @return the default number of probe errors in a row that fail a watch */
+    /** @return the default number of probe errors in a row tolerated */
     public int getConsecutiveErrorLimit() {
         return consecutiveErrorLimit;
     }
 
-    /**
-     * Sets the default number of probe errors in a row that fail a watch.
-     *
-     * @param consecutiveErrorLimit
-     *         1 or more
-     */
+    /** @param consecutiveErrorLimit the default number of probe errors in a row tolerated, 0 or more */
     @DataBoundSetter
     public void setConsecutiveErrorLimit(final int consecutiveErrorLimit) {
-        Settings.require("consecutiveErrorLimit",
-                Settings.checkAtLeast("consecutiveErrorLimit", consecutiveErrorLimit, 1));
+        GlobalChecks.require("consecutiveErrorLimit", consecutiveErrorLimit);
         this.consecutiveErrorLimit = consecutiveErrorLimit;
         save();
     }
@@ -193,15 +152,10 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         return cooldown;
     }
 
-    /**
-     * Sets the default time an environment stays frozen after an automatic rollback.
-     *
-     * @param cooldown
-     *         a duration such as {@code 15m}
-     */
+    /** @param cooldown the default time an environment stays frozen after an automatic rollback, e.g. {@code 15m} */
     @DataBoundSetter
     public void setCooldown(final String cooldown) {
-        this.cooldown = requireDuration("cooldown", cooldown);
+        this.cooldown = GlobalChecks.require("cooldown", cooldown);
         save();
     }
 
@@ -210,15 +164,10 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         return keepGood;
     }
 
-    /**
-     * Sets the default number of good rollback points (with their backups) kept per environment.
-     *
-     * @param keepGood
-     *         1 or more
-     */
+    /** @param keepGood the default number of good rollback points kept per environment, 1 or more */
     @DataBoundSetter
     public void setKeepGood(final int keepGood) {
-        Settings.require("keepGood", Settings.checkAtLeast("keepGood", keepGood, 1));
+        GlobalChecks.require("keepGood", keepGood);
         this.keepGood = keepGood;
         save();
     }
@@ -228,26 +177,16 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         return backupRoot;
     }
 
-    /**
-     * Sets the directory that holds backups.
-     *
-     * @param backupRoot
-     *         an absolute path, or empty for {@code JENKINS_HOME/rollback-guard/backups}
-     */
+    /** @param backupRoot an absolute path, or empty for {@code JENKINS_HOME/rollback-guard/backups} */
     @DataBoundSetter
     public void setBackupRoot(final String backupRoot) {
-        String trimmed = backupRoot == null ? "" : backupRoot.trim();
-        Settings.require("backupRoot", Settings.checkAbsolutePathOrEmpty("backupRoot", trimmed));
-        this.backupRoot = trimmed;
+        this.backupRoot = GlobalChecks.require("backupRoot", backupRoot);
         save();
     }
 
     /** @return the directory that holds backups: the configured one, or {@code JENKINS_HOME/rollback-guard/backups} */
     public Path getEffectiveBackupRoot() {
-        if (backupRoot.isEmpty()) {
-            return new RollbackGuardHome(jenkins).getDefaultBackupRoot();
-        }
-        return Path.of(backupRoot);
+        return backupRoot.isEmpty() ? new RollbackGuardHome(jenkins).getDefaultBackupRoot() : Path.of(backupRoot);
     }
 
     /** @return the host patterns the "Test probe" button may reach, one per line */
@@ -255,17 +194,10 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         return probeHostAllowlist;
     }
 
-    /**
-     * Sets the host patterns the "Test probe" button may reach.
-     *
-     * @param probeHostAllowlist
-     *         one pattern per line: a host name or IP address, optionally {@code *.domain} and {@code :port};
-     *         blank lines are dropped
-     */
+    /** @param probeHostAllowlist the hosts the "Test probe" button may reach, one pattern a line (see the help) */
     @DataBoundSetter
     public void setProbeHostAllowlist(final String probeHostAllowlist) {
-        Settings.require("probeHostAllowlist",
-                Settings.checkHostPatterns("probeHostAllowlist", probeHostAllowlist));
+        GlobalChecks.require("probeHostAllowlist", probeHostAllowlist);
         this.probeHostAllowlist = String.join("\n", Settings.lines(probeHostAllowlist));
         save();
     }
@@ -280,143 +212,71 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         return new ArrayList<>(webhooks);
     }
 
-    /**
-     * Sets the webhooks that receive notifications.
-     *
-     * @param webhooks
-     *         the webhooks; null means none
-     */
+    /** @param webhooks the webhooks that receive notifications; null means none */
     @DataBoundSetter
     public void setWebhooks(final List<WebhookTarget> webhooks) {
         this.webhooks = webhooks == null ? new ArrayList<>() : new ArrayList<>(webhooks);
         save();
     }
 
-    /**
-     * Checks the default sampling interval.
-     *
-     * @param value
-     *         the value as entered
-     * @return the result, or ok without permission to administer Jenkins
-     */
+    /** @param value the interval as entered @return the engine's check, or ok without Overall/Administer */
     @POST
     public FormValidation doCheckInterval(@QueryParameter final String value) {
-        if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
-            return FormValidation.ok();
-        }
-        return toValidation(Settings.checkDuration("interval", value));
+        return jenkins.hasPermission(Jenkins.ADMINISTER) ? GlobalChecks.validate("interval", value)
+                : FormValidation.ok();
     }
 
-    /**
-     * Checks the default watch length.
-     *
-     * @param value
-     *         the value as entered
-     * @return the result, or ok without permission to administer Jenkins
-     */
+    /** @param value the watch as entered @return the engine's check, or ok without Overall/Administer */
     @POST
     public FormValidation doCheckWatch(@QueryParameter final String value) {
-        if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
-            return FormValidation.ok();
-        }
-        return toValidation(Settings.checkDuration("watch", value));
+        return jenkins.hasPermission(Jenkins.ADMINISTER) ? GlobalChecks.validate("watch", value) : FormValidation.ok();
     }
 
-    /**
-     * Checks the default cooldown.
-     *
-     * @param value
-     *         the value as entered
-     * @return the result, or ok without permission to administer Jenkins
-     */
+    /** @param value the cooldown as entered @return the engine's check, or ok without Overall/Administer */
     @POST
     public FormValidation doCheckCooldown(@QueryParameter final String value) {
-        if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
-            return FormValidation.ok();
-        }
-        return toValidation(Settings.checkDuration("cooldown", value));
+        return jenkins.hasPermission(Jenkins.ADMINISTER) ? GlobalChecks.validate("cooldown", value)
+                : FormValidation.ok();
     }
 
-    /**
-     * Checks the default failure limit.
-     *
-     * @param value
-     *         the value as entered
-     * @return the result, or ok without permission to administer Jenkins
-     */
+    /** @param value the failure limit as entered @return the engine's check, or ok without Overall/Administer */
     @POST
     public FormValidation doCheckFailureLimit(@QueryParameter final String value) {
-        if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
-            return FormValidation.ok();
-        }
-        return toValidation(checkNumber("failureLimit", value, 0));
+        return jenkins.hasPermission(Jenkins.ADMINISTER) ? GlobalChecks.validate("failureLimit", value)
+                : FormValidation.ok();
     }
 
-    /**
-     * Checks the default limit of probe errors in a row.
-     *
-     * @param value
-     *         the value as entered
-     * @return the result, or ok without permission to administer Jenkins
-     */
+    /** @param value the error limit as entered @return the engine's check, or ok without Overall/Administer */
     @POST
     public FormValidation doCheckConsecutiveErrorLimit(@QueryParameter final String value) {
-        if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
-            return FormValidation.ok();
-        }
-        return toValidation(checkNumber("consecutiveErrorLimit", value, 1));
+        return jenkins.hasPermission(Jenkins.ADMINISTER) ? GlobalChecks.validate("consecutiveErrorLimit", value)
+                : FormValidation.ok();
     }
 
-    /**
-     * Checks the default number of good points kept.
-     *
-     * @param value
-     *         the value as entered
-     * @return the result, or ok without permission to administer Jenkins
-     */
+    /** @param value the number of good points kept @return the engine's check, or ok without Overall/Administer */
     @POST
     public FormValidation doCheckKeepGood(@QueryParameter final String value) {
-        if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
-            return FormValidation.ok();
-        }
-        return toValidation(checkNumber("keepGood", value, 1));
+        return jenkins.hasPermission(Jenkins.ADMINISTER) ? GlobalChecks.validate("keepGood", value)
+                : FormValidation.ok();
     }
 
-    /**
-     * Checks the backup directory.
-     *
-     * @param value
-     *         the value as entered
-     * @return the result, or ok without permission to administer Jenkins
-     */
+    /** @param value the backup directory as entered @return the result, or ok without Overall/Administer */
     @POST
     public FormValidation doCheckBackupRoot(@QueryParameter final String value) {
-        if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
-            return FormValidation.ok();
-        }
-        return toValidation(Settings.checkAbsolutePathOrEmpty("backupRoot", value));
+        return jenkins.hasPermission(Jenkins.ADMINISTER) ? GlobalChecks.validate("backupRoot", value)
+                : FormValidation.ok();
     }
 
-    /**
-     * Checks the host patterns of the "Test probe" button.
-     *
-     * @param value
-     *         the patterns as entered, one per line
-     * @return the result, or ok without permission to administer Jenkins
-     */
+    /** @param value the patterns as entered, one per line @return the result, or ok without Overall/Administer */
     @POST
     public FormValidation doCheckProbeHostAllowlist(@QueryParameter final String value) {
-        if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
-            return FormValidation.ok();
-        }
-        return toValidation(Settings.checkHostPatterns("probeHostAllowlist", value));
+        return jenkins.hasPermission(Jenkins.ADMINISTER) ? GlobalChecks.validate("probeHostAllowlist", value)
+                : FormValidation.ok();
     }
 
     /**
-     * Samples an HTTP or Prometheus probe once, for the "Test probe" button. Only administrators may use it, and
-     * only towards hosts of the {@linkplain #getProbeHostAllowlist() allowlist}: the button makes the controller
-     * send a request, so it must not become a way to reach internal services (SSRF). It never runs a command, sends
-     * no credentials and follows no redirect for HTTP probes.
+     * Samples an HTTP or Prometheus probe once, for the "Test probe" button: administrators only, towards hosts of
+     * the {@linkplain #getProbeHostAllowlist() allowlist} only (see {@link TestProbeButton}).
      *
      * @param testProbeKind
      *         {@code http} or {@code prometheus}
@@ -432,67 +292,6 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
             return FormValidation.error(Messages.RollbackGuardConfiguration_TestProbe_Forbidden());
         }
-        if (!new ProbeHostAllowlist(getProbeHostPatterns()).allows(testProbeUrl)) {
-            return FormValidation.error(Messages.RollbackGuardConfiguration_TestProbe_NotAllowed(testProbeUrl));
-        }
-        ProbeSpec spec;
-        try {
-            spec = testProbeSpec(testProbeKind, testProbeUrl.trim(), testProbeQuery);
-        }
-        catch (IllegalArgumentException e) {
-            return FormValidation.error(e.getMessage());
-        }
-        return sample(spec);
-    }
-
-    /** Builds the probe of the test button: HTTP or Prometheus, never a command, no auth, no redirects. */
-    static ProbeSpec testProbeSpec(final String kind, final String url, final String query) {
-        if ("prometheus".equals(kind)) {
-            return new PrometheusProbeSpec("test", url, query, null, null, "5s", null, null, null);
-        }
-        if (!"http".equals(kind)) {
-            throw new IllegalArgumentException(Messages.RollbackGuardConfiguration_TestProbe_Kind(kind));
-        }
-        return new HttpProbeSpec("test", url, "GET", null, null, null, null, null, "3s", "5s", "never", 64 * 1024,
-                null, null, null);
-    }
-
-    private static FormValidation sample(final ProbeSpec spec) {
-        CommandRunner noCommands = request -> {
-            throw new CommandException("the Test probe button never runs commands: " + request.describe());
-        };
-        Executor direct = Runnable::run;
-        try (SystemScheduler scheduler = new SystemScheduler(1)) {
-            Measurement measurement = new ProbeFactory(SecretSource.none(), noCommands, direct, scheduler)
-                    .withoutRedirects().create(spec).sample();
-            String result = Messages.RollbackGuardConfiguration_TestProbe_Result(measurement.describe());
-            return switch (measurement.outcome()) { // a failing sample is no green "OK"
-                case SUCCESS -> FormValidation.ok(result);
-                case FAILURE, INCONCLUSIVE, NO_DATA -> FormValidation.warning(result);
-                case ERROR -> FormValidation.error(result);
-            };
-        }
-        catch (RuntimeException e) {
-            return FormValidation.error(Messages.RollbackGuardConfiguration_TestProbe_Failed(e.getMessage()));
-        }
-    }
-
-    static FormValidation toValidation(final Optional<String> error) {
-        return error.map(FormValidation::error).orElse(FormValidation.ok());
-    }
-
-    private static Optional<String> checkNumber(final String field, final String value, final int minimum) {
-        String trimmed = value == null ? "" : value.trim();
-        try {
-            return Settings.checkAtLeast(field, Integer.parseInt(trimmed), minimum);
-        }
-        catch (NumberFormatException e) {
-            return Optional.of(Messages.Settings_Number_Invalid(field, trimmed));
-        }
-    }
-
-    private static String requireDuration(final String field, final String value) {
-        Settings.require(field, Settings.checkDuration(field, value));
-        return value.trim();
+        return TestProbeButton.test(getProbeHostPatterns(), testProbeKind, testProbeUrl, testProbeQuery);
     }
 }

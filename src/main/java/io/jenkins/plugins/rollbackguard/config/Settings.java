@@ -19,54 +19,15 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent;
  * Checks the syntax of configuration values without Jenkins, for the form checks and the setters alike. Each
  * {@code check…} method returns the error message, or empty if the value is fine.
  *
- * <p>The duration syntax here only keeps bad values out of the configuration; the health engine owns the real
- * duration parser and the meaning of every value.</p>
+ * <p>Only what Jenkins alone has is checked here (the backup directory, the Test probe button's hosts, the
+ * webhooks); the defaults of deploys are the engine's to check ({@link GlobalChecks}).</p>
  */
 final class Settings {
-    private static final Pattern DURATION = Pattern.compile("(?:\\d{1,9}(?:ms|s|m|h|d))+");
     /** A host name or IP address, optionally with a leading {@code *.} wildcard and a port. */
     private static final Pattern HOST = Pattern.compile("(?:\\*\\.)?[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::\\d{1,5})?");
 
     private Settings() {
         // static helpers only
-    }
-
-    /**
-     * Checks a duration such as {@code 250ms}, {@code 10s}, {@code 5m} or {@code 1h30m}.
-     *
-     * @param field
-     *         the property name, used in the message
-     * @param value
-     *         the value as entered
-     * @return the error message, or empty if the value is a duration
-     */
-    static Optional<String> checkDuration(final String field, final String value) {
-        String trimmed = value == null ? "" : value.trim();
-        if (trimmed.isEmpty()) {
-            return Optional.of(Messages.Settings_Duration_Empty(field));
-        }
-        if (!DURATION.matcher(trimmed).matches()) {
-            return Optional.of(Messages.Settings_Duration_Invalid(field, trimmed));
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * Checks a number that must be at least {@code minimum}.
-     *
-     * @param field
-     *         the property name, used in the message
-     * @param value
-     *         the value
-     * @param minimum
-     *         the smallest allowed value
-     * @return the error message, or empty if the value is large enough
-     */
-    static Optional<String> checkAtLeast(final String field, final int value, final int minimum) {
-        if (value < minimum) {
-            return Optional.of(Messages.Settings_Number_TooSmall(field, String.valueOf(value), String.valueOf(minimum)));
-        }
-        return Optional.empty();
     }
 
     /**

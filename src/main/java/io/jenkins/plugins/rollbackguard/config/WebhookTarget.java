@@ -137,7 +137,7 @@ public class WebhookTarget implements Describable<WebhookTarget> {
             if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
                 return FormValidation.ok();
             }
-            return RollbackGuardConfiguration.toValidation(Settings.checkWebhookUrl("url", value));
+            return GlobalChecks.toValidation(Settings.checkWebhookUrl("url", value));
         }
 
         /**
@@ -152,7 +152,7 @@ public class WebhookTarget implements Describable<WebhookTarget> {
             if (!jenkins.hasPermission(Jenkins.ADMINISTER)) {
                 return FormValidation.ok();
             }
-            return RollbackGuardConfiguration.toValidation(Settings.checkEventTypes("events", value));
+            return GlobalChecks.toValidation(Settings.checkEventTypes("events", value));
         }
 
         /**

@@ -17,13 +17,15 @@ import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyException;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 import io.jenkins.plugins.rollbackguard.steps.GuardProbe;
 import io.jenkins.plugins.rollbackguard.steps.InlinePolicy;
 
 /**
  * Reads the policy file of a freestyle build from its workspace and applies the fields of the form on top:
  * the environment always, {@code onTrip} and {@code cooldown} when they are not empty, the inline probes when there
- * are any (they replace the file's). Without a policy file (the field left empty, inline probes given) the policy is
+ * are any (they replace the file's); the file's probes take the Jenkins global defaults for what they leave unset
+ * (policy value &gt; global default &gt; engine default). Without a policy file (the field left empty, inline probes given) the policy is
  * the form's alone, with the Jenkins global defaults for cooldown and keepGood. Inline probes and those defaults go
  * through {@link InlinePolicy}, the rules of the Pipeline step. The engine's {@link PolicyReader} checks the result,
  * so the form, the pipeline step and the CLI share one schema.
@@ -68,7 +70,8 @@ final class PolicyLoader {
         catch (PolicyException e) {
             throw new AbortException(e.getMessage());
         }
-        return withInline(parse(path, text, fields), probes, defaults);
+        return withInline(parse(path, text, fields, defaults == null ? AnalysisDefaults.NONE
+                : defaults.analysisDefaults()), probes, defaults); // file value > global default > engine's
     }
 
     /**
@@ -86,7 +89,7 @@ final class PolicyLoader {
         if (keepGood != null) {
             policy.put("keepGood", keepGood);
         }
-        return parse(Messages.PolicyLoader_FormSource(), policy.toString(), fields);
+        return parse(Messages.PolicyLoader_FormSource(), policy.toString(), fields, AnalysisDefaults.NONE);
     }
 
     /** Lays the inline probes over the policy; none keeps its own. The engine's message names the bad field. */
@@ -112,12 +115,15 @@ final class PolicyLoader {
      *         YAML or JSON
      * @param fields
      *         the form's values
+     * @param analysis
+     *         the Jenkins global defaults, for what the file's probes leave unset
      * @return the policy
      * @throws AbortException
      *         if the policy is invalid
      */
-    static Policy parse(final String source, final String text, final GuardFields fields) throws AbortException {
-        PolicyReader reader = new PolicyReader();
+    static Policy parse(final String source, final String text, final GuardFields fields,
+            final AnalysisDefaults analysis) throws AbortException {
+        PolicyReader reader = new PolicyReader(analysis);
         try {
             JsonNode tree = reader.mapper().readTree(text);
             ObjectNode policy = tree instanceof ObjectNode object ? object : reader.mapper().createObjectNode();
@@ -128,7 +134,9 @@ final class PolicyLoader {
             if (!fields.getCooldown().isEmpty()) {
                 policy.put("cooldown", fields.getCooldown());
             }
-            return reader.parse(source, reader.mapper().writeValueAsString(policy));
+            // the reader takes a source named *.json as strict JSON, so that one is written back as JSON
+            return reader.parse(source, source.toLowerCase(Locale.ROOT).endsWith(".json") ? policy.toString()
+                    : reader.mapper().writeValueAsString(policy));
         }
         catch (JsonProcessingException e) {
             try { // the reader says what is wrong with the syntax in its own words (the quoting hint, the line)

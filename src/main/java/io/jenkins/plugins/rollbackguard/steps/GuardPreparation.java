@@ -14,6 +14,7 @@ import hudson.model.Cause;
 import hudson.model.Run;
 
 import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
+import io.jenkins.plugins.rollbackguard.engine.guard.Drill;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.RollbackPlanner;
 import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
@@ -29,8 +30,10 @@ import io.jenkins.plugins.rollbackguard.util.LedgerFacade;
 /**
  * Translates the Jenkins facts of one build into what the guard machine and the body need: the
  * {@link DeployRequest} (artifacts, commit, parameters, actor; for a reverting build the point it leaves and the
- * target's data version) and the body's variables. In a reverting build it copies the target's artifacts into the
- * workspace; with {@code adopt} it records what already runs. Everything else (preflight, the lease, baselines,
+ * target's data version; for a leg of {@code rollbackGuardDrill} a drill point that reverts nothing) and the body's
+ * variables. In a reverting build it copies the target's archived artifacts, read from the controller's artifact
+ * store (the target build's {@code ArtifactManager}), into the workspace before the body starts, so a reverting build
+ * on another agent with an empty workspace has them; with {@code adopt} it records what already runs. Everything else (preflight, the lease, baselines,
  * backups, the deploy's phases) is the machine's. Blocking: runs on the work pool.
  */
 final class GuardPreparation {
@@ -74,6 +77,9 @@ final class GuardPreparation {
             return policy;
         }
         Policy waiting = PolicyResolver.waiting(policy);
+        if (Drill.ofKey(target.getKey()).isPresent()) {
+            return waiting; // a drill's leg leaves no bad point behind: its own trip reverts as any deploy's does
+        }
         return revertOf(new LedgerFacade().getLedger(), policy.environment()) == 0 ? PolicyResolver.freezing(waiting)
                 : waiting;
     }
@@ -120,6 +126,14 @@ final class GuardPreparation {
             variables.put(TARGET_COMMIT, targetPoint.gitCommit() == null ? "" : targetPoint.gitCommit());
             variables.put(ARTIFACTS, String.join(",", copied));
             boolean auto = run.getCause(RollbackCause.class) != null && run.getCause(Cause.UserIdCause.class) == null;
+            Optional<Drill.LegKey> leg = Drill.ofKey(target.getKey());
+            if (leg.isPresent()) { // a leg of rollbackGuardDrill: a drill point, reverting nothing (engine Drill)
+                Map<String, String> drill = new LinkedHashMap<>(attributes);
+                drill.putAll(Drill.attributes(leg.get().leg(), leg.get().id()));
+                return new Prepared(new DeployRequest(source(), targetPoint.artifacts(), targetPoint.gitCommit(),
+                        facts.parameters(run), actor, null, 0, Drill.TRIGGER, targetPoint.dataVersion(), drill),
+                        variables);
+            }
             request = new DeployRequest(source(), targetPoint.artifacts(), targetPoint.gitCommit(), facts.parameters(run),
                     actor, null, revertOf(ledger, environment), auto ? RollbackPlanner.AUTO : "manual",
                     targetPoint.dataVersion(), attributes);

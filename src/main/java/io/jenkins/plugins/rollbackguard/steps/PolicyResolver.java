@@ -3,6 +3,7 @@ package io.jenkins.plugins.rollbackguard.steps;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import hudson.AbortException;
@@ -11,19 +12,24 @@ import hudson.FilePath;
 import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.guard.DataVersionSpec;
+import io.jenkins.plugins.rollbackguard.engine.guard.ExplainedPolicy;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 
 /**
  * Turns the step's settings into the engine's {@link Policy}: a policy file from the workspace if named, with the
- * inline settings laid over it, and the global defaults where neither says (cooldown, keepGood; for inline probes
- * interval, watch as duration, failureLimit and consecutiveErrorLimit, see {@link ProbeDefaults}), by the rules the
- * freestyle step shares ({@link InlinePolicy}). The engine validates every value; its messages name the field.
+ * inline settings laid over it, and the global defaults where neither says (cooldown, keepGood; for every probe,
+ * inline or from the file, interval, watch as duration, failureLimit and consecutiveErrorLimit, see
+ * {@link ProbeDefaults} and the engine's {@code PolicyReader(AnalysisDefaults)}), by the rules the freestyle step
+ * shares ({@link InlinePolicy}). The engine validates every value; its messages name the field.
  */
 final class PolicyResolver {
     private final RollbackGuardConfiguration defaults;
+    /** What the policy file's probes took from the global configuration, once read. */
+    private Optional<String> taken = Optional.empty();
 
     PolicyResolver(final RollbackGuardConfiguration defaults) {
         this.defaults = defaults;
@@ -45,12 +51,14 @@ final class PolicyResolver {
     Policy resolve(final WithRollbackGuardStep step, @CheckForNull final FilePath workspace)
             throws AbortException, InterruptedException {
         try {
-            Policy base = file(step.getPolicy(), workspace);
+            Policy base = file(step.getPolicy(), workspace, defaults == null ? AnalysisDefaults.NONE
+                    : defaults.analysisDefaults());
             String environment = !step.getEnvironment().isEmpty() ? step.getEnvironment()
                     : base == null ? null : base.environment().value();
             if (environment == null) {
                 throw new AbortException("withRollbackGuard: name the environment (environment: 'prod') or a policy file");
             }
+            taken = step.getProbes().isEmpty() ? taken : Optional.empty(); // inline probes replace the file's
             List<ProbeSpec> probes = InlinePolicy.probes(step.getProbes(), base, defaults); // as the freestyle step
             List<BackupSpec> backups = step.getBackups().isEmpty() && base != null ? base.backups()
                     : step.getBackups().stream().map(GuardBackup::toSpec).toList();
@@ -112,8 +120,17 @@ final class PolicyResolver {
     }
 
     @CheckForNull
-    private static Policy file(final String path, @CheckForNull final FilePath workspace)
-            throws AbortException, InterruptedException {
+    /**
+     * Says which values of the policy file's probes came from the global configuration, for the build log.
+     *
+     * @return the line, or empty without a policy file or when its probes took no global default
+     */
+    Optional<String> globalDefaultsTaken() {
+        return taken;
+    }
+
+    private Policy file(final String path, @CheckForNull final FilePath workspace,
+            final AnalysisDefaults analysisDefaults) throws AbortException, InterruptedException {
         if (path.isEmpty()) {
             return null;
         }
@@ -123,7 +140,9 @@ final class PolicyResolver {
         }
         try {
             try (java.io.InputStream in = workspace.child(path).read()) { // bounded: a huge file is not read whole
-                return new PolicyReader().read(path, in);
+                ExplainedPolicy read = new PolicyReader(analysisDefaults).explain(path, PolicyReader.text(path, in));
+                taken = read.fromHost().map(values -> path + ": " + values); // file value > global default > engine's
+                return read.policy();
             }
         }
         catch (IOException e) {

@@ -132,7 +132,9 @@ public class WithRollbackGuardStepExecution extends AbstractStepExecutionImpl {
         try {
             Run<?, ?> run = getContext().get(Run.class);
             FilePath workspace = getContext().get(FilePath.class);
-            Policy policy = new PolicyResolver(RollbackGuardConfiguration.get()).resolve(step, workspace);
+            PolicyResolver resolver = new PolicyResolver(RollbackGuardConfiguration.get());
+            Policy policy = resolver.resolve(step, workspace);
+            resolver.globalDefaultsTaken().ifPresent(taken -> listener().getLogger().println("[rollback-guard] " + taken));
             environment = policy.environment().value();
             if (new ChangeRequests().isChangeRequest(run) && !step.isAllowChangeRequests()) {
                 listener().getLogger().println("[rollback-guard] change-request build: no rollback point is recorded "

@@ -15,32 +15,6 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.LedgerEvent;
  * Tests the class {@link Settings}.
  */
 class SettingsTest {
-    @ParameterizedTest
-    @ValueSource(strings = {"250ms", "10s", "5m", "1h30m", "2d", " 15m "})
-    void shouldAcceptDurations(final String value) {
-        assertThat(Settings.checkDuration("interval", value)).isEmpty();
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"10", "5 m", "1.5h", "-5s", "m", "10x", "1h 30m", "PT5M"})
-    void shouldRejectMalformedDurationsNamingFieldAndValue(final String value) {
-        assertThat(Settings.checkDuration("watch", value)).hasValueSatisfying(
-                message -> assertThat(message).contains("watch", value.trim()));
-    }
-
-    @Test
-    void shouldRejectAnEmptyDuration() {
-        assertThat(Settings.checkDuration("cooldown", "  ")).hasValueSatisfying(
-                message -> assertThat(message).contains("cooldown"));
-    }
-
-    @Test
-    void shouldCheckLowerBounds() {
-        assertThat(Settings.checkAtLeast("keepGood", 1, 1)).isEmpty();
-        assertThat(Settings.checkAtLeast("keepGood", 0, 1)).hasValueSatisfying(
-                message -> assertThat(message).contains("keepGood", "0", "1"));
-    }
-
     @Test
     void shouldAcceptEmptyOrAbsoluteBackupRoots() {
         assertThat(Settings.checkAbsolutePathOrEmpty("backupRoot", "")).isEmpty();

@@ -52,7 +52,7 @@ final class AdoptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Policy policy = new PolicyReader().read(policyFile);
+        Policy policy = ledgerOptions.policyReader().read(policyFile);
         if (!Files.isRegularFile(artifact)) {
             throw new IllegalArgumentException("--artifact: '%s' is not a readable file".formatted(artifact));
         }

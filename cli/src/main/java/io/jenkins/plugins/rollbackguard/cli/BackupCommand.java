@@ -9,7 +9,6 @@ import io.jenkins.plugins.rollbackguard.engine.backup.BackupManifest;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
-import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.SecretSource;
@@ -40,7 +39,7 @@ final class BackupCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--policy: name the policy file whose backups to take "
                     + "(or use 'backup trust --env ENV --backup ID' to seal an existing backup)");
         }
-        Policy policy = new PolicyReader().read(policyFile);
+        Policy policy = ledgerOptions.policyReader().read(policyFile);
         PrintWriter out = spec.commandLine().getOut();
         if (policy.backups().isEmpty()) {
             throw new IllegalArgumentException("backups: the policy %s names no backup".formatted(policyFile));

@@ -15,7 +15,6 @@ import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyCheckException;
-import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.ArtifactRef;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
@@ -79,7 +78,7 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Policy read = new PolicyReader().read(policyFile);
+        Policy read = ledgerOptions.policyReader().read(policyFile);
         Policy policy = noReach ? read.withReach(false) : read;
         if (!Files.isRegularFile(artifact)) {
             throw new IllegalArgumentException("--artifact: '%s' is not a readable file".formatted(artifact));

@@ -4,13 +4,12 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
+import java.util.EnumMap;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
+import io.jenkins.plugins.rollbackguard.engine.guard.Drill;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
-import io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardServices;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
@@ -29,7 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code rollback-guard drill}: a rehearsal of a rollback in a non-production environment. It deploys the
  * previous good point (as a rollback would), watches it, deploys the current good point again, watches
- * it, and reports the time to restore. Drill points are kept in the ledger but not counted in DORA figures.
+ * it, and reports the time to restore. Drill points are kept in the ledger but not counted in DORA figures. The
+ * refusals, the legs and the figure are the engine's {@link Drill} (shared with the Pipeline step
+ * {@code rollbackGuardDrill}); this command runs each leg in place as a guarded deploy of the recorded command.
  */
 @Command(name = "drill", mixinStandardHelpOptions = true,
         header = "Rehearse a rollback: deploy the previous good point and back again, both watched.",
@@ -37,8 +38,6 @@ import picocli.CommandLine.Model.CommandSpec;
             + "unless --allow-production.",
         footerHeading = "%nExample:%n", footer = "  rollback-guard drill --env staging")
 final class DrillCommand implements Callable<Integer> {
-    private static final Pattern PRODUCTION = Pattern.compile("(?i).*(prod|live).*");
-
     @Mixin
     private LedgerOptions ledgerOptions;
 
@@ -58,59 +57,66 @@ final class DrillCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EnvironmentName env = EnvironmentName.of(environment);
-        if (PRODUCTION.matcher(env.value()).matches() && !allowProduction) {
-            throw new GuardRefusedException(("environment '%s' looks like production: a drill deploys an older version there; "
-                    + "use a staging environment or --allow-production").formatted(env));
-        }
+        Drill.checkName(env, allowProduction, "--allow-production"); // before the ledger is opened
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter out = json ? spec.commandLine().getErr() : stdout; // standard output holds the JSON object alone
         try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), out)) {
             GuardServices services = host.services(env);
             Ledger ledger = services.ledger();
-            if (ledger.circuit(env).isOpen()) {
-                throw new GuardRefusedException("environment '%s' is frozen (circuit OPEN): reset it before a drill".formatted(env));
+            Drill drill = Drill.plan(ledger, env, allowProduction, "--allow-production",
+                    point -> point.attributes().containsKey(CommandDeployer.COMMAND),
+                    "cli:" + System.getProperty("user.name") + "@" + services.scheduler().now());
+            out.printf("drill on %s: %s -> %s -> %s%n", env, drill.from().label(), drill.previous().label(),
+                    drill.from().label());
+            Map<Drill.Leg, GuardOutcome> outcomes = new EnumMap<>(Drill.Leg.class);
+            Drill.Next next = drill.next(ledger);
+            while (next instanceof Drill.Deploy deploy) { // the engine decides; each leg runs here, in place
+                GuardOutcome outcome = redeploy(host, services, deploy);
+                outcomes.put(deploy.leg(), outcome);
+                next = drill.ended(ledger, deploy.leg(), "the guard said " + outcome.result());
             }
-            RollbackPoint current = ledger.lastGood(env).orElseThrow(() ->
-                    new GuardRefusedException("environment '%s' has no good point to drill with".formatted(env)));
-            RollbackPoint previous = previousGood(ledger, env, current).orElseThrow(() -> new GuardRefusedException(
-                    "environment '%s' needs two good points with artifacts for a drill; it has only %s".formatted(env, current.label())));
-            out.printf("drill on %s: %s -> %s -> %s%n", env, current.label(), previous.label(), current.label());
-            GuardOutcome back = redeploy(host, services, previous, "back to " + previous.label(), Map.of());
-            if (back.result() != GuardOutcome.Result.GOOD) {
-                Summary.print(out, back);
-                out.println("drill: FAILED - rolling back to the previous good point did not pass its watch");
-                if (json) {
-                    Json.printMasked(stdout, new DrillReport(env.value(), "FAILED", ExitCodes.ROLLBACK_FAILED,
-                            StatusCommand.PointRef.of(current), ref(ledger, back), null, null));
-                }
-                return ExitCodes.ROLLBACK_FAILED;
+            if (next instanceof Drill.Wait wait) { // a leg's deploy here returns with its verdict: never in flight
+                next = drill.ended(ledger, wait.leg(), "still in flight after its deploy");
             }
-            GuardOutcome forward = redeploy(host, services, current, "forward to " + current.label(),
-                    Map.of(IncidentFigures.DRILL_LEG, IncidentFigures.FORWARD)); // restores nothing: not a drill figure
-            Duration restore = duration(back);
-            Duration roll = duration(forward);
-            // the time to restore as the ledger defines it for every report (metrics counts drills apart with it): from
-            // the drill point's recording to the first passing sample of each probe; the whole watch is said beside it
-            java.util.Optional<io.jenkins.plugins.rollbackguard.engine.ledger.Incident> drill = back.point() == null
-                    ? java.util.Optional.empty() : ledger.incident(env, back.point().id());
-            String recorded = drill.flatMap(i -> i.timeToRestore()).map(IncidentFigures::human).orElse("not recorded");
-            out.printf(Locale.ROOT, "%ndrill: time to restore %s (%s redeployed and passing every probe; its whole "
-                            + "watch ended after %s); roll forward %s; %s%n", recorded, previous.label(),
-                    IncidentFigures.human(restore), IncidentFigures.human(roll),
-                    forward.result() == GuardOutcome.Result.GOOD ? "OK" : "roll forward " + forward.result());
-            int exit = forward.result() == GuardOutcome.Result.GOOD ? ExitCodes.OK : ExitCodes.FAILED;
-            if (json) {
-                Json.printMasked(stdout, new DrillReport(env.value(), exit == ExitCodes.OK ? "OK" : "FAILED", exit,
-                        StatusCommand.PointRef.of(current), ref(ledger, back), ref(ledger, forward),
-                        drill.map(i -> i.report(env)).orElse(null)));
-            }
-            return exit;
+            Drill.Done done = (Drill.Done) next;
+            return report(stdout, out, ledger, drill, done, outcomes);
         }
     }
 
-    private static StatusCommand.PointRef ref(final Ledger ledger, final GuardOutcome outcome) {
-        return outcome.point() == null ? null
-                : StatusCommand.PointRef.of(ledger.point(outcome.point().environment(), outcome.point().id()));
+    private int report(final PrintWriter stdout, final PrintWriter out, final Ledger ledger, final Drill drill,
+                       final Drill.Done done, final Map<Drill.Leg, GuardOutcome> outcomes) {
+        EnvironmentName env = drill.environment();
+        GuardOutcome back = outcomes.get(Drill.Leg.BACK);
+        GuardOutcome forward = outcomes.get(Drill.Leg.FORWARD);
+        if (done.verdict() == Drill.Verdict.BACK_FAILED) {
+            if (back != null) {
+                Summary.print(out, back);
+            }
+            out.println("drill: FAILED - rolling back to the previous good point did not pass its watch");
+            if (json) {
+                Json.printMasked(stdout, new DrillReport(env.value(), "FAILED", ExitCodes.ROLLBACK_FAILED,
+                        StatusCommand.PointRef.of(drill.from()), ref(ledger, done.back()), null, null));
+            }
+            return ExitCodes.ROLLBACK_FAILED;
+        }
+        // the time to restore as the ledger defines it for every report (metrics counts drills apart with it): from
+        // the drill point's recording to the first passing sample of each probe; the whole watch is said beside it
+        out.printf(Locale.ROOT, "%ndrill: time to restore %s (%s redeployed and passing every probe; its whole "
+                        + "watch ended after %s); roll forward %s; %s%n", done.timeToRestore(), drill.previous().label(),
+                IncidentFigures.human(duration(back)), IncidentFigures.human(duration(forward)),
+                done.verdict() == Drill.Verdict.OK ? "OK"
+                        : "roll forward " + (forward == null ? "FAILED" : forward.result()));
+        int exit = done.verdict() == Drill.Verdict.OK ? ExitCodes.OK : ExitCodes.FAILED;
+        if (json) {
+            Json.printMasked(stdout, new DrillReport(env.value(), exit == ExitCodes.OK ? "OK" : "FAILED", exit,
+                    StatusCommand.PointRef.of(drill.from()), ref(ledger, done.back()), ref(ledger, done.forward()),
+                    done.figure() == null ? null : done.figure().report(env)));
+        }
+        return exit;
+    }
+
+    private static StatusCommand.PointRef ref(final Ledger ledger, final RollbackPoint point) {
+        return point == null ? null : StatusCommand.PointRef.of(ledger.point(point.environment(), point.id()));
     }
 
     /**
@@ -122,28 +128,18 @@ final class DrillCommand implements Callable<Integer> {
                        io.jenkins.plugins.rollbackguard.engine.ledger.Incident.Report drill) {
     }
 
-    private static Optional<RollbackPoint> previousGood(final Ledger ledger, final EnvironmentName env, final RollbackPoint current) {
-        for (RollbackPoint point : ledger.history(env, 0, Math.min(1000, ledger.size(env)))) {
-            if (point.id() < current.id() && point.status().isRestorable()
-                    && point.attributes().containsKey(CommandDeployer.COMMAND)) {
-                return Optional.of(point);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static GuardOutcome redeploy(final CliHost host, final GuardServices services, final RollbackPoint target,
-                                         final String why, final Map<String, String> leg) {
+    private static GuardOutcome redeploy(final CliHost host, final GuardServices services, final Drill.Deploy leg) {
+        RollbackPoint target = leg.target();
         Policy policy = CliReverter.policyOf(target, null);
         if (policy == null) {
             throw new IllegalArgumentException("%s has no policy recorded".formatted(target.label()));
         }
         Timeline timeline = new Timeline(services.scheduler()::now, host.listener());
-        timeline.add("drill", why);
+        timeline.add("drill", leg.why());
         Map<String, String> attributes = new java.util.HashMap<>(CommandDeployer.recorded(target));
-        attributes.putAll(leg);
+        attributes.putAll(leg.attributes());
         DeployRequest request = new DeployRequest(PointSource.cli("drill-" + target.id()), target.artifacts(),
-                target.gitCommit(), target.parameters(), System.getProperty("user.name"), null, 0, "drill",
+                target.gitCommit(), target.parameters(), System.getProperty("user.name"), null, 0, Drill.TRIGGER,
                 target.dataVersion(), attributes);
         CommandDeployer deployer = CommandDeployer.of(CommandDeployer.recorded(target), services, policy, timeline);
         return new GuardSession(services, policy, timeline)
@@ -151,7 +147,7 @@ final class DrillCommand implements Callable<Integer> {
     }
 
     private static Duration duration(final GuardOutcome outcome) {
-        return outcome.timeline().isEmpty() ? Duration.ZERO
+        return outcome == null || outcome.timeline().isEmpty() ? Duration.ZERO
                 : Duration.between(outcome.timeline().get(0).at(), outcome.timeline().get(outcome.timeline().size() - 1).at());
     }
 }

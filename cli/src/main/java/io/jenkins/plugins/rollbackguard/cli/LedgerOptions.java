@@ -4,6 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.jenkins.plugins.rollbackguard.engine.guard.DefaultsFile;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,6 +85,22 @@ final class LedgerOptions {
     /** @return the ledger directory, {@code ledger/} in the home */
     Path directory() {
         return home().resolve("ledger");
+    }
+
+    /**
+     * The home's defaults for what a policy's probes leave unset: {@code defaults.yaml} in the home directory.
+     *
+     * @return its defaults, none when the home has no such file
+     * @throws io.jenkins.plugins.rollbackguard.engine.guard.PolicyException
+     *         naming the file, the field, the value and the fix
+     */
+    AnalysisDefaults defaults() {
+        return DefaultsFile.read(home());
+    }
+
+    /** @return a policy reader that lays the home's {@code defaults.yaml} between the policy and the engine */
+    PolicyReader policyReader() {
+        return new PolicyReader(defaults());
     }
 
     /** @return the opened ledger */

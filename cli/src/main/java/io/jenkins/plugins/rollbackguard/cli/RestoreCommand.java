@@ -13,7 +13,6 @@ import io.jenkins.plugins.rollbackguard.engine.backup.BackupStore;
 import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTarget;
 import io.jenkins.plugins.rollbackguard.engine.backup.RestoreTestResult;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
-import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 import io.jenkins.plugins.rollbackguard.engine.ledger.IncidentFigures;
 import io.jenkins.plugins.rollbackguard.engine.spi.LocalCommandRunner;
@@ -69,7 +68,7 @@ final class RestoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException(("--policy: restoring backup %s over its original source needs the "
                     + "policy that names that source (or restore it with --to-dir or --to-database)").formatted(backupId));
         }
-        Policy policy = new PolicyReader().read(policyFile);
+        Policy policy = ledgerOptions.policyReader().read(policyFile);
         BackupSpec spec = store.policySpecOf(backupId, policy.backups()).orElseThrow(() -> new IllegalArgumentException(
                 ("--policy: %s names no backup of the source backup %s was taken of; restore it with --to-dir or "
                         + "--to-database, or name the policy that backs that source up").formatted(policyFile, backupId)));

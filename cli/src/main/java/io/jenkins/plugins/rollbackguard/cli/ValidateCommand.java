@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
+import io.jenkins.plugins.rollbackguard.engine.guard.ExplainedPolicy;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardSession;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyCheckException;
-import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
 import io.jenkins.plugins.rollbackguard.engine.guard.Timeline;
 import io.jenkins.plugins.rollbackguard.engine.ledger.PointSource;
 import picocli.CommandLine.Command;
@@ -22,13 +22,14 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code rollback-guard validate}: reads a policy and runs the checks a deploy's preflight runs before it records
  * anything (secrets, probes, programs, backup sources), without a ledger: nothing under the home directory is
- * opened, created or changed.
+ * created or changed, and only its {@code defaults.yaml} is read. {@code --explain} prints where each probe's
+ * effective analysis values came from.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Check a policy as a deploy's preflight would, without side effects.",
         description = {"Every secret, probe, program, backup source and hook is resolved; nothing is recorded or run.",
             "Exit 0: it can run; 3: it cannot (the field and value are named); 4: a probe cannot be reached (--reach)."},
-        footerHeading = "%nExample:%n", footer = "  rollback-guard validate --policy policy.yaml --reach")
+        footerHeading = "%nExample:%n", footer = "  rollback-guard validate --policy policy.yaml --reach --explain")
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     private LedgerOptions ledgerOptions;
@@ -39,13 +40,21 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--reach", description = "Also reach each HTTP and Prometheus probe once (one request each).")
     private boolean reach;
 
+    @Option(names = "--explain", description = "Print each probe's effective analysis values and where each came from:"
+            + " policy, defaults.yaml (its path) or engine default.")
+    private boolean explain;
+
     @Spec
     private CommandSpec spec;
 
     @Override
     public Integer call() {
-        Policy policy = new PolicyReader().read(policyFile).withReach(reach);
+        ExplainedPolicy read = ledgerOptions.policyReader().explain(policyFile);
+        Policy policy = read.policy().withReach(reach);
         PrintWriter out = spec.commandLine().getOut();
+        if (explain) {
+            explain(read, out);
+        }
         try (CliHost host = new CliHost(ledgerOptions.home(), ledgerOptions.directory(), out)) {
             Timeline timeline = new Timeline(host.scheduler()::now, host.listener());
             GuardSession session = new GuardSession(host.checkServices(), policy, timeline);
@@ -60,6 +69,27 @@ final class ValidateCommand implements Callable<Integer> {
         catch (PolicyCheckException e) {
             throw e.in(policyFile.toString());
         }
+    }
+
+    /**
+     * Prints each probe's effective analysis values, one table per probe: setting, value, origin.
+     *
+     * @param read
+     *         the policy with the origins of its values
+     * @param out
+     *         where to print
+     */
+    static void explain(final ExplainedPolicy read, final PrintWriter out) {
+        if (read.probes().isEmpty()) {
+            out.println("no probes: nothing to explain");
+        }
+        for (ExplainedPolicy.Probe probe : read.probes()) {
+            out.println("probe " + probe.name() + ":");
+            Table table = new Table("  setting", "value", "from");
+            probe.settings().forEach(s -> table.row("  " + s.field(), s.value(), s.origin()));
+            table.print(out);
+        }
+        out.flush();
     }
 
     /** A deploy as preflight sees it: nothing of it is recorded. */

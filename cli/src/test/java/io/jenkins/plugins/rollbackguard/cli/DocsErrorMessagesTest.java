@@ -130,6 +130,11 @@ class DocsErrorMessagesTest {
                               - {type: http, name: error-rate, url: 'http://127.0.0.1:%d/api/stats'}
                             """.formatted(port), "http://127.0.0.1:" + port);
                 });
+        producers.put("rollback-guard: defaults.yaml: watch: is not a setting a host may default; the file takes"
+                + " interval, duration, failureLimit, consecutiveErrorLimit, and every other setting belongs in the policy",
+                d -> validateWithDefaults(d, "interval: 30s\nwatch: 5m\n"));
+        producers.put("rollback-guard: defaults.yaml: interval: must be positive, got '0s'; correct it, or remove the line"
+                + " for the engine's default", d -> validateWithDefaults(d, "interval: 0s\n"));
         return producers;
     }
 
@@ -273,6 +278,18 @@ class DocsErrorMessagesTest {
             throw new UncheckedIOException(e);
         }
         return run(dir, "validate", "--policy", dir.resolve("policy.yaml").toString());
+    }
+
+    /** Runs {@code rollback-guard validate --home <dir> --policy <dir>/policy.yaml} with that defaults.yaml in the home. */
+    private static List<String> validateWithDefaults(final Path dir, final String defaults) {
+        try {
+            Files.writeString(dir.resolve("defaults.yaml"), defaults);
+            Files.writeString(dir.resolve("policy.yaml"), "environment: prod\n");
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return run(dir, "validate", "--home", dir.toString(), "--policy", dir.resolve("policy.yaml").toString());
     }
 
     /**

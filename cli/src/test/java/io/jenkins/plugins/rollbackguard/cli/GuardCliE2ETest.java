@@ -278,6 +278,24 @@ class GuardCliE2ETest {
         assertThat(cli.run("drill", "--env", "production").exit()).isEqualTo(ExitCodes.REFUSED);
     }
 
+    /** The engine's refusals, through the command line: one good point, then a frozen environment. */
+    @Test
+    void shouldRefuseADrillWithOneGoodPointOrAFrozenEnvironment() throws Exception {
+        adoptRunning(shop.artifact("1.0", 0));
+
+        CliProcess.Result one = cli.run("drill", "--env", "e2e");
+        deploy(shop.policy(""), shop.artifact("2.0", 0.3)); // trips: the circuit opens
+        int points = ledger().size(ENV);
+        CliProcess.Result frozen = cli.run("drill", "--env", "e2e");
+
+        assertThat(one.exit()).as(one.output()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(one.output()).contains("environment 'e2e' needs two good points with artifacts for a drill; it has "
+                + "only e2e#1");
+        assertThat(frozen.exit()).as(frozen.output()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(frozen.output()).contains("environment 'e2e' is frozen (circuit OPEN): reset it before a drill");
+        assertThat(ledger().size(ENV)).as("a refused drill records nothing").isEqualTo(points);
+    }
+
     @Test
     void shouldStopTheRevertWhenABeforeRevertHookFails() throws Exception {
         adoptRunning(shop.artifact("1.0", 0));

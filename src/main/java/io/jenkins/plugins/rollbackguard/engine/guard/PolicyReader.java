@@ -48,6 +48,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 import io.jenkins.plugins.rollbackguard.engine.health.HttpProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.health.syntax.Condition;
@@ -61,7 +62,9 @@ import io.jenkins.plugins.rollbackguard.engine.health.syntax.ThresholdParser;
  * line: the source, the path of the field ({@code probes[1].failIf}), the value (shortened beyond
  * {@value #MAX_VALUE} characters) and the fix, never a Java class name or a stack trace. After the schema, the
  * reader checks what the schema cannot: thresholds that can never or always hold, and percentages compared with
- * an HTTP probe's latency.
+ * an HTTP probe's latency. A reader made with a host's {@link AnalysisDefaults} lays them under what each probe's
+ * analysis leaves unset (the policy's value &gt; the host's default &gt; the engine's), and {@code explain} says where
+ * each effective value came from.
  */
 public final class PolicyReader {
     /** The largest policy accepted, in bytes (and, for text given as a string, in characters). */
@@ -90,6 +93,26 @@ public final class PolicyReader {
 
     private static final ObjectMapper YAML = configure(JsonMapper.builder(yamlFactory()));
     private static final ObjectMapper JSON = configure(JsonMapper.builder(jsonFactory()));
+
+    /** The host's defaults for what a probe's analysis leaves unset ({@link AnalysisDefaults#NONE}: the engine's). */
+    private final AnalysisDefaults defaults;
+
+    /** Creates a reader that fills what a policy leaves unset with the engine's defaults. */
+    public PolicyReader() {
+        this(AnalysisDefaults.NONE);
+    }
+
+    /**
+     * Creates a reader that fills what a probe's analysis leaves unset with a host's defaults, then the engine's:
+     * the policy's value &gt; the host's default &gt; the engine's default (the inline probes' rule,
+     * {@code AnalysisSettingsBuilder.hostDefaults}).
+     *
+     * @param defaults
+     *         the host's defaults: the Jenkins global configuration, or the CLI's {@code defaults.yaml}
+     */
+    public PolicyReader(final AnalysisDefaults defaults) {
+        this.defaults = defaults;
+    }
 
     private static YAMLFactory yamlFactory() {
         LoaderOptions options = new LoaderOptions();
@@ -171,6 +194,41 @@ public final class PolicyReader {
      *         naming the file, the field and the problem
      */
     public Policy read(final Path file) {
+        return parse(file.toString(), load(file));
+    }
+
+    /**
+     * Reads a policy file as {@link #read(Path)} does, and tells where each effective analysis value of each probe
+     * came from: the policy, the host's defaults or the engine's.
+     *
+     * @param file
+     *         a .yaml, .yml or .json file
+     * @return the policy and the origins of its probes' values
+     * @throws PolicyException
+     *         naming the file, the field and the problem
+     */
+    public ExplainedPolicy explain(final Path file) {
+        return explain(file.toString(), load(file));
+    }
+
+    /**
+     * Parses policy text as {@link #parse(String, String)} does, and tells where each effective analysis value of
+     * each probe came from.
+     *
+     * @param source
+     *         where the text came from, for messages; a name ending in {@code .json} selects strict JSON
+     * @param text
+     *         YAML or JSON
+     * @return the policy and the origins of its probes' values
+     * @throws PolicyException
+     *         naming the source, the field and the problem
+     */
+    public ExplainedPolicy explain(final String source, final String text) {
+        Policy policy = parse(source, text);
+        return layers(source, mapperFor(source), text).explain(policy);
+    }
+
+    private static String load(final Path file) {
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
@@ -188,7 +246,7 @@ public final class PolicyReader {
         if (bytes.length > MAX_BYTES) {
             throw refuse(file.toString(), tooLarge(), null);
         }
-        return parse(file.toString(), decode(file.toString(), bytes));
+        return decode(file.toString(), bytes);
     }
 
     /**
@@ -292,7 +350,30 @@ public final class PolicyReader {
             throw refuse(source, "the policy is empty; it needs at least 'environment: NAME'", null);
         }
         check(source, policy);
-        return policy;
+        if (defaults.isNone()) {
+            return policy;
+        }
+        try {
+            return layers(source, mapper, text).apply(policy, mapper);
+        }
+        catch (JsonProcessingException | IllegalArgumentException e) { // the ledger keeps policies so: never expected
+            throw refuse(source, "the defaults of %s cannot be applied: %s".formatted(defaults.source(),
+                    e.getMessage()), e);
+        }
+    }
+
+    private static ObjectMapper mapperFor(final String source) {
+        return source != null && source.toLowerCase(Locale.ROOT).endsWith(".json") ? JSON : YAML;
+    }
+
+    /** @return what the policy's text gives, read again as a tree: the records hold the engine's defaults already */
+    private AnalysisLayers layers(final String source, final ObjectMapper mapper, final String text) {
+        try {
+            return new AnalysisLayers(mapper.readTree(text), defaults);
+        }
+        catch (JsonProcessingException e) { // parse read it already
+            throw refuse(source, syntax(e, null, mapper == JSON), e);
+        }
     }
 
     /** @return the shared mapper, configured as for policy files (also writes YAML) */

@@ -148,6 +148,67 @@ public final class AnalysisSettingsBuilder {
         return this;
     }
 
+    /**
+     * Fills what is still unset with a host's defaults, as {@link #hostDefaults(String, String, Integer, Integer)}.
+     *
+     * @param defaults
+     *         the host's defaults
+     * @return this
+     */
+    public AnalysisSettingsBuilder hostDefaults(final AnalysisDefaults defaults) {
+        return hostDefaults(defaults.interval(), defaults.duration(), defaults.failureLimit(),
+                defaults.consecutiveErrorLimit());
+    }
+
+    /**
+     * Takes the named settings from built settings: the ones a policy gave, read back from its record, so that what
+     * it left unset stays unset here until {@link #hostDefaults} and {@link #build()} fill it.
+     *
+     * @param from
+     *         the settings to copy from
+     * @param fields
+     *         the names of the settings to copy, as in a policy's {@code analysis:}
+     * @return this
+     * @throws IllegalArgumentException
+     *         naming a field that is not an analysis setting
+     */
+    public AnalysisSettingsBuilder copy(final AnalysisSettings from, final java.util.Collection<String> fields) {
+        for (String field : fields) {
+            switch (field) {
+                case "interval" -> interval = from.interval();
+                case "count" -> count = from.count();
+                case "duration" -> duration = from.duration();
+                case "initialDelay" -> initialDelay = from.initialDelay();
+                case "failureLimit" -> failureLimit = from.failureLimit();
+                case "consecutiveFailureLimit" -> consecutiveFailureLimit = from.consecutiveFailureLimit();
+                case "window" -> window = from.window();
+                case "consecutiveErrorLimit" -> consecutiveErrorLimit = from.consecutiveErrorLimit();
+                case "inconclusiveLimit" -> inconclusiveLimit = from.inconclusiveLimit();
+                case "minSamples" -> minSamples = from.minSamples();
+                case "onError" -> onError = from.onError();
+                case "onNoData" -> onNoData = from.onNoData();
+                case "dryRun" -> dryRun = from.dryRun();
+                case "baselineSamples" -> baselineSamples = from.baselineSamples();
+                default -> throw new IllegalArgumentException("analysis." + field + ": is not an analysis setting");
+            }
+        }
+        return this;
+    }
+
+    /** @return the names of the settings given so far (not null), in the record's order */
+    public java.util.Set<String> given() {
+        Object[] values = {interval, count, duration, initialDelay, failureLimit, consecutiveFailureLimit, window,
+            consecutiveErrorLimit, inconclusiveLimit, minSamples, onError, onNoData, dryRun, baselineSamples};
+        java.lang.reflect.RecordComponent[] components = AnalysisSettings.class.getRecordComponents();
+        java.util.Set<String> given = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < components.length; i++) {
+            if (values[i] != null) {
+                given.add(components[i].getName());
+            }
+        }
+        return given;
+    }
+
     /** @return the validated settings */
     public AnalysisSettings build() {
         return new AnalysisSettings(interval, count, duration, initialDelay, failureLimit, consecutiveFailureLimit,

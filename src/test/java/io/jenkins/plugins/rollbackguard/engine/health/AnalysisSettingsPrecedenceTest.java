@@ -41,4 +41,21 @@ class AnalysisSettingsPrecedenceTest {
         assertThat(counted.duration()).isNull();
         assertThat(counted.plannedSamples()).isEqualTo(30);
     }
+
+    /** A reader hands over only what a policy gave: copy takes those fields, given names what is set. */
+    @Test
+    void shouldCopyTheGivenFieldsAndNameWhatIsSet() {
+        AnalysisSettings full = new AnalysisSettings("2s", 10, "1m", "1s", 1, 2, new AnalysisSettings.Window(2, 3), 3, 4,
+                5, ErrorPolicy.FAIL, ErrorPolicy.IGNORE, true, 6);
+        java.util.List<String> every = java.util.Arrays.stream(AnalysisSettings.class.getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName).toList();
+
+        assertThat(AnalysisSettings.builder().copy(full, every).build()).isEqualTo(full);
+        assertThat(AnalysisSettings.builder().copy(full, every).given()).containsExactlyElementsOf(every);
+        assertThat(AnalysisSettings.builder().copy(full, java.util.List.of("interval", "window")).given())
+                .containsExactly("interval", "window");
+        assertThat(AnalysisSettings.builder().copy(full, java.util.List.of("window")).hostDefaults("30s", null, 0, null)
+                .given()).as("a host's interval, not its failureLimit over a window").containsExactly("interval", "window");
+        assertThat(AnalysisSettings.builder().given()).isEmpty();
+    }
 }

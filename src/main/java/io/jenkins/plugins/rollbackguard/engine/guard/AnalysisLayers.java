@@ -1,0 +1,136 @@
+package io.jenkins.plugins.rollbackguard.engine.guard;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettings;
+import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettingsBuilder;
+import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
+
+/**
+ * Lays a host's defaults under the analysis values a policy file gives, through the same
+ * {@link AnalysisSettingsBuilder#hostDefaults} the inline probes use: the policy's value &gt; the host's default &gt;
+ * the engine's default. The probe records fill the engine's defaults as they are built, so what the file left unset
+ * is taken from the file's own tree, not from the records.
+ */
+final class AnalysisLayers {
+    private static final List<String> FIELDS = java.util.Arrays.stream(AnalysisSettings.class.getRecordComponents())
+            .map(RecordComponent::getName).toList();
+
+    private final List<Set<String>> given;
+    private final AnalysisDefaults defaults;
+
+    /**
+     * Collects what a policy's text gives.
+     *
+     * @param tree
+     *         the policy's text as a tree
+     * @param defaults
+     *         the host's defaults
+     */
+    AnalysisLayers(final JsonNode tree, final AnalysisDefaults defaults) {
+        this.given = new ArrayList<>();
+        this.defaults = defaults;
+        for (JsonNode probe : tree == null ? List.<JsonNode>of() : tree.path("probes")) {
+            Set<String> fields = new LinkedHashSet<>();
+            probe.path("analysis").fields().forEachRemaining(entry -> {
+                if (!entry.getValue().isNull()) {
+                    fields.add(entry.getKey());
+                }
+            });
+            given.add(fields);
+        }
+    }
+
+    /**
+     * Applies the host's defaults to the probes of a policy read from that text.
+     *
+     * @param policy
+     *         the policy, built from the text (the engine's defaults filled)
+     * @param mapper
+     *         the policy mapper, to write the policy with new analysis settings and read it back
+     * @return the policy with the host's defaults where it gave no value
+     * @throws JsonProcessingException
+     *         if the policy cannot be written and read back (it always can: the ledger keeps policies so)
+     */
+    Policy apply(final Policy policy, final ObjectMapper mapper) throws JsonProcessingException {
+        ObjectNode tree = null;
+        for (int i = 0; i < policy.probes().size(); i++) {
+            AnalysisSettings read = policy.probes().get(i).analysis();
+            AnalysisSettings layered = raw(i, read).hostDefaults(defaults).build();
+            if (!layered.equals(read)) {
+                tree = tree != null ? tree : mapper.valueToTree(policy); // every field, without a constructor to track
+                ((ObjectNode) tree.get("probes").get(i)).set("analysis", mapper.valueToTree(layered));
+            }
+        }
+        return tree == null ? policy : mapper.treeToValue(tree, Policy.class);
+    }
+
+    /**
+     * Tells where each effective value of each probe came from.
+     *
+     * @param policy
+     *         the policy with the host's defaults applied
+     * @return the explanation
+     */
+    ExplainedPolicy explain(final Policy policy) {
+        List<ExplainedPolicy.Probe> probes = new ArrayList<>();
+        for (int i = 0; i < policy.probes().size(); i++) {
+            ProbeSpec probe = policy.probes().get(i);
+            Set<String> fromPolicy = given(i);
+            Set<String> fromHost = new LinkedHashSet<>(raw(i, probe.analysis()).hostDefaults(defaults).given());
+            fromHost.removeAll(fromPolicy);
+            List<ExplainedPolicy.Setting> settings = new ArrayList<>();
+            for (String field : FIELDS) {
+                String origin = fromPolicy.contains(field) ? ExplainedPolicy.POLICY
+                        : fromHost.contains(field) ? defaults.source() : AnalysisDefaults.ENGINE;
+                settings.add(new ExplainedPolicy.Setting(field, shown(field, value(probe.analysis(), field)), origin));
+            }
+            probes.add(new ExplainedPolicy.Probe(probe.name(), settings));
+        }
+        return new ExplainedPolicy(policy, probes);
+    }
+
+    private Set<String> given(final int probe) {
+        return probe < given.size() ? given.get(probe) : Set.of();
+    }
+
+    /** @return a builder holding only what the policy gave for the probe */
+    private AnalysisSettingsBuilder raw(final int probe, final AnalysisSettings read) {
+        return AnalysisSettings.builder().copy(read, given(probe));
+    }
+
+    private static Object value(final AnalysisSettings settings, final String field) {
+        try {
+            return AnalysisSettings.class.getMethod(field).invoke(settings);
+        }
+        catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException("analysis." + field + " cannot be read", e);
+        }
+    }
+
+    /** @return the value as a policy writes it */
+    static String shown(final String field, final Object value) {
+        if (value == null || "failureLimit".equals(field) && Integer.valueOf(Integer.MAX_VALUE).equals(value)) {
+            return "none";
+        }
+        if (value instanceof AnalysisSettings.Window window) {
+            return window.n() + " of " + window.m();
+        }
+        if (value instanceof Enum<?> constant) {
+            return constant.name().toLowerCase(Locale.ROOT);
+        }
+        return value.toString();
+    }
+}
