@@ -187,6 +187,23 @@ class DataHeadGuardTest {
     }
 
     @Test
+    void shouldFreezeWhenTheUndoLeavesTheHeadElsewhere() throws Exception {
+        Policy policy = policy("dataVersion: {undo: {command: [/bin/true]}}");
+        deploy(policy, "1", Map.of("V1__create_orders.sql", "CREATE TABLE orders (id int PRIMARY KEY, note text);"));
+        fixture.shop.breakVersion("2");
+
+        GuardOutcome outcome = deploy(policy, "2", Map.of("V2__drop_note.sql", "ALTER TABLE orders DROP COLUMN note;"));
+
+        assertThat(outcome.result()).as(fixture.describe()).isEqualTo(GuardOutcome.Result.REVERT_FAILED);
+        assertThat(fixture.events(GuardEvent.Type.MANUAL_DECISION)).singleElement().satisfies(e -> assertThat(e.text())
+                .contains("the data undo ran, but the data head is 2, not 1 (the head of shop#1",
+                        "the code was not rolled back"));
+        assertThat(fixture.revertBodiesStarted).as("the code stays").hasValue(0);
+        assertThat(fixture.shop.running()).isEqualTo("2");
+        assertThat(fixture.ledger.circuit(GuardFixture.ENV).isOpen()).isTrue();
+    }
+
+    @Test
     void shouldSeeAMigrationTheApplicationRunsAtItsStart() throws Exception {
         Policy policy = fixture.policyWithProbe("{interval: 200ms, count: 5}", "\"< 0.9\"", backup());
         deploy(policy, "1", Map.of("V1__create_orders.sql", "CREATE TABLE orders (id int PRIMARY KEY, note text);"));
@@ -232,7 +249,12 @@ class DataHeadGuardTest {
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (System.nanoTime() < deadline && fixture.ledger.point(GuardFixture.ENV, point.id()).dataHeads().stream()
                     .noneMatch(h -> h.phase().equals("after-deploy"))) {
-                Thread.onSpinWait();
+                try {
+                    Thread.sleep(20);
+                }
+                catch (InterruptedException e) {
+                    return;
+                }
             }
             MigrationTool.flyway(url(), "app", PASSWORD, scripts);
         }, "application-start");
