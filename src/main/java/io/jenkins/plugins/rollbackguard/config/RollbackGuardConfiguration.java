@@ -20,6 +20,7 @@ import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
 
+import io.jenkins.plugins.rollbackguard.engine.guard.HostDefaults;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyDefaults;
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
@@ -92,9 +93,10 @@ public class RollbackGuardConfiguration extends GlobalConfiguration {
         return true;
     }
 
-    /** @return the defaults for what a probe's analysis (inline or in a policy file) leaves unset; the engine's rule */
-    public AnalysisDefaults analysisDefaults() {
-        return new AnalysisDefaults("Jenkins global configuration", interval, watch, failureLimit, consecutiveErrorLimit);
+    /** @return the defaults for what a policy and its probes (inline, form or file) leave unset; the engine's rule */
+    public HostDefaults hostDefaults() {
+        return new HostDefaults(new AnalysisDefaults("Jenkins global configuration", interval, watch, failureLimit,
+                consecutiveErrorLimit), cooldown, keepGood);
     }
 
     /** @return the default time between two health samples, e.g. {@code 10s} */

@@ -14,10 +14,10 @@ import hudson.EnvVars;
 import hudson.FilePath;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
+import io.jenkins.plugins.rollbackguard.engine.guard.HostDefaults;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyException;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
-import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 import io.jenkins.plugins.rollbackguard.steps.GuardProbe;
 import io.jenkins.plugins.rollbackguard.steps.InlinePolicy;
 
@@ -25,9 +25,10 @@ import io.jenkins.plugins.rollbackguard.steps.InlinePolicy;
  * Reads the policy file of a freestyle build from its workspace and applies the fields of the form on top:
  * the environment always, {@code onTrip} and {@code cooldown} when they are not empty, the inline probes when there
  * are any (they replace the file's); the file's probes take the Jenkins global defaults for what they leave unset
- * (policy value &gt; global default &gt; engine default). Without a policy file (the field left empty, inline probes given) the policy is
- * the form's alone, with the Jenkins global defaults for cooldown and keepGood. Inline probes and those defaults go
- * through {@link InlinePolicy}, the rules of the Pipeline step. The engine's {@link PolicyReader} checks the result,
+ * and so do the file's {@code cooldown} and {@code keepGood} (policy value &gt; global default &gt; engine default,
+ * the engine's {@code PolicyReader(HostDefaults)}). Without a policy file (the field left empty, inline probes given)
+ * the policy is the form's alone, read by the same rule. Inline probes and the global defaults go through
+ * {@link InlinePolicy}, the rules of the Pipeline step. The engine's {@link PolicyReader} checks the result,
  * so the form, the pipeline step and the CLI share one schema.
  */
 final class PolicyLoader {
@@ -70,8 +71,8 @@ final class PolicyLoader {
         catch (PolicyException e) {
             throw new AbortException(e.getMessage());
         }
-        return withInline(parse(path, text, fields, defaults == null ? AnalysisDefaults.NONE
-                : defaults.analysisDefaults()), probes, defaults); // file value > global default > engine's
+        return withInline(parse(path, text, fields, InlinePolicy.hostDefaults(defaults)), probes,
+                defaults); // file value > global default > engine's
     }
 
     /**
@@ -80,16 +81,7 @@ final class PolicyLoader {
      */
     static Policy formOnly(final GuardFields fields, @CheckForNull final RollbackGuardConfiguration defaults)
             throws AbortException {
-        ObjectNode policy = new PolicyReader().mapper().createObjectNode();
-        String cooldown = InlinePolicy.cooldown(fields.getCooldown(), null, defaults);
-        if (cooldown != null) {
-            policy.put("cooldown", cooldown);
-        }
-        Integer keepGood = InlinePolicy.keepGood(null, defaults);
-        if (keepGood != null) {
-            policy.put("keepGood", keepGood);
-        }
-        return parse(Messages.PolicyLoader_FormSource(), policy.toString(), fields, AnalysisDefaults.NONE);
+        return parse(Messages.PolicyLoader_FormSource(), "{}", fields, InlinePolicy.hostDefaults(defaults));
     }
 
     /** Lays the inline probes over the policy; none keeps its own. The engine's message names the bad field. */
@@ -115,15 +107,15 @@ final class PolicyLoader {
      *         YAML or JSON
      * @param fields
      *         the form's values
-     * @param analysis
-     *         the Jenkins global defaults, for what the file's probes leave unset
+     * @param hostDefaults
+     *         the Jenkins global defaults, for what the file and its probes leave unset
      * @return the policy
      * @throws AbortException
      *         if the policy is invalid
      */
     static Policy parse(final String source, final String text, final GuardFields fields,
-            final AnalysisDefaults analysis) throws AbortException {
-        PolicyReader reader = new PolicyReader(analysis);
+            final HostDefaults hostDefaults) throws AbortException {
+        PolicyReader reader = new PolicyReader(hostDefaults);
         try {
             JsonNode tree = reader.mapper().readTree(text);
             ObjectNode policy = tree instanceof ObjectNode object ? object : reader.mapper().createObjectNode();

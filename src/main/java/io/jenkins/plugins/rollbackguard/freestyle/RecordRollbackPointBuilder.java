@@ -32,6 +32,7 @@ import io.jenkins.plugins.rollbackguard.engine.guard.DeployRequest;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardMachine;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardOutcome;
 import io.jenkins.plugins.rollbackguard.engine.guard.GuardRefusedException;
+import io.jenkins.plugins.rollbackguard.engine.guard.PolicyCheckException;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.steps.GuardProbe;
 import io.jenkins.plugins.rollbackguard.util.JenkinsFacade;
@@ -174,7 +175,7 @@ public class RecordRollbackPointBuilder extends Builder implements SimpleBuildSt
         try {
             step = guard.start(request); // the lease (waiting or refused by policy), preflight, point, backups
         }
-        catch (GuardRefusedException e) {
+        catch (GuardRefusedException | PolicyCheckException e) { // one sentence in the log, not a stack trace
             throw new AbortException(e.getMessage());
         }
         if (step instanceof GuardMachine.Deploy deploy) {

@@ -5,6 +5,7 @@ import java.util.List;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 
 import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
+import io.jenkins.plugins.rollbackguard.engine.guard.HostDefaults;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 
@@ -14,10 +15,22 @@ import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
  * (its "Probes" list). Both take the same probe describables ({@link GuardProbe}) and translate them here, so a probe
  * means the same in either host. Precedence: inline value &gt; policy file &gt; Jenkins global default &gt; engine
  * default; for a probe's analysis settings, inline value &gt; Jenkins global default &gt; engine default
- * ({@link ProbeDefaults}, where a default stands is the engine's {@code AnalysisSettingsBuilder.hostDefaults}).
+ * ({@link ProbeDefaults}, where a default stands is the engine's {@code AnalysisSettingsBuilder.hostDefaults}). A
+ * policy file is read with the global defaults ({@link #hostDefaults}), so its values already stand on them.
  */
 public final class InlinePolicy {
     private InlinePolicy() {
+    }
+
+    /**
+     * The global defaults as the engine takes them.
+     *
+     * @param defaults
+     *         the Jenkins global configuration, or null for the engine's defaults only
+     * @return its defaults for what a policy and its probes leave unset
+     */
+    public static HostDefaults hostDefaults(@CheckForNull final RollbackGuardConfiguration defaults) {
+        return defaults == null ? HostDefaults.NONE : defaults.hostDefaults();
     }
 
     /**
@@ -44,8 +57,8 @@ public final class InlinePolicy {
     }
 
     /**
-     * The cooldown: the inline value, else the policy file's (whose own default is the engine's), else the Jenkins
-     * global default.
+     * The cooldown: the inline value, else the policy file's (read with the Jenkins global default under it), else
+     * the Jenkins global default ({@link HostDefaults#cooldown(String)}).
      *
      * @param inline
      *         the inline value, empty for none
@@ -58,17 +71,15 @@ public final class InlinePolicy {
     @CheckForNull
     public static String cooldown(final String inline, @CheckForNull final Policy file,
             @CheckForNull final RollbackGuardConfiguration defaults) {
-        if (!inline.isEmpty()) {
-            return inline;
-        }
-        if (file != null) {
+        if (file != null && inline.isEmpty()) {
             return file.cooldown();
         }
-        return defaults == null ? null : defaults.getCooldown();
+        return hostDefaults(defaults).cooldown(inline);
     }
 
     /**
-     * How many good points keep their artifacts and backups: the policy file's, else the Jenkins global default.
+     * How many good points keep their artifacts and backups: the policy file's (read with the Jenkins global default
+     * under it), else the Jenkins global default ({@link HostDefaults#keepGood(Integer)}).
      *
      * @param file
      *         the policy read from the file, or null without one
@@ -79,9 +90,6 @@ public final class InlinePolicy {
     @CheckForNull
     public static Integer keepGood(@CheckForNull final Policy file,
             @CheckForNull final RollbackGuardConfiguration defaults) {
-        if (file != null) {
-            return file.keepGood();
-        }
-        return defaults == null ? null : Integer.valueOf(defaults.getKeepGood());
+        return file != null ? file.keepGood() : hostDefaults(defaults).keepGood(null);
     }
 }

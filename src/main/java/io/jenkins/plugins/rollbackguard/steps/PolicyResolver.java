@@ -13,9 +13,9 @@ import io.jenkins.plugins.rollbackguard.config.RollbackGuardConfiguration;
 import io.jenkins.plugins.rollbackguard.engine.backup.BackupSpec;
 import io.jenkins.plugins.rollbackguard.engine.guard.DataVersionSpec;
 import io.jenkins.plugins.rollbackguard.engine.guard.ExplainedPolicy;
+import io.jenkins.plugins.rollbackguard.engine.guard.HostDefaults;
 import io.jenkins.plugins.rollbackguard.engine.guard.Policy;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
-import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
 
@@ -23,7 +23,7 @@ import io.jenkins.plugins.rollbackguard.engine.ledger.EnvironmentName;
  * Turns the step's settings into the engine's {@link Policy}: a policy file from the workspace if named, with the
  * inline settings laid over it, and the global defaults where neither says (cooldown, keepGood; for every probe,
  * inline or from the file, interval, watch as duration, failureLimit and consecutiveErrorLimit, see
- * {@link ProbeDefaults} and the engine's {@code PolicyReader(AnalysisDefaults)}), by the rules the freestyle step
+ * {@link ProbeDefaults} and the engine's {@code PolicyReader(HostDefaults)}), by the rules the freestyle step
  * shares ({@link InlinePolicy}). The engine validates every value; its messages name the field.
  */
 final class PolicyResolver {
@@ -51,8 +51,7 @@ final class PolicyResolver {
     Policy resolve(final WithRollbackGuardStep step, @CheckForNull final FilePath workspace)
             throws AbortException, InterruptedException {
         try {
-            Policy base = file(step.getPolicy(), workspace, defaults == null ? AnalysisDefaults.NONE
-                    : defaults.analysisDefaults());
+            Policy base = file(step.getPolicy(), workspace, InlinePolicy.hostDefaults(defaults));
             String environment = !step.getEnvironment().isEmpty() ? step.getEnvironment()
                     : base == null ? null : base.environment().value();
             if (environment == null) {
@@ -130,7 +129,7 @@ final class PolicyResolver {
     }
 
     private Policy file(final String path, @CheckForNull final FilePath workspace,
-            final AnalysisDefaults analysisDefaults) throws AbortException, InterruptedException {
+            final HostDefaults hostDefaults) throws AbortException, InterruptedException {
         if (path.isEmpty()) {
             return null;
         }
@@ -140,7 +139,7 @@ final class PolicyResolver {
         }
         try {
             try (java.io.InputStream in = workspace.child(path).read()) { // bounded: a huge file is not read whole
-                ExplainedPolicy read = new PolicyReader(analysisDefaults).explain(path, PolicyReader.text(path, in));
+                ExplainedPolicy read = new PolicyReader(hostDefaults).explain(path, PolicyReader.text(path, in));
                 taken = read.fromHost().map(values -> path + ": " + values); // file value > global default > engine's
                 return read.policy();
             }

@@ -14,11 +14,16 @@ import org.junit.jupiter.api.Test;
  * Every host reads a policy file with its defaults (issue 17): outside the engine, a policy file or stream is never
  * read by {@code new PolicyReader()}, the reader without host defaults, so a policy-file probe gets the Jenkins
  * global defaults (Pipeline's PolicyResolver, freestyle's PolicyLoader) or the CLI home's defaults.yaml. Parsing a
- * policy kept with a point (already resolved when it ran) stays free. The twin of the Jenkins wiring, whose ITests
- * never run here; the layering itself is {@code PolicyReaderDefaultsTest}'s.
+ * policy kept with a point (already resolved when it ran) stays free; and the global configuration hands every
+ * default of a policy field to the engine. The twin of the Jenkins wiring, whose ITests never run here
+ * (WithRollbackGuardHostDefaultsITest); the layering itself is {@code PolicyReaderDefaultsTest}'s and
+ * {@code HostDefaultsTest}'s.
  */
 class HostDefaultsConventionTest {
     private static final Pattern WITHOUT_DEFAULTS = Pattern.compile("new PolicyReader\\(\\)\\s*\\.(read|explain)\\(");
+    /** The configuration's fields that default a policy field, as its setters name them. */
+    private static final List<String> GLOBAL_DEFAULTS = List.of("interval", "watch", "failureLimit",
+            "consecutiveErrorLimit", "cooldown", "keepGood");
     private static final Pattern WITH_DEFAULTS = Pattern.compile("new PolicyReader\\((?!\\))|policyReader\\(\\)");
 
     @Test
@@ -50,8 +55,34 @@ class HostDefaultsConventionTest {
                 Policy c = new PolicyReader().parse("policy of point #1", kept);
                 Policy d = new PolicyReader(defaults).read(policyFile);
                 """)).containsExactly("X.java:1: reads a policy file without the host's defaults; use new"
-                + " PolicyReader(AnalysisDefaults)", "X.java:2: reads a policy file without the host's defaults; use new"
-                + " PolicyReader(AnalysisDefaults)");
+                + " PolicyReader(HostDefaults)", "X.java:2: reads a policy file without the host's defaults; use new"
+                + " PolicyReader(HostDefaults)");
+    }
+
+    /**
+     * The global configuration hands every default of a policy field to the engine: each of them appears in its
+     * {@code hostDefaults()} (the rule, the policy's value &gt; the global default &gt; the engine's, is the engine's).
+     */
+    @Test
+    void shouldHandEveryGlobalDefaultToTheEngine() {
+        String source = ProjectFiles.read(ProjectFiles.locate().mainJava()
+                .resolve("io/jenkins/plugins/rollbackguard/config/RollbackGuardConfiguration.java"));
+
+        assertThat(notHandedOver(source)).isEmpty();
+        assertThat(notHandedOver("""
+                    public HostDefaults hostDefaults() {
+                        return new HostDefaults(new AnalysisDefaults("J", interval, watch, failureLimit,
+                                consecutiveErrorLimit), cooldown, null);
+                    }
+                """)).as("a bad snippet").containsExactly("keepGood");
+        assertThat(notHandedOver("class X {}")).as("no hostDefaults() at all").isEqualTo(GLOBAL_DEFAULTS);
+    }
+
+    static List<String> notHandedOver(final String source) {
+        Matcher body = Pattern.compile("HostDefaults hostDefaults\\(\\) \\{(.*?)\\n    }", Pattern.DOTALL).matcher(source);
+        String handed = body.find() ? body.group(1) : "";
+        return GLOBAL_DEFAULTS.stream().filter(field -> !Pattern.compile("\\b" + field + "\\b").matcher(handed).find())
+                .toList();
     }
 
     static List<String> problems(final String name, final String source) {
@@ -60,7 +91,7 @@ class HostDefaultsConventionTest {
         while (bad.find()) {
             int line = source.substring(0, bad.start()).split("\n", -1).length;
             problems.add(name + ":" + line + ": reads a policy file without the host's defaults; use new"
-                    + " PolicyReader(AnalysisDefaults)");
+                    + " PolicyReader(HostDefaults)");
         }
         return problems;
     }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-import io.jenkins.plugins.rollbackguard.engine.guard.PolicyDefaults;
+import io.jenkins.plugins.rollbackguard.engine.guard.HostDefaults;
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 
 /**
@@ -82,14 +82,15 @@ class InstallDocsTest {
 
     /** The engine's value of each global default the table and the help pages quote. */
     private static Map<String, String> engineDefaults() {
-        AnalysisDefaults analysis = AnalysisDefaults.engine();
+        HostDefaults engine = HostDefaults.engine();
+        AnalysisDefaults analysis = engine.analysis();
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("interval", analysis.interval());
         defaults.put("watch", analysis.duration());
         defaults.put("failureLimit", String.valueOf(analysis.failureLimit()));
         defaults.put("consecutiveErrorLimit", String.valueOf(analysis.consecutiveErrorLimit()));
-        defaults.put("cooldown", PolicyDefaults.cooldown());
-        defaults.put("keepGood", String.valueOf(PolicyDefaults.keepGood()));
+        defaults.put("cooldown", engine.cooldown());
+        defaults.put("keepGood", String.valueOf(engine.keepGood()));
         return defaults;
     }
 

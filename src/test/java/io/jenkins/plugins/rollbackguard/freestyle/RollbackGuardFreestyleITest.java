@@ -139,15 +139,20 @@ class RollbackGuardFreestyleITest {
         assertThat(restored.resolve("index.html")).as("the backup holds the page only the agent could read")
                 .hasContent(AGENT_PAGE);
 
-        // the control: the same job on the controller's own node cannot find the files, so its backup fails
+        // the control: the same job on the controller's own node cannot find the files; preflight checks a backup's
+        // source where the backup runs (AgentFileChecks, here the controller's process), so it refuses before
+        // anything is recorded (before 2026-12, the point was recorded and the backup failed, ABORTED); engine twin:
+        // PreflightMachineTest.shouldRefuseBeforeTheLeaseAndThePoint (backup source), glue's: AgentFileChecksConventionTest
         job.setAssignedLabel(j.jenkins.getSelfLabel());
 
         FreeStyleBuild onController = j.buildAndAssertStatus(Result.FAILURE, job);
 
         assertThat(onController.getBuiltOn()).isSameAs(j.jenkins);
-        j.assertLogContains("source directory does not exist", onController);
+        j.assertLogContains(source + "' does not exist; correct the path or create it", onController);
+        j.assertLogContains("nothing was recorded or run", onController);
+        assertThat(ledger().size(EnvironmentName.of(ENVIRONMENT))).as("nothing recorded").isEqualTo(1);
         assertThat(ledger().history(EnvironmentName.of(ENVIRONMENT), 0, 1).get(0).status())
-                .isEqualTo(PointStatus.ABORTED);
+                .isEqualTo(PointStatus.GOOD);
         assertThat(store.list(ENVIRONMENT)).singleElement().extracting(BackupManifest::id).isEqualTo(manifest.id());
     }
 

@@ -52,9 +52,9 @@ class OutcomeVariablesITest {
         try (HealthServer service = new HealthServer()) {
             WorkflowJob job = Pipelines.createJob(j, "app", """
                     echo "before the block: rollback=${env.ROLLBACK_GUARD_IS_ROLLBACK} target=${env.ROLLBACK_GUARD_TARGET_BUILD}"
-                    """ + Pipelines.guardedDeploy(service.url(), 2));
+                    """ + Pipelines.guardedDeploy(service, 2));
             j.buildAndAssertSuccess(job);
-            service.unhealthyFor(1);
+            service.nextDeployAnswersBadly(1); // after build #2's deploy: its first watch sample trips
 
             j.buildAndAssertStatus(Result.FAILURE, job);
             j.waitUntilNoActivity();

@@ -17,9 +17,11 @@ final class Pipelines {
 
     /**
      * A guarded deploy: a new build archives {@code app.txt} (its build number) before the step; a reverting build
-     * deploys the target's copy, which the step put into the workspace.
+     * deploys the target's copy, which the step put into the workspace. The body deploys it to the service
+     * ({@link HealthServer#deployStep()}): what the service answers after a deploy depends on that deploy alone, not
+     * on how many answers preflight and baselines took before it.
      */
-    static String guardedDeploy(final String url, final int samples) {
+    static String guardedDeploy(final HealthServer service, final int samples) {
         return """
                 node {
                   if (currentBuild.getBuildCauses('io.jenkins.plugins.rollbackguard.steps.RollbackCause').isEmpty()) {
@@ -29,14 +31,16 @@ final class Pipelines {
                   withRollbackGuard(environment: '%s', probes: [http(name: 'health', url: '%s',
                       jsonPointer: '/rate', failIf: '< 0.9', interval: '1s', count: %d)]) {
                     echo "deploying ${readFile 'app.txt'} rollback=${env.ROLLBACK_GUARD_IS_ROLLBACK}"
+                    %s
                   }
                 }
-                """.formatted(ENVIRONMENT, url, samples);
+                """.formatted(ENVIRONMENT, service.url(), samples, service.deployStep());
     }
 
-    static WorkflowJob createDeployJob(final JenkinsRule j, final String url, final int samples) throws Exception {
+    static WorkflowJob createDeployJob(final JenkinsRule j, final HealthServer service, final int samples)
+            throws Exception {
         WorkflowJob job = j.createProject(WorkflowJob.class, "app");
-        job.setDefinition(new CpsFlowDefinition(guardedDeploy(url, samples), true));
+        job.setDefinition(new CpsFlowDefinition(guardedDeploy(service, samples), true));
         return job;
     }
 

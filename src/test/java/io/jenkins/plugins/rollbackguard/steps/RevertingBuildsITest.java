@@ -60,7 +60,7 @@ class RevertingBuildsITest {
     @Test
     void shouldReturnTheQueueIdWhenARevertOfItsOwnNonConcurrentJobIsQueued(final JenkinsRule j) throws Exception {
         try (HealthServer service = new HealthServer()) {
-            WorkflowJob app = Pipelines.createJob(j, "app", Pipelines.guardedDeploy(service.url(), 1) + """
+            WorkflowJob app = Pipelines.createJob(j, "app", Pipelines.guardedDeploy(service, 1) + """
                     if (env.BUILD_NUMBER == '2') {
                       echo "queued=${rollbackTo(target: '1', environment: 'prod', wait: false)}"
                     }
@@ -179,7 +179,7 @@ class RevertingBuildsITest {
         try (HealthServer service = new HealthServer()) {
             WorkflowJob app = Pipelines.createJob(j, "app", """
                     echo "params VERSION=${params.VERSION} REGION=${params.REGION}"
-                    """ + Pipelines.guardedDeploy(service.url(), 1));
+                    """ + Pipelines.guardedDeploy(service, 1));
             app.addProperty(new ParametersDefinitionProperty(new StringParameterDefinition("VERSION", "1.0")));
             j.assertBuildStatusSuccess(app.scheduleBuild2(0,
                     new ParametersAction(new StringParameterValue("VERSION", "1.1"))));
@@ -212,7 +212,7 @@ class RevertingBuildsITest {
     }
 
     private static WorkflowJob deployTwice(final JenkinsRule j, final HealthServer service) throws Exception {
-        WorkflowJob app = Pipelines.createDeployJob(j, service.url(), 1);
+        WorkflowJob app = Pipelines.createDeployJob(j, service, 1);
         j.buildAndAssertSuccess(app);
         j.buildAndAssertSuccess(app);
         return app;

@@ -99,7 +99,7 @@ class RollbackToStepITest {
     }
 
     private static WorkflowJob deployTwice(final JenkinsRule j, final HealthServer service) throws Exception {
-        WorkflowJob app = Pipelines.createDeployJob(j, service.url(), 1);
+        WorkflowJob app = Pipelines.createDeployJob(j, service, 1);
         j.buildAndAssertSuccess(app);
         j.buildAndAssertSuccess(app);
         return app;

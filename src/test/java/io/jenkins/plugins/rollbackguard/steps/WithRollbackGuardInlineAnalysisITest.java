@@ -24,7 +24,7 @@ class WithRollbackGuardInlineAnalysisITest {
     @RegisterExtension
     private static final BuildWatcherExtension BUILD_WATCHER = new BuildWatcherExtension();
 
-    private static String deploy(final String url) {
+    private static String deploy(final HealthServer service) {
         return """
                 node {
                   if (currentBuild.getBuildCauses('io.jenkins.plugins.rollbackguard.steps.RollbackCause').isEmpty()) {
@@ -35,24 +35,25 @@ class WithRollbackGuardInlineAnalysisITest {
                       jsonPointer: '/rate', failIf: '< 0.9', interval: '1s', count: 5, failureLimit: 1,
                       window: '3 of 5')]) {
                     echo "deploying ${readFile 'app.txt'}"
+                    %s
                   }
                 }
-                """.formatted(Pipelines.ENVIRONMENT, url);
+                """.formatted(Pipelines.ENVIRONMENT, service.url(), service.deployStep());
     }
 
     @Test
     void shouldTolerateOneBadSampleAndTripOnTheSecond(final JenkinsRule j) throws Exception {
         try (HealthServer service = new HealthServer()) {
-            WorkflowJob job = Pipelines.createJob(j, "app", deploy(service.url()));
+            WorkflowJob job = Pipelines.createJob(j, "app", deploy(service));
             j.buildAndAssertSuccess(job);
 
-            // preflight reaches the probe once before the body and takes the first answer: one more bad answer each
-            service.unhealthyFor(1 + 1);
+            // the bad answers come after the deploy (the body's deploy step): preflight reached v1 before it
+            service.nextDeployAnswersBadly(1);
             WorkflowRun tolerated = j.buildAndAssertSuccess(job);
 
             assertThat(Pipelines.pointOf(tolerated.getNumber()).status()).isEqualTo(PointStatus.GOOD);
 
-            service.unhealthyFor(1 + 2);
+            service.nextDeployAnswersBadly(2);
             WorkflowRun tripped = j.buildAndAssertStatus(Result.FAILURE, job);
             j.waitUntilNoActivity();
 

@@ -105,7 +105,7 @@ class WithRollbackGuardInterruptionITest {
                       echo 'deployed'
                     }""".formatted(Pipelines.ENVIRONMENT, service.url())));
             WorkflowRun build = job.scheduleBuild2(0).waitForStart();
-            j.waitForMessage("watching", build);
+            j.waitForMessage("watching 1 probe(s)", build); // the watch, not an earlier line
 
             build.doKill();
 

@@ -62,7 +62,7 @@ class WithRollbackGuardRestartITest {
     @Test
     void shouldResumeTheWatchAfterARestartAndDecide() throws Throwable {
         sessions.then(j -> {
-            WorkflowJob job = Pipelines.createDeployJob(j, service.url(), 12);
+            WorkflowJob job = Pipelines.createDeployJob(j, service, 12);
             WorkflowRun build = job.scheduleBuild2(0).waitForStart();
             j.waitForMessage("watching 1 probe(s)", build);
         });

@@ -45,7 +45,7 @@ class WithRollbackGuardStepITest {
     @Test
     void shouldRecordAGoodPointForAHealthyDeploy(final JenkinsRule j) throws Exception {
         try (HealthServer service = new HealthServer()) {
-            WorkflowJob job = Pipelines.createDeployJob(j, service.url(), 2);
+            WorkflowJob job = Pipelines.createDeployJob(j, service, 2);
 
             WorkflowRun build = j.buildAndAssertSuccess(job);
 
@@ -61,9 +61,11 @@ class WithRollbackGuardStepITest {
     @Test
     void shouldRevertToTheLastGoodBuildWhenTheWatchTrips(final JenkinsRule j) throws Exception {
         try (HealthServer service = new HealthServer()) {
-            WorkflowJob job = Pipelines.createDeployJob(j, service.url(), 2);
+            WorkflowJob job = Pipelines.createDeployJob(j, service, 2);
             j.buildAndAssertSuccess(job);
-            service.unhealthyFor(1); // the first sample of build #2 trips; the revert finds the service healthy
+            // build #2's deploy answers badly once: its first watch sample trips (preflight's answer came before the
+            // deploy, from v1); the revert deploys v1 again, healthy
+            service.nextDeployAnswersBadly(1);
 
             WorkflowRun bad = j.buildAndAssertStatus(Result.FAILURE, job);
             j.waitUntilNoActivity();
@@ -86,7 +88,7 @@ class WithRollbackGuardStepITest {
     @Test
     void shouldNeverRollBackARollback(final JenkinsRule j) throws Exception {
         try (HealthServer service = new HealthServer()) {
-            WorkflowJob job = Pipelines.createDeployJob(j, service.url(), 2);
+            WorkflowJob job = Pipelines.createDeployJob(j, service, 2);
             j.buildAndAssertSuccess(job);
             service.unhealthy();
 

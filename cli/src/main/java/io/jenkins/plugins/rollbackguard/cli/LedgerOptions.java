@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.jenkins.plugins.rollbackguard.engine.guard.DefaultsFile;
+import io.jenkins.plugins.rollbackguard.engine.guard.HostDefaults;
 import io.jenkins.plugins.rollbackguard.engine.guard.PolicyReader;
-import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 import io.jenkins.plugins.rollbackguard.engine.ledger.Ledger;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,13 +88,13 @@ final class LedgerOptions {
     }
 
     /**
-     * The home's defaults for what a policy's probes leave unset: {@code defaults.yaml} in the home directory.
+     * The home's defaults for what a policy and its probes leave unset: {@code defaults.yaml} in the home directory.
      *
      * @return its defaults, none when the home has no such file
      * @throws io.jenkins.plugins.rollbackguard.engine.guard.PolicyException
      *         naming the file, the field, the value and the fix
      */
-    AnalysisDefaults defaults() {
+    HostDefaults defaults() {
         return DefaultsFile.read(home());
     }
 

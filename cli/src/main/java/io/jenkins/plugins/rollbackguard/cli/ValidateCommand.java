@@ -22,8 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code rollback-guard validate}: reads a policy and runs the checks a deploy's preflight runs before it records
  * anything (secrets, probes, programs, backup sources), without a ledger: nothing under the home directory is
- * created or changed, and only its {@code defaults.yaml} is read. {@code --explain} prints where each probe's
- * effective analysis values came from.
+ * created or changed, and only its {@code defaults.yaml} is read. {@code --explain} prints where each effective value
+ * a host may default came from: the policy's {@code cooldown} and {@code keepGood}, and each probe's analysis.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         header = "Check a policy as a deploy's preflight would, without side effects.",
@@ -40,8 +40,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--reach", description = "Also reach each HTTP and Prometheus probe once (one request each).")
     private boolean reach;
 
-    @Option(names = "--explain", description = "Print each probe's effective analysis values and where each came from:"
-            + " policy, defaults.yaml (its path) or engine default.")
+    @Option(names = "--explain", description = "Print the effective cooldown, keepGood and each probe's analysis values"
+            + " and where each came from: policy, defaults.yaml (its path) or engine default.")
     private boolean explain;
 
     @Spec
@@ -72,7 +72,8 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /**
-     * Prints each probe's effective analysis values, one table per probe: setting, value, origin.
+     * Prints the policy's effective {@code cooldown} and {@code keepGood}, then each probe's effective analysis values,
+     * one table each: setting, value, origin.
      *
      * @param read
      *         the policy with the origins of its values
@@ -80,6 +81,10 @@ final class ValidateCommand implements Callable<Integer> {
      *         where to print
      */
     static void explain(final ExplainedPolicy read, final PrintWriter out) {
+        out.println("policy:");
+        Table own = new Table("  setting", "value", "from");
+        read.settings().forEach(s -> own.row("  " + s.field(), s.value(), s.origin()));
+        own.print(out);
         if (read.probes().isEmpty()) {
             out.println("no probes: nothing to explain");
         }

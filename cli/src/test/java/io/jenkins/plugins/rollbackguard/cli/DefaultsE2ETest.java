@@ -10,8 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The home's defaults.yaml through the packaged CLI (bin/rollback-guard), the home given as {@code $ROLLBACK_GUARD_HOME}:
- * {@code validate --explain} names it as the origin of what the policy leaves unset, and a deploy watches with its
- * values.
+ * {@code validate --explain} names it as the origin of what the policy and its probes leave unset, and a deploy
+ * watches with its values.
  */
 class DefaultsE2ETest {
     private static final String POLICY = """
@@ -27,7 +27,8 @@ class DefaultsE2ETest {
     @Test
     void shouldExplainAndDeployWithTheHomesDefaults() throws Exception {
         Path home = Files.createDirectories(work.resolve("home"));
-        Files.writeString(home.resolve("defaults.yaml"), "interval: 200ms\nduration: 600ms\nconsecutiveErrorLimit: 1\n");
+        Files.writeString(home.resolve("defaults.yaml"), "interval: 200ms\nduration: 600ms\nconsecutiveErrorLimit: 1\n"
+                + "cooldown: 2m\n");
         Path policy = Files.writeString(work.resolve("policy.yaml"), POLICY);
         Path artifact = Files.writeString(work.resolve("app.txt"), "v1");
         CliProcess cli = new CliProcess(home);
@@ -38,6 +39,8 @@ class DefaultsE2ETest {
                 "--", "true");
 
         assertThat(explained.exit()).as(explained.output()).isZero();
+        assertThat(explained.output().substring(0, explained.output().indexOf("probe alive:")))
+                .contains("cooldown  2m     " + origin).contains("keepGood  5      engine default");
         String alive = explained.output().substring(explained.output().indexOf("probe alive:"),
                 explained.output().indexOf("probe counted:"));
         String counted = explained.output().substring(explained.output().indexOf("probe counted:"));

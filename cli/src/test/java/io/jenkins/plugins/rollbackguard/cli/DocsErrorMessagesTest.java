@@ -131,10 +131,13 @@ class DocsErrorMessagesTest {
                             """.formatted(port), "http://127.0.0.1:" + port);
                 });
         producers.put("rollback-guard: defaults.yaml: watch: is not a setting a host may default; the file takes"
-                + " interval, duration, failureLimit, consecutiveErrorLimit, and every other setting belongs in the policy",
+                + " interval, duration, failureLimit, consecutiveErrorLimit, cooldown, keepGood, and every other setting"
+                + " belongs in the policy",
                 d -> validateWithDefaults(d, "interval: 30s\nwatch: 5m\n"));
         producers.put("rollback-guard: defaults.yaml: interval: must be positive, got '0s'; correct it, or remove the line"
                 + " for the engine's default", d -> validateWithDefaults(d, "interval: 0s\n"));
+        producers.put("rollback-guard: defaults.yaml: keepGood: must be at least 1, got 0; correct it, or remove the line"
+                + " for the engine's default", d -> validateWithDefaults(d, "cooldown: 1h\nkeepGood: 0\n"));
         return producers;
     }
 

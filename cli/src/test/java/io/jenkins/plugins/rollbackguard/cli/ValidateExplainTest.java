@@ -14,13 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Tests {@code rollback-guard validate --explain} in this JVM: each probe's effective analysis values and where each
- * came from, the policy, the home's {@code defaults.yaml} or the engine; and a bad {@code defaults.yaml} refused in
- * one sentence.
+ * Tests {@code rollback-guard validate --explain} in this JVM: the policy's effective cooldown and keepGood and each
+ * probe's effective analysis values, and where each came from, the policy, the home's {@code defaults.yaml} or the
+ * engine; and a bad {@code defaults.yaml} refused in one sentence.
  */
 class ValidateExplainTest {
     private static final String POLICY = """
             environment: staging
+            keepGood: 3
             probes:
               - type: command
                 name: queue
@@ -56,13 +57,16 @@ class ValidateExplainTest {
 
     @Test
     void shouldTellWhereEachValueCameFrom() throws IOException {
-        Path home = home("interval: 30s\nfailureLimit: 2\n");
+        Path home = home("interval: 30s\nfailureLimit: 2\ncooldown: 1h\nkeepGood: 9\n");
         String fromFile = "defaults.yaml (" + home.resolve("defaults.yaml") + ")";
 
         Run run = run("validate", "--home", home.toString(), "--policy", dir.resolve("policy.yaml").toString(),
                 "--explain");
 
         assertThat(run.exit()).as(run.err()).isZero();
+        String own = run.out().substring(run.out().indexOf("policy:"), run.out().indexOf("probe queue:"));
+        assertThat(own.lines()).anyMatch(l -> l.matches("\\s+cooldown\\s+1h\\s+" + java.util.regex.Pattern.quote(fromFile)))
+                .as("the policy's keepGood over the home's").anyMatch(l -> l.matches("\\s+keepGood\\s+3\\s+policy"));
         String queue = run.out().substring(run.out().indexOf("probe queue:"), run.out().indexOf("probe disk:"));
         String disk = run.out().substring(run.out().indexOf("probe disk:"));
         assertThat(queue.lines()).anyMatch(l -> l.matches("\\s+interval\\s+2s\\s+policy"))
@@ -75,6 +79,19 @@ class ValidateExplainTest {
                 .anyMatch(l -> l.matches("\\s+baselineSamples\\s+5\\s+engine default"));
         assertThat(run.out()).contains("the policy of 'staging' can run: 2 probe(s)");
         assertThat(Files.exists(home.resolve("ledger"))).as("validate records nothing").isFalse();
+    }
+
+    @Test
+    void shouldExplainTheEnginesCooldownWithoutDefaultsFile() throws IOException {
+        Path home = home(null);
+
+        Run run = run("validate", "--home", home.toString(), "--policy", dir.resolve("policy.yaml").toString(),
+                "--explain");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("policy:\n");
+        assertThat(run.out().lines()).anyMatch(l -> l.matches("\\s+cooldown\\s+15m\\s+engine default"))
+                .anyMatch(l -> l.matches("\\s+keepGood\\s+3\\s+policy"));
     }
 
     @Test
@@ -97,18 +114,22 @@ class ValidateExplainTest {
         assertThat(run.exit()).isEqualTo(ExitCodes.DATA);
         assertThat(run.err().strip()).isEqualTo("rollback-guard: " + home.resolve("defaults.yaml") + ": watch: is not a"
                 + " setting a host may default; the file takes interval, duration, failureLimit, consecutiveErrorLimit,"
-                + " and every other setting belongs in the policy");
+                + " cooldown, keepGood, and every other setting belongs in the policy");
         assertThat(run.out()).isEmpty();
     }
 
-    /** docs/policy.md shows the explanation of a windowed probe under a full defaults.yaml: it is what the CLI prints. */
+    /**
+     * docs/policy.md shows the explanation of a policy with a windowed probe under a full defaults.yaml: it is what the
+     * CLI prints, from its first line.
+     */
     @Test
     void shouldPrintTheExplanationTheDocsShow() throws IOException {
         Path home = Files.createDirectories(dir.resolve("ops"));
         Files.writeString(home.resolve("defaults.yaml"), "interval: 30s\nduration: 10m\nfailureLimit: 2\n"
-                + "consecutiveErrorLimit: 7\n");
+                + "consecutiveErrorLimit: 7\ncooldown: 1h\nkeepGood: 7\n");
         Files.writeString(dir.resolve("shop.yaml"), """
                 environment: staging
+                keepGood: 10
                 probes:
                   - type: http
                     name: checkout
@@ -118,7 +139,9 @@ class ValidateExplainTest {
                     analysis: {window: {n: 3, m: 5}}
                 """);
         String docs = Files.readString(DocsErrorMessagesTest.ProjectRoot.locate().resolve("docs/policy.md"));
-        String shown = docs.substring(docs.indexOf("probe checkout:"), docs.indexOf("```", docs.indexOf("probe checkout:")));
+        int start = docs.indexOf("```text\npolicy:\n") + "```text\n".length();
+        String shown = docs.substring(start, docs.indexOf("```", start));
+        assertThat(shown).contains("probe checkout:");
 
         Run run = run("validate", "--home", home.toString(), "--policy", dir.resolve("shop.yaml").toString(), "--explain");
 

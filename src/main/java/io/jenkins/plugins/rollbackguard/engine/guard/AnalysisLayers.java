@@ -19,17 +19,20 @@ import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettingsBuilder;
 import io.jenkins.plugins.rollbackguard.engine.health.ProbeSpec;
 
 /**
- * Lays a host's defaults under the analysis values a policy file gives, through the same
- * {@link AnalysisSettingsBuilder#hostDefaults} the inline probes use: the policy's value &gt; the host's default &gt;
- * the engine's default. The probe records fill the engine's defaults as they are built, so what the file left unset
- * is taken from the file's own tree, not from the records.
+ * Lays a host's defaults under the values a policy file gives: each probe's analysis through the same
+ * {@link AnalysisSettingsBuilder#hostDefaults} the inline probes use, and the policy's {@code cooldown} and
+ * {@code keepGood} ({@link HostDefaults#POLICY_FIELDS}): the policy's value &gt; the host's default &gt; the engine's
+ * default. The records fill the engine's defaults as they are built, so what the file left unset is taken from the
+ * file's own tree, not from the records.
  */
 final class AnalysisLayers {
     private static final List<String> FIELDS = java.util.Arrays.stream(AnalysisSettings.class.getRecordComponents())
             .map(RecordComponent::getName).toList();
 
     private final List<Set<String>> given;
-    private final AnalysisDefaults defaults;
+    /** The policy-level fields the policy's text gives. */
+    private final Set<String> policyGiven;
+    private final HostDefaults defaults;
 
     /**
      * Collects what a policy's text gives.
@@ -39,9 +42,15 @@ final class AnalysisLayers {
      * @param defaults
      *         the host's defaults
      */
-    AnalysisLayers(final JsonNode tree, final AnalysisDefaults defaults) {
+    AnalysisLayers(final JsonNode tree, final HostDefaults defaults) {
         this.given = new ArrayList<>();
+        this.policyGiven = new LinkedHashSet<>();
         this.defaults = defaults;
+        for (String field : HostDefaults.POLICY_FIELDS) {
+            if (tree != null && tree.hasNonNull(field)) {
+                policyGiven.add(field);
+            }
+        }
         for (JsonNode probe : tree == null ? List.<JsonNode>of() : tree.path("probes")) {
             Set<String> fields = new LinkedHashSet<>();
             probe.path("analysis").fields().forEachRemaining(entry -> {
@@ -54,7 +63,7 @@ final class AnalysisLayers {
     }
 
     /**
-     * Applies the host's defaults to the probes of a policy read from that text.
+     * Applies the host's defaults to a policy read from that text and to its probes.
      *
      * @param policy
      *         the policy, built from the text (the engine's defaults filled)
@@ -66,9 +75,16 @@ final class AnalysisLayers {
      */
     Policy apply(final Policy policy, final ObjectMapper mapper) throws JsonProcessingException {
         ObjectNode tree = null;
+        for (String field : HostDefaults.POLICY_FIELDS) {
+            java.util.Optional<Object> host = defaults.policyValue(field);
+            if (!policyGiven.contains(field) && host.isPresent()) {
+                tree = tree != null ? tree : mapper.valueToTree(policy);
+                tree.set(field, mapper.valueToTree(host.get()));
+            }
+        }
         for (int i = 0; i < policy.probes().size(); i++) {
             AnalysisSettings read = policy.probes().get(i).analysis();
-            AnalysisSettings layered = raw(i, read).hostDefaults(defaults).build();
+            AnalysisSettings layered = raw(i, read).hostDefaults(defaults.analysis()).build();
             if (!layered.equals(read)) {
                 tree = tree != null ? tree : mapper.valueToTree(policy); // every field, without a constructor to track
                 ((ObjectNode) tree.get("probes").get(i)).set("analysis", mapper.valueToTree(layered));
@@ -85,11 +101,18 @@ final class AnalysisLayers {
      * @return the explanation
      */
     ExplainedPolicy explain(final Policy policy) {
+        List<ExplainedPolicy.Setting> own = new ArrayList<>();
+        for (String field : HostDefaults.POLICY_FIELDS) {
+            String origin = policyGiven.contains(field) ? ExplainedPolicy.POLICY
+                    : defaults.policyValue(field).isPresent() ? defaults.source() : AnalysisDefaults.ENGINE;
+            own.add(new ExplainedPolicy.Setting(field, String.valueOf("cooldown".equals(field) ? policy.cooldown()
+                    : policy.keepGood()), origin));
+        }
         List<ExplainedPolicy.Probe> probes = new ArrayList<>();
         for (int i = 0; i < policy.probes().size(); i++) {
             ProbeSpec probe = policy.probes().get(i);
             Set<String> fromPolicy = given(i);
-            Set<String> fromHost = new LinkedHashSet<>(raw(i, probe.analysis()).hostDefaults(defaults).given());
+            Set<String> fromHost = new LinkedHashSet<>(raw(i, probe.analysis()).hostDefaults(defaults.analysis()).given());
             fromHost.removeAll(fromPolicy);
             List<ExplainedPolicy.Setting> settings = new ArrayList<>();
             for (String field : FIELDS) {
@@ -99,7 +122,7 @@ final class AnalysisLayers {
             }
             probes.add(new ExplainedPolicy.Probe(probe.name(), settings));
         }
-        return new ExplainedPolicy(policy, probes);
+        return new ExplainedPolicy(policy, own, probes);
     }
 
     private Set<String> given(final int probe) {

@@ -17,9 +17,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisDefaults;
 
 /**
- * The CLI's host defaults, {@code $ROLLBACK_GUARD_HOME/defaults.yaml}: a mapping of the analysis settings a host may
- * default ({@link AnalysisDefaults#FIELDS}) to their values, under the names of a policy's {@code analysis:}, e.g.
- * {@code interval: 30s}. A missing file means none. Every refusal is one sentence naming the file, the field, the
+ * The CLI's host defaults, {@code $ROLLBACK_GUARD_HOME/defaults.yaml}: a mapping of the settings a host may default
+ * ({@link HostDefaults#FIELDS}) to their values, under the names of a policy's {@code analysis:} and of the policy,
+ * e.g. {@code interval: 30s} or {@code cooldown: 1h}. A missing file means none. Every refusal is one sentence naming the file, the field, the
  * value and the fix; a field that is not one of them is refused, not ignored.
  */
 public final class DefaultsFile {
@@ -36,24 +36,24 @@ public final class DefaultsFile {
      *
      * @param home
      *         the home directory ({@code --home}, {@code $ROLLBACK_GUARD_HOME} or {@code $HOME/.rollback-guard})
-     * @return its defaults, {@link AnalysisDefaults#NONE} when it has no {@value #NAME}
+     * @return its defaults, {@link HostDefaults#NONE} when it has no {@value #NAME}
      * @throws PolicyException
      *         naming the file, the field, the value and the fix
      */
-    public static AnalysisDefaults read(final Path home) {
+    public static HostDefaults read(final Path home) {
         Path file = home.resolve(NAME);
         byte[] bytes;
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
         }
         catch (NoSuchFileException e) {
-            return AnalysisDefaults.NONE;
+            return HostDefaults.NONE;
         }
         catch (IOException e) {
             throw refuse(file, null, "the file cannot be read; make it a readable file or remove it", e);
         }
         if (bytes.length > MAX_BYTES) {
-            throw refuse(file, null, "the file is larger than 64 KiB; it holds at most four lines such as "
+            throw refuse(file, null, "the file is larger than 64 KiB; it holds at most six lines such as "
                     + "'interval: 30s'", null);
         }
         return parse(file, new String(bytes, StandardCharsets.UTF_8));
@@ -70,7 +70,7 @@ public final class DefaultsFile {
      * @throws PolicyException
      *         naming the file, the field, the value and the fix
      */
-    static AnalysisDefaults parse(final Path file, final String text) {
+    static HostDefaults parse(final Path file, final String text) {
         JsonNode tree;
         try {
             tree = new PolicyReader().mapper().readTree(text);
@@ -80,19 +80,18 @@ public final class DefaultsFile {
                     e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()), e);
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            return source(file, null, null, null, null); // empty, or comments only
+            return source(file, null); // empty, or comments only
         }
         if (!tree.isObject()) {
             throw refuse(file, null, "expected a mapping of 'field: value' lines, e.g. 'interval: 30s'", null);
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            if (!AnalysisDefaults.FIELDS.contains(entry.getKey())) {
+            if (!HostDefaults.FIELDS.contains(entry.getKey())) {
                 throw refuse(file, entry.getKey(), unknown(entry.getKey()), null);
             }
         }
-        return source(file, text(file, tree, "interval"), text(file, tree, "duration"),
-                number(file, tree, "failureLimit"), number(file, tree, "consecutiveErrorLimit"));
+        return source(file, tree);
     }
 
     /** @return how {@code validate --explain} names a defaults file */
@@ -100,10 +99,14 @@ public final class DefaultsFile {
         return NAME + " (" + file + ")";
     }
 
-    private static AnalysisDefaults source(final Path file, final String interval, final String duration,
-            final Integer failureLimit, final Integer consecutiveErrorLimit) {
+    /** Builds the defaults of a mapping (null: none) with the engine's checks, in the engine's words. */
+    private static HostDefaults source(final Path file, final JsonNode tree) {
+        JsonNode fields = tree == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : tree;
         try {
-            return new AnalysisDefaults(sourceOf(file), interval, duration, failureLimit, consecutiveErrorLimit);
+            return new HostDefaults(new AnalysisDefaults(sourceOf(file), text(file, fields, "interval"),
+                    text(file, fields, "duration"), number(file, fields, "failureLimit", 0),
+                    number(file, fields, "consecutiveErrorLimit", 0)), text(file, fields, "cooldown"),
+                    number(file, fields, "keepGood", 1));
         }
         catch (IllegalArgumentException e) { // the engine's words: "analysis.interval: must be positive, got '0s'"
             String message = e.getMessage().replaceFirst("^analysis\\.", "");
@@ -114,11 +117,11 @@ public final class DefaultsFile {
     }
 
     private static String unknown(final String name) {
-        List<Object> known = new ArrayList<>(AnalysisDefaults.FIELDS);
+        List<Object> known = new ArrayList<>(HostDefaults.FIELDS);
         String near = PolicyReader.nearest(name, known);
         return (near != null ? "unknown field; did you mean '%s'?".formatted(near)
                 : "is not a setting a host may default; the file takes %s, and every other setting belongs in the policy"
-                        .formatted(String.join(", ", AnalysisDefaults.FIELDS)));
+                        .formatted(String.join(", ", HostDefaults.FIELDS)));
     }
 
     private static String text(final Path file, final JsonNode tree, final String field) {
@@ -133,14 +136,14 @@ public final class DefaultsFile {
         return value.textValue();
     }
 
-    private static Integer number(final Path file, final JsonNode tree, final String field) {
+    private static Integer number(final Path file, final JsonNode tree, final String field, final int least) {
         JsonNode value = tree.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
         if (!value.canConvertToInt() || !value.isIntegralNumber()) {
-            throw refuse(file, field, "'%s' is not a whole number; give 0 or more".formatted(
-                    PolicyReader.shorten(value.asText())), null);
+            throw refuse(file, field, "'%s' is not a whole number; give %d or more".formatted(
+                    PolicyReader.shorten(value.asText()), least), null);
         }
         return value.intValue();
     }

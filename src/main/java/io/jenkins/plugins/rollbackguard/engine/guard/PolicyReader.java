@@ -62,9 +62,9 @@ import io.jenkins.plugins.rollbackguard.engine.health.syntax.ThresholdParser;
  * line: the source, the path of the field ({@code probes[1].failIf}), the value (shortened beyond
  * {@value #MAX_VALUE} characters) and the fix, never a Java class name or a stack trace. After the schema, the
  * reader checks what the schema cannot: thresholds that can never or always hold, and percentages compared with
- * an HTTP probe's latency. A reader made with a host's {@link AnalysisDefaults} lays them under what each probe's
- * analysis leaves unset (the policy's value &gt; the host's default &gt; the engine's), and {@code explain} says where
- * each effective value came from.
+ * an HTTP probe's latency. A reader made with a host's {@link HostDefaults} lays them under what the policy
+ * ({@code cooldown}, {@code keepGood}) and each probe's analysis leave unset (the policy's value &gt; the host's
+ * default &gt; the engine's), and {@code explain} says where each effective value came from.
  */
 public final class PolicyReader {
     /** The largest policy accepted, in bytes (and, for text given as a string, in characters). */
@@ -94,12 +94,12 @@ public final class PolicyReader {
     private static final ObjectMapper YAML = configure(JsonMapper.builder(yamlFactory()));
     private static final ObjectMapper JSON = configure(JsonMapper.builder(jsonFactory()));
 
-    /** The host's defaults for what a probe's analysis leaves unset ({@link AnalysisDefaults#NONE}: the engine's). */
-    private final AnalysisDefaults defaults;
+    /** The host's defaults for what a policy and its probes leave unset ({@link HostDefaults#NONE}: the engine's). */
+    private final HostDefaults defaults;
 
     /** Creates a reader that fills what a policy leaves unset with the engine's defaults. */
     public PolicyReader() {
-        this(AnalysisDefaults.NONE);
+        this(HostDefaults.NONE);
     }
 
     /**
@@ -111,6 +111,18 @@ public final class PolicyReader {
      *         the host's defaults: the Jenkins global configuration, or the CLI's {@code defaults.yaml}
      */
     public PolicyReader(final AnalysisDefaults defaults) {
+        this(HostDefaults.of(defaults));
+    }
+
+    /**
+     * Creates a reader that fills what a policy leaves unset with a host's defaults, then the engine's: for
+     * {@code cooldown}, {@code keepGood} and each probe's analysis, the policy's value &gt; the host's default &gt;
+     * the engine's default.
+     *
+     * @param defaults
+     *         the host's defaults: the Jenkins global configuration, or the CLI's {@code defaults.yaml}
+     */
+    public PolicyReader(final HostDefaults defaults) {
         this.defaults = defaults;
     }
 

@@ -25,8 +25,8 @@ import io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus;
  * for every unset one, no Jenkins global default), which the glue cannot be run for here; the file side is read by the
  * CLI's reader. Both Jenkins hosts translate the probe with that one code ({@code InlinePolicy.probes}, checked by
  * InlineProbeHostsConventionTest); what the freestyle step adds is its policy without a file, built as
- * {@code PolicyLoader.formOnly} builds it (the form's fields and the global cooldown and keepGood, read by the same
- * reader), and {@link Policy#withProbes}, which lays the inline probes over a policy.
+ * {@code PolicyLoader.formOnly} builds it (the form's fields read by the same reader, with the global cooldown and
+ * keepGood as its host defaults), and {@link Policy#withProbes}, which lays the inline probes over a policy.
  */
 class InlineProbeTwinTest {
     private static final Instant T0 = Instant.parse("2026-12-02T18:00:00Z");
@@ -61,9 +61,9 @@ class InlineProbeTwinTest {
     @Test
     void shouldGuardAFreestyleFormWithoutPolicyFileAsThePolicyFileDoes() {
         Policy fromFile = new PolicyReader().parse("policy.yaml", POLICY);
-        // PolicyLoader.formOnly: the global cooldown and keepGood (here the engine's own), then the form's environment
-        Policy form = new PolicyReader().parse("the step \"Record rollback point\"",
-                "{\"cooldown\":\"15m\",\"keepGood\":5,\"environment\":\"prod\"}");
+        // PolicyLoader.formOnly: the form's environment, read with the global defaults (here the engine's own)
+        Policy form = new PolicyReader(HostDefaults.engine()).parse("the step \"Record rollback point\"",
+                "{\"environment\":\"prod\"}");
 
         Policy freestyle = form.withProbes(List.of(inline(1)));
 
