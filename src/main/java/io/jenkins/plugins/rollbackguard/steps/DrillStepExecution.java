@@ -105,10 +105,17 @@ public class DrillStepExecution extends StepExecution {
         }
         Run<?, ?> run = getContext().get(Run.class);
         if (run.getCause(RollbackCause.class) != null) { // in memory: the CauseAction is a persisted action
-            throw new AbortException(("rollbackGuardDrill: %s is a reverting build (a drill's leg or a rollback), "
-                    + "which runs the Jenkinsfile again, and a drill started there would drill again from each of its "
-                    + "legs; skip the step when the build has a RollbackCause, or run the drill from a job of its own")
-                    .formatted(run.getFullDisplayName()));
+            // A leg (or a rollback) runs the deploy job's Jenkinsfile again: a drill started there would drill again
+            // from each of its legs. Skipped, not failed: the leg's own deploy was judged by its guard, and a red
+            // leg would look like a failed restore to the operator reading the job page.
+            getContext().get(TaskListener.class).getLogger().println(("rollbackGuardDrill: skipped: %s is a reverting "
+                    + "build (a drill's leg or a rollback), which runs the Jenkinsfile again; a drill runs only in a "
+                    + "build started by a person, a trigger or cron").formatted(run.getFullDisplayName()));
+            Map<String, Object> skipped = new HashMap<>();
+            skipped.put("outcome", "SKIPPED");
+            skipped.put("explanation", "a reverting build does not drill");
+            getContext().onSuccess(skipped);
+            return true;
         }
         FlowNode node = getContext().get(FlowNode.class); // in memory: the node of this step
         Authentication authentication = new JenkinsFacade().getAuthentication(); // the build's

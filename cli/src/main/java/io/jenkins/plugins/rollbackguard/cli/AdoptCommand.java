@@ -73,13 +73,18 @@ final class AdoptCommand implements Callable<Integer> {
                                final String commit, final String dataVersion) throws java.io.IOException {
         // without --data-version the point records what a deploy would: a guard that compares data versions must
         // not find the adopted point without one
-        String version = dataVersion != null ? dataVersion : new GuardSession(host.services(policy.environment()),
-                policy, new io.jenkins.plugins.rollbackguard.engine.guard.Timeline(host.scheduler()::now,
-                host.listener())).dataVersion();
+        GuardSession session = new GuardSession(host.services(policy.environment()), policy,
+                new io.jenkins.plugins.rollbackguard.engine.guard.Timeline(host.scheduler()::now, host.listener()));
+        // the data head as it is, when the policy reads one: a rollback to this point compares migrations with it
+        java.util.Optional<io.jenkins.plugins.rollbackguard.engine.ledger.SeenHead> head = dataVersion != null
+                ? java.util.Optional.empty() : session.dataHead();
+        String version = dataVersion != null ? dataVersion : head.isPresent() ? null : session.dataVersion();
         ArtifactRef stored = host.artifacts(policy.environment()).put(artifact);
         RollbackPoint.Builder draft = RollbackPoint.builder(policy.environment(),
                         PointSource.cli("adopt-" + UUID.randomUUID())).artifact(stored).gitCommit(commit)
                 .dataVersion(version).adopted().attribute(RollbackPlanner.TRIGGER, "adopt");
+        head.ifPresent(seen -> draft.dataHead(seen).dataVersion(seen.head().isNone() && policy.tracksDataImplicitly()
+                ? null : seen.head().head()));
         CommandDeployer.record(command).forEach(draft::attribute); // a revert to it runs from anywhere
         return host.ledger().record(draft
                 .attribute(GuardSession.POLICY, new PolicyReader().mapper().writeValueAsString(policy)),

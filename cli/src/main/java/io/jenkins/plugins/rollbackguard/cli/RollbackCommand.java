@@ -100,8 +100,10 @@ final class RollbackCommand implements Callable<Integer> {
     /** Under the lease: what runs now is read again, since a deploy may have finished while this one waited. */
     private int rollBack(final GuardServices services, final Ledger ledger, final EnvironmentName env,
                          final Timeline timeline, final long targetId, final PrintWriter out) {
-        RollbackPoint leaving = current(ledger, env);
-        Policy policy = policy(leaving);
+        Policy policy = policy(current(ledger, env));
+        // the head now: the application may have migrated since its watch ended (it is kept on the point)
+        RollbackPoint leaving = new GuardSession(services, policy, timeline).observeDataHead(current(ledger, env),
+                "rollback");
         String actor = by != null ? by : System.getProperty("user.name");
         RollbackPlanner planner = new RollbackPlanner(ledger, services.artifacts(), services.scheduler()::now);
         if (acrossDataVersion) {

@@ -32,6 +32,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *         when it was read
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// isX() methods are no properties: an @JsonIgnore on isHalfApplied() made Jackson drop the halfApplied component
+// when a head was read back from the ledger (a restart forgot a half-applied migration)
+@com.fasterxml.jackson.annotation.JsonAutoDetect(isGetterVisibility = com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE)
 public record DataHead(String tool, String table, String head, List<Migration> applied, String halfApplied,
                        Instant readAt) implements Serializable {
     @Serial
@@ -66,7 +69,6 @@ public record DataHead(String tool, String table, String head, List<Migration> a
     }
 
     /** @return whether a migration is half-applied */
-    @JsonIgnore
     public boolean isHalfApplied() {
         return halfApplied != null;
     }

@@ -3,7 +3,6 @@ package io.jenkins.plugins.rollbackguard.engine.guard;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -190,9 +189,10 @@ public final class Decisions {
         requireReason(reason, "roll back %s across a data-version change".formatted(environment));
         RollbackPoint leaving = ledger.point(environment, leavingId);
         RollbackPoint target = ledger.point(environment, targetId);
-        String now = leaving.dataVersion();
-        String then = target.dataVersion();
-        if (now == null || then == null || Objects.equals(now, then)) {
+        String[] versions = DataCompatibility.versions(leaving, target);
+        String now = versions[0];
+        String then = versions[1];
+        if (!DataCompatibility.changed(leaving, target)) {
             throw new GuardRefusedException(("%s and %s have the same data version (%s): roll back without "
                     + "--across-data-version").formatted(leaving.label(), target.label(), now == null ? then : now));
         }

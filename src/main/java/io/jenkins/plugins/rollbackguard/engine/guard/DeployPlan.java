@@ -26,9 +26,26 @@ import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
  *         what a trip of this deploy would start
  * @param timeline
  *         preflight's and sampling's lines, in order
+ * @param dataPreview
+ *         the data decision a revert after this deploy would meet, read from the database and the pending migrations
+ *         (the data head now and the scripts of {@code dataVersion.migrations} not applied yet), or null to derive it
+ *         from the data versions
  */
 public record DeployPlan(String environment, long nextPoint, Map<String, Baseline> baselines, List<String> backups,
-                         String dataVersion, RevertPlan revert, List<Timeline.Entry> timeline) {
+                         String dataVersion, RevertPlan revert, List<Timeline.Entry> timeline, String dataPreview) {
+    /**
+     * A plan whose data decision is derived from the data versions.
+     *
+     * @param environment the environment @param nextPoint the id the point would get
+     * @param baselines the baselines @param backups the backups it would take
+     * @param dataVersion the data version @param revert what a trip would start @param timeline the lines
+     */
+    public DeployPlan(final String environment, final long nextPoint, final Map<String, Baseline> baselines,
+                      final List<String> backups, final String dataVersion, final RevertPlan revert,
+                      final List<Timeline.Entry> timeline) {
+        this(environment, nextPoint, baselines, backups, dataVersion, revert, timeline, null);
+    }
+
     /** Copies the collections. */
     public DeployPlan {
         baselines = Map.copyOf(baselines);
@@ -61,6 +78,9 @@ public record DeployPlan(String environment, long nextPoint, Map<String, Baselin
 
     /** The data-version decision a revert would meet, said once. */
     private String dataDecision() {
+        if (dataPreview != null) {
+            return dataPreview;
+        }
         if (dataVersion == null) {
             return "not tracked (no dataVersion in the policy): a revert does not check data compatibility";
         }

@@ -327,19 +327,25 @@ public final class GuardMachine {
         preflight.check(request, false);
         preflight.reach(request, built);
         Map<String, Baseline> baselines = session.baselines(null, Map.of(), host::probe, stopAsked).join();
-        String dataVersion = request.dataVersion() != null ? request.dataVersion() : session.dataVersion();
+        Optional<io.jenkins.plugins.rollbackguard.engine.ledger.SeenHead> head = session.data().tracks()
+                ? session.dataHead() : Optional.empty();
+        String dataVersion = request.dataVersion() != null ? request.dataVersion()
+                : session.data().tracks() ? head.map(session.data()::versionOf).orElse(null) : session.dataVersion();
         Ledger ledger = ledger();
         boolean known = ledger.environments().contains(policy.environment());
-        RollbackPoint draft = RollbackPoint.builder(policy.environment(), request.source())
-                .id(known ? ledger.size(policy.environment()) + 1 : 1).dataVersion(dataVersion).build();
+        RollbackPoint.Builder building = RollbackPoint.builder(policy.environment(), request.source())
+                .id(known ? ledger.size(policy.environment()) + 1 : 1).dataVersion(dataVersion);
+        head.ifPresent(building::dataHead);
+        RollbackPoint draft = building.build();
         RevertPlan revert = known
                 ? new RollbackPlanner(ledger, services.artifacts(), services.scheduler()::now).previewAutomatic(policy, draft)
                 : new RevertPlan.Manual(draft, "it is the first deploy to '%s': there is no point to return to (record what "
                         .formatted(policy.environment()) + "runs now with 'adopt')");
         List<String> backups = policy.backups().stream().map(spec -> spec.describe()
                 + (policy.onBackupFailure() == Policy.OnBackupFailure.WARN ? " (onBackupFailure: warn)" : "")).toList();
+        String preview = head.map(seen -> DataPreview.describe(policy, seen, revert)).orElse(null);
         return new DeployPlan(policy.environment().value(), draft.id(), baselines, backups, dataVersion, revert,
-                timeline.entries());
+                timeline.entries(), preview);
     }
 
     private List<Probe> resolve(final Preflight preflight, final DeployRequest request) {
@@ -465,6 +471,7 @@ public final class GuardMachine {
         }
         else {
             next = work(() -> {
+                session.data().observe(current(deployed), "after-deploy"); // what the deploy command migrated
                 synchronized (deciding) {
                     checkNotStopped();
                     Instant deadline = services.scheduler().now().plus(plannedWatch());
@@ -588,6 +595,7 @@ public final class GuardMachine {
                 timeline.add("backup", "%s backup %s of %s%s: %d bytes in %d ms, verified: %s".formatted(spec.kind(),
                         manifest.id(), spec.describe(), adopted.isPresent() ? " (taken before the restart)" : "",
                         manifest.size(), manifest.duration().toMillis(), manifest.verification().detail()));
+                rowsAfterBackup(remembered, spec, manifest);
             }
             catch (RuntimeException e) {
                 if (stopped != null) {
@@ -607,6 +615,25 @@ public final class GuardMachine {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Counts the policy's business tables right after a database backup, for the data-loss window of a restore of
+     * it (rows written since = the count then against the count at the restore).
+     */
+    private void rowsAfterBackup(final RollbackPoint at, final BackupSpec spec, final BackupManifest manifest) {
+        DataVersionSpec data = policy.dataTracking();
+        boolean database = spec.kind() == io.jenkins.plugins.rollbackguard.engine.backup.BackupKind.POSTGRES
+                || spec.kind() == io.jenkins.plugins.rollbackguard.engine.backup.BackupKind.MYSQL;
+        if (data == null || data.businessTables().isEmpty() || !database) {
+            return;
+        }
+        Map<String, Long> counts = session.data().countRows(spec);
+        if (!counts.isEmpty()) {
+            ledger().update(at.environment(), at.id(), "guard", "rows counted after backup " + manifest.id(),
+                    builder -> builder.attribute(DataHeadObserver.ROWS + manifest.id(), DataHeadObserver.writeCounts(counts)));
+            timeline.add("data", "rows after backup %s: %s".formatted(manifest.id(), DataHeadObserver.describeCounts(counts)));
+        }
     }
 
     // ---- watch and verdict
@@ -721,6 +748,7 @@ public final class GuardMachine {
                 keepSnapshots(watched, finished, true);
             }
             takeVerdict(GuardState.Phase.WATCHING);
+            session.data().observe(watched, "watch-end"); // the application may have migrated as it started
             Map<String, String> responses = finished == null ? Map.of() : finished.lastResponses();
             return new Done(finishNow(trips().withResponses(responses).onWatch(current(watched), result,
                     host.reverter())));

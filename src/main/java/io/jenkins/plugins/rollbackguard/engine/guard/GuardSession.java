@@ -66,6 +66,7 @@ public final class GuardSession {
     private final Timeline timeline;
     private final Notifier notifier;
     private final ProbeFactory probes;
+    private volatile DataHeadObserver dataHeads;
     private final List<java.util.concurrent.CompletableFuture<Void>> pending =
             java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -445,8 +446,12 @@ public final class GuardSession {
     RollbackPoint record(final DeployRequest request, final GuardState state) {
         RollbackPoint.Builder draft = RollbackPoint.builder(policy.environment(), request.source())
                 .artifacts(request.artifacts()).gitCommit(request.gitCommit()).revertOf(request.revertOf())
-                .dataVersion(request.dataVersion() != null ? request.dataVersion() : dataVersion())
                 .attribute(RollbackPlanner.TRIGGER, request.trigger()).attribute(POLICY, policyJson());
+        Optional<io.jenkins.plugins.rollbackguard.engine.ledger.SeenHead> head = data().tracks()
+                ? data().read("before-deploy", !request.isRevert()) : Optional.empty();
+        draft.dataVersion(request.dataVersion() != null ? request.dataVersion()
+                : head.isPresent() ? null : data().tracks() ? null : dataVersion());
+        head.ifPresent(seen -> data().apply(draft, seen)); // what the database holds: a revert's too
         SecretParameters.mask(policy, request.parameters(), (ResolvedSecrets) services.secrets(),
                 line -> timeline.add("record", line)).forEach(draft::parameter);
         request.attributes().forEach(draft::attribute);
@@ -467,9 +472,12 @@ public final class GuardSession {
      *         when the policy tracks none
      */
     public String dataVersion() {
-        DataVersionSpec spec = policy.dataVersion();
+        DataVersionSpec spec = policy.dataTracking();
         if (spec == null) {
             return null;
+        }
+        if (spec.readsDatabase()) {
+            return dataHead().map(data()::versionOf).orElse(null);
         }
         if (spec.value() != null) {
             return spec.value();
@@ -480,6 +488,42 @@ public final class GuardSession {
             throw new GuardException("dataVersion.command %s failed: %s".formatted(spec.command(), result.summary()));
         }
         return result.stdout().strip();
+    }
+
+    /**
+     * Reads the data head now, as a deploy recorded now would see it before its deploy command.
+     *
+     * @return the head, or empty when the policy reads none from a database (or, without a dataVersion field, the read
+     *         failed: said on the timeline)
+     * @throws GuardRefusedException
+     *         when the policy's dataVersion asks for the database and its head cannot be read
+     */
+    public Optional<io.jenkins.plugins.rollbackguard.engine.ledger.SeenHead> dataHead() {
+        return data().read("before-deploy", true);
+    }
+
+    /**
+     * Reads the data head now and keeps it on a point (a rollback asked by a person reads it before it is planned: the
+     * application may have migrated since the watch).
+     *
+     * @param point
+     *         the point that runs now
+     * @param phase
+     *         when, for the ledger ({@code rollback})
+     * @return the point, with the head when one was read
+     */
+    public RollbackPoint observeDataHead(final RollbackPoint point, final String phase) {
+        return data().observe(point, phase);
+    }
+
+    /** @return what reads and keeps this session's data heads (one per session: a failed implicit read is said once) */
+    DataHeadObserver data() {
+        DataHeadObserver observer = dataHeads;
+        if (observer == null) {
+            observer = new DataHeadObserver(services, policy, timeline);
+            dataHeads = observer;
+        }
+        return observer;
     }
 
     private String policyJson() {

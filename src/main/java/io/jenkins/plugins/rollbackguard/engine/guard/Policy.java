@@ -215,6 +215,34 @@ public record Policy(EnvironmentName environment, List<ProbeSpec> probes, List<B
     }
 
     /**
+     * Returns where the data version comes from: the policy's {@code dataVersion}, or, when it has none but backs up
+     * a PostgreSQL or MariaDB/MySQL database, that database's migration head ({@link DataVersionSpec#database()}):
+     * no configuration beyond the backup's connection. See {@link #tracksDataImplicitly()}.
+     *
+     * @return the source, or null when the data version is not tracked
+     */
+    public DataVersionSpec dataTracking() {
+        if (dataVersion != null) {
+            return dataVersion;
+        }
+        return backups.stream().anyMatch(Policy::isDatabase) ? DataVersionSpec.database() : null;
+    }
+
+    /**
+     * @return whether the data version is read from a database backup's connection without a {@code dataVersion}
+     *         field: a read that fails, or a database without migration history, then tracks nothing (a warning)
+     *         instead of refusing the deploy
+     */
+    public boolean tracksDataImplicitly() {
+        return dataVersion == null && dataTracking() != null;
+    }
+
+    private static boolean isDatabase(final BackupSpec spec) {
+        return spec.kind() == io.jenkins.plugins.rollbackguard.engine.backup.BackupKind.POSTGRES
+                || spec.kind() == io.jenkins.plugins.rollbackguard.engine.backup.BackupKind.MYSQL;
+    }
+
+    /**
      * Returns this policy with other probes: a host's inline probes, which replace the file's (every Jenkins host does
      * the same: inline probes, when there are any, are the probes; none inline keeps the file's).
      *

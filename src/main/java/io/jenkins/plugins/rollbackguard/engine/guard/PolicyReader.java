@@ -187,7 +187,15 @@ public final class PolicyReader {
                 return token == JsonToken.VALUE_TRUE;
             }
             if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
-                throw InvalidFormatException.from(p, "a number is not a boolean", p.getNumberValue(), Boolean.class);
+                Object number;
+                try {
+                    number = p.getNumberValue();
+                }
+                catch (NumberFormatException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                    // YAML's .inf and .nan have no number value: shown as written, and still as a number
+                    number = new StringBuilder(p.getText());
+                }
+                throw InvalidFormatException.from(p, "a number is not a boolean", number, Boolean.class);
             }
             if (token == JsonToken.VALUE_STRING) {
                 throw InvalidFormatException.from(p, "text is not a boolean", p.getText(), Boolean.class);
@@ -703,7 +711,8 @@ public final class PolicyReader {
      */
     private static String under(final String path, final String message) {
         String last = path.substring(Math.max(path.lastIndexOf('.'), path.lastIndexOf(']')) + 1);
-        return !last.isEmpty() && message.startsWith(last + ": ")
+        return !last.isEmpty() && (message.startsWith(last + ": ") || message.startsWith(last + ".")
+                || message.startsWith(last + "["))
                 ? path.substring(0, path.length() - last.length()) + message : path + ": " + message;
     }
 

@@ -68,6 +68,9 @@ final class PolicySecrets {
         hooks(names, "hooks.beforeRevert", policy.hooks().beforeRevert());
         hooks(names, "hooks.afterRevert", policy.hooks().afterRevert());
         environment(names, "deploySecretEnvironment", policy.deploySecretEnvironment());
+        if (policy.dataVersion() != null && policy.dataVersion().undo() != null) {
+            environment(names, "dataVersion.undo.secretEnvironment", policy.dataVersion().undo().secretEnvironment());
+        }
         return names;
     }
 

@@ -21,18 +21,36 @@ public sealed interface RevertPlan permits RevertPlan.Revert, RevertPlan.Manual 
      *         database backups of the target to restore before the code (data-version change allowed by policy)
      * @param reason
      *         why this target
+     * @param dataWarning
+     *         what the person should know about the data (the schema stays forward: the migrations crossed are declared
+     *         backward compatible), or null
+     * @param undo
+     *         whether the policy's {@code dataVersion.undo} runs first, and the head must come back to the target's
      */
-    record Revert(RollbackPoint leaving, RollbackPoint target, List<BackupRef> dataRestore, String reason)
-            implements RevertPlan {
+    record Revert(RollbackPoint leaving, RollbackPoint target, List<BackupRef> dataRestore, String reason,
+                  String dataWarning, boolean undo) implements RevertPlan {
         /** Copies the list. */
         public Revert {
             dataRestore = List.copyOf(dataRestore);
         }
 
+        /**
+         * A revert that changes nothing of the data beyond restoring the backups listed.
+         *
+         * @param leaving the point left @param target the point returned to
+         * @param dataRestore the backups restored first @param reason why this target
+         */
+        public Revert(final RollbackPoint leaving, final RollbackPoint target, final List<BackupRef> dataRestore,
+                      final String reason) {
+            this(leaving, target, dataRestore, reason, null, false);
+        }
+
         @Override
         public String describe() {
-            return "revert %s to %s%s: %s".formatted(leaving.label(), target.label(),
-                    dataRestore.isEmpty() ? "" : " restoring " + dataRestore.size() + " database backup(s)", reason);
+            return "revert %s to %s%s%s: %s%s".formatted(leaving.label(), target.label(),
+                    dataRestore.isEmpty() ? "" : " restoring " + dataRestore.size() + " database backup(s)",
+                    undo ? " after the policy's data undo" : "", reason,
+                    dataWarning == null ? "" : "; WARNING: " + dataWarning);
         }
     }
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -141,11 +140,18 @@ public final class RollbackPlanner {
 
     private RevertPlan dataGuard(final Policy policy, final RollbackPoint leaving, final RollbackPoint target,
                                  final String why) {
-        String now = leaving.dataVersion();
-        String then = target.dataVersion();
-        if (now == null || then == null || Objects.equals(now, then)) {
+        Optional<String> half = DataCompatibility.halfApplied(leaving);
+        if (half.isPresent()) { // before anything else: no code or data goes back over a migration stopped half-way
+            return new RevertPlan.Manual(leaving, ("%s: '%s' is frozen before any revert; repair the migration (flyway "
+                    + "repair, release the Liquibase lock, clear golang-migrate's dirty flag) and check the data, then "
+                    + "reset the circuit or roll back by hand").formatted(half.get(), leaving.environment()));
+        }
+        if (!DataCompatibility.changed(leaving, target)) {
             return new RevertPlan.Revert(leaving, target, List.of(), why);
         }
+        String[] versions = DataCompatibility.versions(leaving, target);
+        String now = versions[0];
+        String then = versions[1];
         Optional<Boolean> allowed = Decisions.dataOverride(leaving, target);
         if (allowed.isPresent()) { // a person decided to cross the data-version change: one override, recorded
             List<BackupRef> restore = allowed.get() ? Decisions.restorable(target) : List.of();
@@ -156,20 +162,66 @@ public final class RollbackPlanner {
                     + "(%s)").formatted(why, now, then, restore.isEmpty() ? "the data is not restored"
                     : "restoring %d backup(s) of #%d first".formatted(restore.size(), target.id())));
         }
-        List<BackupRef> databases = target.backups().stream()
-                .filter(b -> ("postgres".equalsIgnoreCase(b.kind()) || "mysql".equalsIgnoreCase(b.kind())) && b.verifiedAt() != null)
-                .toList();
+        DataVersionSpec data = policy.dataTracking();
+        List<io.jenkins.plugins.rollbackguard.engine.data.Migration> crossed = DataCompatibility.crossed(leaving, target);
+        List<io.jenkins.plugins.rollbackguard.engine.data.Migration> blocking =
+                DataCompatibility.blocking(crossed, leaving, data);
+        if (!crossed.isEmpty() && blocking.isEmpty()) {
+            String warning = ("the schema stays forward at %s: the code of #%d runs on it, since %s %s declared "
+                    + "backward compatible (expand)").formatted(now, target.id(), DataCompatibility.names(crossed),
+                    crossed.size() == 1 ? "is" : "are");
+            return new RevertPlan.Revert(leaving, target, List.of(), "%s; data version %s -> %s crosses expand "
+                    .formatted(why, now, then) + "migrations only", warning, false);
+        }
+        String across = blocking.isEmpty() ? "" : " through %s, not declared backward compatible (no '-- %s' marker, "
+                .formatted(DataCompatibility.names(blocking), DataCompatibility.MARKER)
+                + "Liquibase label or context 'expand', or dataVersion.compatible entry)";
+        if (data != null && data.undo() != null) {
+            return new RevertPlan.Revert(leaving, target, List.of(), ("%s; data version %s -> %s%s: the policy's undo "
+                    + "%s runs first, and the data head must come back to %s").formatted(why, now, then, across,
+                    data.undo().command(), then), null, true);
+        }
+        List<BackupRef> databases = databaseBackupAtHeadOf(leaving, target);
         if (policy.allowDataRestore() && !databases.isEmpty()) {
-            return new RevertPlan.Revert(leaving, target, databases, "%s; data version %s -> %s, restoring its database backup taken %s"
-                    .formatted(why, now, then, databases.get(0).takenAt()));
+            return new RevertPlan.Revert(leaving, target, databases, "%s; data version %s -> %s%s, restoring its database "
+                    .formatted(why, now, then, across) + "backup taken %s".formatted(databases.get(0).takenAt()));
         }
         String remedy = databases.isEmpty()
-                ? "#%d has no verified database backup to restore".formatted(target.id())
+                ? "no verified database backup holds the data at the head of #%d".formatted(target.id())
                 : "the policy does not allow restoring data (allowDataRestore: false)";
-        return new RevertPlan.Manual(leaving, ("data version changed from %s (#%d) to %s (#%d): rolling the code back "
-                + "without the data could break it, and %s; to cross it on purpose: rollback-guard rollback --env %s "
-                + "--to %d --across-data-version [--restore-data] --reason ...").formatted(then, target.id(), now,
-                leaving.id(), remedy, leaving.environment(), target.id()));
+        return new RevertPlan.Manual(leaving, ("data version changed from %s (#%d) to %s (#%d)%s: rolling the code back "
+                + "without the data could break it, the policy declares no dataVersion.undo, and %s; to cross it on "
+                + "purpose: rollback-guard rollback --env %s --to %d --across-data-version [--restore-data] --reason ...")
+                .formatted(then, target.id(), now, leaving.id(), across, remedy, leaving.environment(), target.id()));
+    }
+
+    /**
+     * The verified database backups that hold the data as the target's code left it. With data heads, that is the
+     * backup taken before the deploy of the newest point after the target (up to the one left) whose head before its
+     * deploy was the target's head: taken just before the migrations that a rollback must undo. Without heads (a data
+     * version given as a value or a command), the target's own database backups.
+     */
+    private List<BackupRef> databaseBackupAtHeadOf(final RollbackPoint leaving, final RollbackPoint target) {
+        if (target.lastHead().isEmpty()) {
+            return databases(target);
+        }
+        String head = target.lastHead().get().head().head();
+        for (RollbackPoint p : ledger.history(leaving.environment(), 0, Math.min(HISTORY_SCAN, Math.max(1,
+                ledger.size(leaving.environment()))))) {
+            if (p.id() > leaving.id() || p.id() < target.id()) {
+                continue;
+            }
+            boolean atHead = !p.dataHeads().isEmpty() && p.dataHeads().get(0).head().head().equals(head);
+            if (atHead && !databases(p).isEmpty()) {
+                return databases(p);
+            }
+        }
+        return List.of();
+    }
+
+    private static List<BackupRef> databases(final RollbackPoint point) {
+        return point.backups().stream().filter(b -> ("postgres".equalsIgnoreCase(b.kind())
+                || "mysql".equalsIgnoreCase(b.kind())) && b.verifiedAt() != null).toList();
     }
 
     private Optional<String> cooldown(final EnvironmentName environment, final Duration cooldown) {

@@ -33,6 +33,7 @@ public final class TripHandler {
     private final Timeline timeline;
     private final Notifier notifier;
     private final TripJournal journal;
+    private final DataHeadObserver data;
     private Map<String, String> responses = Map.of();
 
     /**
@@ -72,6 +73,7 @@ public final class TripHandler {
         this.timeline = timeline;
         this.notifier = notifier;
         this.journal = journal;
+        this.data = new DataHeadObserver(this.services, policy, timeline);
     }
 
     /**
@@ -192,7 +194,8 @@ public final class TripHandler {
      *         carries out the revert
      * @return the outcome
      */
-    GuardOutcome onBad(final RollbackPoint bad, final String explanation, final Reverter reverter) {
+    GuardOutcome onBad(final RollbackPoint tripped, final String explanation, final Reverter reverter) {
+        RollbackPoint bad = tripped.isRevert() ? tripped : data.observe(tripped, "trip"); // before any revert is planned
         send(GuardEvent.Type.TRIP, bad, explanation);
         if (bad.isRevert()) {
             if (bad.deployedAt() != null) { // watched, and its watch failed: its target is in doubt as well
@@ -224,6 +227,11 @@ public final class TripHandler {
      */
     public GuardOutcome execute(final RevertPlan plan, final Reverter reverter) {
         if (plan instanceof RevertPlan.Manual manual) {
+            if (DataCompatibility.halfApplied(manual.leaving()).isPresent()) { // frozen before any revert, even by hand
+                ledger().openCircuit(manual.leaving().environment(), mask(manual.reason()), "guard", manual.leaving().id());
+                timeline.add("freeze", "circuit OPEN for '%s': a migration is half-applied".formatted(
+                        manual.leaving().environment()));
+            }
             timeline.add("revert", plan.describe());
             ledger().note(manual.leaving().environment(), manual.leaving().id(), "planner", plan.describe());
             send(GuardEvent.Type.MANUAL_DECISION, manual.leaving(), manual.reason());
@@ -244,9 +252,28 @@ public final class TripHandler {
         timeline.add("revert", plan.describe());
         send(GuardEvent.Type.REVERT_STARTED, leaving, plan.describe());
         journal.revertStarted(leaving, revert.target()); // from here a restart cannot know what ran: in doubt
-        String restoreFailure = restoreData(revert);
+        if (revert.dataWarning() != null) {
+            timeline.add("data", "WARNING: " + revert.dataWarning());
+        }
+        DataRollback dataSide = new DataRollback(services, policy, timeline, data);
+        if (revert.undo()) {
+            String undoFailure = dataSide.undo(revert, hookEnv);
+            if (undoFailure != null) {
+                return frozen(leaving, undoFailure);
+            }
+        }
+        String restoreFailure = revert.dataRestore().isEmpty() ? null : dataSide.beforeRestore(revert);
+        if (restoreFailure == null) {
+            restoreFailure = restoreData(revert);
+        }
         if (restoreFailure != null) {
-            return stopped(leaving, restoreFailure);
+            return stopped(leaving, restoreFailure + DataRollback.dumpsOf(current(leaving)));
+        }
+        if (!revert.dataRestore().isEmpty()) {
+            String notBack = dataSide.afterRestore(revert);
+            if (notBack != null) {
+                return frozen(leaving, notBack + DataRollback.dumpsOf(current(leaving)));
+            }
         }
         GuardOutcome result = reverter.revert(revert);
         return reverted(revert, result);
@@ -299,8 +326,9 @@ public final class TripHandler {
         // the figures are the ledger's (Incidents), never computed here: every report gives the same three
         String figures = ledger().incident(leaving.environment(), leaving.id()).filter(i -> !i.drill())
                 .map(i -> "; " + i.describe()).orElse("");
-        String line = "restored %s: %s is GOOD; %s is REVERTED%s".formatted(
-                leaving.environment(), result.point().label(), leaving.label(), figures);
+        String line = "restored %s: %s is GOOD; %s is REVERTED%s%s%s".formatted(
+                leaving.environment(), result.point().label(), leaving.label(), figures,
+                revert.dataWarning() == null ? "" : "; WARNING: " + revert.dataWarning(), DataRollback.dumpsOf(current(leaving)));
         timeline.add("revert", line);
         send(GuardEvent.Type.REVERT_RESULT, leaving, line);
         return outcome(GuardOutcome.Result.REVERTED, reverted, line, result);
@@ -359,6 +387,12 @@ public final class TripHandler {
         return null;
     }
 
+    /** Stops a revert whose data did not come back: the environment is frozen (a manual rollback had not frozen it). */
+    private GuardOutcome frozen(final RollbackPoint leaving, final String reason) {
+        ledger().openCircuit(leaving.environment(), mask(reason), "guard", leaving.id());
+        return stopped(leaving, reason);
+    }
+
     private GuardOutcome stopped(final RollbackPoint leaving, final String reason) {
         String line = mask(reason);
         timeline.add("revert", line);
@@ -391,6 +425,10 @@ public final class TripHandler {
             boolean keep = p.status().isRestorable() && good < policy.keepGood() || p.status().isInFlight();
             if (p.status().isRestorable()) {
                 good++;
+            }
+            String dumps = p.attributes().get(DataHeadObserver.PRE_RESTORE_DUMPS);
+            if (dumps != null) { // the rows written before a data restore: kept as long as the point
+                protectedBackups.addAll(List.of(dumps.split(",")));
             }
             if (keep) {
                 p.backups().forEach(b -> protectedBackups.add(b.id()));

@@ -57,13 +57,18 @@ import io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation;
  *         why the verdict is what it is, as data (rule, baseline, observed value, change, threshold, samples): written
  *         once with the verdict; null before a verdict, for a verdict without one (a person's mark), and in journals
  *         and snapshots written before it existed
+ * @param dataHeads
+ *         the data heads read during the point's life (before and after the deploy, at the end of the watch, at a
+ *         trip), oldest first; empty for a point recorded before they were kept or whose data version is not read
+ *         from a database
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RollbackPoint(long id, EnvironmentName environment, PointSource source, List<ArtifactRef> artifacts,
                             String gitCommit, Map<String, String> parameters, String dataVersion,
                             List<BackupRef> backups, PointStatus status, String verdict, long revertOf,
                             String owner, Instant createdAt, Instant updatedAt, Instant deployedAt,
-                            Instant decidedAt, Map<String, String> attributes, VerdictExplanation explanation)
+                            Instant decidedAt, Map<String, String> attributes, VerdictExplanation explanation,
+                            List<SeenHead> dataHeads)
         implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
@@ -97,6 +102,31 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
         backups = backups == null ? List.of() : List.copyOf(backups);
         parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        dataHeads = dataHeads == null ? List.of() : List.copyOf(dataHeads);
+    }
+
+    /**
+     * A point without data heads (the components before they existed).
+     *
+     * @param id the id @param environment the environment @param source the source @param artifacts the artifacts
+     * @param gitCommit the commit @param parameters the parameters @param dataVersion the data version
+     * @param backups the backups @param status the status @param verdict the verdict @param revertOf the point reverted
+     * @param owner the owner @param createdAt recorded @param updatedAt changed @param deployedAt deployed
+     * @param decidedAt decided @param attributes the attributes @param explanation the verdict's explanation
+     */
+    public RollbackPoint(final long id, final EnvironmentName environment, final PointSource source,
+                         final List<ArtifactRef> artifacts, final String gitCommit, final Map<String, String> parameters,
+                         final String dataVersion, final List<BackupRef> backups, final PointStatus status,
+                         final String verdict, final long revertOf, final String owner, final Instant createdAt,
+                         final Instant updatedAt, final Instant deployedAt, final Instant decidedAt,
+                         final Map<String, String> attributes, final VerdictExplanation explanation) {
+        this(id, environment, source, artifacts, gitCommit, parameters, dataVersion, backups, status, verdict, revertOf,
+                owner, createdAt, updatedAt, deployedAt, decidedAt, attributes, explanation, null);
+    }
+
+    /** @return the newest data head read for this point, if any */
+    public java.util.Optional<SeenHead> lastHead() {
+        return dataHeads.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(dataHeads.get(dataHeads.size() - 1));
     }
 
     /**
@@ -154,6 +184,7 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
         private Instant decidedAt;
         private final Map<String, String> attributes = new LinkedHashMap<>();
         private VerdictExplanation explanation;
+        private final List<SeenHead> dataHeads = new ArrayList<>();
 
         private Builder(final EnvironmentName environment, final PointSource source) {
             this.environment = environment;
@@ -178,6 +209,7 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
             decidedAt = point.decidedAt;
             attributes.putAll(point.attributes);
             explanation = point.explanation;
+            dataHeads.addAll(point.dataHeads);
         }
 
         /** @param value the artifact to add @return this */
@@ -208,6 +240,19 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
         /** @param value the data version @return this */
         public Builder dataVersion(final String value) {
             dataVersion = value;
+            return this;
+        }
+
+        /**
+         * Adds a data head read now; it keeps its newest {@value SeenHead#KEPT} migrations and the heads before it keep
+         * their head only.
+         *
+         * @param value the head
+         * @return this
+         */
+        public Builder dataHead(final SeenHead value) {
+            dataHeads.replaceAll(SeenHead::headOnly);
+            dataHeads.add(value.trimmed());
             return this;
         }
 
@@ -303,7 +348,7 @@ public record RollbackPoint(long id, EnvironmentName environment, PointSource so
         public RollbackPoint build() {
             return new RollbackPoint(id, environment, source, artifacts, gitCommit, parameters, dataVersion, backups,
                     status, verdict, revertOf, owner, createdAt, updatedAt, deployedAt, decidedAt, attributes,
-                    explanation);
+                    explanation, dataHeads);
         }
     }
 }
