@@ -71,6 +71,7 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
     private String trials;
     @CheckForNull
     private Boolean counters;
+    private String baselineWindow;
 
     /**
      * Creates the probe.
@@ -337,6 +338,17 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
     }
 
     @CheckForNull
+    public String getBaselineWindow() {
+        return baselineWindow;
+    }
+
+    /** @param baselineWindow a Prometheus rate probe's history window for its baseline (docs/health.md) */
+    @DataBoundSetter
+    public void setBaselineWindow(@CheckForNull final String baselineWindow) {
+        this.baselineWindow = blankToNull(baselineWindow);
+    }
+
+    @CheckForNull
     public String getTimeout() {
         return timeout;
     }
@@ -395,7 +407,7 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
             builder.baselineSamples(baselineSamples);
         }
         builder.judge(judge).effect(effect).alpha(alpha).beta(beta).allowedRate(allowedRate).events(events)
-                .trials(trials).counters(counters); // the statistical judges (docs/health.md); unset is the engine's
+                .trials(trials).counters(counters).baselineWindow(baselineWindow); // the statistical judges (docs/health.md); unset is the engine's
         return builder.hostDefaults(defaults.interval(), defaults.duration(), defaults.failureLimit(),
                 defaults.consecutiveErrorLimit()).build(); // the engine's record checks every value
     }

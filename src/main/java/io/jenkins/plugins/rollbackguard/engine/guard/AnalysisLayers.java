@@ -30,7 +30,7 @@ final class AnalysisLayers {
             .map(RecordComponent::getName).toList();
     /** The statistical judges' settings: explained only for a probe that uses one (docs/health.md). */
     private static final Set<String> JUDGE_ONLY = Set.of("effect", "alpha", "beta", "allowedRate", "events", "trials",
-            "counters");
+            "counters", "baselineWindow");
 
     private final List<Set<String>> given;
     /** The policy-level fields the policy's text gives. */

@@ -577,8 +577,26 @@ public final class GuardSession {
             }
             else {
                 Metric metric = Metric.of(spec);
+                Probe probe = probeFor.apply(spec);
+                java.util.Optional<java.util.concurrent.CompletableFuture<Baseline>> history = spec.analysis()
+                        .baselineWindowDuration().flatMap(window -> Baseline.history(probe, window,
+                                services.scheduler().now(), before.getOrDefault(spec.name(), List.of()), samples -> {
+                                    timeline.stream("baseline", "%s: the counters %s before the deploy and at it: %s"
+                                            .formatted(spec.name(), spec.analysis().baselineWindow(), samples.stream()
+                                                    .map(m -> m.outcome() + (m.detail().isEmpty() ? ""
+                                                            : " (" + m.detail() + ")")).toList()));
+                                    recorder.accept(spec, samples);
+                                }));
+                if (history.isPresent()) {
+                    sampling.put(spec.name(), history.get().thenApply(baseline -> {
+                        timeline.add("baseline", "%s: read from the last %s of history".formatted(spec.name(),
+                                spec.analysis().baselineWindow()));
+                        return baseline;
+                    }));
+                    continue;
+                }
                 int count = spec.analysis().baselineSamples();
-                java.util.concurrent.CompletableFuture<Baseline> sampled = Baseline.sample(probeFor.apply(spec), count,
+                java.util.concurrent.CompletableFuture<Baseline> sampled = Baseline.sample(probe, count,
                         spec.analysis().intervalDuration(), services.scheduler(), services.executor(),
                         before.getOrDefault(spec.name(), List.of()), samples -> {
                             Measurement last = samples.get(samples.size() - 1);

@@ -66,13 +66,18 @@ import java.time.Duration;
  * @param counters
  *         whether {@code events} and {@code trials} are cumulative counters (each sample counts the difference with
  *         the one before, a decrease being a reset), default false: each sample's counts are its own
+ * @param baselineWindow
+ *         for a Prometheus rate probe with counters: the baseline is the counters' increase over this window before
+ *         the deploy, read from Prometheus' history in one pair of readings (at the deploy's start and this long
+ *         before it) instead of {@code baselineSamples} samples taken while the deploy waits; default none
  */
 public record AnalysisSettings(String interval, Integer count, String duration, String initialDelay,
                                Integer failureLimit, Integer consecutiveFailureLimit, Window window,
                                Integer consecutiveErrorLimit, Integer inconclusiveLimit, Integer minSamples,
                                ErrorPolicy onError, ErrorPolicy onNoData, Boolean dryRun, Integer baselineSamples,
                                String judge, String effect, Double alpha, Double beta, Double allowedRate,
-                               String events, String trials, Boolean counters)
+                               String events, String trials, Boolean counters,
+                               String baselineWindow)
         implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
@@ -105,6 +110,28 @@ public record AnalysisSettings(String interval, Integer count, String duration, 
                 kind == JudgeKind.MANN_WHITNEY ? MannWhitneyJudge.DEFAULT_MIN_SAMPLES : 5);
         JudgeSettings.check(kind, effect, alpha, beta, allowedRate, events, trials, counters);
         counters = counters != null && counters;
+        baselineWindow = baselineWindow == null || baselineWindow.isBlank() ? null : baselineWindow.strip();
+        if (baselineWindow != null) {
+            checkBaselineWindow(kind, counters, baselineWindow);
+        }
+    }
+
+    private static void checkBaselineWindow(final JudgeKind kind, final boolean counters, final String window) {
+        if (kind != JudgeKind.SEQUENTIAL || !counters) {
+            throw new IllegalArgumentException(("analysis.baselineWindow: '%s' reads the counters' history, so it "
+                    + "needs judge: sequential with counters: true; add both or remove analysis.baselineWindow")
+                    .formatted(window));
+        }
+        if (Durations.parse("analysis.baselineWindow", window).isZero()) {
+            throw new IllegalArgumentException("analysis.baselineWindow: must be positive, got '" + window
+                    + "'; give a window such as 1h, or remove it to sample the baseline");
+        }
+    }
+
+    /** @return the history window of the baseline, empty when the baseline is sampled */
+    public java.util.Optional<Duration> baselineWindowDuration() {
+        return baselineWindow == null ? java.util.Optional.empty()
+                : java.util.Optional.of(Durations.parse("analysis.baselineWindow", baselineWindow));
     }
 
     /**
@@ -147,7 +174,7 @@ public record AnalysisSettings(String interval, Integer count, String duration, 
             final Integer baselineSamples) {
         this(interval, count, duration, initialDelay, failureLimit, consecutiveFailureLimit, window,
                 consecutiveErrorLimit, inconclusiveLimit, minSamples, onError, onNoData, dryRun, baselineSamples, null,
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
     }
 
     /** @return how samples are judged */

@@ -28,6 +28,7 @@ public final class AnalysisSettingsBuilder {
     private String events;
     private String trials;
     private Boolean counters;
+    private String baselineWindow;
 
     AnalysisSettingsBuilder() {
         // use AnalysisSettings.builder()
@@ -220,6 +221,18 @@ public final class AnalysisSettingsBuilder {
     }
 
     /**
+     * Sets the history window of a counting Prometheus probe's baseline.
+     *
+     * @param baselineWindow
+     *         a duration such as 1h, or null to sample the baseline
+     * @return this
+     */
+    public AnalysisSettingsBuilder baselineWindow(final String baselineWindow) {
+        this.baselineWindow = baselineWindow;
+        return this;
+    }
+
+    /**
      * Fills what is still unset with a host's defaults (the Jenkins global configuration), between the values given
      * and the engine's defaults: given value &gt; host default &gt; engine default. A host default stands only where the
      * engine would use its own default: the duration only without a count, the failure limit only without a window
@@ -301,6 +314,7 @@ public final class AnalysisSettingsBuilder {
                 case "events" -> events = from.events();
                 case "trials" -> trials = from.trials();
                 case "counters" -> counters = from.counters();
+                case "baselineWindow" -> baselineWindow = from.baselineWindow();
                 default -> throw new IllegalArgumentException("analysis." + field + ": is not an analysis setting");
             }
         }
@@ -311,7 +325,7 @@ public final class AnalysisSettingsBuilder {
     public java.util.Set<String> given() {
         Object[] values = {interval, count, duration, initialDelay, failureLimit, consecutiveFailureLimit, window,
             consecutiveErrorLimit, inconclusiveLimit, minSamples, onError, onNoData, dryRun, baselineSamples, judge, effect,
-            alpha, beta, allowedRate, events, trials, counters};
+            alpha, beta, allowedRate, events, trials, counters, baselineWindow};
         java.lang.reflect.RecordComponent[] components = AnalysisSettings.class.getRecordComponents();
         java.util.Set<String> given = new java.util.LinkedHashSet<>();
         for (int i = 0; i < components.length; i++) {
@@ -326,6 +340,6 @@ public final class AnalysisSettingsBuilder {
     public AnalysisSettings build() {
         return new AnalysisSettings(interval, count, duration, initialDelay, failureLimit, consecutiveFailureLimit,
                 window, consecutiveErrorLimit, inconclusiveLimit, minSamples, onError, onNoData, dryRun,
-                baselineSamples, judge, effect, alpha, beta, allowedRate, events, trials, counters);
+                baselineSamples, judge, effect, alpha, beta, allowedRate, events, trials, counters, baselineWindow);
     }
 }

@@ -204,6 +204,42 @@ public record Baseline(double median, int samples, String reason, List<Measureme
         return result;
     }
 
+    /**
+     * Reads a counting probe's baseline from its provider's history ({@code analysis.baselineWindow}): the counters
+     * {@code window} before {@code now} and at {@code now}, both at once, so that the baseline counts the window's
+     * traffic and nobody waits for it. Two readings taken before (a machine resumed after a restart) are the baseline
+     * as they stand; fewer are read again.
+     *
+     * @param probe
+     *         the probe
+     * @param window
+     *         how far back the first reading is
+     * @param now
+     *         the deploy's start
+     * @param before
+     *         readings taken before
+     * @param onSample
+     *         told of both readings once they are in, on a reading's thread: it must not block
+     * @return the baseline, or empty when the probe keeps no history (sample it instead)
+     */
+    public static java.util.Optional<CompletableFuture<Baseline>> history(final Probe probe, final Duration window,
+            final java.time.Instant now, final List<Measurement> before,
+            final java.util.function.Consumer<List<Measurement>> onSample) {
+        if (before.size() >= 2) {
+            return java.util.Optional.of(CompletableFuture.completedFuture(median(List.copyOf(before))));
+        }
+        java.util.Optional<CompletableFuture<Measurement>> start = probe.sampleAt(now.minus(window));
+        if (start.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        CompletableFuture<Measurement> end = probe.sampleAt(now).orElseThrow();
+        return java.util.Optional.of(start.get().thenCombine(end, (first, last) -> {
+            List<Measurement> both = List.of(first, last);
+            onSample.accept(both);
+            return median(both);
+        }));
+    }
+
     private static void schedule(final Duration interval, final Probe probe, final int count,
             final Scheduler scheduler, final Executor executor, final List<Measurement> taken,
             final java.util.function.Consumer<List<Measurement>> onSample, final CompletableFuture<Baseline> result) {

@@ -44,4 +44,17 @@ public interface Probe {
     default java.util.Optional<String> lastResponse() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * Reads what the probe would have read at a past instant, from the provider's history: only a Prometheus probe
+     * can (an instant query with {@code time}); a counting probe's history baseline ({@code analysis.baselineWindow})
+     * is read so.
+     *
+     * @param at
+     *         the instant
+     * @return the reading, or empty when this probe keeps no history (its baseline is then sampled)
+     */
+    default java.util.Optional<java.util.concurrent.CompletableFuture<Measurement>> sampleAt(final java.time.Instant at) {
+        return java.util.Optional.empty();
+    }
 }

@@ -68,9 +68,15 @@ public sealed interface ProbeSpec extends Serializable permits HttpProbeSpec, Pr
      * @param analysis
      *         the probe's analysis
      * @throws IllegalArgumentException
-     *         naming the field and value, when one is no JSON pointer
+     *         naming the field and value, when one is no JSON pointer, or when a baseline window is given (only a
+     *         Prometheus probe reads history)
      */
     static void requirePointers(final AnalysisSettings analysis) {
+        if (analysis != null && analysis.baselineWindow() != null) {
+            throw new IllegalArgumentException(("analysis.baselineWindow: '%s' reads a baseline from Prometheus' "
+                    + "history, and only a Prometheus probe has one; remove it and sample the baseline with "
+                    + "analysis.baselineSamples").formatted(analysis.baselineWindow()));
+        }
         if (analysis == null || analysis.judgeKind() != io.jenkins.plugins.rollbackguard.engine.health.judge.JudgeKind
                 .SEQUENTIAL) {
             return;

@@ -47,7 +47,7 @@ class AnalysisSettingsPrecedenceTest {
     void shouldCopyTheGivenFieldsAndNameWhatIsSet() {
         AnalysisSettings full = new AnalysisSettings("2s", 10, "1m", "1s", 1, 2, new AnalysisSettings.Window(2, 3), 3, 4,
                 5, ErrorPolicy.FAIL, ErrorPolicy.IGNORE, true, 6, "sequential", "rise > 50%", 0.02, 0.05, 0.01, "/errors",
-                "/requests", true);
+                "/requests", true, "1h");
         java.util.List<String> every = java.util.Arrays.stream(AnalysisSettings.class.getRecordComponents())
                 .map(java.lang.reflect.RecordComponent::getName).toList();
 

@@ -14,7 +14,9 @@ import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds;
 
 /**
  * A probe replayed through the engine's own {@link Analysis} (its thresholds, or its statistical judge when the
- * settings name one): the baseline's samples one interval apart before the deploy, then one
+ * settings name one): the baseline's samples one interval apart before the deploy (or, with
+ * {@code analysis.baselineWindow}, the counters at the window's start and at the deploy, as Prometheus' history gives
+ * them), then one
  * {@link Analysis#record} per interval from the deploy on, at simulated instants.
  *
  * @param name
@@ -69,9 +71,15 @@ record EngineProbe(String name, String failIf, AnalysisSettings settings, int ju
         int interval = (int) settings.intervalDuration().toSeconds();
         Instant deploy = Instant.EPOCH.plusSeconds(trace.startOfDay());
         List<Measurement> before = new ArrayList<>();
-        int last = baselineToDeploy ? 0 : -interval;
-        for (int i = settings.baselineSamples() - 1; i >= 0; i--) {
-            before.add(sample(trace, last - i * interval, deploy, noData));
+        if (settings.baselineWindowDuration().isPresent()) { // the counters' history: the window's start, the deploy
+            before.add(sample(trace, -(int) settings.baselineWindowDuration().get().toSeconds(), deploy, noData));
+            before.add(sample(trace, 0, deploy, noData));
+        }
+        else {
+            int last = baselineToDeploy ? 0 : -interval;
+            for (int i = settings.baselineSamples() - 1; i >= 0; i--) {
+                before.add(sample(trace, last - i * interval, deploy, noData));
+            }
         }
         Thresholds thresholds = Thresholds.parse(name, failIf, null);
         Analysis analysis = new Analysis(name, settings, thresholds, Baseline.median(before), new Metric("", ""),

@@ -9,8 +9,14 @@ import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
 final class Judges {
     /** The name of the statistical judges' policy in the tables. */
     static final String STATISTICAL = "(c) statistical judges";
-    /** The same judges with the rate probes read every second, so that the interval does not bound the delay. */
-    static final String EVERY_SECOND = "(c') the same, rates every 1s";
+    /** The same judges with the rate probes read every 2 s. */
+    static final String EVERY_2S = "(c') the same, rates every 2s";
+    /** The example before the history baseline: the counters' baseline sampled for 5 minutes, read every 10 s. */
+    static final String SAMPLED = "(c0) before: sampled 5 min, every 10s";
+    /** The history window of the rate probes' baseline, as in the example. */
+    static final String HISTORY = "1h";
+    /** Seconds between the counters' readings, as in the example. */
+    static final int RATE_INTERVAL = 5;
     private static final int PROBES = 3;
     /** Seconds watched and seconds of baseline, as in the example. */
     private static final int WATCH = 600;
@@ -22,38 +28,41 @@ final class Judges {
 
     /** @return the policies (b) and (c), the probes of each in the order payments, errors, latency */
     static List<Policy> compared() {
-        return List.of(Policy.seed(), statistical(STATISTICAL, 10), statistical(EVERY_SECOND, 1));
+        return List.of(Policy.seed(), statistical(STATISTICAL, RATE_INTERVAL, HISTORY), statistical(EVERY_2S, 2,
+                HISTORY), statistical(SAMPLED, 10, null));
     }
 
     /**
      * The example "the seed policy with judges" of docs/health.md, every other setting at its default (alpha 0.01
      * for the deploy, split over the three probes; beta 0.1; the U test's minimum samples): {@code judge: sequential}
      * with {@code counters: true} for errors ({@code effect: rise > 200%}) and payments ({@code drop > 20%}),
-     * {@code judge: mann-whitney} for page-load ({@code rise > 25%}), every 10 s for 10 min, with 30 baseline
-     * samples (the 5 minutes before the deploy).
+     * {@code judge: mann-whitney} for page-load ({@code rise > 25%}, every 10 s for 10 min, 30 baseline samples); the
+     * counters read every 5 s for 10 min, their baseline the last hour of history ({@code baselineWindow: 1h}).
      *
      * @param name
      *         the policy's name
      * @param rateInterval
-     *         seconds between the counters' readings (10 in the example); the baseline still covers 5 minutes
+     *         seconds between the counters' readings (5 in the example)
+     * @param window
+     *         the counters' history window ({@code 1h} in the example), or null for 5 minutes of sampled baseline
      * @return the policy
      */
-    static Policy statistical(final String name, final int rateInterval) {
+    static Policy statistical(final String name, final int rateInterval, final String window) {
         return new Policy(name, List.of(
-                rate(Policy.PAYMENTS, "drop > 20%", rateInterval, (trace, t, at) -> Measurement.counted(at,
+                rate(Policy.PAYMENTS, "drop > 20%", rateInterval, window, (trace, t, at) -> Measurement.counted(at,
                         trace.paymentsOk(t), trace.payments(t), "")),
-                rate(Policy.ERRORS, "rise > 200%", rateInterval, (trace, t, at) -> Measurement.counted(at,
+                rate(Policy.ERRORS, "rise > 200%", rateInterval, window, (trace, t, at) -> Measurement.counted(at,
                         trace.errors(t), trace.requests(t), "")),
                 new EngineProbe(Policy.LATENCY, null, AnalysisSettings.builder().judge("mann-whitney")
                         .effect("rise > 25%").interval("10s").duration("10m").baselineSamples(30).build(), PROBES,
                         false, EngineProbe.value(Trace::latency))));
     }
 
-    private static ReplayedProbe rate(final String name, final String effect, final int interval,
+    private static ReplayedProbe rate(final String name, final String effect, final int interval, final String window,
             final EngineProbe.Sampler counters) {
         AnalysisSettings settings = AnalysisSettings.builder().judge("sequential").effect(effect).events("events")
                 .trials("trials").counters(true).interval(interval + "s").duration(WATCH / 60 + "m")
-                .baselineSamples(BASELINE / interval).build();
+                .baselineSamples(BASELINE / interval).baselineWindow(window).build();
         return new EngineProbe(name, null, settings, PROBES, true, counters);
     }
 }

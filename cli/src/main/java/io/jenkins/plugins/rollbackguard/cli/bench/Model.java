@@ -26,8 +26,9 @@ final class Model {
                 + "page-load = the latency of the probe's own request%n");
         out.println("judges: (a) the seed's probes and thresholds with one interval and failureLimit (swept, best per "
                 + "probe); (b) the seed policy of docs/health.md; (c) its example 'the seed policy with judges': judge: "
-                + "sequential (counters: true) for errors (effect rise > 200%) and payments (drop > 20%), judge: "
-                + "mann-whitney for page-load (rise > 25%), every 10 s for 10 min, 30 baseline samples, alpha 0.01 per "
-                + "deploy over 3 probes, beta 0.1; (c') the same with the counters read every 1 s (300 baseline samples)");
+                + "sequential (counters: true, read every 5 s, baseline the last hour of history: baselineWindow: 1h) "
+                + "for errors (effect rise > 200%) and payments (drop > 20%), judge: mann-whitney for page-load (rise > "
+                + "25%, every 10 s, 30 baseline samples), 10 min, alpha 0.01 per deploy over 3 probes, beta 0.1; (c') the same with the counters read every 2 s; (c0) the example before "
+                + "the history baseline: the counters every 10 s, 30 baseline samples (5 minutes)");
     }
 }

@@ -36,7 +36,7 @@ public final class ShopTraffic {
     /** The relative swing of the healthy rates over a day. */
     public static final double DAILY_SWING = 0.30;
     /** Seconds simulated before the deploy. */
-    public static final int BASELINE_SECONDS = 600;
+    public static final int BASELINE_SECONDS = 3600;
     /** Seconds simulated after the deploy. */
     public static final int WATCH_SECONDS = 600;
     private static final int DAY = 86_400;

@@ -64,14 +64,23 @@ final class PrometheusProbe implements Probe {
 
     @Override
     public CompletableFuture<Measurement> sampleAsync(final Executor executor) {
-        Instant at = clock.now();
+        return read(clock.now(), false);
+    }
+
+    /** Reads the queries as Prometheus evaluated them at a past instant ({@code time=}, its history). */
+    @Override
+    public java.util.Optional<CompletableFuture<Measurement>> sampleAt(final Instant at) {
+        return java.util.Optional.of(read(at, true));
+    }
+
+    private CompletableFuture<Measurement> read(final Instant at, final boolean past) {
         if (!spec.countsRate()) {
-            return query(at, spec.query());
+            return query(at, spec.query(), past);
         }
         // a rate (judge: sequential): the events and the trials, each its own query, at the same time
         String events = spec.analysis().events();
         String trials = spec.analysis().trials();
-        return query(at, events).thenCombine(query(at, trials), (e, t) -> {
+        return query(at, events, past).thenCombine(query(at, trials, past), (e, t) -> {
             if (e.outcome() != Outcome.SUCCESS) {
                 return e.classify(e.outcome(), "analysis.events: " + e.detail());
             }
@@ -83,11 +92,20 @@ final class PrometheusProbe implements Probe {
         });
     }
 
-    private CompletableFuture<Measurement> query(final Instant at, final String promql) {
+    /**
+     * Builds an instant query's address: evaluated now, or at a past instant (seconds since the epoch, with
+     * milliseconds), as Prometheus' {@code time} parameter says.
+     */
+    static String queryPath(final String promql, final Instant at, final boolean past) {
+        return "api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                + (past ? "&time=" + java.math.BigDecimal.valueOf(at.toEpochMilli(), 3).toPlainString() : "");
+    }
+
+    private CompletableFuture<Measurement> query(final Instant at, final String promql, final boolean past) {
         Duration timeout = Durations.parse("timeout", spec.timeout());
         String base = spec.url().endsWith("/") ? spec.url() : spec.url() + "/";
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(timeout).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + queryPath(promql, at, past)))
+                .timeout(timeout).GET();
         authHeaders.forEach(request::header);
         CompletableFuture<HttpResponse<CappedBody>> exchange = client.sendAsync(request.build(),
                 CappedBody.handler(MAX_ANSWER));

@@ -128,6 +128,43 @@ class PrometheusProbeTest {
         }
     }
 
+    /** The history baseline's readings are instant queries at a past time: before Prometheus started there is none. */
+    @Test
+    void shouldReadTheCountersAtAPastInstantFromHistory() throws Exception {
+        requirePrometheus();
+        try (MetricsExporter exporter = new MetricsExporter();
+                PrometheusServer prometheus = PrometheusServer.start(exporter.target());
+                SystemScheduler clock = new SystemScheduler(1)) {
+            ProbeFactory factory = new ProbeFactory(SecretSource.none(), new LocalCommandRunner(), Runnable::run, clock);
+            awaitRate(prometheus);
+            Thread.sleep(3_000); // a few scrapes, so that the counters differ between two instants
+            Probe probe = factory.create(rate(prometheus.url(), "sum(app_requests_total{status=\"error\"}) or vector(0)",
+                    "sum(app_requests_total)"));
+            java.time.Instant now = clock.now();
+
+            Measurement past = probe.sampleAt(now.minusSeconds(3)).orElseThrow().get(10, TimeUnit.SECONDS);
+            Measurement current = probe.sampleAt(now).orElseThrow().get(10, TimeUnit.SECONDS);
+            Measurement beforeStart = probe.sampleAt(now.minus(Duration.ofHours(1))).orElseThrow()
+                    .get(10, TimeUnit.SECONDS);
+
+            assertThat(past.outcome()).as(past.describe()).isEqualTo(Outcome.SUCCESS);
+            assertThat(current.outcome()).as(current.describe()).isEqualTo(Outcome.SUCCESS);
+            assertThat(current.trials()).as("the counters grew in 3 s").isGreaterThan(past.trials());
+            assertThat(beforeStart.outcome()).as("an hour ago, before Prometheus ran: " + beforeStart.describe())
+                    .isEqualTo(Outcome.NO_DATA);
+            assertThat(probe.lastResponse()).hasValueSatisfying(text -> assertThat(text)
+                    .contains(now.minus(Duration.ofHours(1)).toString()));
+        }
+    }
+
+    @Test
+    void shouldBuildAnInstantQueryAtAPastTimeOnlyForHistory() {
+        java.time.Instant at = java.time.Instant.parse("2026-12-03T09:00:00.250Z");
+        assertThat(PrometheusProbe.queryPath("sum(x)", at, true)).isEqualTo("api/v1/query?query=sum%28x%29&time="
+                + at.getEpochSecond() + ".250");
+        assertThat(PrometheusProbe.queryPath("sum(x)", at, false)).isEqualTo("api/v1/query?query=sum%28x%29");
+    }
+
     private static PrometheusProbeSpec rate(final String url, final String events, final String trials) {
         return new PrometheusProbeSpec("rate", url, null, null, null, "5s", null, null, AnalysisSettings.builder()
                 .judge("sequential").events(events).trials(trials).counters(true).build());
