@@ -86,7 +86,8 @@ class PolicySchemaTest {
             Map.entry("onError", TEXT_SET), Map.entry("onNoData", TEXT_SET),
             Map.entry("judge", JUDGE), Map.entry("effect", JUDGE), Map.entry("alpha", JUDGE), Map.entry("beta", JUDGE),
             Map.entry("allowedRate", JUDGE), Map.entry("events", JUDGE), Map.entry("trials", JUDGE),
-            Map.entry("counters", JUDGE));
+            Map.entry("counters", JUDGE), Map.entry("baselineWindow", "a duration read only by judge: sequential "
+                    + "with counters: true on a Prometheus probe: the settings together and the probe's type decide"));
 
     @Test
     void shouldPublishTheSchemaTheModelGenerates() throws IOException {

@@ -11,6 +11,10 @@ final class Judges {
     static final String STATISTICAL = "(c) statistical judges";
     /** The same judges with the rate probes read every 2 s. */
     static final String EVERY_2S = "(c') the same, rates every 2s";
+    /** The same judges with the rate probes read every second, so that the interval bounds the delay least. */
+    static final String EVERY_1S = "(c'') the same, rates every 1s";
+    /** The same judges with three times the alpha: the false trips bought for speed. */
+    static final String ALPHA_3 = "(c3) the same, alpha 0.03";
     /** The example before the history baseline: the counters' baseline sampled for 5 minutes, read every 10 s. */
     static final String SAMPLED = "(c0) before: sampled 5 min, every 10s";
     /** The history window of the rate probes' baseline, as in the example. */
@@ -28,8 +32,9 @@ final class Judges {
 
     /** @return the policies (b) and (c), the probes of each in the order payments, errors, latency */
     static List<Policy> compared() {
-        return List.of(Policy.seed(), statistical(STATISTICAL, RATE_INTERVAL, HISTORY), statistical(EVERY_2S, 2,
-                HISTORY), statistical(SAMPLED, 10, null));
+        return List.of(Policy.seed(), statistical(STATISTICAL, RATE_INTERVAL, HISTORY, null),
+                statistical(EVERY_2S, 2, HISTORY, null), statistical(EVERY_1S, 1, HISTORY, null),
+                statistical(ALPHA_3, RATE_INTERVAL, HISTORY, 0.03), statistical(SAMPLED, 10, null, null));
     }
 
     /**
@@ -45,24 +50,26 @@ final class Judges {
      *         seconds between the counters' readings (5 in the example)
      * @param window
      *         the counters' history window ({@code 1h} in the example), or null for 5 minutes of sampled baseline
+     * @param alpha
+     *         the deploy's alpha, null for the default
      * @return the policy
      */
-    static Policy statistical(final String name, final int rateInterval, final String window) {
+    static Policy statistical(final String name, final int rateInterval, final String window, final Double alpha) {
         return new Policy(name, List.of(
-                rate(Policy.PAYMENTS, "drop > 20%", rateInterval, window, (trace, t, at) -> Measurement.counted(at,
+                rate(Policy.PAYMENTS, "drop > 20%", rateInterval, window, alpha, (trace, t, at) -> Measurement.counted(at,
                         trace.paymentsOk(t), trace.payments(t), "")),
-                rate(Policy.ERRORS, "rise > 200%", rateInterval, window, (trace, t, at) -> Measurement.counted(at,
+                rate(Policy.ERRORS, "rise > 200%", rateInterval, window, alpha, (trace, t, at) -> Measurement.counted(at,
                         trace.errors(t), trace.requests(t), "")),
                 new EngineProbe(Policy.LATENCY, null, AnalysisSettings.builder().judge("mann-whitney")
-                        .effect("rise > 25%").interval("10s").duration("10m").baselineSamples(30).build(), PROBES,
+                        .effect("rise > 25%").alpha(alpha).interval("10s").duration("10m").baselineSamples(30).build(), PROBES,
                         false, EngineProbe.value(Trace::latency))));
     }
 
     private static ReplayedProbe rate(final String name, final String effect, final int interval, final String window,
-            final EngineProbe.Sampler counters) {
+            final Double alpha, final EngineProbe.Sampler counters) {
         AnalysisSettings settings = AnalysisSettings.builder().judge("sequential").effect(effect).events("events")
                 .trials("trials").counters(true).interval(interval + "s").duration(WATCH / 60 + "m")
-                .baselineSamples(BASELINE / interval).baselineWindow(window).build();
+                .baselineSamples(BASELINE / interval).baselineWindow(window).alpha(alpha).build();
         return new EngineProbe(name, null, settings, PROBES, true, counters);
     }
 }

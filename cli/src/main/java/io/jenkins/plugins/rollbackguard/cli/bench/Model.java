@@ -28,7 +28,7 @@ final class Model {
                 + "probe); (b) the seed policy of docs/health.md; (c) its example 'the seed policy with judges': judge: "
                 + "sequential (counters: true, read every 5 s, baseline the last hour of history: baselineWindow: 1h) "
                 + "for errors (effect rise > 200%) and payments (drop > 20%), judge: mann-whitney for page-load (rise > "
-                + "25%, every 10 s, 30 baseline samples), 10 min, alpha 0.01 per deploy over 3 probes, beta 0.1; (c') the same with the counters read every 2 s; (c0) the example before "
+                + "25%, every 10 s, 30 baseline samples), 10 min, alpha 0.01 per deploy over 3 probes, beta 0.1; (c'), (c'') the same with the counters read every 2 s, 1 s; (c3) alpha 0.03 per deploy; (c0) the example before "
                 + "the history baseline: the counters every 10 s, 30 baseline samples (5 minutes)");
     }
 }
