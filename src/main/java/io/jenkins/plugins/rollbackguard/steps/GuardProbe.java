@@ -243,7 +243,10 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
 
     @DataBoundSetter
     public void setDryRun(@CheckForNull final Boolean dryRun) {
-        this.dryRun = dryRun;
+        // unticked is absent (the engine's default, false): Stapler binds an unticked f:checkbox as false, and the
+        // Snippet Generator (structs' DescribableModel.uninstantiate2) keeps every property that differs from a control
+        // built from the constructor alone, whose boxes are null: a stored false printed dryRun: false in each snippet
+        this.dryRun = Boolean.TRUE.equals(dryRun) ? Boolean.TRUE : null;
     }
 
     @CheckForNull
@@ -333,7 +336,7 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
 
     @DataBoundSetter
     public void setCounters(@CheckForNull final Boolean counters) {
-        this.counters = counters;
+        this.counters = Boolean.TRUE.equals(counters) ? Boolean.TRUE : null; // unticked is absent, as dryRun
     }
 
     @CheckForNull
