@@ -143,7 +143,7 @@ class CheckboxSnippetConventionTest {
     }
 
     /** @return the setter's parameter list and body, from the class's own body */
-    private static Optional<String[]> setter(final JavaSource source, final String simpleName, final String field) {
+    static Optional<String[]> setter(final JavaSource source, final String simpleName, final String field) {
         String body = source.ownBody(simpleName).orElse("");
         String method = "set" + Character.toUpperCase(field.charAt(0)) + field.substring(1);
         Matcher header = Pattern.compile("\\bvoid\\s+" + method + "\\s*\\(([^)]*)\\)\\s*\\{").matcher(body);
