@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +17,14 @@ import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.Launcher;
 import hudson.model.TaskListener;
+import hudson.slaves.WorkspaceList;
 
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandException;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRequest;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandResult;
 import io.jenkins.plugins.rollbackguard.engine.spi.CommandRunner;
 import io.jenkins.plugins.rollbackguard.engine.spi.Masker;
+import io.jenkins.plugins.rollbackguard.engine.spi.SecretFiles;
 
 /**
  * The engine's {@link CommandRunner} on the step's {@link Launcher}, so that wrappers such as {@code docker.inside}
@@ -65,8 +68,10 @@ public class LauncherCommandRunner implements CommandRunner {
         Capped out = new Capped(request.outputLimit());
         Capped err = new Capped(request.outputLimit());
         Instant start = Instant.now();
+        List<FilePath> carried = new ArrayList<>();
         try (OutputStream stdout = request.stdoutFile() == null ? out : stdoutFile(request.stdoutFile())) {
-            Launcher.ProcStarter starter = launcher.launch().cmds(request.command()).masks(masks(request.command(), masker))
+            List<String> command = carrySecretFiles(request.command(), carried);
+            Launcher.ProcStarter starter = launcher.launch().cmds(command).masks(masks(command, masker))
                     .envs(env).stdout(stdout).stderr(err).quiet(true);
             FilePath dir = directory(request.workingDirectory());
             if (dir != null) {
@@ -84,6 +89,59 @@ public class LauncherCommandRunner implements CommandRunner {
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CommandException("interrupted while running " + request.describe(), e);
+        }
+        finally {
+            carried.forEach(LauncherCommandRunner::deleteQuietly);
+        }
+    }
+
+    /**
+     * Carries the engine's secret files (a MariaDB/MySQL client's defaults file with the password, written by
+     * {@code SecretFiles} in this JVM's temporary directory, on the controller) to where the command runs: the
+     * workspace's {@code @tmp} sibling ({@link WorkspaceList#tempDir}, where credentials-binding puts its files too,
+     * and which {@code docker.inside} mounts), as a 0600 temporary file deleted when the command ends. Without it the
+     * client on an agent or in a container was handed a path that exists only on the controller and failed: a MySQL
+     * data head, a dump before a restore and the restore itself could not run there.
+     */
+    private List<String> carrySecretFiles(final List<String> command, final List<FilePath> carried)
+            throws IOException, InterruptedException {
+        if (workspace == null) {
+            return command;
+        }
+        List<String> result = new ArrayList<>(command.size());
+        for (String arg : command) {
+            int equals = arg.startsWith("--") ? arg.indexOf('=') : -1;
+            String value = equals < 0 ? arg : arg.substring(equals + 1);
+            if (!SecretFiles.owns(value)) {
+                result.add(arg);
+                continue;
+            }
+            FilePath dir = WorkspaceList.tempDir(workspace);
+            if (dir == null) {
+                result.add(arg);
+                continue;
+            }
+            dir.mkdirs();
+            String name = java.nio.file.Path.of(value).getFileName().toString();
+            FilePath copy = dir.createTempFile("rollback-guard-", name.substring(Math.max(0, name.lastIndexOf('.'))));
+            carried.add(copy);
+            copy.chmod(0600); // java.io.File.createTempFile leaves the umask's mode: restricted before the secret
+            copy.write(java.nio.file.Files.readString(java.nio.file.Path.of(value), StandardCharsets.UTF_8), "UTF-8");
+            result.add(equals < 0 ? copy.getRemote() : arg.substring(0, equals + 1) + copy.getRemote());
+        }
+        return result;
+    }
+
+    private static void deleteQuietly(final FilePath file) {
+        try {
+            file.delete();
+        }
+        catch (IOException e) {
+            java.util.logging.Logger.getLogger(LauncherCommandRunner.class.getName()).log(java.util.logging.Level.WARNING,
+                    "cannot delete the client settings file {0} on the agent", file.getRemote());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -4,10 +4,15 @@ import java.io.Serializable;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 import hudson.model.Describable;
 import hudson.model.Descriptor;
+import hudson.model.Item;
+import hudson.util.FormValidation;
 
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettings;
 import io.jenkins.plugins.rollbackguard.engine.health.AnalysisSettingsBuilder;
@@ -244,7 +249,10 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
 
     @DataBoundSetter
     public void setDryRun(@CheckForNull final Boolean dryRun) {
-        this.dryRun = dryRun;
+        // unticked is absent (the engine's default, false): Stapler binds an unticked f:checkbox as false, and the
+        // Snippet Generator (structs' DescribableModel.uninstantiate2) keeps every property that differs from a control
+        // built from the constructor alone, whose boxes are null: a stored false printed dryRun: false in each snippet
+        this.dryRun = Boolean.TRUE.equals(dryRun) ? Boolean.TRUE : null;
     }
 
     @CheckForNull
@@ -334,7 +342,7 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
 
     @DataBoundSetter
     public void setCounters(@CheckForNull final Boolean counters) {
-        this.counters = counters;
+        this.counters = Boolean.TRUE.equals(counters) ? Boolean.TRUE : null; // unticked is absent, as dryRun
     }
 
     @CheckForNull
@@ -423,7 +431,92 @@ public abstract class GuardProbe implements Describable<GuardProbe>, Serializabl
         return value == null || value.isBlank() ? null : value.strip();
     }
 
-    /** The descriptor of every probe kind. */
+    /**
+     * The descriptor of every probe kind. Its checks catch what Stapler would drop without a word: the form binds a
+     * {@code Double} through Stapler's {@code DoubleConverter(null)}, whose default makes any text it cannot read
+     * (a decimal comma, a percent sign) null, the engine's default, so the Snippet Generator would leave the field out.
+     */
     public abstract static class GuardProbeDescriptor extends Descriptor<GuardProbe> {
+        private final io.jenkins.plugins.rollbackguard.util.JenkinsFacade jenkins =
+                new io.jenkins.plugins.rollbackguard.util.JenkinsFacade();
+
+        /**
+         * Checks the alpha.
+         *
+         * @param item
+         *         the job being configured, or null outside one
+         * @param value
+         *         the number as entered
+         * @return the result, or ok without permission to configure the job
+         */
+        @POST
+        public FormValidation doCheckAlpha(@AncestorInPath @CheckForNull final Item item,
+                @QueryParameter final String value) {
+            if (item == null || !jenkins.hasPermission(Item.CONFIGURE, item)) {
+                return FormValidation.ok();
+            }
+            return checkNumber("alpha", value, "0.005");
+        }
+
+        /**
+         * Checks the beta.
+         *
+         * @param item
+         *         the job being configured, or null outside one
+         * @param value
+         *         the number as entered
+         * @return the result, or ok without permission to configure the job
+         */
+        @POST
+        public FormValidation doCheckBeta(@AncestorInPath @CheckForNull final Item item,
+                @QueryParameter final String value) {
+            if (item == null || !jenkins.hasPermission(Item.CONFIGURE, item)) {
+                return FormValidation.ok();
+            }
+            return checkNumber("beta", value, "0.1");
+        }
+
+        /**
+         * Checks the allowed rate.
+         *
+         * @param item
+         *         the job being configured, or null outside one
+         * @param value
+         *         the number as entered
+         * @return the result, or ok without permission to configure the job
+         */
+        @POST
+        public FormValidation doCheckAllowedRate(@AncestorInPath @CheckForNull final Item item,
+                @QueryParameter final String value) {
+            if (item == null || !jenkins.hasPermission(Item.CONFIGURE, item)) {
+                return FormValidation.ok();
+            }
+            return checkNumber("allowedRate", value, "0.01");
+        }
+
+        /**
+         * Checks that a text reads as the number the form binds; its range is the engine's to check when the guard runs.
+         *
+         * @param field
+         *         the field's name
+         * @param value
+         *         the text
+         * @param example
+         *         a number to show
+         * @return ok, or one sentence naming the field, the value and the fix
+         */
+        static FormValidation checkNumber(final String field, @CheckForNull final String value, final String example) {
+            if (value == null || value.isBlank()) {
+                return FormValidation.ok();
+            }
+            try {
+                Double.parseDouble(value.strip());
+                return FormValidation.ok();
+            }
+            catch (NumberFormatException e) {
+                return FormValidation.error("%s: '%s' is not a number, and the form would drop it for the default; "
+                        .formatted(field, value.strip()) + "write a decimal with a point, such as " + example);
+            }
+        }
     }
 }

@@ -186,9 +186,11 @@ public class PointView {
         rows.add(new Row("samples", "%d taken, %d judged, %d failed".formatted(why.samples(), why.judged(),
                 why.failures())));
         if (why.judge() != null) { // a statistical judge decided (docs/health.md): its sample, alpha and beta
+            // numbers as the explanation's text writes them (Metric.number): 0.00010, not Double's 1.0E-4; 0.10
             rows.add(new Row("judge", "%s, sample %d%s%s".formatted(why.judge(), why.sampleSize() == null ? 0
-                    : why.sampleSize(), why.alpha() == null ? "" : ", alpha " + why.alpha(), why.beta() == null ? ""
-                    : ", beta " + why.beta())));
+                    : why.sampleSize(), why.alpha() == null ? "" : ", alpha "
+                    + io.jenkins.plugins.rollbackguard.engine.health.Metric.number(why.alpha()), why.beta() == null
+                    ? "" : ", beta " + io.jenkins.plugins.rollbackguard.engine.health.Metric.number(why.beta()))));
         }
         return rows;
     }

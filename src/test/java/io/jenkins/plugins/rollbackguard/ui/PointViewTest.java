@@ -64,6 +64,22 @@ class PointViewTest {
     }
 
     @Test
+    void shouldWriteAStatisticalJudgesAlphaAndBetaAsTheExplanationsTextDoes() {
+        io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation why =
+                new io.jenkins.plugins.rollbackguard.engine.health.VerdictExplanation("checkout",
+                        io.jenkins.plugins.rollbackguard.engine.health.VerdictStatus.FAILED, "rate rose",
+                        "error rate", null, null, null, null, 0.04, null, null, null, 30, 30, 1, null, NOW, null)
+                        .withJudge("sequential", 162, 0.0001, 0.1);
+        RollbackPoint bad = createPoint(5, PointStatus.BAD, "v8", List.of(), Map.of()).toBuilder().explanation(why)
+                .build();
+
+        PointView view = new PointView(bad, bad, NOW);
+
+        assertThat(view.getExplanation()).filteredOn(row -> row.getName().equals("judge"))
+                .extracting(PointView.Row::getValue).containsExactly("sequential, sample 162, alpha 0.00010, beta 0.10");
+    }
+
+    @Test
     void shouldReportADataVersionChange() {
         PointView view = new PointView(createPoint(3, PointStatus.GOOD, "v7", List.of(), Map.of()),
                 createPoint(5, PointStatus.BAD, "v8", List.of(), Map.of()), NOW);

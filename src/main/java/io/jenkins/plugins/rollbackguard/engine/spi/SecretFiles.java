@@ -80,6 +80,32 @@ public final class SecretFiles {
     }
 
     /**
+     * Tells whether a path names a secret file this process wrote and has not deleted. A host that runs commands
+     * elsewhere (a Jenkins agent, a container) carries such a file to where the command runs: the engine writes it
+     * here, in this process's temporary directory.
+     *
+     * @param path
+     *         a command argument, or the value after its {@code =}
+     * @return whether it is one of this process's secret files, present now
+     */
+    public static boolean owns(final String path) {
+        Path dir;
+        synchronized (SecretFiles.class) {
+            dir = directory;
+        }
+        if (dir == null || path == null || path.isEmpty()) {
+            return false;
+        }
+        try {
+            Path file = Path.of(path);
+            return dir.equals(file.getParent()) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+        }
+        catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /**
      * Removes the secret directories of processes that are gone (killed before they could clean up).
      *
      * @param temp

@@ -36,6 +36,21 @@ class SecretFilesTest {
     }
 
     @Test
+    void shouldOwnOnlyItsOwnSecretFilesWhileTheyExist() throws IOException {
+        Path elsewhere = Files.writeString(temp.resolve("x.cnf"), "password=x");
+        Path path;
+        try (SecretFiles.SecretFile file = SecretFiles.write(".cnf", "password=x")) {
+            path = file.path();
+            assertThat(SecretFiles.owns(path.toString())).isTrue();
+            assertThat(SecretFiles.owns(elsewhere.toString())).as("a file outside the private directory").isFalse();
+            assertThat(SecretFiles.owns(path.getParent().resolve("missing.cnf").toString())).isFalse();
+            assertThat(SecretFiles.owns("--defaults-extra-file=" + path)).as("the value, not the option").isFalse();
+            assertThat(SecretFiles.owns("")).isFalse();
+        }
+        assertThat(SecretFiles.owns(path.toString())).as("deleted on close").isFalse();
+    }
+
+    @Test
     void shouldSweepTheDirectoryOfAProcessKilledWithItsFileOpen() throws Exception {
         Process holder = SecretFileHolder.start(temp, "wait");
         Path file = Path.of(firstLine(holder));
