@@ -38,7 +38,7 @@ public record DataUndoSpec(List<String> command, String timeout, Map<String, Str
         Durations.parse("dataVersion.undo.timeout", timeout);
         secretEnvironment = secretEnvironment == null ? Map.of() : Map.copyOf(secretEnvironment);
         secretEnvironment.forEach((variable, secret) ->
-                SecretNames.checkVariable("dataVersion.undo.secretEnvironment", variable, secret));
+                SecretNames.checkVariable("secretEnvironment", variable, secret));
     }
 
     /** @return the undo as a hook, run like one ({@link HookRunner}) */

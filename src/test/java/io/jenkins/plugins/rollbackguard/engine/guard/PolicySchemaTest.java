@@ -62,6 +62,9 @@ class PolicySchemaTest {
      * the path, without indexes) and why the schema does not say it. A {@code VALUE} refusal of another field fails
      * the comparison: either the schema should express the check, or the reason belongs here.
      */
+    /** Maps whose keys are environment variables: a refusal names the variable after the map's field. */
+    static final Set<String> SECRET_MAPS = Set.of("secretEnvironment", "deploySecretEnvironment");
+
     static final Map<String, String> LEFT_TO_THE_READER = Map.ofEntries(
             Map.entry("failIf", THRESHOLD), Map.entry("successIf", THRESHOLD),
             Map.entry("interval", DURATION), Map.entry("duration", DURATION), Map.entry("timeout", DURATION),
@@ -411,6 +414,10 @@ class PolicySchemaTest {
         }
         String field = refusal.field() == null ? "" : refusal.field().replaceAll("\\[\\d+]", "");
         String name = field.substring(field.lastIndexOf('.') + 1);
+        String[] segments = field.split("\\.");
+        if (segments.length > 1 && SECRET_MAPS.contains(segments[segments.length - 2])) {
+            name = segments[segments.length - 2]; // the last segment is a variable of the map, not a field
+        }
         String reason = LEFT_TO_THE_READER.get(name);
         if (reason == null) {
             return "the reader refuses a value of '" + refusal.field() + "' (" + refusal.getMessage() + ") and this is not"
