@@ -114,7 +114,7 @@ public class DrillStepExecution extends StepExecution {
             Map<String, Object> skipped = new HashMap<>();
             skipped.put("outcome", "SKIPPED");
             skipped.put("explanation", "a reverting build does not drill");
-            getContext().onSuccess(skipped);
+            succeed(skipped);
             return true;
         }
         FlowNode node = getContext().get(FlowNode.class); // in memory: the node of this step
