@@ -58,14 +58,18 @@ class ITestLogTextsConventionTest {
             "rollbackGuardDrill: environment 'production' looks like production: a drill deploys an older version "
                     + "there; use a staging environment or allowProduction: true",
             List.of("rollbackGuardDrill: ", "environment 'production' looks like production: a drill deploys an older "
-                    + "version there; use a staging environment or ", "allowProduction: true"));
+                    + "version there; use a staging environment or ", "allowProduction: true"),
+            // TripHandler: "WARNING: " + the revert's data warning, RollbackPlanner's "the schema stays forward at %s: ..."
+            "WARNING: the schema stays forward at 2", List.of("WARNING: ", "the schema stays forward at "));
 
     /**
      * Texts too short to tell by their fixed characters, each with the format string of src/main that prints it and
      * the values it is printed with: the format must be a string of src/main and give the text.
      */
     static final Map<String, List<Object>> FORMATTED = Map.of(
-            "0.0 %", List.of("%.1f %%", 0.0)); // EnvironmentView.getChangeFailureRate
+            "0.0 %", List.of("%.1f %%", 0.0), // EnvironmentView.getChangeFailureRate
+            // DataRollback.window: a business table's rows written since the backup
+            "orders +1 (2 then, 3 now)", List.of("%s %+d (%d then, %d now)", "orders", 1L, 2L, 3L));
 
     private static final Pattern LOG_ASSERTION = Pattern.compile(
             "\\b(assertLogContains|assertLogNotContains|waitForMessage)\\s*\\(");
