@@ -682,11 +682,10 @@ public final class GuardMachine {
         Map<String, AnalysisSnapshot> restored = kept == null || kept.isBlank() ? Map.of() : WatchState.readSnapshots(kept);
         Map<String, Baseline> baselines = GuardSession.baselinesOf(watching);
         Watch created = new Watch(services.scheduler(), services.executor(), timeline.stamping("watch"));
-        int judged = Analysis.judgedProbes(policy.probes()); // they share the deploy's alpha
         for (ProbeSpec spec : policy.probes()) {
             AnalysisSnapshot snapshot = restored.get(spec.name());
-            created.add(host.probe(spec), snapshot != null ? Analysis.restore(spec, snapshot, judged)
-                    : Analysis.of(spec, baselines.getOrDefault(spec.name(), Baseline.none("not sampled")), judged));
+            created.add(host.probe(spec), snapshot != null ? Analysis.restore(spec, snapshot)
+                    : Analysis.of(spec, baselines.getOrDefault(spec.name(), Baseline.none("not sampled"))));
         }
         if (policy.probes().isEmpty()) {
             timeline.add("watch", "no probes in the policy: the deploy counts as healthy");

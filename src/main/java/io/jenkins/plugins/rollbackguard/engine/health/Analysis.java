@@ -57,26 +57,8 @@ public final class Analysis {
     }
 
     /**
-     * Creates an analysis that knows what its probe measures, for the verdict's explanation.
-     *
-     * @param probe
-     *         the probe name
-     * @param settings
-     *         limits and policies
-     * @param thresholds
-     *         failIf/successIf
-     * @param baseline
-     *         the baseline for relative thresholds ({@link Baseline#none} if not sampled)
-     * @param metric
-     *         what the probe measures and in which unit
-     */
-    public Analysis(final String probe, final AnalysisSettings settings, final Thresholds thresholds,
-            final Baseline baseline, final Metric metric) {
-        this(probe, settings, thresholds, baseline, metric, 1);
-    }
-
-    /**
-     * Creates an analysis whose statistical judge ({@code analysis.judge}) takes its share of the deploy's alpha.
+     * Creates an analysis that knows what its probe measures, for the verdict's explanation, with the statistical
+     * judge its settings name ({@code analysis.judge}).
      *
      * @param probe
      *         the probe name
@@ -88,13 +70,9 @@ public final class Analysis {
      *         the baseline, with its samples for a statistical judge
      * @param metric
      *         what the probe measures and in which unit
-     * @param judgedProbes
-     *         how many of the policy's probes use a statistical judge ({@link #judgedProbes}): the alpha is split
-     *         across them
      */
-    @SuppressWarnings("checkstyle:ParameterNumber") // the values an analysis is made of
     public Analysis(final String probe, final AnalysisSettings settings, final Thresholds thresholds,
-            final Baseline baseline, final Metric metric, final int judgedProbes) {
+            final Baseline baseline, final Metric metric) {
         this.probe = probe;
         this.settings = settings;
         this.thresholds = thresholds;
@@ -102,19 +80,7 @@ public final class Analysis {
         this.planned = settings.plannedSamples();
         this.metric = metric;
         this.judge = settings.judgeKind() == JudgeKind.THRESHOLD ? null
-                : new ProbeJudge(settings, baseline, judgedProbes, planned);
-    }
-
-    /**
-     * Counts the probes of a policy whose analysis uses a statistical judge: each takes an equal share of the deploy's
-     * {@code analysis.alpha} (Bonferroni), so that a healthy deploy trips with at most that probability.
-     *
-     * @param specs
-     *         the policy's probes
-     * @return how many use {@code judge: sequential} or {@code judge: mann-whitney}
-     */
-    public static int judgedProbes(final java.util.Collection<? extends ProbeSpec> specs) {
-        return JudgeSettings.judged(specs);
+                : new ProbeJudge(settings, baseline, planned);
     }
 
     /**
@@ -127,26 +93,12 @@ public final class Analysis {
      * @return the analysis
      */
     public static Analysis of(final ProbeSpec spec, final Baseline baseline) {
-        return of(spec, baseline, 1);
+        return new Analysis(spec.name(), spec.analysis(), spec.thresholds(), baseline, Metric.of(spec));
     }
 
     /**
-     * Creates an analysis for a spec among a policy's probes.
-     *
-     * @param spec
-     *         the probe's configuration
-     * @param baseline
-     *         the baseline
-     * @param judgedProbes
-     *         how many of the policy's probes use a statistical judge ({@link #judgedProbes})
-     * @return the analysis
-     */
-    public static Analysis of(final ProbeSpec spec, final Baseline baseline, final int judgedProbes) {
-        return new Analysis(spec.name(), spec.analysis(), spec.thresholds(), baseline, Metric.of(spec), judgedProbes);
-    }
-
-    /**
-     * Recreates an analysis from a snapshot by replaying its measurements through the counters.
+     * Recreates an analysis from a snapshot by replaying its measurements through the
+     * counters and the statistical judge, which thus stands where it stood.
      *
      * @param spec
      *         the probe's configuration (the same as when the snapshot was taken)
@@ -155,23 +107,7 @@ public final class Analysis {
      * @return the analysis, final if it was final
      */
     public static Analysis restore(final ProbeSpec spec, final AnalysisSnapshot snapshot) {
-        return restore(spec, snapshot, 1);
-    }
-
-    /**
-     * Recreates an analysis among a policy's probes from a snapshot by replaying its measurements through the
-     * counters and the statistical judge, which thus stands where it stood.
-     *
-     * @param spec
-     *         the probe's configuration (the same as when the snapshot was taken)
-     * @param snapshot
-     *         the persisted state
-     * @param judgedProbes
-     *         how many of the policy's probes use a statistical judge ({@link #judgedProbes})
-     * @return the analysis, final if it was final
-     */
-    public static Analysis restore(final ProbeSpec spec, final AnalysisSnapshot snapshot, final int judgedProbes) {
-        Analysis analysis = of(spec, snapshot.baseline(), judgedProbes);
+        Analysis analysis = of(spec, snapshot.baseline());
         synchronized (analysis) {
             for (Measurement m : snapshot.measurements()) {
                 if (analysis.verdict == null) {
@@ -329,10 +265,6 @@ public final class Analysis {
         Optional<String> inconclusive = crossedInconclusiveLimit();
         if (inconclusive.isPresent() && !settings.dryRun()) {
             finish(VerdictStatus.INCONCLUSIVE, inconclusive.get());
-        }
-        else if (judgement != null && judgement.decision() == Decision.PASS && !settings.dryRun()
-                && counted >= settings.minSamples()) {
-            finish(VerdictStatus.PASSED, judgement.rule()); // the sequential test reached its pass bound
         }
         else if (measurements.size() >= planned) {
             complete();

@@ -54,14 +54,4 @@ final class JudgeSettings {
         }
     }
 
-    /**
-     * Tells how many of a policy's probes take a share of the deploy's alpha.
-     *
-     * @param specs
-     *         the policy's probes
-     * @return how many use a statistical judge
-     */
-    static int judged(final java.util.Collection<? extends ProbeSpec> specs) {
-        return (int) specs.stream().filter(spec -> spec.analysis().judgeKind().isStatistical()).count();
-    }
 }

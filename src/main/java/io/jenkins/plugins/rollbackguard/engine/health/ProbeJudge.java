@@ -22,11 +22,10 @@ final class ProbeJudge {
     private final SequentialRateJudge rates;
     private final MannWhitneyJudge values;
 
-    ProbeJudge(final AnalysisSettings settings, final Baseline baseline, final int judgedProbes, final int planned) {
+    ProbeJudge(final AnalysisSettings settings, final Baseline baseline, final int planned) {
         kind = settings.judgeKind();
         counters = settings.counters();
-        double alpha = AlphaBudget.perProbe(AlphaBudget.probability("analysis.alpha", settings.alpha(),
-                AlphaBudget.DEFAULT_ALPHA), judgedProbes);
+        double alpha = AlphaBudget.probability("analysis.alpha", settings.alpha(), AlphaBudget.DEFAULT_ALPHA);
         if (kind == JudgeKind.SEQUENTIAL) {
             rates = new SequentialRateJudge(new SequentialRateJudge.Settings(settings.effectValue(), alpha,
                     AlphaBudget.probability("analysis.beta", settings.beta(), AlphaBudget.DEFAULT_BETA),

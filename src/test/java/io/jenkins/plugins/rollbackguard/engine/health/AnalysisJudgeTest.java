@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The statistical judges inside {@link Analysis}, as the watch drives them: counts and values from measurements,
- * counter resets, the deploy's alpha split across probes, the explanation, and a restart mid-judgement.
+ * counter resets, each probe's own alpha, the explanation, and a restart mid-judgement.
  */
 class AnalysisJudgeTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -53,7 +53,7 @@ class AnalysisJudgeTest {
     @Test
     void shouldTripAnErrorRateThatRoseAndExplainTheSampleSizeAlphaAndBeta() {
         HttpProbeSpec spec = rateProbe(AnalysisSettings.builder().count(30));
-        Analysis analysis = Analysis.of(spec, baseline(traffic(1, 0.01, 30, 100, false)), 2);
+        Analysis analysis = Analysis.of(spec, baseline(traffic(1, 0.01, 30, 100, false)));
         for (Measurement m : traffic(2, 0.05, 30, 100, false)) {
             analysis.record(m);
         }
@@ -63,24 +63,29 @@ class AnalysisJudgeTest {
         VerdictExplanation explained = verdict.explained();
         assertThat(explained.judge()).isEqualTo("sequential");
         assertThat(explained.sampleSize()).isEqualTo(100L * verdict.measurements().size());
-        assertThat(explained.alpha()).as("0.01 for the deploy, split across 2 judged probes").isEqualTo(0.005);
+        assertThat(explained.alpha()).as("the probe's own alpha, not split across the policy's probes").isEqualTo(0.01);
         assertThat(explained.beta()).isEqualTo(0.1);
         assertThat(explained.rule()).contains("sequential test:", "reached the trip bound");
-        assertThat(explained.text()).contains("sequential judge, sample " + explained.sampleSize(), "alpha 0.005",
+        assertThat(explained.text()).contains("sequential judge, sample " + explained.sampleSize(), "alpha 0.01",
                 "beta 0.1");
         assertThat(explained.metric()).isEqualTo("the rate of /errors out of /requests in the answer of GET "
                 + "https://shop.example.com/stats");
     }
 
     @Test
-    void shouldPassAHealthyRateOnceTheTestReachesItsPassBound() {
+    void shouldWatchAHealthyRateToTheEndOfTheWatchThenPassBelowThePassBound() {
         HttpProbeSpec spec = rateProbe(AnalysisSettings.builder().count(30));
         Analysis analysis = Analysis.of(spec, baseline(traffic(3, 0.01, 30, 100, false)));
-        for (Measurement m : traffic(4, 0.01, 30, 100, false)) {
+        List<Measurement> healthy = traffic(4, 0.01, 30, 100, false);
+        for (Measurement m : healthy.subList(0, 29)) {
             analysis.record(m);
         }
+        assertThat(analysis.verdict()).as("no pass before the end: a bad deploy may start well").isEmpty();
+        analysis.record(healthy.get(29));
         assertThat(analysis.verdict().orElseThrow().status()).isEqualTo(VerdictStatus.PASSED);
-        assertThat(analysis.verdict().orElseThrow().explained().rule()).contains("pass bound");
+        assertThat(analysis.verdict().orElseThrow().measurements()).hasSize(30);
+        assertThat(analysis.verdict().orElseThrow().explained().rule()).contains("at the end of the watch",
+                "pass bound");
     }
 
     @Test
@@ -119,14 +124,14 @@ class AnalysisJudgeTest {
         HttpProbeSpec spec = rateProbe(AnalysisSettings.builder().count(30).counters(true));
         Baseline base = baseline(traffic(6, 0.01, 10, 100, true));
         List<Measurement> after = traffic(7, 0.03, 30, 20, true); // 2 requests a second: the test takes a while
-        Analysis straight = Analysis.of(spec, base, 3);
+        Analysis straight = Analysis.of(spec, base);
         after.forEach(straight::record);
 
-        Analysis first = Analysis.of(spec, base, 3);
+        Analysis first = Analysis.of(spec, base);
         after.subList(0, 5).forEach(first::record);
         assertThat(first.verdict()).as("still judging at the restart").isEmpty();
         String kept = WatchState.writeSnapshots(Map.of("errors", first.snapshot()));
-        Analysis resumed = Analysis.restore(spec, WatchState.readSnapshots(kept).get("errors"), 3);
+        Analysis resumed = Analysis.restore(spec, WatchState.readSnapshots(kept).get("errors"));
         after.subList(5, after.size()).forEach(resumed::record);
 
         Verdict expected = straight.verdict().orElseThrow();

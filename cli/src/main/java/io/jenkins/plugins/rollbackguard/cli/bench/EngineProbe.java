@@ -25,15 +25,13 @@ import io.jenkins.plugins.rollbackguard.engine.health.syntax.Thresholds;
  *         its threshold, null for a statistical judge
  * @param settings
  *         its analysis settings
- * @param judgedProbes
- *         how many of the policy's probes use a statistical judge (they share the deploy's alpha)
  * @param baselineToDeploy
  *         whether the last baseline sample is taken at the deploy (the baseline then covers the whole window before
  *         it), else one interval before it, as {@code Baseline.sample} does before a deploy command
  * @param sampler
  *         what one sample reads from the trace
  */
-record EngineProbe(String name, String failIf, AnalysisSettings settings, int judgedProbes, boolean baselineToDeploy,
+record EngineProbe(String name, String failIf, AnalysisSettings settings, boolean baselineToDeploy,
                    Sampler sampler) implements ReplayedProbe {
     /** What one sample of a probe reads from a trace. */
     interface Sampler {
@@ -82,8 +80,7 @@ record EngineProbe(String name, String failIf, AnalysisSettings settings, int ju
             }
         }
         Thresholds thresholds = Thresholds.parse(name, failIf, null);
-        Analysis analysis = new Analysis(name, settings, thresholds, Baseline.median(before), new Metric("", ""),
-                judgedProbes);
+        Analysis analysis = new Analysis(name, settings, thresholds, Baseline.median(before), new Metric("", ""));
         int start = (int) settings.initialDelayDuration().toSeconds();
         for (int k = 0; k < settings.plannedSamples(); k++) {
             int t = start + k * interval;

@@ -21,7 +21,6 @@ final class Judges {
     static final String HISTORY = "1h";
     /** Seconds between the counters' readings, as in the example. */
     static final int RATE_INTERVAL = 5;
-    private static final int PROBES = 3;
     /** Seconds watched and seconds of baseline, as in the example. */
     private static final int WATCH = 600;
     private static final int BASELINE = 300;
@@ -61,7 +60,7 @@ final class Judges {
                 rate(Policy.ERRORS, "rise > 200%", rateInterval, window, alpha, (trace, t, at) -> Measurement.counted(at,
                         trace.errors(t), trace.requests(t), "")),
                 new EngineProbe(Policy.LATENCY, null, AnalysisSettings.builder().judge("mann-whitney")
-                        .effect("rise > 25%").alpha(alpha).interval("10s").duration("10m").baselineSamples(30).build(), PROBES,
+                        .effect("rise > 25%").alpha(alpha).interval("10s").duration("10m").baselineSamples(30).build(),
                         false, EngineProbe.value(Trace::latency))));
     }
 
@@ -70,6 +69,6 @@ final class Judges {
         AnalysisSettings settings = AnalysisSettings.builder().judge("sequential").effect(effect).events("events")
                 .trials("trials").counters(true).interval(interval + "s").duration(WATCH / 60 + "m")
                 .baselineSamples(BASELINE / interval).baselineWindow(window).alpha(alpha).build();
-        return new EngineProbe(name, null, settings, PROBES, true, counters);
+        return new EngineProbe(name, null, settings, true, counters);
     }
 }

@@ -63,7 +63,7 @@ record Policy(String name, List<ReplayedProbe> probes) {
 
     private static ReplayedProbe threshold(final String name, final String failIf, final AnalysisSettings settings,
             final java.util.function.ToDoubleBiFunction<Trace, Integer> value) {
-        return new EngineProbe(name, failIf, settings, 1, false, EngineProbe.value(value));
+        return new EngineProbe(name, failIf, settings, false, EngineProbe.value(value));
     }
 
     private static AnalysisSettings argoSettings(final int interval, final int duration, final int failureLimit) {

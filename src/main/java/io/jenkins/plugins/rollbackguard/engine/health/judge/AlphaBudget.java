@@ -1,32 +1,22 @@
 package io.jenkins.plugins.rollbackguard.engine.health.judge;
 
 /**
- * How a deploy's false-trip probability is controlled: {@code analysis.alpha} is the probability that a healthy
- * deploy trips, for the whole deploy. Each of the policy's probes judged by a statistical judge gets an equal share
- * of it (Bonferroni: with 3 such probes and {@code alpha: 0.01}, each judges at 0.0033), so that the chance that any
- * of them trips a healthy deploy stays at most alpha. A probe whose {@code alpha} differs from the others keeps its
- * own value divided by the same count. Threshold probes are not counted: they have no alpha.
+ * How the false-trip probability is controlled: {@code analysis.alpha} is the probability that this probe trips a
+ * healthy deploy, however often it looks (the sequential test's trip bound {@code ln(1 / alpha)} holds by Ville's
+ * inequality at every look; the Mann-Whitney judge splits its alpha over its looks). A deploy's false-trip
+ * probability is then at most the sum of its judged probes' alphas (the union bound: 3% for three probes at the
+ * default 0.01); to hold a whole deploy to 1%, give each of three probes {@code alpha: 0.0033}. The probes are not
+ * split by default because each probe's own bound is what one can read off its verdict, and because the healthy rate
+ * the sequential test starts from is an upper bound, so that the measured false trips stay far below the sum (the
+ * replay benchmark, docs/benchmarks.md). Threshold probes have no alpha.
  */
 public final class AlphaBudget {
-    /** The default false-trip probability of a deploy. */
+    /** The default false-trip probability of one judged probe. */
     public static final double DEFAULT_ALPHA = 0.01;
     /** The default probability of missing the effect (the test's power is {@code 1 - beta}). */
     public static final double DEFAULT_BETA = 0.1;
 
     private AlphaBudget() {
-    }
-
-    /**
-     * Splits a deploy's alpha across its judged probes.
-     *
-     * @param deployAlpha
-     *         the deploy's alpha, between 0 and 1
-     * @param judgedProbes
-     *         how many of the policy's probes use a statistical judge (at least 1 counted)
-     * @return the alpha of one probe
-     */
-    public static double perProbe(final double deployAlpha, final int judgedProbes) {
-        return deployAlpha / Math.max(1, judgedProbes);
     }
 
     /**

@@ -3,21 +3,25 @@ package io.jenkins.plugins.rollbackguard.engine.health.judge;
 import java.util.Locale;
 
 /**
- * A sequential probability ratio test (Wald) of a bad-event rate: errors out of requests, or failed payments out of
+ * A sequential probability ratio test of a bad-event rate: errors out of requests, or failed payments out of
  * payments when the counted events are successes ({@code drop} effect). After every sample it weighs
  * H0 "the bad rate is the healthy {@code q0}" against H1 "it is {@code q1}" by the log-likelihood ratio
  * {@code x ln(q1/q0) + (n - x) ln((1-q1)/(1-q0))} of {@code x} bad events in {@code n} trials, and
  * <ul>
- *     <li>trips once it reaches {@code ln((1 - beta) / alpha)},</li>
- *     <li>passes once it falls to {@code ln(beta / (1 - alpha))},</li>
- *     <li>else keeps watching. The false-trip probability stays at most about alpha however often it looks.</li>
+ *     <li>trips once it reaches {@code ln(1 / alpha)}: under H0 the likelihood ratio is a martingale starting at 1,
+ *     so by Ville's inequality it ever reaches {@code 1 / alpha} with probability at most alpha, however often it
+ *     looks and however long the watch;</li>
+ *     <li>else keeps watching to the end of the watch. It does not stop at Wald's lower bound: a pass there would
+ *     end the watch of a bad deploy that happened to start well (with probability beta), while watching on costs
+ *     nothing, the watch's length being the policy's.</li>
  * </ul>
  * {@code q0} is the policy's {@code allowedRate} if given, else the one-sided 95% Wilson upper bound of the baseline's
  * bad rate, which is above 0 even when the baseline had no bad event (at 1 request a second a healthy 1% often
  * shows none). {@code q1} comes from the {@link Effect} ({@link Effect#alternativeBadRate}). The minimum sample is
- * the smallest number of trials that could pass at all (all of them good); at the end of the watch a judge that has
- * not decided passes only when it has its minimum sample and the evidence leans to H0 (ratio at most 0), else it
- * is inconclusive: it never passes on too little traffic. Not thread-safe; the {@code Analysis} holding it is.
+ * the smallest number of trials that could reach Wald's pass bound {@code ln(beta / (1 - alpha))} (all of them good);
+ * at the end of the watch a judge that has not tripped passes only when it has its minimum sample and the evidence
+ * leans to H0 (ratio at most 0), else it is inconclusive: it never passes on too little traffic. Not thread-safe; the
+ * {@code Analysis} holding it is.
  */
 public final class SequentialRateJudge {
     /** The confidence of the baseline's upper bound. */
@@ -42,7 +46,7 @@ public final class SequentialRateJudge {
      * @param effect
      *         the effect to detect, or null for the floor (twice the healthy rate and at least +1pp)
      * @param alpha
-     *         this probe's false-trip probability (its share of the deploy's: {@link AlphaBudget#perProbe})
+     *         this probe's false-trip probability ({@link AlphaBudget})
      * @param beta
      *         the probability of missing the effect
      * @param allowedRate
@@ -97,7 +101,7 @@ public final class SequentialRateJudge {
                     + "analysis.effect or analysis.allowedRate").formatted(pct(q0), pct(q1));
         }
         unavailable = why;
-        tripBound = Math.log((1 - settings.beta()) / settings.alpha());
+        tripBound = Math.log(1 / settings.alpha());
         passBound = Math.log(settings.beta() / (1 - settings.alpha()));
         minimumSample = why == null ? (long) Math.ceil(passBound / Math.log((1 - q1) / (1 - q0))) : Long.MAX_VALUE;
     }
@@ -124,7 +128,7 @@ public final class SequentialRateJudge {
      *
      * @param counts
      *         the sample's counts
-     * @return trip, pass or keep watching; inconclusive when nothing can be judged; once decided, that decision
+     * @return trip or keep watching (a pass comes only at the {@link #end}); once tripped, the trip
      */
     public Judgement add(final RateCounts counts) {
         if (decided != null) {
@@ -146,7 +150,7 @@ public final class SequentialRateJudge {
     }
 
     /**
-     * Judges at the end of the watch: the decision if reached, else a pass when the minimum sample is in and the
+     * Judges at the end of the watch: the trip if reached, else a pass when the minimum sample is in and the
      * ratio is at most 0, else inconclusive. Never {@link Decision#CONTINUE}.
      *
      * @return the final judgement
@@ -187,17 +191,17 @@ public final class SequentialRateJudge {
             return judgement(Decision.TRIP, "sequential test: %s reached the trip bound %s".formatted(counted,
                     number(tripBound)), llr);
         }
-        if (llr <= passBound) {
-            return judgement(Decision.PASS, "sequential test: %s reached the pass bound %s".formatted(counted,
-                    number(passBound)), llr);
-        }
         if (!end) {
-            return judgement(Decision.CONTINUE, "sequential test: %s, between the bounds %s and %s".formatted(counted,
-                    number(passBound), number(tripBound)), llr);
+            return judgement(Decision.CONTINUE, "sequential test: %s, below the trip bound %s".formatted(counted,
+                    number(tripBound)), llr);
         }
         if (trials < minimumSample) {
             return judgement(Decision.INCONCLUSIVE, "sequential test: %s; only %d of the %d %s needed to pass"
                     .formatted(counted, trials, minimumSample, trialsNoun()), llr);
+        }
+        if (llr <= passBound) {
+            return judgement(Decision.PASS, "sequential test: %s, at the end of the watch below the pass bound %s"
+                    .formatted(counted, number(passBound)), llr);
         }
         return llr <= 0
                 ? judgement(Decision.PASS, ("sequential test: %s, at most 0 at the end of the watch (the rate is "

@@ -69,7 +69,7 @@ class SequentialRateJudgeTest {
         assertThat(decisions).containsExactly(Decision.CONTINUE, Decision.CONTINUE, Decision.CONTINUE, Decision.TRIP,
                 Decision.TRIP, Decision.TRIP);
         assertThat(judge.end().rule()).isEqualTo("sequential test: 11 bad events in 162 trials (6.79%) against 1.67% "
-                + "healthy and 3.33% bad; log-likelihood ratio 5.04 reached the trip bound 4.50");
+                + "healthy and 3.33% bad; log-likelihood ratio 5.04 reached the trip bound 4.61");
         assertThat(judge.end().sampleSize()).isEqualTo(162);
         assertThat(judge.end().alpha()).isEqualTo(0.01);
         assertThat(judge.end().beta()).isEqualTo(0.1);
@@ -95,7 +95,7 @@ class SequentialRateJudgeTest {
         java.util.Arrays.sort(requests);
         System.out.printf("1%% -> 5%%: %d of 1000 tripped, median %d requests, p95 %d%n", tripped, requests[500],
                 requests[950]);
-        assertThat(tripped).isGreaterThanOrEqualTo(870); // the power at the effect itself: 1 - beta
+        assertThat(tripped).as("no early pass: at 5% the ratio drifts up until it trips").isEqualTo(1000);
         assertThat(requests[500]).isBetween(60L, 120L);
     }
 
@@ -112,7 +112,24 @@ class SequentialRateJudgeTest {
         Judgement end = judge.end();
         assertThat(end.decision()).as("130 good requests: all healthy, but too few").isEqualTo(Decision.INCONCLUSIVE);
         assertThat(end.rule()).contains("only 130 of the 135 trials needed to pass");
-        assertThat(judge.add(new RateCounts(0, 10)).decision()).isEqualTo(Decision.PASS);
+        assertThat(judge.add(new RateCounts(0, 10)).decision()).as("no pass before the end of the watch")
+                .isEqualTo(Decision.CONTINUE);
+        assertThat(judge.end().decision()).as("140 good requests at the end").isEqualTo(Decision.PASS);
+        assertThat(judge.end().rule()).contains("below the pass bound -2.29");
+    }
+
+    @Test
+    void shouldStillTripABadDeployThatStartedWellInsteadOfPassingItEarly() {
+        SequentialRateJudge judge = new SequentialRateJudge(DEFAULTS, new RateCounts(10, 1000));
+        judge.add(new RateCounts(0, 200)); // a good start: Wald's test would have passed here and stopped watching
+        assertThat(judge.logLikelihoodRatio()).isLessThan(Math.log(0.1 / 0.99));
+        assertThat(judge.current().decision()).isEqualTo(Decision.CONTINUE);
+        Judgement later = null;
+        for (int i = 0; i < 10 && (later == null || later.decision() != Decision.TRIP); i++) {
+            later = judge.add(new RateCounts(5, 50)); // then 10% errors
+        }
+        assertThat(later.decision()).isEqualTo(Decision.TRIP);
+        assertThat(later.rule()).contains("reached the trip bound 4.61"); // ln(1 / 0.01)
     }
 
     @Test
