@@ -40,13 +40,13 @@ record EngineProbe(String name, String failIf, AnalysisSettings settings, boolea
          *
          * @param trace
          *         the deploy
-         * @param t
-         *         seconds from the deploy
+         * @param millis
+         *         milliseconds from the deploy
          * @param at
          *         the sample's instant
          * @return the measurement
          */
-        Measurement at(Trace trace, int t, Instant at);
+        Measurement at(Trace trace, long millis, Instant at);
     }
 
     /**
@@ -57,8 +57,8 @@ record EngineProbe(String name, String failIf, AnalysisSettings settings, boolea
      * @return the sampler
      */
     static Sampler value(final java.util.function.ToDoubleBiFunction<Trace, Integer> value) {
-        return (trace, t, at) -> {
-            double v = value.applyAsDouble(trace, t);
+        return (trace, millis, at) -> {
+            double v = value.applyAsDouble(trace, (int) Math.floorDiv(millis, 1000));
             return Double.isNaN(v) ? Measurement.withoutValue(at, Outcome.NO_DATA, "empty result")
                     : Measurement.of(at, v, Outcome.SUCCESS, "");
         };
@@ -66,24 +66,24 @@ record EngineProbe(String name, String failIf, AnalysisSettings settings, boolea
 
     @Override
     public Run run(final Trace trace, final boolean noData) {
-        int interval = (int) settings.intervalDuration().toSeconds();
+        long interval = settings.intervalDuration().toMillis();
         Instant deploy = Instant.EPOCH.plusSeconds(trace.startOfDay());
         List<Measurement> before = new ArrayList<>();
         if (settings.baselineWindowDuration().isPresent()) { // the counters' history: the window's start, the deploy
-            before.add(sample(trace, -(int) settings.baselineWindowDuration().get().toSeconds(), deploy, noData));
+            before.add(sample(trace, -settings.baselineWindowDuration().get().toMillis(), deploy, noData));
             before.add(sample(trace, 0, deploy, noData));
         }
         else {
-            int last = baselineToDeploy ? 0 : -interval;
+            long last = baselineToDeploy ? 0 : -interval;
             for (int i = settings.baselineSamples() - 1; i >= 0; i--) {
                 before.add(sample(trace, last - i * interval, deploy, noData));
             }
         }
         Thresholds thresholds = Thresholds.parse(name, failIf, null);
         Analysis analysis = new Analysis(name, settings, thresholds, Baseline.median(before), new Metric("", ""));
-        int start = (int) settings.initialDelayDuration().toSeconds();
+        long start = settings.initialDelayDuration().toMillis();
         for (int k = 0; k < settings.plannedSamples(); k++) {
-            int t = start + k * interval;
+            long t = start + k * interval;
             if (analysis.record(sample(trace, t, deploy, noData)).isFinal()) {
                 return new Run(name, analysis.verdict().orElseThrow().status(), t);
             }
@@ -91,8 +91,8 @@ record EngineProbe(String name, String failIf, AnalysisSettings settings, boolea
         return new Run(name, analysis.stop("the watch ended").status(), start + settings.plannedSamples() * interval);
     }
 
-    private Measurement sample(final Trace trace, final int t, final Instant deploy, final boolean noData) {
-        Instant at = deploy.plusSeconds(t);
+    private Measurement sample(final Trace trace, final long t, final Instant deploy, final boolean noData) {
+        Instant at = deploy.plusMillis(t);
         return noData ? Measurement.withoutValue(at, Outcome.NO_DATA, "empty result") : sampler.at(trace, t, at);
     }
 }

@@ -9,18 +9,20 @@ import io.jenkins.plugins.rollbackguard.engine.health.Measurement;
 final class Judges {
     /** The name of the statistical judges' policy in the tables. */
     static final String STATISTICAL = "(c) statistical judges";
-    /** The same judges with the rate probes read every 2 s. */
-    static final String EVERY_2S = "(c') the same, rates every 2s";
-    /** The same judges with the rate probes read every second, so that the interval bounds the delay least. */
-    static final String EVERY_1S = "(c'') the same, rates every 1s";
-    /** The same judges with three times the alpha: the false trips bought for speed. */
-    static final String ALPHA_3 = "(c3) the same, alpha 0.03";
+    /** The variants, each the example with one setting changed. */
+    static final String EVERY_5S = "(c5) counters every 5s";
+    static final String EVERY_1S = "(c1) counters every 1s";
+    static final String EVERY_15S = "(c15) counters every 15s";
+    static final String TRIPLE = "(c200) errors rise > 200%";
+    static final String DEPLOY_1PCT = "(c/3) alpha 0.0033 each";
     /** The example before the history baseline: the counters' baseline sampled for 5 minutes, read every 10 s. */
     static final String SAMPLED = "(c0) before: sampled 5 min, every 10s";
     /** The history window of the rate probes' baseline, as in the example. */
     static final String HISTORY = "1h";
-    /** Seconds between the counters' readings, as in the example. */
-    static final int RATE_INTERVAL = 5;
+    /** Milliseconds between the counters' readings, as in the example. */
+    static final long RATE_INTERVAL = Long.getLong("bench.interval", 250);
+    /** The errors probe's effect, as in the example. */
+    static final String ERRORS_EFFECT = System.getProperty("bench.effect", "rise > 300%");
     /** Seconds watched and seconds of baseline, as in the example. */
     private static final int WATCH = 600;
     private static final int BASELINE = 300;
@@ -31,44 +33,52 @@ final class Judges {
 
     /** @return the policies (b) and (c), the probes of each in the order payments, errors, latency */
     static List<Policy> compared() {
-        return List.of(Policy.seed(), statistical(STATISTICAL, RATE_INTERVAL, HISTORY, null),
-                statistical(EVERY_2S, 2, HISTORY, null), statistical(EVERY_1S, 1, HISTORY, null),
-                statistical(ALPHA_3, RATE_INTERVAL, HISTORY, 0.03), statistical(SAMPLED, 10, null, null));
+        return List.of(Policy.seed(), statistical(STATISTICAL, ERRORS_EFFECT, RATE_INTERVAL, HISTORY, null),
+                statistical(EVERY_5S, ERRORS_EFFECT, 5000, HISTORY, null),
+                statistical(EVERY_1S, ERRORS_EFFECT, 1000, HISTORY, null),
+                statistical(EVERY_15S, ERRORS_EFFECT, 15_000, HISTORY, null),
+                statistical(TRIPLE, "rise > 200%", RATE_INTERVAL, HISTORY, null),
+                statistical(DEPLOY_1PCT, ERRORS_EFFECT, RATE_INTERVAL, HISTORY, 0.01 / 3),
+                statistical(SAMPLED, ERRORS_EFFECT, 10_000, null, null));
     }
 
     /**
      * The example "the seed policy with judges" of docs/health.md, every other setting at its default (alpha 0.01
-     * for the deploy, split over the three probes; beta 0.1; the U test's minimum samples): {@code judge: sequential}
-     * with {@code counters: true} for errors ({@code effect: rise > 200%}) and payments ({@code drop > 20%}),
-     * {@code judge: mann-whitney} for page-load ({@code rise > 25%}, every 10 s for 10 min, 30 baseline samples); the
-     * counters read every 5 s for 10 min, their baseline the last hour of history ({@code baselineWindow: 1h}).
+     * for each judged probe; beta 0.1; the U test's minimum samples): {@code judge: sequential} with
+     * {@code counters: true} for errors and payments ({@code drop > 20%}), {@code judge: mann-whitney} for page-load
+     * ({@code rise > 25%}, every 10 s for 10 min, 30 baseline samples); the counters read for 10 min, their baseline
+     * the last hour of history ({@code baselineWindow: 1h}).
      *
      * @param name
      *         the policy's name
+     * @param errorsEffect
+     *         the errors probe's effect
      * @param rateInterval
-     *         seconds between the counters' readings (5 in the example)
+     *         milliseconds between the counters' readings
      * @param window
      *         the counters' history window ({@code 1h} in the example), or null for 5 minutes of sampled baseline
      * @param alpha
-     *         the deploy's alpha, null for the default
+     *         each judged probe's alpha, null for the default
      * @return the policy
      */
-    static Policy statistical(final String name, final int rateInterval, final String window, final Double alpha) {
+    static Policy statistical(final String name, final String errorsEffect, final long rateInterval,
+            final String window, final Double alpha) {
         return new Policy(name, List.of(
                 rate(Policy.PAYMENTS, "drop > 20%", rateInterval, window, alpha, (trace, t, at) -> Measurement.counted(at,
-                        trace.paymentsOk(t), trace.payments(t), "")),
-                rate(Policy.ERRORS, "rise > 200%", rateInterval, window, alpha, (trace, t, at) -> Measurement.counted(at,
-                        trace.errors(t), trace.requests(t), "")),
+                        trace.paymentsOkAt(t), trace.paymentsAt(t), "")),
+                rate(Policy.ERRORS, errorsEffect, rateInterval, window, alpha, (trace, t, at) -> Measurement.counted(at,
+                        trace.errorsAt(t), trace.requestsAt(t), "")),
                 new EngineProbe(Policy.LATENCY, null, AnalysisSettings.builder().judge("mann-whitney")
                         .effect("rise > 25%").alpha(alpha).interval("10s").duration("10m").baselineSamples(30).build(),
                         false, EngineProbe.value(Trace::latency))));
     }
 
-    private static ReplayedProbe rate(final String name, final String effect, final int interval, final String window,
+    private static ReplayedProbe rate(final String name, final String effect, final long interval, final String window,
             final Double alpha, final EngineProbe.Sampler counters) {
+        String every = interval % 1000 == 0 ? interval / 1000 + "s" : interval + "ms";
         AnalysisSettings settings = AnalysisSettings.builder().judge("sequential").effect(effect).events("events")
-                .trials("trials").counters(true).interval(interval + "s").duration(WATCH / 60 + "m")
-                .baselineSamples(BASELINE / interval).baselineWindow(window).alpha(alpha).build();
+                .trials("trials").counters(true).interval(every).duration(WATCH / 60 + "m")
+                .baselineSamples((int) (BASELINE * 1000L / interval)).baselineWindow(window).alpha(alpha).build();
         return new EngineProbe(name, null, settings, true, counters);
     }
 }

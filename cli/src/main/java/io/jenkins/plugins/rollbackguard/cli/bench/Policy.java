@@ -95,24 +95,6 @@ record Policy(String name, List<ReplayedProbe> probes) {
      *         each probe's verdict, in the policy's order
      */
     record Outcome(List<ReplayedProbe.Run> runs) {
-        /** @return seconds from the deploy to the first trip, or {@link Integer#MAX_VALUE} when none tripped */
-        int tripAt() {
-            return runs.stream().filter(ReplayedProbe.Run::tripped).mapToInt(ReplayedProbe.Run::at).min()
-                    .orElse(Integer.MAX_VALUE);
-        }
-
-        /**
-         * When one probe tripped.
-         *
-         * @param probe
-         *         its name
-         * @return seconds from the deploy, or {@link Integer#MAX_VALUE} when it did not trip
-         */
-        int tripAt(final String probe) {
-            return runs.stream().filter(r -> r.probe().equals(probe) && r.tripped()).mapToInt(ReplayedProbe.Run::at)
-                    .findFirst().orElse(Integer.MAX_VALUE);
-        }
-
         /** @return the watch's verdict: FAILED if any probe failed, else INCONCLUSIVE if any was, else PASSED */
         VerdictStatus status() {
             if (runs.stream().anyMatch(ReplayedProbe.Run::tripped)) {

@@ -26,9 +26,9 @@ interface ReplayedProbe {
      * @param status
      *         the verdict
      * @param at
-     *         seconds from the deploy when the verdict was reached (the tripping sample's time)
+     *         milliseconds from the deploy when the verdict was reached (the tripping sample's time)
      */
-    record Run(String probe, VerdictStatus status, int at) {
+    record Run(String probe, VerdictStatus status, long at) {
         /** @return whether the probe tripped */
         boolean tripped() {
             return status == VerdictStatus.FAILED;

@@ -98,6 +98,7 @@ public final class ShopTraffic {
     Trace deploy(final SplittableRandom random, final int start, final boolean bad) {
         int length = BASELINE_SECONDS + WATCH_SECONDS;
         Trace trace = new Trace(start, bad, length);
+        int[][] watched = new int[WATCH_SECONDS][]; // each second's requests, errors, payments, successes after the deploy
         for (int s = 0; s < length; s++) {
             int t = s - BASELINE_SECONDS;
             boolean broken = bad && t >= 0;
@@ -106,11 +107,50 @@ public final class ShopTraffic {
             double success = broken ? BAD_PAYMENT_SUCCESS : 1 - (1 - HEALTHY_PAYMENT_SUCCESS) * swing;
             int requests = poisson(random, rate * swing);
             int payments = binomial(random, requests, PAYMENT_SHARE);
-            trace.second(s, requests, binomial(random, requests, errors), payments,
-                    payments - binomial(random, payments, 1 - success),
+            int errorCount = binomial(random, requests, errors);
+            int ok = payments - binomial(random, payments, 1 - success);
+            trace.second(s, requests, errorCount, payments, ok,
                     medianLatency(swing, broken) * Math.exp(LATENCY_SIGMA * random.nextGaussian()));
+            if (t >= 0) {
+                watched[t] = new int[] {requests, errorCount, payments, ok};
+            }
+        }
+        // drawn after the seconds, from a stream of its own, so that the seconds are those of a run without quarters
+        SplittableRandom within = new SplittableRandom(random.nextLong());
+        for (int t = 0; t < WATCH_SECONDS; t++) {
+            trace.quarters(t, quarters(within, watched[t]));
         }
         return trace;
+    }
+
+    /**
+     * Spreads one second's events over its quarters: each event arrives at a uniformly random instant of the second
+     * (a Poisson process given its count), errors among the requests and failures among the payments alike.
+     *
+     * @param random
+     *         the source
+     * @param second
+     *         the second's requests, errors, payments and successful payments
+     * @return for each counter, its increase in each quarter
+     */
+    static int[][] quarters(final SplittableRandom random, final int[] second) {
+        int ticks = 1000 / Trace.TICK_MILLIS;
+        int[][] out = new int[4][ticks];
+        int[] order = {1, 0, 3, 2}; // errors, then the other requests; successes, then the failed payments
+        int[] kinds = {second[1], second[0] - second[1], second[3], second[2] - second[3]};
+        for (int kind = 0; kind < kinds.length; kind++) {
+            for (int i = 0; i < kinds[kind]; i++) {
+                int q = random.nextInt(ticks);
+                out[order[kind]][q]++;
+                if (kind == 0) {
+                    out[0][q]++; // an error is a request
+                }
+                else if (kind == 2) {
+                    out[2][q]++; // a success is a payment
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -40,8 +40,9 @@ record Tally(String policy, List<Deploy> healthy, List<Deploy> bad) {
             long[] requests = new long[n];
             for (int i = 0; i < n; i++) {
                 ReplayedProbe.Run run = outcome.runs().get(i);
-                seconds[i] = run.tripped() ? Math.max(0, run.at()) : NEVER;
-                requests[i] = run.tripped() ? trace.requestsSinceDeploy(Math.max(0, run.at())) : NEVER;
+                long millis = Math.max(0, run.at());
+                seconds[i] = run.tripped() ? (millis + 999) / 1000 : NEVER; // a reading within a second counts as one
+                requests[i] = run.tripped() ? trace.requestsSinceDeployAt(millis) : NEVER;
             }
             return new Deploy(Arrays.stream(seconds).min().orElse(NEVER), Arrays.stream(requests).min().orElse(NEVER),
                     seconds, requests);

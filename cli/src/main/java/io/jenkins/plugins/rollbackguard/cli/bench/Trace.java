@@ -4,7 +4,9 @@ package io.jenkins.plugins.rollbackguard.cli.bench;
  * One simulated deploy, second by second, and what a probe sees of it at a time {@code t} (seconds from the deploy,
  * negative before it): counters as an ideal scrape reads them (to the second, no extrapolation), ratios over a window
  * as a PromQL {@code rate(a[w]) / rate(b[w])} gives them, and the latency of a probe's own request. Second {@code s}
- * of the arrays holds what happened in {@code [t, t + 1)} with {@code t = s - BASELINE_SECONDS}.
+ * of the arrays holds what happened in {@code [t, t + 1)} with {@code t = s - BASELINE_SECONDS}. After the deploy the
+ * counters are kept by the quarter second too ({@link #TICK_MILLIS}), for probes that read them more often than every
+ * second; at whole seconds both agree.
  */
 public final class Trace {
     private final int startOfDay;
@@ -14,6 +16,10 @@ public final class Trace {
     private final long[] payments;
     private final long[] paymentsOk;
     private final double[] latency;
+    /** The finest reading of the counters after the deploy, in milliseconds. */
+    public static final int TICK_MILLIS = 250;
+    private static final int TICKS = 1000 / TICK_MILLIS;
+    private final long[][] ticks; // after the deploy: [counter][tick] = increase from the deploy to that tick
 
     Trace(final int startOfDay, final boolean bad, final int length) {
         this.startOfDay = startOfDay;
@@ -23,6 +29,24 @@ public final class Trace {
         payments = new long[length + 1];
         paymentsOk = new long[length + 1];
         latency = new double[length];
+        ticks = new long[4][ShopTraffic.WATCH_SECONDS * TICKS + 1];
+    }
+
+    /**
+     * Spreads one second after the deploy over its quarter seconds.
+     *
+     * @param t
+     *         the second, from the deploy (at least 0)
+     * @param quarters
+     *         for each counter (requests, errors, payments, successful payments), its increase in each quarter
+     */
+    void quarters(final int t, final int[][] quarters) {
+        for (int c = 0; c < ticks.length; c++) {
+            for (int q = 0; q < TICKS; q++) {
+                int k = t * TICKS + q;
+                ticks[c][k + 1] = ticks[c][k] + quarters[c][q];
+            }
+        }
     }
 
     void second(final int s, final int requestCount, final int errorCount, final int paymentCount, final int okCount,
@@ -103,6 +127,63 @@ public final class Trace {
     }
 
     /**
+     * The requests counter at an instant.
+     *
+     * @param millis
+     *         milliseconds from the deploy: a whole second before it, a multiple of {@link #TICK_MILLIS} after it
+     * @return requests before that instant
+     */
+    public long requestsAt(final long millis) {
+        return at(requests, 0, millis);
+    }
+
+    /**
+     * The errors counter at an instant.
+     *
+     * @param millis
+     *         milliseconds from the deploy, as for {@link #requestsAt}
+     * @return errors before that instant
+     */
+    public long errorsAt(final long millis) {
+        return at(errors, 1, millis);
+    }
+
+    /**
+     * The payments counter at an instant.
+     *
+     * @param millis
+     *         milliseconds from the deploy, as for {@link #requestsAt}
+     * @return payments before that instant
+     */
+    public long paymentsAt(final long millis) {
+        return at(payments, 2, millis);
+    }
+
+    /**
+     * The successful payments counter at an instant.
+     *
+     * @param millis
+     *         milliseconds from the deploy, as for {@link #requestsAt}
+     * @return successful payments before that instant
+     */
+    public long paymentsOkAt(final long millis) {
+        return at(paymentsOk, 3, millis);
+    }
+
+    private long at(final long[] seconds, final int counter, final long millis) {
+        if (millis % 1000 == 0 || millis < 0) {
+            if (millis % 1000 != 0) {
+                throw new IllegalArgumentException("before the deploy the counters are kept by the second: " + millis);
+            }
+            return seconds[index((int) (millis / 1000))];
+        }
+        if (millis % TICK_MILLIS != 0) {
+            throw new IllegalArgumentException("the counters are kept by " + TICK_MILLIS + " ms: " + millis);
+        }
+        return seconds[index(0)] + ticks[counter][(int) (millis / TICK_MILLIS)];
+    }
+
+    /**
      * The error ratio over the window before a time, as {@code rate(errors[w]) / rate(requests[w])}.
      *
      * @param t
@@ -155,5 +236,16 @@ public final class Trace {
      */
     public long requestsSinceDeploy(final int t) {
         return requests(t) - requests(0);
+    }
+
+    /**
+     * The requests served since the deploy, up to an instant.
+     *
+     * @param millis
+     *         milliseconds from the deploy, at least 0, as for {@link #requestsAt}
+     * @return requests before that instant
+     */
+    public long requestsSinceDeployAt(final long millis) {
+        return requestsAt(millis) - requests(0);
     }
 }
