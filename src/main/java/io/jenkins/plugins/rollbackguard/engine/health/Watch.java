@@ -28,6 +28,11 @@ import java.util.concurrent.RejectedExecutionException;
 public final class Watch {
     /** The granularity of sample times: due times are rounded up to a multiple of it. */
     static final Duration SLOT = Duration.ofMillis(10);
+    /**
+     * How often a probe says where it stands while its samples succeed: a probe read every 250 ms would otherwise
+     * print 2,400 lines in a 10-minute watch. A sample that is not a success is always said.
+     */
+    static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
     private final Scheduler scheduler;
     private final Executor executor;
@@ -157,6 +162,7 @@ public final class Watch {
         private final Analysis analysis;
         private final Duration interval; // parsed once: needed after every sample
         private Instant due;
+        private Instant said; // when the last progress line was printed, null before the first
         private Slot pending; // the slot of the next sample, left on stop
 
         Runner(final Probe probe, final Analysis analysis) {
@@ -223,11 +229,15 @@ public final class Watch {
             String line = probe.name() + ": sample " + state.samples() + "/" + state.plannedSamples() + " "
                     + state.last().describe(analysis.metric()) + "; failures " + state.failures() + "; about " + left.toSeconds()
                     + "s left";
+            Instant now = scheduler.now();
             if (state.last().outcome() == Outcome.ERROR) {
                 listener.error(line); // a provider error is the operator's problem, not the deploy's
+                said = now;
             }
-            else {
+            else if (state.last().outcome() != Outcome.SUCCESS || said == null
+                    || !now.isBefore(said.plus(PROGRESS_EVERY))) {
                 listener.info(line);
+                said = now;
             }
             due = due.plus(interval);
             Duration delay = Duration.between(scheduler.now(), due);

@@ -353,6 +353,35 @@ class WatchTest {
                 "p PASSED: 0.01; failIf > 5%; 2 judged, 0 failures, 0 inconclusives; 3 of 3 planned samples, every 30s");
     }
 
+    @Test
+    void shouldSayWhereAQuarterSecondProbeStandsEveryTenSecondsAndEveryUnsuccessfulSampleAtOnce() {
+        VirtualScheduler clock = new VirtualScheduler(T0);
+        List<String> lines = new ArrayList<>();
+        GuardListener listener = new GuardListener() {
+            @Override
+            public void info(final String line) {
+                lines.add(line);
+            }
+
+            @Override
+            public void error(final String line) {
+                lines.add("ERROR " + line);
+            }
+        };
+        String[] script = new String[120]; // 30 s of 250 ms samples, one error among them
+        java.util.Arrays.fill(script, "0.01");
+        script[50] = "E";
+        new Watch(clock, DIRECT, listener).add(new ScriptedProbe("p", clock, script),
+                analysis("p", settings().interval("250ms").count(120).build(), "> 5%")).start();
+
+        clock.runUntilIdle();
+
+        assertThat(lines).filteredOn(line -> line.contains(": sample ")).extracting(line -> line.replaceAll(
+                " SUCCESS.*| ERROR \\(.*", "")).containsExactly("p: sample 1/120", "p: sample 41/120",
+                "ERROR p: sample 51/120", "p: sample 91/120");
+        assertThat(lines.get(lines.size() - 1)).startsWith("p PASSED").contains("120 of 120 planned samples");
+    }
+
     private static WatchResult run(final AnalysisSettingsBuilder builder, final String failIf, final String... script) {
         VirtualScheduler clock = new VirtualScheduler(T0);
         CompletableFuture<WatchResult> result = watch(clock, new ScriptedProbe("p", clock, script),
