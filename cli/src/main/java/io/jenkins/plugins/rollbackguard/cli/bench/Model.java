@@ -21,14 +21,20 @@ final class Model {
                         + "deploy at a uniformly random time of day; %d s simulated before it (baseline window), %d s after%n",
                 100 * ShopTraffic.BAD_ERRORS, ShopTraffic.BAD_PAYMENT_SUCCESS, ShopTraffic.BAD_LATENCY_FACTOR,
                 ShopTraffic.BASELINE_SECONDS, ShopTraffic.WATCH_SECONDS);
-        out.printf("probes as a scrape sees them (counters to the second, no extrapolation): payment-success = "
-                + "rate(ok[2m]) / rate(payments[2m]), error-rate = rate(errors[1m]) / rate(requests[1m]) (0/0 is no data), "
-                + "page-load = the latency of the probe's own request%n");
+        out.printf("probes as a scrape sees them (counters to the second, and to the quarter second after the deploy, no "
+                + "extrapolation): payment-success = rate(ok[2m]) / rate(payments[2m]), error-rate = rate(errors[1m]) / "
+                + "rate(requests[1m]) (0/0 is no data), page-load = the latency of the probe's own request%n");
         out.println("judges: (a) the seed's probes and thresholds with one interval and failureLimit (swept, best per "
                 + "probe); (b) the seed policy of docs/health.md; (c) its example 'the seed policy with judges': judge: "
-                + "sequential (counters: true, read every 5 s, baseline the last hour of history: baselineWindow: 1h) "
-                + "for errors (effect rise > 200%) and payments (drop > 20%), judge: mann-whitney for page-load (rise > "
-                + "25%, every 10 s, 30 baseline samples), 10 min, alpha 0.01 per deploy over 3 probes, beta 0.1; (c'), (c'') the same with the counters read every 2 s, 1 s; (c3) alpha 0.03 per deploy; (c0) the example before "
-                + "the history baseline: the counters every 10 s, 30 baseline samples (5 minutes)");
+                + "sequential (counters: true, read every " + every(Judges.RATE_INTERVAL) + ", baseline the last hour "
+                + "of history: baselineWindow: 1h) for errors (effect " + Judges.ERRORS_EFFECT + ") and payments (drop > "
+                + "20%), judge: mann-whitney for page-load (rise > 25%, every 10 s, 30 baseline samples), 10 min, alpha "
+                + "0.01 for each probe, beta 0.1; (c5), (c1), (c15) the same with the counters read every 5 s, 1 s, 15 s; "
+                + "(c200) errors rise > 200%; (c/3) alpha 0.0033 for each probe (a deploy held to 1%); (c0) the counters "
+                + "every 10 s with 30 baseline samples (5 minutes) instead of the history");
+    }
+
+    private static String every(final long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 }
