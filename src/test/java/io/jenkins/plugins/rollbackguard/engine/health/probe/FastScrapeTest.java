@@ -41,6 +41,8 @@ class FastScrapeTest {
      * readings and Prometheus' scrapes run on the same period from unrelated starts, so when they fall within a
      * few milliseconds of each other a late scrape (a loaded 2-core machine delays it by tens of milliseconds)
      * makes one pair repeat and the next jump two samples; a third of the pairs may do so before the test fails.
+     * Measured here: 15 of 15 in every run, also with the readings started 0 to 250 ms after a scrape (a steady
+     * phase repeats no sample: each reading sees one scrape more than the one before).
      */
     @Test
     void shouldSeeTheCountersMoveBetweenReadingsWhenScrapedEvery250Milliseconds() throws Exception {
