@@ -15,16 +15,27 @@ import java.util.Optional;
  * {@link #record(Measurement)}; it classifies each by the thresholds, counts it, and turns FAILED as
  * soon as a limit is crossed. Semantics follow Argo Rollouts (see docs/health.md). Thread-safe.
  * Create one with the constructor, or from a persisted {@link AnalysisSnapshot} with {@link #restore}.
+ *
+ * <p>The readings of cumulative counters ({@code counters: true}) are kept folded: a successful reading without a
+ * note is folded into the one before it (also such a reading, not the first of the watch) while that one stands for
+ * less than {@link #FOLD_SPAN} of readings. The judge still sees every reading; what is kept, written to the ledger
+ * while the watch goes on and replayed after a restart, has at most one entry per 10 s however often the counters
+ * are read (a 250 ms reading for 10 minutes keeps about 60, not 2,400), and a replay counts the same, because
+ * counter readings telescope. Errors, no data, resets and the reading that trips are kept as they came.
  */
 public final class Analysis {
     private static final String THRESHOLD_TRIPPED = "threshold tripped";
+    /** The longest run of counter readings kept as one. */
+    static final java.time.Duration FOLD_SPAN = java.time.Duration.ofSeconds(10);
     private final String probe;
     private final AnalysisSettings settings;
     private final Thresholds thresholds;
     private final Baseline baseline;
     private final int planned; // parsed once: asked for on every sample
     private final Metric metric;
-    private final List<Measurement> measurements = new ArrayList<>();
+    private final List<Measurement> measurements = new ArrayList<>(); // folded: see the class comment
+    private final int foldLimit; // readings one kept entry may stand for: 1 when nothing is folded
+    private int taken; // readings recorded, folded or not
     private final Deque<Boolean> window = new ArrayDeque<>();
     private int counted;
     private int failures;
@@ -78,6 +89,8 @@ public final class Analysis {
         this.thresholds = thresholds;
         this.baseline = baseline;
         this.planned = settings.plannedSamples();
+        this.foldLimit = settings.counters() && settings.judgeKind() == JudgeKind.SEQUENTIAL && !settings.dryRun()
+                ? (int) Math.max(1, FOLD_SPAN.toMillis() / Math.max(1, settings.intervalDuration().toMillis())) : 1;
         this.metric = metric;
         this.judge = settings.judgeKind() == JudgeKind.THRESHOLD ? null
                 : new ProbeJudge(settings, baseline, planned);
@@ -157,7 +170,7 @@ public final class Analysis {
     public synchronized Verdict stop(final String reason) {
         if (verdict == null) {
             finish(trip != null && !settings.dryRun() ? VerdictStatus.FAILED : VerdictStatus.INCONCLUSIVE,
-                    "stopped after %d samples: %s".formatted(measurements.size(), reason));
+                    "stopped after %d samples: %s".formatted(taken, reason));
         }
         return verdict;
     }
@@ -165,7 +178,7 @@ public final class Analysis {
     /** @return the current state */
     public synchronized AnalysisState state() {
         Measurement last = measurements.isEmpty() ? null : measurements.get(measurements.size() - 1);
-        return new AnalysisState(probe, measurements.size(), planned, failures, consecutiveErrors,
+        return new AnalysisState(probe, taken, planned, failures, consecutiveErrors,
                 inconclusives, last, verdict);
     }
 
@@ -209,6 +222,7 @@ public final class Analysis {
 
     private void count(final Measurement m) {
         measurements.add(m);
+        taken += m.readingCount();
         Outcome outcome = m.outcome();
         if (outcome == Outcome.NO_DATA) {
             outcome = switch (settings.onNoData()) {
@@ -222,12 +236,34 @@ public final class Analysis {
         }
         else if (outcome != null) {
             consecutiveErrors = 0;
-            countJudged(outcome);
+            for (int i = 0; i < m.readingCount(); i++) { // a folded reading stands for several (a replay)
+                countJudged(outcome);
+            }
         }
         if (judge != null) {
             judgement = judge.add(m);
         }
         check();
+        fold();
+    }
+
+    /** Folds the last reading into the one before it, when both are plain counter readings and nothing ended. */
+    private void fold() {
+        int n = measurements.size();
+        if (foldLimit == 1 || verdict != null || trip != null || n < 3) { // the first reading only starts the count
+            return;
+        }
+        Measurement last = measurements.get(n - 1);
+        Measurement before = measurements.get(n - 2);
+        if (plainReading(last) && plainReading(before)
+                && before.readingCount() + last.readingCount() <= foldLimit) {
+            measurements.remove(n - 1);
+            measurements.set(n - 2, last.foldInto(before));
+        }
+    }
+
+    private static boolean plainReading(final Measurement m) {
+        return m.outcome() == Outcome.SUCCESS && m.hasCounts() && m.detail().isEmpty();
     }
 
     private void countJudged(final Outcome outcome) {
@@ -266,7 +302,7 @@ public final class Analysis {
         if (inconclusive.isPresent() && !settings.dryRun()) {
             finish(VerdictStatus.INCONCLUSIVE, inconclusive.get());
         }
-        else if (measurements.size() >= planned) {
+        else if (taken >= planned) {
             complete();
         }
     }
@@ -344,7 +380,7 @@ public final class Analysis {
 
     private void finish(final VerdictStatus status, final String reason) {
         String last = measurements.isEmpty() ? "" : "; last: " + measurements.get(measurements.size() - 1).describe();
-        String line = "%s: %s after %s: %s%s".formatted(probe, status, plural(measurements.size(), "sample"), reason,
+        String line = "%s: %s after %s: %s%s".formatted(probe, status, plural(taken, "sample"), reason,
                 last);
         boolean tripped = settings.dryRun() && trip != null && reason.equals(trip);
         int deciding = tripped ? tripSamples : measurements.size();
@@ -376,13 +412,17 @@ public final class Analysis {
             changeText = VerdictExplanation.describeChange(metric, observed, base, baseline.samples(),
                     thresholds.describe().contains("pp"));
         }
+        int decidingTaken = 0; // the readings up to the deciding entry, some of them folded
+        for (int i = 0; i < deciding; i++) {
+            decidingTaken += measurements.get(i).readingCount();
+        }
         String window = ruleWindow != null ? ruleWindow
-                : "%d of %d planned samples, every %s".formatted(deciding, planned, settings.interval());
+                : "%d of %d planned samples, every %s".formatted(decidingTaken, planned, settings.interval());
         String threshold = thresholds.describe();
         VerdictExplanation explained = new VerdictExplanation(probe, status, rule,
                 metric.description().isEmpty() ? null : metric.description(),
                 metric.unit(), threshold.isEmpty() ? null : threshold, base, base == null ? null : baseline.samples(),
-                observed, change, changeText, window, measurements.size(), counted, failures,
+                observed, change, changeText, window, taken, counted, failures,
                 decisive == null || decisive.detail().isEmpty() ? null : decisive.detail(),
                 decisive == null ? null : decisive.at(), null);
         return judgement == null ? explained : explained.withJudge(judgement.method(), judgement.sampleSize(),

@@ -51,8 +51,8 @@ import java.time.Duration;
  *         successes), {@code rise > 2pp}, {@code > 5%}; default for sequential twice the healthy rate and at least
  *         +1pp, for mann-whitney {@code rise > 50%} of the median
  * @param alpha
- *         the probability that a healthy deploy trips, for the whole deploy: split equally across the policy's
- *         statistically judged probes; default 0.01
+ *         the probability that this probe trips a healthy deploy, however often it looks; a deploy's is at most
+ *         the sum of its judged probes' alphas; default 0.01
  * @param beta
  *         the probability that the sequential judge misses the effect; default 0.1
  * @param allowedRate

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.OptionalDouble;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One sample of a probe: when it was taken, its value (if any), its outcome and a short masked detail.
  * Serialisable so that a Jenkins step can persist the measurements of a watch.
@@ -23,9 +25,12 @@ import java.util.OptionalDouble;
  *         null for a probe that counts nothing (and for a sample persisted before counts existed)
  * @param trials
  *         the trials they are out of ({@code analysis.trials}), or null
+ * @param readings
+ *         how many successive readings of cumulative counters this one stands for (the last of them: its instant and
+ *         counts), or null for one; see {@link #foldInto}
  */
-public record Measurement(Instant at, double value, Outcome outcome, String detail, Double events, Double trials)
-        implements Serializable {
+public record Measurement(Instant at, double value, Outcome outcome, String detail, Double events, Double trials,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Integer readings) implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L; // first release
 
@@ -34,6 +39,47 @@ public record Measurement(Instant at, double value, Outcome outcome, String deta
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(outcome, "outcome");
         detail = detail == null ? "" : detail;
+        readings = readings == null || readings <= 1 ? null : readings;
+    }
+
+    /**
+     * Creates a measurement of one reading.
+     *
+     * @param at
+     *         when the sample started
+     * @param value
+     *         the value, NaN for none
+     * @param outcome
+     *         the outcome
+     * @param detail
+     *         a masked detail line
+     * @param events
+     *         the events counted, or null
+     * @param trials
+     *         the trials, or null
+     */
+    public Measurement(final Instant at, final double value, final Outcome outcome, final String detail,
+            final Double events, final Double trials) {
+        this(at, value, outcome, detail, events, trials, null);
+    }
+
+    /** @return how many readings this measurement stands for, at least 1 */
+    public int readingCount() {
+        return readings == null ? 1 : readings;
+    }
+
+    /**
+     * Folds this reading of cumulative counters into the one before it: the result is this reading (its instant and
+     * counts) standing for both. Counter readings telescope: the increase from the reading before {@code previous}
+     * to this one is the sum of the two increases, so a judge fed the folded reading counts what it counted from
+     * both. The caller folds only successful readings without a note.
+     *
+     * @param previous
+     *         the reading before this one
+     * @return this reading, standing for its own readings and those of {@code previous}
+     */
+    public Measurement foldInto(final Measurement previous) {
+        return new Measurement(at, value, outcome, detail, events, trials, previous.readingCount() + readingCount());
     }
 
     /**
@@ -122,14 +168,18 @@ public record Measurement(Instant at, double value, Outcome outcome, String deta
      * @return the copy
      */
     public Measurement classify(final Outcome newOutcome, final String newDetail) {
-        return new Measurement(at, value, newOutcome, newDetail, events, trials);
+        return new Measurement(at, value, newOutcome, newDetail, events, trials, readings);
     }
 
     /** @return a short line: outcome, value and detail */
     public String describe() {
         String shown = (optionalValue().isPresent() ? " value=" + format(value) : "")
                 + (hasCounts() ? " counts=%s/%s".formatted(format(events), format(trials)) : "");
-        return outcome + shown + (detail.isEmpty() ? "" : " (" + detail + ")");
+        return outcome + shown + (detail.isEmpty() ? "" : " (" + detail + ")") + readingsText();
+    }
+
+    private String readingsText() {
+        return readings == null ? "" : " [the last of " + readings + " readings]";
     }
 
     /**
@@ -141,7 +191,7 @@ public record Measurement(Instant at, double value, Outcome outcome, String deta
      */
     public String describe(final Metric metric) {
         String shown = optionalValue().isPresent() ? " value=" + metric.format(value) : "";
-        return outcome + shown + (detail.isEmpty() ? "" : " (" + detail + ")");
+        return outcome + shown + (detail.isEmpty() ? "" : " (" + detail + ")") + readingsText();
     }
 
     /**

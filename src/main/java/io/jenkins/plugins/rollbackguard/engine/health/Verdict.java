@@ -30,4 +30,9 @@ public record Verdict(String probe, VerdictStatus status, List<Measurement> meas
     public Verdict {
         measurements = List.copyOf(measurements);
     }
+
+    /** @return the readings the verdict was taken on, folded ones counted each ({@link Measurement#readingCount}) */
+    public int samples() {
+        return measurements.stream().mapToInt(Measurement::readingCount).sum();
+    }
 }

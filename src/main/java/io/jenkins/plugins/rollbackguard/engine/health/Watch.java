@@ -117,7 +117,7 @@ public final class Watch {
         // a probe that did not pass is said once, with why, by whoever acts on the watch's result (the guard's
         // verdict line): here only that it ended
         listener.info(verdict.status() != VerdictStatus.PASSED && !verdict.dryRun()
-                ? "%s: %s after %d samples".formatted(verdict.probe(), verdict.status(), verdict.measurements().size())
+                ? "%s: %s after %d samples".formatted(verdict.probe(), verdict.status(), verdict.samples())
                 : verdict.explained() != null ? verdict.explained().text() : verdict.explanation());
         if (verdict.status() == VerdictStatus.FAILED) {
             runners.forEach(r -> r.stop("probe '" + verdict.probe() + "' failed"));

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.rollbackguard.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.SplittableRandom;
@@ -100,5 +101,32 @@ class ShopTrafficTest {
         assertThat(seed.run(bad, false).runs().get(Report.ERRORS).status()).isEqualTo(VerdictStatus.FAILED);
         assertThat(seed.run(healthy, false).runs().get(Report.ERRORS).status()).isEqualTo(VerdictStatus.PASSED);
         assertThat(seed.run(healthy, true).status()).isEqualTo(VerdictStatus.INCONCLUSIVE);
+    }
+
+    @Test
+    void shouldSpreadEachSecondOverItsQuartersAndAgreeAtWholeSeconds() {
+        Trace trace = new ShopTraffic(100).deploy(7, true);
+        long moved = 0;
+        for (long ms = 0; ms <= ShopTraffic.WATCH_SECONDS * 1000L; ms += Trace.TICK_MILLIS) {
+            if (ms % 1000 == 0) {
+                int t = (int) (ms / 1000);
+                assertThat(trace.requestsAt(ms)).isEqualTo(trace.requests(t));
+                assertThat(trace.errorsAt(ms)).isEqualTo(trace.errors(t));
+                assertThat(trace.paymentsAt(ms)).isEqualTo(trace.payments(t));
+                assertThat(trace.paymentsOkAt(ms)).isEqualTo(trace.paymentsOk(t));
+            }
+            if (ms > 0) {
+                long step = trace.requestsAt(ms) - trace.requestsAt(ms - Trace.TICK_MILLIS);
+                assertThat(step).isNotNegative();
+                assertThat(trace.errorsAt(ms) - trace.errorsAt(ms - Trace.TICK_MILLIS)).isBetween(0L, step);
+                assertThat(trace.paymentsOkAt(ms)).isLessThanOrEqualTo(trace.paymentsAt(ms));
+                moved += step > 0 ? 1 : 0;
+            }
+        }
+        // at 100 requests a second a quarter second brings about 25: nearly every quarter moves
+        assertThat(moved).isGreaterThan(ShopTraffic.WATCH_SECONDS * 4L * 9 / 10);
+        assertThat(trace.requestsSinceDeployAt(1250)).isEqualTo(trace.requestsAt(1250) - trace.requests(0));
+        assertThatThrownBy(() -> trace.requestsAt(100)).hasMessageContaining("250 ms");
+        assertThatThrownBy(() -> trace.requestsAt(-250)).hasMessageContaining("by the second");
     }
 }

@@ -22,7 +22,7 @@ public enum JudgeKind {
         return text;
     }
 
-    /** @return whether it is a statistical judge, which takes a share of the deploy's alpha */
+    /** @return whether it is a statistical judge, which has an alpha */
     public boolean isStatistical() {
         return this != THRESHOLD;
     }
