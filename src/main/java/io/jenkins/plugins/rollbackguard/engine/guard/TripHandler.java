@@ -109,7 +109,7 @@ public final class TripHandler {
                     List<io.jenkins.plugins.rollbackguard.engine.health.Measurement> all = verdict.measurements();
                     builder.attribute(GuardSession.MEASUREMENT + verdict.probe(), mask(verdict.status()
                             + (all.isEmpty() ? "" : ", last " + all.get(all.size() - 1).describe())
-                            + " (" + all.size() + " samples)"));
+                            + " (" + verdict.samples() + " samples)"));
                 }
                 return builder;
             });

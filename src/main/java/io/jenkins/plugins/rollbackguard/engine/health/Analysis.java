@@ -36,6 +36,7 @@ public final class Analysis {
     private final List<Measurement> measurements = new ArrayList<>(); // folded: see the class comment
     private final int foldLimit; // readings one kept entry may stand for: 1 when nothing is folded
     private int taken; // readings recorded, folded or not
+    private int started = -1; // the entry of the first counter reading, which only starts the count; -1 before it
     private final Deque<Boolean> window = new ArrayDeque<>();
     private int counted;
     private int failures;
@@ -243,6 +244,9 @@ public final class Analysis {
         if (judge != null) {
             judgement = judge.add(m);
         }
+        if (started < 0 && ProbeJudge.judgeable(m)) {
+            started = measurements.size() - 1;
+        }
         check();
         fold();
     }
@@ -250,7 +254,9 @@ public final class Analysis {
     /** Folds the last reading into the one before it, when both are plain counter readings and nothing ended. */
     private void fold() {
         int n = measurements.size();
-        if (foldLimit == 1 || verdict != null || trip != null || n < 3) { // the first reading only starts the count
+        // the first counter reading only starts the count, also when errors or no data came before it: a reading
+        // folded into it would be replayed as the start, its counts lost
+        if (foldLimit == 1 || verdict != null || trip != null || started < 0 || n - 2 <= started) {
             return;
         }
         Measurement last = measurements.get(n - 1);

@@ -77,6 +77,10 @@ final class ProbeJudge {
             String note = "counter reset (a counter went down): counting from its new value";
             return m.classify(m.outcome(), m.detail().isEmpty() ? note : m.detail() + "; " + note);
         }
+        if (counters && deltas.isAhead(m.events(), m.trials())) { // noted, so that it is never folded (Analysis)
+            String note = "the events rose more than the trials since the last reading: counted as many trials";
+            return m.classify(m.outcome(), m.detail().isEmpty() ? note : m.detail() + "; " + note);
+        }
         return m;
     }
 
@@ -107,7 +111,7 @@ final class ProbeJudge {
         return kind == JudgeKind.SEQUENTIAL ? rates.end() : values.end();
     }
 
-    private static boolean judgeable(final Measurement m) {
+    static boolean judgeable(final Measurement m) {
         return m.outcome() == Outcome.SUCCESS && m.hasCounts() && Double.isFinite(m.events())
                 && Double.isFinite(m.trials()) && m.events() >= 0 && m.trials() >= 0;
     }

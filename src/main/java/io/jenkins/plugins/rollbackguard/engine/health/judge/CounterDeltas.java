@@ -40,6 +40,22 @@ public final class CounterDeltas {
     }
 
     /**
+     * Tells whether a reading's events rose more than its trials since the last reading, without taking it: the
+     * interval is then counted with as many trials as events ({@link #next}), which a later reading's difference
+     * would not repeat, so that such a reading must be kept as it came rather than folded with others.
+     *
+     * @param events
+     *         the events counter's value
+     * @param trials
+     *         the trials counter's value
+     * @return whether the interval's events would exceed its trials
+     */
+    public boolean isAhead(final double events, final double trials) {
+        return !Double.isNaN(lastTrials) && !isReset(events, trials)
+                && Math.round(events - lastEvents) > Math.round(trials - lastTrials);
+    }
+
+    /**
      * Takes the next reading.
      *
      * @param events
