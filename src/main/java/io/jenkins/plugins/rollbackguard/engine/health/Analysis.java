@@ -268,8 +268,10 @@ public final class Analysis {
         }
     }
 
+    /** A successful reading of counts without a note: its detail, if any, is only the probes' {@code 3 of 412}. */
     private static boolean plainReading(final Measurement m) {
-        return m.outcome() == Outcome.SUCCESS && m.hasCounts() && m.detail().isEmpty();
+        return m.outcome() == Outcome.SUCCESS && m.hasCounts()
+                && (m.detail().isEmpty() || m.detail().equals(Measurement.countsDetail(m.events(), m.trials())));
     }
 
     private void countJudged(final Outcome outcome) {

@@ -116,6 +116,20 @@ public record Measurement(Instant at, double value, Outcome outcome, String deta
         return new Measurement(at, trials == 0 ? Double.NaN : events / trials, Outcome.SUCCESS, detail, events, trials);
     }
 
+    /**
+     * The detail a probe gives a successful reading of counts, e.g. {@code 3 of 412}: it says nothing the counts do
+     * not, so that a reading with it is as plain as one without ({@code Analysis} folds both).
+     *
+     * @param events
+     *         the events
+     * @param trials
+     *         the trials
+     * @return the detail
+     */
+    public static String countsDetail(final double events, final double trials) {
+        return "%s of %s".formatted(format(events), format(trials));
+    }
+
     /** @return whether the sample carries counts */
     public boolean hasCounts() {
         return events != null && trials != null;

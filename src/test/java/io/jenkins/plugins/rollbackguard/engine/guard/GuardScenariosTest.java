@@ -157,6 +157,13 @@ class GuardScenariosTest {
         List<RollbackPoint> points = fixture.points();
         assertThat(points).extracting(RollbackPoint::status)
                 .containsExactly(PointStatus.GOOD, PointStatus.REVERTED, PointStatus.GOOD);
+        assertThat(points.get(0).attributes().get(GuardSession.MEASUREMENT + "payments"))
+                .as("the counter readings of a 100 ms watch are kept folded, and counted each").startsWith("PASSED")
+                .endsWith("(10 samples)");
+        String watched = points.get(0).attributes().get(GuardState.WATCH);
+        String kept = watched.substring(watched.indexOf("\"measurements\""));
+        assertThat(kept.split("\"at\"", -1).length - 1).as("entries kept of the 10 readings (the first, 8 folded, "
+                + "the last): %s", kept).isEqualTo(3);
         RollbackPoint bad = points.get(1);
         assertThat(bad.attributes().get(GuardSession.BASELINE_SAMPLED + "payments")).as("the counts kept")
                 .contains(" SUCCESS ").contains("/");

@@ -61,8 +61,7 @@ final class JsonCounts {
         if (Double.isInfinite(events) || Double.isInfinite(trials)) {
             return Measurement.withoutValue(at, Outcome.NO_DATA, "counts are not finite");
         }
-        return Measurement.counted(at, events, trials, "%s of %s".formatted(Measurement.format(events),
-                Measurement.format(trials)));
+        return Measurement.counted(at, events, trials, Measurement.countsDetail(events, trials));
     }
 
     private static double number(final JsonNode root, final String field, final String pointer) {

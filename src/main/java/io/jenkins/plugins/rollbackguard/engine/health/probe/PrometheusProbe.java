@@ -87,8 +87,7 @@ final class PrometheusProbe implements Probe {
             if (t.outcome() != Outcome.SUCCESS) {
                 return t.classify(t.outcome(), "analysis.trials: " + t.detail());
             }
-            return Measurement.counted(at, e.value(), t.value(), "%s of %s".formatted(Measurement.format(e.value()),
-                    Measurement.format(t.value())));
+            return Measurement.counted(at, e.value(), t.value(), Measurement.countsDetail(e.value(), t.value()));
         });
     }
 
