@@ -77,8 +77,9 @@ final class TripEvidence {
             String watch = bad.attributes().get(GuardState.WATCH);
             if (watch != null) {
                 write(dir, "samples.json", pretty(watch));
-                readme.put("samples.json", "every sample of the watch, by probe: time, value, outcome, detail, and "
-                        + "the baseline (the machine's guard.watch state)");
+                readme.put("samples.json", "every sample of the watch, by probe: time, value, outcome, detail (successive "
+                        + "counter readings kept as one, its 'readings' saying how many, with the last one's time and "
+                        + "counts), and the baseline (the machine's guard.watch state)");
             }
             Path output = files.get().resolve(DEPLOY_OUTPUT);
             if (Files.isRegularFile(output)) {

@@ -58,7 +58,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *         the sample the judge judged: trials (requests, payments) for {@code sequential}, values after the deploy
  *         for {@code mann-whitney}; null for thresholds
  * @param alpha
- *         the false-trip probability the probe judged at (its share of the deploy's), or null
+ *         the false-trip probability the probe judged at (its own), or null
  * @param beta
  *         the probability of missing the effect (sequential), or null
  */

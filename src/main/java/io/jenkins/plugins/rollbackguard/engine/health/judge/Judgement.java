@@ -20,7 +20,7 @@ import java.io.Serializable;
  * @param minimumSample
  *         the sample below which the judge cannot pass
  * @param alpha
- *         the false-trip probability this probe judged at (its share of the deploy's), or null (median rule)
+ *         the false-trip probability this probe judged at (its own), or null (median rule)
  * @param beta
  *         the probability of missing the effect, or null (Mann-Whitney)
  * @param healthy

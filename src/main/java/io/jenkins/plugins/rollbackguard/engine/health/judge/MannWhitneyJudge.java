@@ -50,7 +50,7 @@ public final class MannWhitneyJudge {
      * @param effect
      *         the rise of the median to detect ({@code rise > 50%}); only a rise in percent
      * @param alpha
-     *         this probe's false-trip probability for the whole watch (its share of the deploy's)
+     *         this probe's false-trip probability for the whole watch
      * @param minSamples
      *         samples after the deploy the U test needs
      * @param minBaseline
