@@ -19,9 +19,10 @@ import java.util.Locale;
  * bad rate, which is above 0 even when the baseline had no bad event (at 1 request a second a healthy 1% often
  * shows none). {@code q1} comes from the {@link Effect} ({@link Effect#alternativeBadRate}). The minimum sample is
  * the smallest number of trials that could reach Wald's pass bound {@code ln(beta / (1 - alpha))} (all of them good);
- * at the end of the watch a judge that has not tripped passes only when it has its minimum sample and the evidence
- * leans to H0 (ratio at most 0), else it is inconclusive: it never passes on too little traffic. Not thread-safe; the
- * {@code Analysis} holding it is.
+ * at the end of the watch a judge that has not tripped passes only when the ratio is at or below that pass bound,
+ * else it is inconclusive: it never passes on too little traffic, and a deploy at the effect's bad rate passes with
+ * probability at most about beta (a ratio that ends below the bound crossed it, which Wald bounds by
+ * {@code beta / (1 - alpha)} under H1). Not thread-safe; the {@code Analysis} holding it is.
  */
 public final class SequentialRateJudge {
     /** The confidence of the baseline's upper bound. */
@@ -150,8 +151,8 @@ public final class SequentialRateJudge {
     }
 
     /**
-     * Judges at the end of the watch: the trip if reached, else a pass when the minimum sample is in and the
-     * ratio is at most 0, else inconclusive. Never {@link Decision#CONTINUE}.
+     * Judges at the end of the watch: the trip if reached, else a pass when the ratio is at or below the pass bound,
+     * else inconclusive. Never {@link Decision#CONTINUE}.
      *
      * @return the final judgement
      */
@@ -203,11 +204,10 @@ public final class SequentialRateJudge {
             return judgement(Decision.PASS, "sequential test: %s, at the end of the watch below the pass bound %s"
                     .formatted(counted, number(passBound)), llr);
         }
-        return llr <= 0
-                ? judgement(Decision.PASS, ("sequential test: %s, at most 0 at the end of the watch (the rate is "
-                        + "nearer healthy than bad)").formatted(counted), llr)
-                : judgement(Decision.INCONCLUSIVE, ("sequential test: %s, above 0 but below the trip bound %s at the "
-                        + "end of the watch").formatted(counted, number(tripBound)), llr);
+        // between the bounds: a pass here would let a deploy at the effect's rate pass far more often than beta
+        return judgement(Decision.INCONCLUSIVE, ("sequential test: %s, between the pass bound %s and the trip bound "
+                + "%s at the end of the watch: too little evidence either way").formatted(counted, number(passBound),
+                number(tripBound)), llr);
     }
 
     private Judgement judgement(final Decision decision, final String rule, final Double llr) {

@@ -133,16 +133,47 @@ class SequentialRateJudgeTest {
     }
 
     @Test
-    void shouldPassAtTheEndOfTheWatchOnlyWhenTheEvidenceLeansHealthy() {
+    void shouldPassAtTheEndOfTheWatchOnlyBelowThePassBound() {
+        SequentialRateJudge clear = new SequentialRateJudge(DEFAULTS, new RateCounts(10, 1000));
+        clear.add(new RateCounts(1, 400));
+        assertThat(clear.current().decision()).isEqualTo(Decision.CONTINUE);
+        assertThat(clear.end().decision()).isEqualTo(Decision.PASS);
+
         SequentialRateJudge leaning = new SequentialRateJudge(DEFAULTS, new RateCounts(10, 1000));
-        leaning.add(new RateCounts(3, 200));
-        assertThat(leaning.current().decision()).isEqualTo(Decision.CONTINUE);
-        assertThat(leaning.end().decision()).isEqualTo(Decision.PASS);
+        leaning.add(new RateCounts(3, 200)); // nearer healthy than bad, but not by enough
+        assertThat(leaning.logLikelihoodRatio()).isBetween(Math.log(0.1 / 0.99), 0.0);
+        assertThat(leaning.end().decision()).isEqualTo(Decision.INCONCLUSIVE);
+        assertThat(leaning.end().rule()).contains("too little evidence either way");
 
         SequentialRateJudge doubtful = new SequentialRateJudge(DEFAULTS, new RateCounts(10, 1000));
         doubtful.add(new RateCounts(6, 200));
         assertThat(doubtful.logLikelihoodRatio()).isBetween(0.0, 4.5);
         assertThat(doubtful.end().decision()).isEqualTo(Decision.INCONCLUSIVE);
+    }
+
+    @Test
+    void shouldPassADeployAtTheEffectsBadRateAtMostAboutBetaOfTheTime() {
+        // generated: 300 requests (above the minimum sample of 135) each at exactly the bad rate the judge looks
+        // for; a pass is a missed bad deploy
+        SequentialRateJudge probe = new SequentialRateJudge(DEFAULTS, new RateCounts(10, 1000));
+        double bad = probe.badRate();
+        Random random = new Random(20261203);
+        int runs = 5000;
+        int passed = 0;
+        int leaning = 0; // what the rule before passed: a ratio at most 0 at the end
+        for (int run = 0; run < runs; run++) {
+            SequentialRateJudge judge = new SequentialRateJudge(DEFAULTS, new RateCounts(10, 1000));
+            for (int i = 0; i < 300; i++) {
+                judge.add(new RateCounts(random.nextDouble() < bad ? 1 : 0, 1));
+            }
+            passed += judge.end().decision() == Decision.PASS ? 1 : 0;
+            leaning += judge.end().decision() != Decision.TRIP && judge.logLikelihoodRatio() <= 0 ? 1 : 0;
+        }
+        System.out.printf("at the effect's rate: %d of %d passed at the end (%d leaned healthy)%n", passed, runs,
+                leaning);
+        // Wald: beta / (1 - alpha) = 0.101, plus 3.5 standard errors of 5,000 runs
+        assertThat((double) passed / runs).isLessThanOrEqualTo(0.116);
+        assertThat((double) leaning / runs).as("the rule before let far more than beta pass").isGreaterThan(0.15);
     }
 
     @Test
