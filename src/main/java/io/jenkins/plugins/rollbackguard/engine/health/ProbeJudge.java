@@ -16,6 +16,8 @@ import io.jenkins.plugins.rollbackguard.engine.health.judge.SequentialRateJudge;
  * with each sample's value. Guarded by its analysis' lock.
  */
 final class ProbeJudge {
+    /** The note on a reading whose counter went down, which the watch always says. */
+    static final String RESET_NOTE = "counter reset (a counter went down): counting from its new value";
     private final JudgeKind kind;
     private final boolean counters;
     private final CounterDeltas deltas = new CounterDeltas();
@@ -74,7 +76,7 @@ final class ProbeJudge {
                     Measurement.format(m.events()), Measurement.format(m.trials())));
         }
         if (counters && deltas.isReset(m.events(), m.trials())) {
-            String note = "counter reset (a counter went down): counting from its new value";
+            String note = RESET_NOTE;
             return m.classify(m.outcome(), m.detail().isEmpty() ? note : m.detail() + "; " + note);
         }
         if (counters && deltas.isAhead(m.events(), m.trials())) { // noted, so that it is never folded (Analysis)

@@ -30,7 +30,8 @@ public final class Watch {
     static final Duration SLOT = Duration.ofMillis(10);
     /**
      * How often a probe says where it stands while its samples succeed: a probe read every 250 ms would otherwise
-     * print 2,400 lines in a 10-minute watch. A sample that is not a success is always said.
+     * print 2,400 lines in a 10-minute watch. A sample that is not a success, or whose counter was reset, is always
+     * said.
      */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
@@ -235,6 +236,7 @@ public final class Watch {
                 said = now;
             }
             else if (state.last().outcome() != Outcome.SUCCESS || said == null
+                    || state.last().detail().contains(ProbeJudge.RESET_NOTE)
                     || !now.isBefore(said.plus(PROGRESS_EVERY))) {
                 listener.info(line);
                 said = now;

@@ -35,8 +35,16 @@ final class ScriptedProbe implements Probe {
             case "F" -> Measurement.withoutValue(now, Outcome.FAILURE, "scripted failure");
             case "E" -> Measurement.withoutValue(now, Outcome.ERROR, "scripted error");
             case "N" -> Measurement.withoutValue(now, Outcome.NO_DATA, "scripted no data");
-            default -> Measurement.of(now, Double.parseDouble(step), Outcome.SUCCESS, "scripted");
+            default -> step.contains("/") ? counted(now, step) // "3/412": counter readings, as a rate probe gives them
+                    : Measurement.of(now, Double.parseDouble(step), Outcome.SUCCESS, "scripted");
         };
+    }
+
+    private static Measurement counted(final Instant now, final String step) {
+        String[] parts = step.split("/");
+        double events = Double.parseDouble(parts[0]);
+        double trials = Double.parseDouble(parts[1]);
+        return Measurement.counted(now, events, trials, Measurement.countsDetail(events, trials));
     }
 
     /** @return when each sample was taken */

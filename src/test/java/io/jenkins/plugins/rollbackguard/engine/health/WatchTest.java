@@ -382,6 +382,33 @@ class WatchTest {
         assertThat(lines.get(lines.size() - 1)).startsWith("p PASSED").contains("120 of 120 planned samples");
     }
 
+    @Test
+    void shouldSayACounterResetAtOnceAmongQuietReadings() {
+        VirtualScheduler clock = new VirtualScheduler(T0);
+        List<String> lines = new ArrayList<>();
+        GuardListener listener = new GuardListener() {
+            @Override
+            public void info(final String line) {
+                lines.add(line);
+            }
+
+            @Override
+            public void error(final String line) {
+                lines.add("ERROR " + line);
+            }
+        };
+        new Watch(clock, DIRECT, listener).add(new ScriptedProbe("p", clock, "1/100", "1/110", "1/120", "0/5", "0/15",
+                "0/25"), analysis("p", settings().judge("sequential").events("/e").trials("/t").counters(true)
+                .allowedRate(0.01).interval("250ms").count(6).build(), null)).start();
+
+        clock.runUntilIdle();
+
+        assertThat(lines).filteredOn(line -> line.contains(": sample ")).extracting(line -> line.replaceAll(
+                " SUCCESS.*", "")).containsExactly("p: sample 1/6", "p: sample 4/6");
+        assertThat(lines).filteredOn(line -> line.contains("sample 4/6")).singleElement().asString()
+                .contains("counter reset");
+    }
+
     private static WatchResult run(final AnalysisSettingsBuilder builder, final String failIf, final String... script) {
         VirtualScheduler clock = new VirtualScheduler(T0);
         CompletableFuture<WatchResult> result = watch(clock, new ScriptedProbe("p", clock, script),
