@@ -331,17 +331,7 @@ class WatchTest {
     void shouldReportProgressLines() {
         VirtualScheduler clock = new VirtualScheduler(T0);
         List<String> lines = new ArrayList<>();
-        GuardListener listener = new GuardListener() {
-            @Override
-            public void info(final String line) {
-                lines.add(line);
-            }
-
-            @Override
-            public void error(final String line) {
-                lines.add("ERROR " + line);
-            }
-        };
+        GuardListener listener = collecting(lines);
         new Watch(clock, DIRECT, listener).add(new ScriptedProbe("p", clock, "0.01", "E", "0.01"),
                 analysis("p", settings().interval("30s").count(3).build(), "> 5%")).start();
 
@@ -357,17 +347,7 @@ class WatchTest {
     void shouldSayWhereAQuarterSecondProbeStandsEveryTenSecondsAndEveryUnsuccessfulSampleAtOnce() {
         VirtualScheduler clock = new VirtualScheduler(T0);
         List<String> lines = new ArrayList<>();
-        GuardListener listener = new GuardListener() {
-            @Override
-            public void info(final String line) {
-                lines.add(line);
-            }
-
-            @Override
-            public void error(final String line) {
-                lines.add("ERROR " + line);
-            }
-        };
+        GuardListener listener = collecting(lines);
         String[] script = new String[120]; // 30 s of 250 ms samples, one error among them
         java.util.Arrays.fill(script, "0.01");
         script[50] = "E";
@@ -386,17 +366,7 @@ class WatchTest {
     void shouldSayACounterResetAtOnceAmongQuietReadings() {
         VirtualScheduler clock = new VirtualScheduler(T0);
         List<String> lines = new ArrayList<>();
-        GuardListener listener = new GuardListener() {
-            @Override
-            public void info(final String line) {
-                lines.add(line);
-            }
-
-            @Override
-            public void error(final String line) {
-                lines.add("ERROR " + line);
-            }
-        };
+        GuardListener listener = collecting(lines);
         new Watch(clock, DIRECT, listener).add(new ScriptedProbe("p", clock, "1/100", "1/110", "1/120", "0/5", "0/15",
                 "0/25"), analysis("p", settings().judge("sequential").events("/e").trials("/t").counters(true)
                 .allowedRate(0.01).interval("250ms").count(6).build(), null)).start();
@@ -407,6 +377,21 @@ class WatchTest {
                 " SUCCESS.*", "")).containsExactly("p: sample 1/6", "p: sample 4/6");
         assertThat(lines).filteredOn(line -> line.contains("sample 4/6")).singleElement().asString()
                 .contains("counter reset");
+    }
+
+    /** A listener that adds each line to {@code lines}, an error line with {@code ERROR } before it. */
+    private static GuardListener collecting(final List<String> lines) {
+        return new GuardListener() {
+            @Override
+            public void info(final String line) {
+                lines.add(line);
+            }
+
+            @Override
+            public void error(final String line) {
+                lines.add("ERROR " + line);
+            }
+        };
     }
 
     private static WatchResult run(final AnalysisSettingsBuilder builder, final String failIf, final String... script) {
