@@ -29,8 +29,9 @@ final class Model {
                 + "sequential (counters: true, read every " + every(Judges.RATE_INTERVAL) + ", baseline the last hour "
                 + "of history: baselineWindow: 1h) for errors (effect " + Judges.ERRORS_EFFECT + ") and payments (drop > "
                 + "20%), judge: mann-whitney for page-load (rise > 25%, every 10 s, 30 baseline samples), 10 min, alpha "
-                + "0.01 for each probe, beta 0.1; (c5), (c1), (c15) the same with the counters read every 5 s, 1 s, 15 s; "
-                + "(c200) errors rise > 200%; (c/3) alpha 0.0033 for each probe (a deploy held to 1%); (c0) the counters "
+                + "0.002 / 0.007 / 0.001 for payments / errors / page-load (a deploy's 1% by the union bound), beta 0.1; "
+                + "(c5), (c1), (c15) the same with the counters read every 5 s, 1 s, 15 s; (c200) errors rise > 200%; "
+                + "(c.01) alpha 0.01 for each probe (the default); (c/3) 0.0033 for each; (c0) the counters "
                 + "every 10 s with 30 baseline samples (5 minutes) instead of the history");
     }
 

@@ -33,7 +33,7 @@ class DetectionBenchmarkTest {
                 + "+delay s p50 +p95 +error-rate req p50 +p95");
         for (String rate : new String[] {"1 rps", "10 rps", "100 rps"}) {
             for (String judge : new String[] {DetectionBenchmark.ARGO_BEST, "(b) seed thresholds", Judges.STATISTICAL,
-                    Judges.EVERY_5S, Judges.EVERY_1S, Judges.EVERY_15S, Judges.TRIPLE, Judges.DEPLOY_1PCT,
+                    Judges.EVERY_5S, Judges.EVERY_1S, Judges.EVERY_15S, Judges.TRIPLE, Judges.DEFAULT_ALPHA, Judges.DEPLOY_1PCT,
                     Judges.SAMPLED}) {
                 assertThat(out).containsPattern("(?m)^" + rate.replace(" ", " +") + " +" + java.util.regex.Pattern
                         .quote(judge) + " +\\d+\\.\\d% +[\\d./%]+ +\\d+\\.\\d% +[\\d./%]+( +(inf|[\\d,]+)){6}$");
